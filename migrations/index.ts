@@ -1,0 +1,4 @@
+import { Foundation1764028800000 } from "./1764028800000-Foundation";
+
+/** Every migration, oldest first. Listed explicitly so the build needs no file globbing. */
+export const MIGRATIONS = [Foundation1764028800000];

@@ -1,0 +1,83 @@
+import { GraphQLError } from "graphql";
+import { Field, ObjectType, registerEnumType } from "type-graphql";
+
+/** Every domain refusal a client can see. The names are fixed by the API contract. */
+export enum ErrorCode {
+  INVALID_INPUT = "INVALID_INPUT",
+  NOT_FOUND = "NOT_FOUND",
+  NOT_PERMITTED = "NOT_PERMITTED",
+  NOT_A_CONTACT = "NOT_A_CONTACT",
+  NOT_A_MEMBER = "NOT_A_MEMBER",
+  TOO_FEW_MEMBERS = "TOO_FEW_MEMBERS",
+  GROUP_FULL = "GROUP_FULL",
+  RATE_LIMITED = "RATE_LIMITED",
+  COMPLIANCE_REQUIRED = "COMPLIANCE_REQUIRED",
+  CONTENT_BLOCKED = "CONTENT_BLOCKED",
+  CODE_EXPIRED = "CODE_EXPIRED",
+  CODE_REVOKED = "CODE_REVOKED",
+  CODE_EXHAUSTED = "CODE_EXHAUSTED",
+  CODE_TYPE_NOT_ALLOWED = "CODE_TYPE_NOT_ALLOWED",
+  FEATURE_NOT_IN_PLAN = "FEATURE_NOT_IN_PLAN",
+  ADMIN_LIMIT_REACHED = "ADMIN_LIMIT_REACHED",
+  TARGET_NOT_ADMIN = "TARGET_NOT_ADMIN",
+  GROUP_DISSOLVED = "GROUP_DISSOLVED",
+}
+registerEnumType(ErrorCode, { name: "ErrorCode", description: "Why a request was refused." });
+
+@ObjectType({ description: "A domain refusal: the mutation changed nothing." })
+export class UserError {
+  @Field(() => ErrorCode)
+  code: ErrorCode;
+
+  @Field(() => String)
+  message: string;
+
+  @Field(() => [String], { nullable: true, description: "Path to the offending input field, e.g. [\"input\", \"name\"]." })
+  field?: string[] | null;
+}
+
+/**
+ * A refusal raised by a service. Mutation wrappers turn it into a `userErrors` entry after rolling
+ * the transaction back, so a refusal never leaves a partial write behind.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string[],
+  ) {
+    super(message);
+    this.name = "DomainError";
+  }
+
+  toUserError(): UserError {
+    return { code: this.code, message: this.message, field: this.field ?? null };
+  }
+}
+
+/** Several refusals found at once (input validation reports every bad field, not only the first). */
+export class DomainErrors extends Error {
+  constructor(readonly errors: DomainError[]) {
+    super(errors.map((e) => e.message).join("; "));
+    this.name = "DomainErrors";
+  }
+}
+
+export function notFound(what: string, field?: string[]): DomainError {
+  return new DomainError(ErrorCode.NOT_FOUND, `${what} not found`, field);
+}
+
+/** Top-level error for requests without a valid principal. */
+export function unauthenticated(message = "Missing or invalid credentials"): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
+}
+
+/** Top-level error for a query argument that cannot be honoured (queries have no payload). */
+export function invalidArgument(message: string, argument: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.INVALID_INPUT, argument } });
+}
+
+/** Top-level error for a principal that may not call an operation at all. */
+export function notPermitted(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.NOT_PERMITTED } });
+}

@@ -1,0 +1,54 @@
+import { randomBytes } from "node:crypto";
+
+export interface AppConfig {
+  env: "development" | "production" | "test";
+  host: string;
+  port: number;
+  databaseUrl: string | undefined;
+  /** Bearer token of the platform operator. */
+  platformAdminToken: string;
+  /** True when the token was generated at start (development only) and should be printed. */
+  platformAdminTokenGenerated: boolean;
+  /** Base of the links join codes encode, e.g. https://groups.example.com. */
+  publicBaseUrl: string;
+  logLevel: string;
+  dbPoolSize: number;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+}
+
+function intFromEnv(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer in ${min}…${max}`);
+  return value;
+}
+
+/** Reads the environment once at start; everything else receives the resulting object. */
+export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
+  const rawEnv = process.env.NODE_ENV;
+  const env = rawEnv === "production" || rawEnv === "test" ? rawEnv : "development";
+  let platformAdminToken = process.env.PLATFORM_ADMIN_TOKEN ?? "";
+  let generated = false;
+  if (!platformAdminToken && overrides.platformAdminToken === undefined) {
+    if (env === "production") throw new Error("PLATFORM_ADMIN_TOKEN must be set in production");
+    platformAdminToken = `gpadmin_${randomBytes(24).toString("base64url")}`;
+    generated = true;
+  }
+  if (platformAdminToken && platformAdminToken.length < 16) throw new Error("PLATFORM_ADMIN_TOKEN must be at least 16 characters");
+  const port = intFromEnv("PORT", 4000, 0, 65535);
+  return {
+    env,
+    host: process.env.HOST ?? "127.0.0.1",
+    port,
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    platformAdminToken,
+    platformAdminTokenGenerated: generated,
+    publicBaseUrl: (process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`).replace(/\/+$/, ""),
+    logLevel: process.env.LOG_LEVEL ?? (env === "test" ? "silent" : "info"),
+    dbPoolSize: intFromEnv("DB_POOL_SIZE", 20, 1, 500),
+    maxBodyBytes: intFromEnv("MAX_BODY_BYTES", 1_000_000, 1024, 50_000_000),
+    ...overrides,
+  };
+}

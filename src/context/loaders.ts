@@ -1,0 +1,43 @@
+import DataLoader from "dataloader";
+import { In } from "typeorm";
+import type { Database } from "../db/database";
+import { User } from "../modules/user/user.entity";
+
+/** Maps rows back to the requested keys, in order, with null for missing ones. */
+export function byKeys<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): Array<V | null> {
+  const map = new Map<K, V>();
+  for (const row of rows) map.set(keyOf(row), row);
+  return keys.map((key) => map.get(key) ?? null);
+}
+
+/**
+ * Per-request DataLoaders. Each is bound to the caller's tenant: every batch query carries
+ * `tenant_id`, so an id from another tenant loads as null, exactly like an id that does not exist.
+ */
+export class Loaders {
+  private cache = new Map<string, DataLoader<unknown, unknown>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly tenantId: string | null,
+  ) {}
+
+  protected loader<K, V>(name: string, batch: (tenantId: string, keys: readonly K[]) => Promise<Array<V | null>>): DataLoader<K, V | null> {
+    let loader = this.cache.get(name) as DataLoader<K, V | null> | undefined;
+    if (!loader) {
+      const tenantId = this.tenantId;
+      loader = new DataLoader<K, V | null>(async (keys) => (tenantId ? batch(tenantId, keys) : keys.map(() => null)), {
+        maxBatchSize: 500,
+      });
+      this.cache.set(name, loader as DataLoader<unknown, unknown>);
+    }
+    return loader;
+  }
+
+  /** Users of the caller's tenant by row id. */
+  get user(): DataLoader<string, User | null> {
+    return this.loader<string, User>("user", (tenantId, ids) =>
+      this.db.read(async (em) => byKeys(ids, await em.find(User, { where: { tenantId, rowId: In([...ids]) } }), (u) => u.rowId)),
+    );
+  }
+}

@@ -1,0 +1,79 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { DataSource, EntityManager } from "typeorm";
+import { ReentrantMutex } from "./mutex";
+
+/** MySQL / MariaDB / Galera errors after which re-running the whole transaction is correct. */
+const RETRYABLE_MYSQL_ERRNOS = new Set([
+  1213, // ER_LOCK_DEADLOCK (also Galera's certification conflicts)
+  1205, // ER_LOCK_WAIT_TIMEOUT
+  1180, // ER_ERROR_DURING_COMMIT (Galera: "Deadlock found when trying to get lock" on commit)
+]);
+
+export function isRetryable(error: unknown): boolean {
+  const driverError = (error as { driverError?: { errno?: number; code?: string } })?.driverError ?? (error as { errno?: number; code?: string });
+  if (!driverError) return false;
+  if (typeof driverError.errno === "number" && RETRYABLE_MYSQL_ERRNOS.has(driverError.errno)) return true;
+  return driverError.code === "SQLITE_BUSY";
+}
+
+export function isDuplicateKey(error: unknown): boolean {
+  const driverError = (error as { driverError?: { errno?: number; code?: string } })?.driverError;
+  return driverError?.errno === 1062 || driverError?.code === "SQLITE_CONSTRAINT_UNIQUE" || driverError?.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}
+
+export interface TransactionOptions {
+  /** Attempts before a retryable conflict is surfaced (default 12). */
+  attempts?: number;
+}
+
+/**
+ * The one way services reach the database. `tx` runs a unit of work in one transaction and re-runs
+ * it whole on deadlocks; `read` runs reads outside a transaction. On embedded SQLite (one
+ * connection) both are serialised, so no request ever sees another's uncommitted writes.
+ */
+export class Database {
+  readonly engine: "mysql" | "sqlite";
+  private readonly sqliteLock = new ReentrantMutex();
+
+  constructor(readonly dataSource: DataSource) {
+    this.engine = dataSource.options.type === "mysql" || dataSource.options.type === "mariadb" ? "mysql" : "sqlite";
+  }
+
+  async tx<T>(work: (em: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    if (this.engine === "sqlite") {
+      return this.sqliteLock.run(() => this.dataSource.transaction((em) => work(em)));
+    }
+    const attempts = options.attempts ?? 12;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction("READ COMMITTED", (em) => work(em));
+      } catch (error) {
+        if (attempt >= attempts || !isRetryable(error)) throw error;
+        // Jittered exponential back-off: conflicting transactions spread out instead of colliding again.
+        await sleep(Math.random() * Math.min(200, 4 * 2 ** attempt));
+      }
+    }
+  }
+
+  async read<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (this.engine === "sqlite") return this.sqliteLock.run(() => work(this.dataSource.manager));
+    return work(this.dataSource.manager);
+  }
+
+  /** True when the database answers within `timeoutMs`. */
+  async ping(timeoutMs = 1000): Promise<boolean> {
+    if (!this.dataSource.isInitialized) return false;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("ping timed out")), timeoutMs);
+      });
+      await Promise.race([this.read((em) => em.query("SELECT 1")), timeout]);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

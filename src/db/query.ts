@@ -1,0 +1,33 @@
+import type { ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import type { PageRequest } from "../common/pagination";
+
+/**
+ * Takes a row lock on MySQL (`SELECT … FOR UPDATE`). SQLite has no row locks: there every
+ * transaction already runs alone (see Database.tx).
+ */
+export function forUpdate<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
+  const type = qb.connection.options.type;
+  return type === "mysql" || type === "mariadb" ? qb.setLock("pessimistic_write") : qb;
+}
+
+/**
+ * Keyset pagination on (key, id): stable under concurrent inserts, and every page is an index
+ * range scan. Fetches one extra row so `toConnection` knows whether a next page exists.
+ */
+export function keysetPage<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  keyExpr: string,
+  idExpr: string,
+  page: PageRequest,
+  order: "ASC" | "DESC" = "ASC",
+): SelectQueryBuilder<T> {
+  const cmp = order === "ASC" ? ">" : "<";
+  qb.orderBy(keyExpr, order).addOrderBy(idExpr, order).limit(page.limit + 1);
+  if (page.after) {
+    qb.andWhere(`(${keyExpr} ${cmp} :pageKey OR (${keyExpr} = :pageKey AND ${idExpr} ${cmp} :pageId))`, {
+      pageKey: page.after.key,
+      pageId: page.after.id,
+    });
+  }
+  return qb;
+}

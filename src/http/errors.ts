@@ -1,0 +1,39 @@
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { GraphQLFormattedError } from "graphql";
+import type { Logger } from "pino";
+import { ErrorCode } from "../common/errors";
+
+/** Codes whose messages are written for clients and are safe to pass through as they are. */
+const PUBLIC_CODES = new Set<string>([
+  "UNAUTHENTICATED",
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "BAD_REQUEST",
+  "OPERATION_RESOLUTION_FAILURE",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "QUERY_TOO_COMPLEX",
+  ...Object.values(ErrorCode),
+]);
+
+/**
+ * The one error formatter: client-facing errors keep their message and code; anything else is
+ * logged in full and reaches the client as a bare INTERNAL_SERVER_ERROR — no stack, no SQL.
+ */
+export function createErrorFormatter(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (typeof code === "string" && PUBLIC_CODES.has(code)) {
+      const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+    }
+    log.error({ err: unwrapResolverError(error), path: formatted.path }, "unexpected error");
+    return {
+      message: "Internal server error",
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: "INTERNAL_SERVER_ERROR" },
+    };
+  };
+}

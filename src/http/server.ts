@@ -1,0 +1,188 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer, HeaderMap } from "@apollo/server";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginDisableSuggestions } from "@apollo/server/plugin/disableSuggestions";
+import { GraphQLError } from "graphql";
+import { type App, closeApp } from "../app";
+import { RequestContext } from "../context/context";
+import { buildAppSchema } from "../schema";
+import { createErrorFormatter } from "./errors";
+import { requestLogPlugin } from "./request-log";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  app: App;
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes the pool. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers["x-request-id"];
+  return typeof given === "string" && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit) throw new HttpError(413, `Request body larger than ${limit} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HttpError(413, `Request body larger than ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function graphQLErrorBody(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+/** Starts the HTTP server: `/graphql`, `/healthz`. Port 0 picks a free port (tests). */
+export async function startServer(app: App, port = app.config.port, host = app.config.host): Promise<RunningServer> {
+  const production = app.config.env === "production";
+  const apollo = new ApolloServer<RequestContext>({
+    schema: await buildAppSchema(),
+    introspection: !production,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(app.log),
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      ...(production ? [ApolloServerPluginDisableSuggestions()] : []),
+      requestLogPlugin(),
+    ],
+  });
+  await apollo.start();
+
+  let inFlight = 0;
+  let draining = false;
+  let drained: (() => void) | null = null;
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const raw = req.method === "POST" ? await readBody(req, app.config.maxBodyBytes) : "";
+    let body: unknown = undefined;
+    const contentType = req.headers["content-type"] ?? "";
+    if (raw && contentType.includes("application/json")) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        return sendJson(res, 400, graphQLErrorBody("Request body is not valid JSON", "BAD_REQUEST"));
+      }
+    } else if (raw) {
+      body = raw;
+    }
+    let authenticated;
+    try {
+      authenticated = await app.authenticator.authenticate(req.headers.authorization);
+    } catch (error) {
+      if (error instanceof GraphQLError) {
+        return sendJson(res, 401, graphQLErrorBody(error.message, String(error.extensions.code)), { "www-authenticate": "Bearer" });
+      }
+      throw error;
+    }
+    const log = app.log.child({ reqId: requestId });
+    const context = new RequestContext(app, requestId, log, authenticated.principal, authenticated.tenant);
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+    }
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+      context: async () => context,
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === "complete") {
+      res.end(response.body.string);
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = requestIdOf(req);
+    res.setHeader("x-request-id", requestId);
+    const path = (req.url ?? "/").split("?")[0];
+    if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
+      const ok = !draining && (await app.db.ping());
+      return sendJson(res, ok ? 200 : 503, { status: ok ? "ok" : "unavailable" });
+    }
+    if (path === "/graphql") return handleGraphQL(req, res, requestId);
+    if (path === "/" && req.method === "GET") {
+      return sendJson(res, 200, { service: "group-platform", graphql: "/graphql", health: "/healthz" });
+    }
+    return sendJson(res, 404, { error: "Not found" });
+  }
+
+  const server: Server = createServer((req, res) => {
+    inFlight++;
+    handle(req, res)
+      .catch((error: unknown) => {
+        if (error instanceof HttpError) return sendJson(res, error.status, graphQLErrorBody(error.message, "BAD_REQUEST"));
+        app.log.error({ err: error }, "request failed");
+        if (!res.headersSent) sendJson(res, 500, graphQLErrorBody("Internal server error", "INTERNAL_SERVER_ERROR"));
+        else res.end();
+      })
+      .finally(() => {
+        inFlight--;
+        if (draining && inFlight === 0) drained?.();
+      });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.requestTimeout = 60_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${host}:${address.port}/graphql`;
+
+  let stopping: Promise<void> | null = null;
+  async function stop(graceMs = 10_000): Promise<void> {
+    stopping ??= (async () => {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => (drained = resolve)),
+          new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
+        ]);
+      }
+      server.closeAllConnections();
+      await closed;
+      await apollo.stop();
+      await closeApp(app);
+    })();
+    return stopping;
+  }
+
+  return { url, port: address.port, app, stop };
+}

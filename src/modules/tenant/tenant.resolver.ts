@@ -1,0 +1,66 @@
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { runMutation } from "../../common/mutation";
+import { ConnectionArgs, pageRequest } from "../../common/pagination";
+import { Allow } from "../../context/allow";
+import type { RequestContext } from "../../context/context";
+import { Tenant } from "./tenant.entity";
+import {
+  CreateTenantInput,
+  CreateTenantPayload,
+  PlanPolicyType,
+  PolicyOverridesType,
+  RotateTenantApiKeyInput,
+  RotateTenantApiKeyPayload,
+  TenantConnection,
+  TenantQualificationsType,
+  UpdateTenantInput,
+  UpdateTenantPayload,
+} from "./tenant.types";
+
+@Resolver(() => Tenant)
+export class TenantResolver {
+  @Mutation(() => CreateTenantPayload, { description: "Platform operator: create a tenant; its API key is returned once." })
+  @Allow("PLATFORM")
+  createTenant(@Arg("input", () => CreateTenantInput) input: CreateTenantInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.tenants.createTenant(ctx, em, input));
+  }
+
+  @Mutation(() => UpdateTenantPayload, { description: "Platform operator: change a tenant's name, plan, overrides or qualifications." })
+  @Allow("PLATFORM")
+  updateTenant(@Arg("input", () => UpdateTenantInput) input: UpdateTenantInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.tenants.updateTenant(ctx, em, input));
+  }
+
+  @Mutation(() => RotateTenantApiKeyPayload, { description: "Platform operator: revoke a tenant's API keys and issue a new one." })
+  @Allow("PLATFORM")
+  rotateTenantApiKey(@Arg("input", () => RotateTenantApiKeyInput) input: RotateTenantApiKeyInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.tenants.rotateApiKey(ctx, em, input.tenantId));
+  }
+
+  @Query(() => TenantConnection, { description: "Platform operator: every tenant, oldest first." })
+  @Allow("PLATFORM")
+  tenants(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
+    return ctx.app.tenants.listTenants(pageRequest(args));
+  }
+
+  @Query(() => Tenant, { description: "The caller's own tenant." })
+  @Allow("TENANT", "USER")
+  myTenant(@Ctx() ctx: RequestContext): Tenant {
+    return ctx.tenant!;
+  }
+
+  @FieldResolver(() => PlanPolicyType, { description: "The limits in force: the plan with overrides applied." })
+  policy(@Root() tenant: Tenant, @Ctx() ctx: RequestContext): PlanPolicyType {
+    return ctx.app.policies.forTenant(tenant).limits;
+  }
+
+  @FieldResolver(() => PolicyOverridesType, { nullable: true })
+  policyOverrides(@Root() tenant: Tenant): PolicyOverridesType | null {
+    return tenant.policyOverrides;
+  }
+
+  @FieldResolver(() => TenantQualificationsType)
+  qualifications(@Root() tenant: Tenant): TenantQualificationsType {
+    return { financialLicense: tenant.financialLicense, dataUsageRulesUrl: tenant.dataUsageRulesUrl };
+  }
+}

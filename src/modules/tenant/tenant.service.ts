@@ -1,0 +1,172 @@
+import type { EntityManager } from "typeorm";
+import { z } from "zod";
+import { DomainError, ErrorCode, notFound } from "../../common/errors";
+import { rowIdOf } from "../../common/global-id";
+import { newId } from "../../common/ids";
+import { type ConnectionShape, type PageRequest, toConnection } from "../../common/pagination";
+import { displayText, httpUrl, parseInput } from "../../common/validation";
+import { generateApiKey, newJwtSecret } from "../../context/credentials";
+import type { RequestContext } from "../../context/context";
+import type { Database } from "../../db/database";
+import { forUpdate, keysetPage } from "../../db/query";
+import { CodeType, Plan, type PolicyOverrides } from "../../policy/limits";
+import { limitProblems } from "../../policy/policy";
+import { mergeLimits } from "../../policy/registry";
+import { TenantApiKey } from "./api-key.entity";
+import { Tenant } from "./tenant.entity";
+import type { CreateTenantInput, UpdateTenantInput } from "./tenant.types";
+
+const count = (min: number, max: number) => z.number().int().min(min).max(max).nullish();
+const TTL = count(60, 365 * 24 * 3600);
+
+const overridesSchema = z
+  .object({
+    maxGroupSize: count(3, 100_000),
+    directAddLimit: count(3, 100_000),
+    codeTypes: z
+      .array(z.enum(CodeType))
+      .max(4)
+      .refine((types) => new Set(types).size === types.length, "must not repeat a code type")
+      .nullish(),
+    permanentCodeMaxMembers: count(1, 100_000),
+    temporaryCodeTtlSeconds: TTL,
+    temporaryCodeTtlMinSeconds: TTL,
+    temporaryCodeTtlMaxSeconds: TTL,
+    codeJoinCap: count(1, 100_000),
+    liveCodeGroupCap: count(2, 100_000),
+    dailyGroupCreationLimit: count(0, 100_000),
+    maxAdmins: count(0, 1000),
+    transferRequiresAdmin: z.boolean().nullish(),
+    requireDataUsageRules: z.boolean().nullish(),
+    statsEnabled: z.boolean().nullish(),
+  })
+  .nullish();
+
+const qualificationsSchema = z
+  .object({
+    financialLicense: z.string().trim().min(1, "must not be empty").max(200).nullish(),
+    dataUsageRulesUrl: httpUrl().nullish(),
+  })
+  .nullish();
+
+const createSchema = z.object({
+  name: displayText(100),
+  plan: z.enum(Plan),
+  policyOverrides: overridesSchema,
+  qualifications: qualificationsSchema,
+});
+
+const updateSchema = z.object({
+  tenantId: z.string(),
+  name: displayText(100).nullish(),
+  plan: z.enum(Plan).nullish(),
+  policyOverrides: overridesSchema,
+  qualifications: qualificationsSchema,
+});
+
+/** Drops unset (null/undefined) fields: an override is either a value or absent. */
+function compactOverrides(raw: z.output<typeof overridesSchema>): PolicyOverrides | null {
+  if (!raw) return null;
+  const entries = Object.entries(raw).filter(([, value]) => value !== null && value !== undefined);
+  return entries.length ? (Object.fromEntries(entries) as PolicyOverrides) : null;
+}
+
+/** Refuses overrides that would leave the policy incoherent (e.g. directAddLimit above maxGroupSize). */
+function assertCoherent(plan: Plan, overrides: PolicyOverrides | null): void {
+  const problem = limitProblems(mergeLimits(plan, overrides))[0];
+  if (problem) throw new DomainError(ErrorCode.INVALID_INPUT, problem.message, ["input", "policyOverrides", problem.field]);
+}
+
+/** Tenants and their credentials: the platform operator's side of the service. */
+export class TenantService {
+  constructor(private readonly db: Database) {}
+
+  /** Creates a tenant and its first API key (returned once, stored hashed). */
+  async createTenant(ctx: RequestContext, em: EntityManager, input: CreateTenantInput): Promise<{ tenant: Tenant; apiKey: string }> {
+    const data = parseInput(createSchema, input);
+    const policyOverrides = compactOverrides(data.policyOverrides);
+    assertCoherent(data.plan, policyOverrides);
+    const now = ctx.now();
+    const tenant = em.create(Tenant, {
+      rowId: newId(),
+      name: data.name,
+      plan: data.plan,
+      policyOverrides,
+      financialLicense: data.qualifications?.financialLicense ?? null,
+      dataUsageRulesUrl: data.qualifications?.dataUsageRulesUrl ?? null,
+      jwtSecret: newJwtSecret(),
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await em.insert(Tenant, tenant);
+    const apiKey = await this.issueApiKey(em, tenant.rowId, now);
+    return { tenant, apiKey };
+  }
+
+  async updateTenant(ctx: RequestContext, em: EntityManager, input: UpdateTenantInput): Promise<{ tenant: Tenant }> {
+    const data = parseInput(updateSchema, input);
+    const tenant = await this.lockTenant(em, data.tenantId, ["input", "tenantId"]);
+    const plan = data.plan ?? tenant.plan;
+    // Omitted: keep; explicit null: clear; object: replace.
+    const policyOverrides = data.policyOverrides === undefined ? tenant.policyOverrides : compactOverrides(data.policyOverrides);
+    assertCoherent(plan, policyOverrides);
+    const changes: Partial<Tenant> = {
+      name: data.name ?? tenant.name,
+      plan,
+      policyOverrides,
+      version: tenant.version + 1,
+      updatedAt: ctx.now(),
+    };
+    if (data.qualifications) {
+      if (data.qualifications.financialLicense !== undefined) changes.financialLicense = data.qualifications.financialLicense;
+      if (data.qualifications.dataUsageRulesUrl !== undefined) changes.dataUsageRulesUrl = data.qualifications.dataUsageRulesUrl;
+    }
+    await em.update(Tenant, { rowId: tenant.rowId }, changes);
+    return { tenant: Object.assign(tenant, changes) };
+  }
+
+  /** Revokes every key of the tenant and issues a new one. */
+  async rotateApiKey(ctx: RequestContext, em: EntityManager, tenantGlobalId: string): Promise<{ tenant: Tenant; apiKey: string }> {
+    const tenant = await this.lockTenant(em, tenantGlobalId, ["input", "tenantId"]);
+    const now = ctx.now();
+    await em
+      .createQueryBuilder()
+      .update(TenantApiKey)
+      .set({ revokedAt: now })
+      .where("tenant_id = :tenantId AND revoked_at IS NULL", { tenantId: tenant.rowId })
+      .execute();
+    return { tenant, apiKey: await this.issueApiKey(em, tenant.rowId, now) };
+  }
+
+  async listTenants(page: PageRequest): Promise<ConnectionShape<Tenant>> {
+    const rows = await this.db.read((em) => keysetPage(em.createQueryBuilder(Tenant, "t"), "t.createdAt", "t.rowId", page).getMany());
+    return toConnection(rows, page, (t) => ({ key: t.createdAt, id: t.rowId }), () => this.db.read((em) => em.count(Tenant)));
+  }
+
+  async findTenant(rowId: string): Promise<Tenant | null> {
+    return this.db.read((em) => em.findOneBy(Tenant, { rowId }));
+  }
+
+  private async lockTenant(em: EntityManager, globalId: string, field: string[]): Promise<Tenant> {
+    const rowId = rowIdOf(globalId, "Tenant");
+    const tenant = rowId
+      ? await forUpdate(em.createQueryBuilder(Tenant, "t")).where("t.rowId = :rowId", { rowId }).getOne()
+      : null;
+    if (!tenant) throw notFound("Tenant", field);
+    return tenant;
+  }
+
+  private async issueApiKey(em: EntityManager, tenantId: string, now: number): Promise<string> {
+    const generated = generateApiKey();
+    await em.insert(TenantApiKey, {
+      rowId: newId(),
+      tenantId,
+      prefix: generated.prefix,
+      secretHash: generated.secretHash,
+      createdAt: now,
+      revokedAt: null,
+    });
+    return generated.key;
+  }
+}

@@ -1,0 +1,63 @@
+import { registerEnumType } from "type-graphql";
+import type { PolicyLimits } from "./limits";
+
+export enum GroupCategory {
+  GENERAL = "GENERAL",
+  FINANCIAL = "FINANCIAL",
+  EDUCATION = "EDUCATION",
+}
+registerEnumType(GroupCategory, { name: "GroupCategory" });
+
+/** What the platform operator has verified about a tenant. */
+export interface TenantQualifications {
+  financialLicense: string | null;
+  dataUsageRulesUrl: string | null;
+}
+
+/** The group a compliance check is asked about. */
+export interface ComplianceSubject {
+  category: GroupCategory;
+  minorProtection: boolean;
+}
+
+/**
+ * One regulatory rule. A plan lists the checks that apply to it; each returns what is missing
+ * (a sentence for the client) or null when the group may be created.
+ */
+export interface ComplianceCheck {
+  readonly name: string;
+  missing(subject: ComplianceSubject, qualifications: TenantQualifications, limits: Readonly<PolicyLimits>): string | null;
+}
+
+/** Financial groups need a licensed tenant. */
+export const financialLicenseCheck: ComplianceCheck = {
+  name: "financialLicense",
+  missing: (subject, qualifications) =>
+    subject.category === GroupCategory.FINANCIAL && !qualifications.financialLicense
+      ? "financial groups require the tenant's financialLicense"
+      : null,
+};
+
+/** Education groups must switch on minor protection. */
+export const minorProtectionCheck: ComplianceCheck = {
+  name: "minorProtection",
+  missing: (subject) =>
+    subject.category === GroupCategory.EDUCATION && !subject.minorProtection
+      ? "education groups require minorProtection: true"
+      : null,
+};
+
+/** Plans that require it: the tenant must publish its data-usage rules before groups are created. */
+export const dataUsageRulesCheck: ComplianceCheck = {
+  name: "dataUsageRulesUrl",
+  missing: (_subject, qualifications, limits) =>
+    limits.requireDataUsageRules && !qualifications.dataUsageRulesUrl
+      ? "this plan requires the tenant's dataUsageRulesUrl to be published"
+      : null,
+};
+
+export const STANDARD_COMPLIANCE_CHECKS: readonly ComplianceCheck[] = Object.freeze([
+  financialLicenseCheck,
+  minorProtectionCheck,
+  dataUsageRulesCheck,
+]);

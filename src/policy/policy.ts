@@ -1,0 +1,82 @@
+import { type ComplianceCheck, type ComplianceSubject, type TenantQualifications } from "./compliance";
+import { CodeType, Plan, type PolicyLimits } from "./limits";
+
+/**
+ * A plan as code: its limits and the compliance checks that apply to it. The three standard plans
+ * are instances of this; a custom plan is one of them with a tenant's overrides applied.
+ */
+export interface PlanPolicy {
+  readonly plan: Plan;
+  readonly limits: Readonly<PolicyLimits>;
+  readonly complianceChecks: readonly ComplianceCheck[];
+}
+
+/**
+ * The policy one tenant's requests run under: its plan with the operator's overrides applied, plus
+ * the tenant's qualifications. Services ask this object; nothing else compares plan names.
+ */
+export class TenantPolicy {
+  readonly limits: Readonly<PolicyLimits>;
+
+  constructor(
+    readonly plan: Plan,
+    limits: PolicyLimits,
+    readonly qualifications: Readonly<TenantQualifications>,
+    readonly complianceChecks: readonly ComplianceCheck[],
+  ) {
+    this.limits = Object.freeze({ ...limits, codeTypes: Object.freeze([...limits.codeTypes]) as CodeType[] });
+  }
+
+  /** Whether the plan may create join codes of this type. */
+  allowsCodeType(type: CodeType): boolean {
+    return this.limits.codeTypes.includes(type);
+  }
+
+  /** What stops a group with these properties from being created (empty: nothing). */
+  missingCompliance(subject: ComplianceSubject): string[] {
+    const missing: string[] = [];
+    for (const check of this.complianceChecks) {
+      const problem = check.missing(subject, this.qualifications, this.limits);
+      if (problem) missing.push(problem);
+    }
+    return missing;
+  }
+
+  /** Whether a group of `memberCount` (owner counted) may still grow by direct add. */
+  allowsDirectAdd(memberCount: number): boolean {
+    return memberCount < Math.min(this.limits.directAddLimit, this.limits.maxGroupSize);
+  }
+
+  /** The lifetime of a TEMPORARY code: the plan's default, or the caller's choice within the plan's range. */
+  temporaryCodeTtl(requestedSeconds: number | null | undefined): { ok: true; seconds: number } | { ok: false; min: number; max: number } {
+    const { temporaryCodeTtlSeconds, temporaryCodeTtlMinSeconds: min, temporaryCodeTtlMaxSeconds: max } = this.limits;
+    if (requestedSeconds == null) return { ok: true, seconds: temporaryCodeTtlSeconds };
+    if (!Number.isInteger(requestedSeconds) || requestedSeconds < min || requestedSeconds > max) return { ok: false, min, max };
+    return { ok: true, seconds: requestedSeconds };
+  }
+}
+
+/** Problems with a merged set of limits (empty when coherent). Used to refuse bad overrides. */
+export function limitProblems(limits: PolicyLimits): Array<{ field: keyof PolicyLimits; message: string }> {
+  const problems: Array<{ field: keyof PolicyLimits; message: string }> = [];
+  const atMostGroupSize = ["directAddLimit", "codeJoinCap", "permanentCodeMaxMembers", "liveCodeGroupCap"] as const;
+  for (const field of atMostGroupSize) {
+    const value = limits[field];
+    if (value != null && value > limits.maxGroupSize) {
+      problems.push({ field, message: `${field} (${value}) may not exceed maxGroupSize (${limits.maxGroupSize})` });
+    }
+  }
+  if (limits.temporaryCodeTtlMinSeconds > limits.temporaryCodeTtlMaxSeconds) {
+    problems.push({ field: "temporaryCodeTtlMinSeconds", message: "temporaryCodeTtlMinSeconds may not exceed temporaryCodeTtlMaxSeconds" });
+  }
+  if (
+    limits.temporaryCodeTtlSeconds < limits.temporaryCodeTtlMinSeconds ||
+    limits.temporaryCodeTtlSeconds > limits.temporaryCodeTtlMaxSeconds
+  ) {
+    problems.push({ field: "temporaryCodeTtlSeconds", message: "temporaryCodeTtlSeconds must lie within the allowed TTL range" });
+  }
+  if (limits.codeTypes.includes(CodeType.LIVE) && limits.liveCodeGroupCap == null) {
+    problems.push({ field: "liveCodeGroupCap", message: "plans with LIVE codes need a liveCodeGroupCap" });
+  }
+  return problems;
+}

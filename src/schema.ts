@@ -1,0 +1,21 @@
+import "reflect-metadata";
+import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
+import { buildSchema } from "type-graphql";
+import { NodeResolver } from "./modules/node/node.resolver";
+import { TenantResolver } from "./modules/tenant/tenant.resolver";
+import { UserResolver } from "./modules/user/user.resolver";
+
+export const RESOLVERS = [NodeResolver, TenantResolver, UserResolver] as const;
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The executable schema, built once per process from the decorated classes. */
+export function buildAppSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({ resolvers: [...RESOLVERS], validate: false, emitSchemaFile: false });
+  return built;
+}
+
+/** The SDL committed as schema/schema.graphql (sorted, so diffs show only real changes). */
+export async function printAppSchema(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await buildAppSchema()))}\n`;
+}
