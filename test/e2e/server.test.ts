@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { request as httpRequest } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { startTestServer, type TestServer } from "../support/server";
+
+describe("HTTP surface", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  it("GET /healthz is 200 while the database answers", async () => {
+    const response = await fetch(`${server.base}/healthz`);
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { status: "ok" });
+  });
+
+  it("echoes a request id, or makes one", async () => {
+    const given = await fetch(`${server.base}/healthz`, { headers: { "x-request-id": "abc-123" } });
+    assert.equal(given.headers.get("x-request-id"), "abc-123");
+    const made = await fetch(`${server.base}/healthz`, { headers: { "x-request-id": "bad id with spaces" } });
+    assert.match(made.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+  });
+
+  it("refuses oversized bodies, invalid JSON and CSRF-prone requests with clear 4xx errors", async () => {
+    const big = await fetch(server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: `{ viewer { id } }`, variables: { pad: "x".repeat(2_000_000) } }),
+    });
+    assert.equal(big.status, 413);
+    const invalid = await fetch(server.url, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
+    assert.equal(invalid.status, 400);
+    assert.equal(((await invalid.json()) as any).errors[0].extensions.code, "BAD_REQUEST");
+    // A "simple" cross-site GET without a preflight header is blocked by Apollo's CSRF prevention.
+    const csrf = await fetch(`${server.url}?query=${encodeURIComponent("{ viewer { id } }")}`);
+    assert.equal(csrf.status, 400);
+    const missing = await fetch(`${server.base}/nope`);
+    assert.equal(missing.status, 404);
+  });
+});
+
+describe("process lifecycle", () => {
+  it("npm start's entry point serves, then drains and exits 0 on SIGTERM", { timeout: 60_000 }, async () => {
+    const scratch = await startTestServer();
+    const databaseUrl = scratch.databaseUrl;
+    await scratch.server.stop();
+    const child = spawn(process.execPath, [join(__dirname, "../../src/main.js")], {
+      env: { ...process.env, PORT: "0", DATABASE_URL: databaseUrl, NODE_ENV: "test", LOG_LEVEL: "info", PLATFORM_ADMIN_TOKEN: "platform-token-for-lifecycle-test" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+      child.stdout.on("data", () => {
+        const match = /"url":"([^"]+)"/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+    const health = await fetch(url.replace(/\/graphql$/, "/healthz"));
+    assert.equal(health.status, 200);
+    // Start a request and hold its body back, so it is genuinely in flight when SIGTERM lands.
+    const body = JSON.stringify({ query: "{ tenants { totalCount } }" });
+    const request = httpRequest(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), authorization: "Bearer platform-token-for-lifecycle-test" },
+    });
+    const responded = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      request.on("response", (res) => {
+        let text = "";
+        res.on("data", (chunk) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      request.on("error", reject);
+    });
+    request.write(body.slice(0, 10));
+    await sleep(300);
+    child.kill("SIGTERM");
+    await sleep(300);
+    request.end(body.slice(10));
+    const response = await responded;
+    assert.equal(response.status, 200, "a request in flight at SIGTERM still completes");
+    assert.match(response.text, /"totalCount":0/);
+    const [code] = await once(child, "exit");
+    assert.equal(code, 0, output);
+    assert.match(output, /draining in-flight requests/);
+    await scratch.close();
+  });
+});

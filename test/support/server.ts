@@ -1,0 +1,116 @@
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createConnection } from "mysql2/promise";
+import { createApp } from "../../src/app";
+import type { Clock } from "../../src/common/clock";
+import { loadConfig } from "../../src/config";
+import { type RunningServer, startServer } from "../../src/http/server";
+import { createLogger } from "../../src/logger";
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }>;
+  extensions?: Record<string, unknown>;
+  headers: Headers;
+}
+
+export interface TestServer {
+  url: string;
+  base: string;
+  platformToken: string;
+  server: RunningServer;
+  databaseUrl: string;
+  /** POSTs a GraphQL request; `token` goes in the Authorization header. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+  /** Runs raw SQL on the server's database (for assertions on rows). */
+  sql<T = any>(query: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/** Which engine this run targets: DATABASE_URL=mysql://… selects MariaDB, anything else SQLite. */
+export const engine: "mysql" | "sqlite" = process.env.DATABASE_URL?.startsWith("mysql") ? "mysql" : "sqlite";
+
+function freshDatabaseUrl(): { url: string; drop: () => Promise<void> } {
+  const suffix = `${process.pid}_${randomBytes(4).toString("hex")}`;
+  if (engine === "mysql") {
+    const base = new URL(process.env.DATABASE_URL!);
+    const name = `gp_test_${suffix}`;
+    base.pathname = `/${name}`;
+    const url = base.toString();
+    return {
+      url,
+      drop: async () => {
+        const admin = new URL(url);
+        const connection = await createConnection({
+          host: admin.hostname,
+          port: Number(admin.port || 3306),
+          user: decodeURIComponent(admin.username),
+          password: decodeURIComponent(admin.password),
+        });
+        await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
+        await connection.end();
+      },
+    };
+  }
+  const path = join(tmpdir(), `gp-test-${suffix}.sqlite`);
+  return {
+    url: `sqlite:${path}`,
+    drop: async () => {
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
+    },
+  };
+}
+
+/**
+ * Starts the real HTTP server on a free loopback port with a database of its own (a temporary
+ * SQLite file, or a fresh MariaDB database), migrated exactly as production is.
+ */
+export async function startTestServer(options: { clock?: Clock } = {}): Promise<TestServer> {
+  const database = freshDatabaseUrl();
+  const platformToken = `gpadmin_test_${randomBytes(16).toString("hex")}`;
+  const config = loadConfig({
+    env: "test",
+    port: 0,
+    host: "127.0.0.1",
+    databaseUrl: database.url,
+    platformAdminToken: platformToken,
+    platformAdminTokenGenerated: false,
+    logLevel: process.env.TEST_LOG_LEVEL ?? "silent",
+    dbPoolSize: 10,
+  });
+  const log = createLogger(config.logLevel);
+  const app = await createApp({ config, log, clock: options.clock });
+  const server = await startServer(app, 0, "127.0.0.1");
+  const base = server.url.replace(/\/graphql$/, "");
+
+  async function gql(query: string, variables: Record<string, unknown> = {}, token: string | null = null) {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const response = await fetch(server.url, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+    const text = await response.text();
+    let body: any;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Error(`Non-JSON response (${response.status}): ${text.slice(0, 500)}`);
+    }
+    return { status: response.status, headers: response.headers, ...body };
+  }
+
+  return {
+    url: server.url,
+    base,
+    platformToken,
+    server,
+    databaseUrl: database.url,
+    gql,
+    sql: (query, params = []) => app.db.read((em) => em.query(query, params)),
+    async close() {
+      await server.stop(2000);
+      await database.drop();
+    },
+  };
+}
