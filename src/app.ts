@@ -5,8 +5,18 @@ import { type Clock, systemClock } from "./common/clock";
 import { NodeRegistry } from "./common/node-registry";
 import type { AppConfig } from "./config";
 import { Authenticator } from "./context/authenticator";
+import type { RequestContext } from "./context/context";
 import { Database } from "./db/database";
 import { runMigrations } from "./db/migrate";
+import { GroupReader } from "./modules/group/group.reader";
+import { GroupService } from "./modules/group/group.service";
+import { Invitation } from "./modules/group/invitation.entity";
+import { InvitationService } from "./modules/group/invitation.service";
+import { MemberService } from "./modules/group/member.service";
+import { ReviewItem, RiskEvent } from "./modules/moderation/moderation.entities";
+import { ModerationService } from "./modules/moderation/moderation.service";
+import { ReviewService } from "./modules/moderation/review.service";
+import { RiskService } from "./modules/moderation/risk.service";
 import { TenantService } from "./modules/tenant/tenant.service";
 import { UserService } from "./modules/user/user.service";
 import { PolicyRegistry } from "./policy/registry";
@@ -22,6 +32,13 @@ export interface App {
   nodes: NodeRegistry;
   tenants: TenantService;
   users: UserService;
+  risk: RiskService;
+  moderation: ModerationService;
+  review: ReviewService;
+  invitations: InvitationService;
+  groups: GroupService;
+  members: MemberService;
+  groupReader: GroupReader;
 }
 
 export interface AppOptions {
@@ -42,6 +59,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   const db = new Database(dataSource);
   if (options.migrate !== false) await runMigrations(db, log);
 
+  const risk = new RiskService(db);
+  const moderation = new ModerationService(risk);
+  const review = new ReviewService(db);
+  const invitations = new InvitationService(db);
   const app: App = {
     config,
     log,
@@ -52,6 +73,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     nodes: new NodeRegistry(),
     tenants: new TenantService(db),
     users: new UserService(db),
+    risk,
+    moderation,
+    review,
+    invitations,
+    groups: new GroupService(moderation, review, risk, invitations),
+    members: new MemberService(invitations, risk),
+    groupReader: new GroupReader(db),
   };
   registerNodes(app);
   return app;
@@ -63,6 +91,18 @@ function registerNodes(app: App): void {
     return ctx.tenant?.rowId === rowId ? ctx.tenant : null;
   });
   app.nodes.register("User", (ctx, rowId) => ctx.loaders.user.load(rowId));
+  app.nodes.register("Group", (ctx, rowId) => app.groupReader.visibleGroup(ctx, rowId));
+  app.nodes.register("Invitation", (ctx, rowId) =>
+    app.db.read(async (em) => {
+      if (!ctx.tenant) return null;
+      const invitation = await em.findOneBy(Invitation, { rowId, tenantId: ctx.tenant.rowId });
+      return invitation && (ctx.principal.kind === "TENANT" || invitation.inviteeId === ctx.userId) ? invitation : null;
+    }),
+  );
+  const tenantOnly = <T extends object>(entity: new () => T) => (ctx: RequestContext, rowId: string) =>
+    ctx.principal.kind === "TENANT" ? app.db.read((em) => em.findOneBy(entity, { rowId, tenantId: ctx.tenantId } as never)) : Promise.resolve(null);
+  app.nodes.register("ReviewItem", tenantOnly(ReviewItem));
+  app.nodes.register("RiskEvent", tenantOnly(RiskEvent));
 }
 
 export async function closeApp(app: App): Promise<void> {

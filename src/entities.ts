@@ -1,7 +1,12 @@
+import { GroupLogEntry } from "./modules/group/group-log.entity";
+import { Group } from "./modules/group/group.entity";
+import { Invitation } from "./modules/group/invitation.entity";
+import { Member } from "./modules/group/member.entity";
+import { ModerationKeyword, ReviewItem, RiskEvent } from "./modules/moderation/moderation.entities";
 import { TenantApiKey } from "./modules/tenant/api-key.entity";
 import { Tenant } from "./modules/tenant/tenant.entity";
 import { Contact } from "./modules/user/contact.entity";
 import { User } from "./modules/user/user.entity";
 
 /** Every TypeORM entity of the service. */
-export const ENTITIES = [Tenant, TenantApiKey, User, Contact];
+export const ENTITIES = [Tenant, TenantApiKey, User, Contact, Group, Member, Invitation, GroupLogEntry, ModerationKeyword, ReviewItem, RiskEvent];

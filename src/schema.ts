@@ -1,11 +1,25 @@
 import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
+import { GroupResolver } from "./modules/group/group.resolver";
+import { InvitationResolver } from "./modules/group/invitation.resolver";
+import { MemberResolver } from "./modules/group/member.resolver";
+import { ModerationResolver, ReviewItemResolver, RiskEventResolver } from "./modules/moderation/moderation.resolver";
 import { NodeResolver } from "./modules/node/node.resolver";
 import { TenantResolver } from "./modules/tenant/tenant.resolver";
 import { UserResolver } from "./modules/user/user.resolver";
 
-export const RESOLVERS = [NodeResolver, TenantResolver, UserResolver] as const;
+export const RESOLVERS = [
+  NodeResolver,
+  TenantResolver,
+  UserResolver,
+  GroupResolver,
+  MemberResolver,
+  InvitationResolver,
+  ModerationResolver,
+  ReviewItemResolver,
+  RiskEventResolver,
+] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

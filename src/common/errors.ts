@@ -1,4 +1,5 @@
 import { GraphQLError } from "graphql";
+import type { EntityManager } from "typeorm";
 import { Field, ObjectType, registerEnumType } from "type-graphql";
 
 /** Every domain refusal a client can see. The names are fixed by the API contract. */
@@ -41,6 +42,12 @@ export class UserError {
  * the transaction back, so a refusal never leaves a partial write behind.
  */
 export class DomainError extends Error {
+  /**
+   * Work to do after the refused transaction has rolled back, in a transaction of its own — e.g.
+   * recording the risk event a refusal stands for, which must survive the rollback.
+   */
+  afterRollback?: (em: EntityManager) => Promise<void>;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -48,6 +55,12 @@ export class DomainError extends Error {
   ) {
     super(message);
     this.name = "DomainError";
+  }
+
+  /** Attaches work that must happen even though the mutation is refused. */
+  recording(work: (em: EntityManager) => Promise<void>): this {
+    this.afterRollback = work;
+    return this;
   }
 
   toUserError(): UserError {

@@ -18,6 +18,7 @@ export async function runMutation<T extends object>(
   } catch (error) {
     const userErrors = refusalsOf(error);
     if (!userErrors) throw error;
+    if (error instanceof DomainError && error.afterRollback) await ctx.app.db.tx(error.afterRollback);
     ctx.log.debug({ userErrors }, "mutation refused");
     return { userErrors } as Payload<Partial<T>>;
   }

@@ -21,7 +21,7 @@ export class RequestContext {
     /** The caller's tenant (tenant keys and user tokens). */
     readonly tenant: Tenant | null,
   ) {
-    this.loaders = new Loaders(app.db, tenant?.rowId ?? null);
+    this.loaders = new Loaders(app.db, tenant?.rowId ?? null, principal.kind === "USER" ? principal.userId : null);
   }
 
   now(): number {

@@ -1,6 +1,8 @@
 import DataLoader from "dataloader";
 import { In } from "typeorm";
 import type { Database } from "../db/database";
+import { Group } from "../modules/group/group.entity";
+import { Member } from "../modules/group/member.entity";
 import { User } from "../modules/user/user.entity";
 
 /** Maps rows back to the requested keys, in order, with null for missing ones. */
@@ -20,6 +22,7 @@ export class Loaders {
   constructor(
     private readonly db: Database,
     private readonly tenantId: string | null,
+    private readonly viewerId: string | null,
   ) {}
 
   protected loader<K, V>(name: string, batch: (tenantId: string, keys: readonly K[]) => Promise<Array<V | null>>): DataLoader<K, V | null> {
@@ -38,6 +41,25 @@ export class Loaders {
   get user(): DataLoader<string, User | null> {
     return this.loader<string, User>("user", (tenantId, ids) =>
       this.db.read(async (em) => byKeys(ids, await em.find(User, { where: { tenantId, rowId: In([...ids]) } }), (u) => u.rowId)),
+    );
+  }
+
+  /** Groups of the caller's tenant by row id. */
+  get group(): DataLoader<string, Group | null> {
+    return this.loader<string, Group>("group", (tenantId, ids) =>
+      this.db.read(async (em) => byKeys(ids, await em.find(Group, { where: { tenantId, rowId: In([...ids]) } }), (g) => g.rowId)),
+    );
+  }
+
+  /** The calling user's membership of each group (null: not a member, or no calling user). */
+  get viewerMembership(): DataLoader<string, Member | null> {
+    const viewerId = this.viewerId;
+    return this.loader<string, Member>("viewerMembership", (tenantId, groupIds) =>
+      viewerId
+        ? this.db.read(async (em) =>
+            byKeys(groupIds, await em.find(Member, { where: { tenantId, userId: viewerId, groupId: In([...groupIds]) } }), (m) => m.groupId),
+          )
+        : Promise.resolve(groupIds.map(() => null)),
     );
   }
 }

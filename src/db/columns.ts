@@ -6,9 +6,14 @@ const bigintAsNumber = {
   from: (value: string | number | null) => (value == null ? null : Number(value)),
 };
 
+/** A 64-bit integer read as a JS number (sequence numbers, counters). */
+export function BigIntColumn(options: ColumnOptions = {}): PropertyDecorator {
+  return Column({ type: "bigint", transformer: bigintAsNumber, ...options });
+}
+
 /** An instant in epoch milliseconds: identical on SQLite and MySQL, no time-zone conversions. */
 export function InstantColumn(options: ColumnOptions = {}): PropertyDecorator {
-  return Column({ type: "bigint", transformer: bigintAsNumber, ...options });
+  return BigIntColumn(options);
 }
 
 /** The row id column (a UUIDv7 string), exposed to TypeScript as `rowId`. */

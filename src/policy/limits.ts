@@ -48,6 +48,12 @@ export interface PolicyLimits {
   requireDataUsageRules: boolean;
   /** Join-source and activity dashboards. */
   statsEnabled: boolean;
+  /** How long a PENDING invitation may be accepted. */
+  invitationTtlSeconds: number;
+  /** Invitations or removals by one user within `bulkActionWindowSeconds` that count as abnormal. */
+  bulkActionThreshold: number;
+  /** The window `bulkActionThreshold` is counted over. */
+  bulkActionWindowSeconds: number;
 }
 
 export type PolicyOverrides = Partial<PolicyLimits>;
@@ -67,4 +73,7 @@ export const POLICY_FIELDS = [
   "transferRequiresAdmin",
   "requireDataUsageRules",
   "statsEnabled",
+  "invitationTtlSeconds",
+  "bulkActionThreshold",
+  "bulkActionWindowSeconds",
 ] as const satisfies ReadonlyArray<keyof PolicyLimits>;

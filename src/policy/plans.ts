@@ -19,6 +19,9 @@ export const PERSONAL_LIMITS: Readonly<PolicyLimits> = Object.freeze({
   transferRequiresAdmin: true,
   requireDataUsageRules: false,
   statsEnabled: false,
+  invitationTtlSeconds: 7 * DAY,
+  bulkActionThreshold: 50,
+  bulkActionWindowSeconds: 600,
 });
 
 /** The enterprise plan: WeCom customer groups — 200 members, live codes, dashboards. */
@@ -37,6 +40,9 @@ export const ENTERPRISE_LIMITS: Readonly<PolicyLimits> = Object.freeze({
   transferRequiresAdmin: true,
   requireDataUsageRules: true,
   statsEnabled: true,
+  invitationTtlSeconds: 7 * DAY,
+  bulkActionThreshold: 1000,
+  bulkActionWindowSeconds: 600,
 });
 
 /** The certified enterprise plan: as enterprise, with 500-member groups. */

@@ -80,7 +80,7 @@ export async function createTenant(server: TestServer, options: TenantOptions = 
         dataOf(
           await server.gql(
             `mutation($input: IssueUserTokenInput!) { issueUserToken(input: $input) { token userErrors { code message field } } }`,
-            { input: { userId: user.id, ttlSeconds: 3600 } },
+            { input: { userId: user.id, ttlSeconds: 30 * 24 * 3600 } },
             tenant.apiKey,
           ),
         ).issueUserToken,

@@ -39,6 +39,9 @@ const overridesSchema = z
     transferRequiresAdmin: z.boolean().nullish(),
     requireDataUsageRules: z.boolean().nullish(),
     statsEnabled: z.boolean().nullish(),
+    invitationTtlSeconds: TTL,
+    bulkActionThreshold: count(1, 100_000),
+    bulkActionWindowSeconds: count(1, 24 * 3600),
   })
   .nullish();
 

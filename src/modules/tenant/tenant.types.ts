@@ -20,6 +20,9 @@ export class PlanPolicyType implements PolicyLimits {
   @Field(() => Boolean) transferRequiresAdmin: boolean;
   @Field(() => Boolean) requireDataUsageRules: boolean;
   @Field(() => Boolean) statsEnabled: boolean;
+  @Field(() => Int) invitationTtlSeconds: number;
+  @Field(() => Int) bulkActionThreshold: number;
+  @Field(() => Int) bulkActionWindowSeconds: number;
 }
 
 /** Operator overrides of a plan: any field set here replaces the plan's value. */
@@ -40,6 +43,9 @@ export class PolicyOverridesType implements PolicyOverrides {
   @Field(() => Boolean, { nullable: true }) transferRequiresAdmin?: boolean;
   @Field(() => Boolean, { nullable: true }) requireDataUsageRules?: boolean;
   @Field(() => Boolean, { nullable: true }) statsEnabled?: boolean;
+  @Field(() => Int, { nullable: true }) invitationTtlSeconds?: number;
+  @Field(() => Int, { nullable: true }) bulkActionThreshold?: number;
+  @Field(() => Int, { nullable: true }) bulkActionWindowSeconds?: number;
 }
 
 @ObjectType("TenantQualifications", { simpleResolvers: true })

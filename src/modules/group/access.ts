@@ -1,0 +1,67 @@
+import type { EntityManager } from "typeorm";
+import { DomainError, ErrorCode, notFound } from "../../common/errors";
+import { rowIdOf } from "../../common/global-id";
+import type { RequestContext } from "../../context/context";
+import { forUpdate } from "../../db/query";
+import { Group } from "./group.entity";
+import { GroupStatus, MemberRole } from "./group.enums";
+import { Member } from "./member.entity";
+
+/**
+ * Loads a group of the caller's tenant with its row locked for the rest of the transaction: every
+ * change to a group's members, roles or history serialises on this lock, which is what makes
+ * capacity and sequence numbers database guarantees.
+ */
+export async function lockGroup(em: EntityManager, ctx: RequestContext, groupGlobalId: string, field = ["input", "groupId"]): Promise<Group> {
+  const rowId = rowIdOf(groupGlobalId, "Group");
+  return lockGroupRow(em, ctx, rowId, field);
+}
+
+export async function lockGroupRow(em: EntityManager, ctx: RequestContext, rowId: string | null, field = ["input", "groupId"]): Promise<Group> {
+  const group = rowId
+    ? await forUpdate(em.createQueryBuilder(Group, "g"))
+        .where("g.rowId = :rowId AND g.tenantId = :tenantId", { rowId, tenantId: ctx.tenantId })
+        .getOne()
+    : null;
+  if (!group) throw notFound("Group", field);
+  return group;
+}
+
+export function findMember(em: EntityManager, groupId: string, userId: string): Promise<Member | null> {
+  return em.findOneBy(Member, { groupId, userId });
+}
+
+/**
+ * Who is acting on a group: a member (user token) or the tenant operator (tenant key). A user who
+ * is not a member gets NOT_FOUND, exactly as if the group did not exist.
+ */
+export type Actor = { kind: "MEMBER"; member: Member } | { kind: "OPERATOR" };
+
+export async function actorOn(em: EntityManager, ctx: RequestContext, group: Group, field = ["input", "groupId"]): Promise<Actor> {
+  if (ctx.principal.kind === "TENANT") return { kind: "OPERATOR" };
+  const member = ctx.userId ? await findMember(em, group.rowId, ctx.userId) : null;
+  if (!member) throw notFound("Group", field);
+  return { kind: "MEMBER", member };
+}
+
+/** The acting member, for operations only members can do (the tenant operator gets NOT_PERMITTED). */
+export async function memberActor(em: EntityManager, ctx: RequestContext, group: Group): Promise<Member> {
+  const actor = await actorOn(em, ctx, group);
+  if (actor.kind !== "MEMBER") throw new DomainError(ErrorCode.NOT_PERMITTED, "Only a member of the group can do this");
+  return actor.member;
+}
+
+export function assertNotDissolved(group: Group): void {
+  if (group.status === GroupStatus.DISSOLVED) throw new DomainError(ErrorCode.GROUP_DISSOLVED, "The group has been dissolved");
+}
+
+/** Growth (invitations, joins) needs an active group: not dissolved, not blocked, not awaiting review. */
+export function assertAcceptsMembers(group: Group): void {
+  assertNotDissolved(group);
+  if (group.status === GroupStatus.BLOCKED) throw new DomainError(ErrorCode.NOT_PERMITTED, "The group has been blocked by moderation");
+  if (group.status === GroupStatus.PENDING_REVIEW) throw new DomainError(ErrorCode.NOT_PERMITTED, "The group is awaiting moderation review");
+}
+
+export function requireRole(member: Member, roles: MemberRole[], what: string): void {
+  if (!roles.includes(member.role)) throw new DomainError(ErrorCode.NOT_PERMITTED, `Only ${roles.join(" or ").toLowerCase()}s can ${what}`);
+}

@@ -1,0 +1,40 @@
+import type { EntityManager } from "typeorm";
+import { newId } from "../../common/ids";
+import { Group } from "./group.entity";
+import { GroupLogEntry, type LogData } from "./group-log.entity";
+
+export interface LogEntryInput {
+  kind: string;
+  actorId?: string | null;
+  subjectId?: string | null;
+  text?: string | null;
+  status?: string;
+  data?: LogData | null;
+}
+
+/**
+ * Appends entries to a group's history. The caller holds the group's row lock (see lockGroup), so
+ * sequence numbers are allocated without gaps or races; `group.logSize` is kept in step.
+ */
+export async function appendLog(em: EntityManager, group: Group, entries: LogEntryInput[], now: number): Promise<GroupLogEntry[]> {
+  if (entries.length === 0) return [];
+  const rows = entries.map((entry, i) =>
+    em.create(GroupLogEntry, {
+      rowId: newId(),
+      tenantId: group.tenantId,
+      groupId: group.rowId,
+      seq: group.logSize + i + 1,
+      kind: entry.kind,
+      actorId: entry.actorId ?? null,
+      subjectId: entry.subjectId ?? null,
+      text: entry.text ?? null,
+      status: entry.status ?? "VISIBLE",
+      data: entry.data ?? null,
+      createdAt: now,
+    }),
+  );
+  for (let i = 0; i < rows.length; i += 200) await em.insert(GroupLogEntry, rows.slice(i, i + 200));
+  group.logSize += rows.length;
+  await em.update(Group, { rowId: group.rowId }, { logSize: group.logSize, updatedAt: now });
+  return rows;
+}

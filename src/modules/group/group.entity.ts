@@ -1,0 +1,67 @@
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Column, Entity } from "typeorm";
+import { toGlobalId } from "../../common/global-id";
+import { Node } from "../../common/node";
+import { DateTimeScalar } from "../../common/scalars";
+import { InstantColumn, RefColumn, RowIdColumn } from "../../db/columns";
+import { GroupCategory } from "../../policy/compliance";
+import { GroupStatus } from "./group.enums";
+
+@Entity("chat_groups")
+@ObjectType("Group", { implements: Node, simpleResolvers: true, description: "A chat group and its members." })
+export class Group implements Node {
+  @RowIdColumn()
+  rowId: string;
+
+  @Field(() => ID)
+  get id(): string {
+    return toGlobalId("Group", this.rowId);
+  }
+
+  @RefColumn("tenant_id")
+  tenantId: string;
+
+  @Field(() => String)
+  @Column({ type: "varchar", length: 100 })
+  name: string;
+
+  @Field(() => GroupCategory)
+  @Column({ type: "varchar", length: 16 })
+  category: GroupCategory;
+
+  @Field(() => Boolean)
+  @Column({ type: "boolean" })
+  minorProtection: boolean;
+
+  @Field(() => GroupStatus)
+  @Column({ type: "varchar", length: 16 })
+  status: GroupStatus;
+
+  /** Null only once the group is dissolved. */
+  @RefColumn("owner_id", { nullable: true })
+  ownerId: string | null;
+
+  @RefColumn("created_by")
+  createdBy: string;
+
+  @RefColumn("parent_id", { nullable: true })
+  parentId: string | null;
+
+  @Field(() => Int, { description: "Members now in the group (kept equal to the member rows by every write)." })
+  @Column({ type: "int" })
+  memberCount: number;
+
+  /** Entries in the group's history log; the next entry gets `logSize + 1`. */
+  @Column({ type: "int" })
+  logSize: number;
+
+  @Field(() => DateTimeScalar)
+  @InstantColumn()
+  createdAt: number;
+
+  @InstantColumn()
+  updatedAt: number;
+
+  @InstantColumn({ nullable: true })
+  dissolvedAt: number | null;
+}

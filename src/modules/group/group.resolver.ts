@@ -1,0 +1,130 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { rowIdOf } from "../../common/global-id";
+import { runMutation } from "../../common/mutation";
+import { nodeNotFound } from "../../common/node-registry";
+import { ConnectionArgs, pageRequest } from "../../common/pagination";
+import { Allow } from "../../context/allow";
+import type { RequestContext } from "../../context/context";
+import { User } from "../user/user.entity";
+import { Group } from "./group.entity";
+import { GroupStatus } from "./group.enums";
+import {
+  CreateGroupInput,
+  CreateGroupPayload,
+  GroupConnection,
+  GroupIdInput,
+  GroupPayload,
+  GroupUserInput,
+  InviteMembersInput,
+  InviteMembersPayload,
+  MemberConnection,
+  MemberPayload,
+  RenameGroupInput,
+  SetMemberRoleInput,
+  SetMuteNotificationsInput,
+} from "./group.types";
+import { Member } from "./member.entity";
+
+@Resolver(() => Group)
+export class GroupResolver {
+  @Mutation(() => CreateGroupPayload, { description: "User: create a group from at least two contacts; the caller becomes its owner." })
+  @Allow("TENANT", "USER")
+  createGroup(@Arg("input", () => CreateGroupInput) input: CreateGroupInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.groups.createGroup(ctx, em, input));
+  }
+
+  @Mutation(() => InviteMembersPayload, { description: "Member: add contacts directly below the direct-add limit, invite them beyond it." })
+  @Allow("TENANT", "USER")
+  inviteMembers(@Arg("input", () => InviteMembersInput) input: InviteMembersInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.members.inviteMembers(ctx, em, input));
+  }
+
+  @Mutation(() => GroupPayload, { description: "Owner: anyone but self; admin: plain members; tenant: anyone." })
+  @Allow("TENANT", "USER")
+  removeMember(@Arg("input", () => GroupUserInput) input: GroupUserInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.members.removeMember(ctx, em, input));
+  }
+
+  @Mutation(() => GroupPayload, { description: "Member: leave. An owner hands over; the last member out dissolves the group." })
+  @Allow("TENANT", "USER")
+  leaveGroup(@Arg("input", () => GroupIdInput) input: GroupIdInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.members.leaveGroup(ctx, em, input));
+  }
+
+  @Mutation(() => GroupPayload, { description: "Owner or admin: rename; the name passes keyword moderation." })
+  @Allow("TENANT", "USER")
+  renameGroup(@Arg("input", () => RenameGroupInput) input: RenameGroupInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.groups.renameGroup(ctx, em, input));
+  }
+
+  @Mutation(() => MemberPayload, { description: "Member: mute or unmute the group's notifications for yourself." })
+  @Allow("TENANT", "USER")
+  setMuteNotifications(@Arg("input", () => SetMuteNotificationsInput) input: SetMuteNotificationsInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.groups.setMuteNotifications(ctx, em, input));
+  }
+
+  @Mutation(() => MemberPayload, { description: "Owner: appoint (up to maxAdmins) or revoke an admin." })
+  @Allow("TENANT", "USER")
+  setMemberRole(@Arg("input", () => SetMemberRoleInput) input: SetMemberRoleInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.members.setMemberRole(ctx, em, input));
+  }
+
+  @Mutation(() => GroupPayload, { description: "Owner: hand the group to an admin (when the plan requires it); the old owner becomes a member." })
+  @Allow("TENANT", "USER")
+  transferOwnership(@Arg("input", () => GroupUserInput) input: GroupUserInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.members.transferOwnership(ctx, em, input));
+  }
+
+  @Mutation(() => GroupPayload, { description: "Owner or tenant: dissolve the group." })
+  @Allow("TENANT", "USER")
+  dissolveGroup(@Arg("input", () => GroupIdInput) input: GroupIdInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.groups.dissolveGroup(ctx, em, input.groupId));
+  }
+
+  @Query(() => Group, { description: "A group the caller belongs to (any group of the tenant, for a tenant key)." })
+  @Allow("TENANT", "USER")
+  async group(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Group> {
+    const rowId = rowIdOf(id, "Group");
+    const group = rowId ? await ctx.app.groupReader.visibleGroup(ctx, rowId) : null;
+    if (!group) throw nodeNotFound();
+    return group;
+  }
+
+  @Query(() => GroupConnection, { description: "User: the groups the caller is in, most recently joined first." })
+  @Allow("USER")
+  myGroups(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
+    return ctx.app.groupReader.groupsOf(ctx.tenantId, ctx.userId!, pageRequest(args));
+  }
+
+  @Query(() => GroupConnection, { description: "Tenant: every group of the tenant, newest first." })
+  @Allow("TENANT")
+  groups(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg("status", () => GroupStatus, { nullable: true }) status: GroupStatus | null,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return ctx.app.groupReader.tenantGroups(ctx.tenantId, status ?? null, pageRequest(args));
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: "Null once the group is dissolved." })
+  owner(@Root() group: Group, @Ctx() ctx: RequestContext) {
+    return group.ownerId ? ctx.loaders.user.load(group.ownerId) : null;
+  }
+
+  @FieldResolver(() => Int, { description: "The most members the group may hold under the tenant's policy." })
+  maxMembers(@Ctx() ctx: RequestContext): number {
+    return ctx.policy.limits.maxGroupSize;
+  }
+
+  @FieldResolver(() => MemberConnection, { nullable: true, description: "Null for callers who are not members." })
+  async members(@Root() group: Group, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
+    const page = pageRequest(args);
+    if (!(await ctx.app.groupReader.canSee(ctx, group))) return null;
+    return ctx.app.groupReader.members(group, page);
+  }
+
+  @FieldResolver(() => Member, { nullable: true, description: "The caller's own membership, or null." })
+  viewerMembership(@Root() group: Group, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.viewerMembership.load(group.rowId);
+  }
+}

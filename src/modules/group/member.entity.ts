@@ -1,0 +1,49 @@
+import { Field, ObjectType } from "type-graphql";
+import { Column, Entity, PrimaryColumn } from "typeorm";
+import { DateTimeScalar } from "../../common/scalars";
+import { BigIntColumn, InstantColumn, RefColumn } from "../../db/columns";
+import { JoinSourceKind, MemberRole } from "./group.enums";
+
+@Entity("group_members")
+@ObjectType("Member", { simpleResolvers: true, description: "A user's membership of a group." })
+export class Member {
+  @PrimaryColumn({ name: "group_id", type: "varchar", length: 36 })
+  groupId: string;
+
+  @PrimaryColumn({ name: "user_id", type: "varchar", length: 36 })
+  userId: string;
+
+  @RefColumn("tenant_id")
+  tenantId: string;
+
+  @Field(() => MemberRole)
+  @Column({ type: "varchar", length: 8 })
+  role: MemberRole;
+
+  @Field(() => DateTimeScalar)
+  @InstantColumn()
+  joinedAt: number;
+
+  /** Position in the group's join order (the history seq of the join), for "earliest joined" rules. */
+  @BigIntColumn()
+  joinSeq: number;
+
+  @Column({ type: "varchar", length: 16 })
+  joinKind: JoinSourceKind;
+
+  @RefColumn("inviter_id", { nullable: true })
+  inviterId: string | null;
+
+  @RefColumn("code_id", { nullable: true })
+  codeId: string | null;
+
+  @RefColumn("live_code_id", { nullable: true })
+  liveCodeId: string | null;
+
+  @Column({ type: "varchar", length: 30, nullable: true })
+  joinState: string | null;
+
+  @Field(() => Boolean)
+  @Column({ type: "boolean" })
+  mutedNotifications: boolean;
+}

@@ -1,0 +1,186 @@
+import { type EntityManager, In } from "typeorm";
+import { z } from "zod";
+import { DomainError, DomainErrors, ErrorCode, notFound } from "../../common/errors";
+import { rowIdOf } from "../../common/global-id";
+import { parseInput } from "../../common/validation";
+import type { RequestContext } from "../../context/context";
+import { RiskEventKind } from "../moderation/moderation.enums";
+import type { RiskService } from "../moderation/risk.service";
+import { Contact } from "../user/contact.entity";
+import { User } from "../user/user.entity";
+import { actorOn, assertAcceptsMembers, assertNotDissolved, findMember, lockGroup, memberActor, requireRole } from "./access";
+import { appendLog } from "./group-log";
+import { Group } from "./group.entity";
+import { AssignableRole, GroupEventKind, JoinSourceKind, MemberRole } from "./group.enums";
+import type { Invitation } from "./invitation.entity";
+import type { InvitationService } from "./invitation.service";
+import { Member } from "./member.entity";
+import { admitMembers, dissolve, dropMember, groupFull, handOverOwnership } from "./membership";
+
+const inviteSchema = z.object({
+  groupId: z.string(),
+  userIds: z.array(z.string().max(200)).min(1, "must name at least one user").max(500, "at most 500 users per call"),
+});
+
+/** Membership changes: invite, remove, leave, roles and ownership — the permission matrix. */
+export class MemberService {
+  constructor(
+    private readonly invitations: InvitationService,
+    private readonly risk: RiskService,
+  ) {}
+
+  /**
+   * Any member invites their contacts: added directly while the group is below its direct-add
+   * limit, the rest as PENDING invitations. People already in the group are skipped.
+   */
+  async inviteMembers(ctx: RequestContext, em: EntityManager, input: { groupId: string; userIds: string[] }) {
+    const data = parseInput(inviteSchema, input);
+    const group = await lockGroup(em, ctx, data.groupId);
+    assertNotDissolved(group);
+    const inviter = await memberActor(em, ctx, group);
+    assertAcceptsMembers(group);
+    const policy = ctx.policy;
+
+    const problems: DomainError[] = [];
+    const ids: string[] = [];
+    data.userIds.forEach((globalId, index) => {
+      const rowId = rowIdOf(globalId, "User");
+      if (!rowId) problems.push(notFound("User", ["input", "userIds", String(index)]));
+      else if (!ids.includes(rowId)) ids.push(rowId);
+    });
+    if (problems.length) throw new DomainErrors(problems);
+    const known = new Set((await em.find(User, { where: { tenantId: group.tenantId, rowId: In(ids) }, select: { rowId: true } })).map((u) => u.rowId));
+    const unknownIndex = data.userIds.findIndex((g) => !known.has(rowIdOf(g, "User")!));
+    if (unknownIndex >= 0) throw notFound("User", ["input", "userIds", String(unknownIndex)]);
+
+    const members = new Set((await em.find(Member, { where: { groupId: group.rowId, userId: In(ids) }, select: { userId: true } })).map((m) => m.userId));
+    const newcomers = ids.filter((id) => !members.has(id));
+    const contacts = new Set(
+      (await em.find(Contact, { where: { userId: inviter.userId, contactId: In(newcomers.length ? newcomers : [""]) }, select: { contactId: true } })).map((c) => c.contactId),
+    );
+    if (newcomers.some((id) => !contacts.has(id))) {
+      throw new DomainError(ErrorCode.NOT_A_CONTACT, "Members can only invite their own contacts", ["input", "userIds"]);
+    }
+    if (newcomers.length && group.memberCount >= policy.limits.maxGroupSize) throw groupFull(policy.limits.maxGroupSize);
+
+    const now = ctx.now();
+    const slots = Math.max(0, Math.min(policy.limits.directAddLimit, policy.limits.maxGroupSize) - group.memberCount);
+    const { admitted } = await admitMembers(
+      em,
+      group,
+      newcomers.slice(0, slots).map((userId) => ({ userId, source: { kind: JoinSourceKind.DIRECT_ADD, inviterId: inviter.userId } })),
+      policy.limits.maxGroupSize,
+      now,
+    );
+    const invitations: Invitation[] = await this.invitations.open(em, ctx, group, newcomers.slice(slots), inviter.userId, now);
+    await this.risk.noteBulkAction(
+      em,
+      policy,
+      { tenantId: group.tenantId, userId: inviter.userId, groupId: group.rowId, kind: RiskEventKind.BULK_INVITE },
+      newcomers.length,
+      now,
+    );
+    return { group, added: admitted, invitations };
+  }
+
+  /**
+   * Owners remove anyone but themselves; admins remove plain members; the tenant operator removes
+   * anyone (an owner removed by the operator hands over as if they had left).
+   */
+  async removeMember(ctx: RequestContext, em: EntityManager, input: { groupId: string; userId: string }): Promise<{ group: Group }> {
+    const group = await lockGroup(em, ctx, input.groupId);
+    assertNotDissolved(group);
+    const actor = await actorOn(em, ctx, group);
+    const target = await this.targetMember(em, group, input.userId);
+    const now = ctx.now();
+    if (actor.kind === "MEMBER") {
+      const { member } = actor;
+      requireRole(member, [MemberRole.OWNER, MemberRole.ADMIN], "remove members");
+      if (target.userId === member.userId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Use leaveGroup to leave a group", ["input", "userId"]);
+      if (member.role === MemberRole.ADMIN && target.role !== MemberRole.MEMBER) {
+        throw new DomainError(ErrorCode.NOT_PERMITTED, "Admins can only remove plain members", ["input", "userId"]);
+      }
+    }
+    const actorId = actor.kind === "MEMBER" ? actor.member.userId : null;
+    await this.depart(em, group, target, GroupEventKind.MEMBER_REMOVED, actorId, now);
+    if (actorId) {
+      await this.risk.noteBulkAction(em, ctx.policy, { tenantId: group.tenantId, userId: actorId, groupId: group.rowId, kind: RiskEventKind.BULK_REMOVE }, 1, now);
+    }
+    return { group };
+  }
+
+  /** Any member leaves. An owner hands over to the earliest-joined admin, else member; the last one out dissolves the group. */
+  async leaveGroup(ctx: RequestContext, em: EntityManager, input: { groupId: string }): Promise<{ group: Group }> {
+    const group = await lockGroup(em, ctx, input.groupId);
+    assertNotDissolved(group);
+    const member = await memberActor(em, ctx, group);
+    await this.depart(em, group, member, GroupEventKind.MEMBER_LEFT, member.userId, ctx.now());
+    return { group };
+  }
+
+  private async depart(
+    em: EntityManager,
+    group: Group,
+    member: Member,
+    kind: GroupEventKind.MEMBER_LEFT | GroupEventKind.MEMBER_REMOVED,
+    actorId: string | null,
+    now: number,
+  ): Promise<void> {
+    await dropMember(em, group, member, kind, actorId, now);
+    if (group.memberCount === 0) await dissolve(em, group, actorId, now);
+    else if (member.role === MemberRole.OWNER) await handOverOwnership(em, group, member.userId, now);
+  }
+
+  /** Only the owner appoints or revokes admins, up to the plan's maxAdmins. */
+  async setMemberRole(ctx: RequestContext, em: EntityManager, input: { groupId: string; userId: string; role: AssignableRole }) {
+    const group = await lockGroup(em, ctx, input.groupId);
+    assertNotDissolved(group);
+    const owner = await memberActor(em, ctx, group);
+    requireRole(owner, [MemberRole.OWNER], "appoint or revoke admins");
+    const target = await this.targetMember(em, group, input.userId);
+    if (target.role === MemberRole.OWNER) throw new DomainError(ErrorCode.NOT_PERMITTED, "The owner's role changes only by transferOwnership", ["input", "userId"]);
+    const role = input.role === AssignableRole.ADMIN ? MemberRole.ADMIN : MemberRole.MEMBER;
+    if (target.role === role) return { group, member: target };
+    if (role === MemberRole.ADMIN) {
+      const admins = await em.countBy(Member, { groupId: group.rowId, role: MemberRole.ADMIN });
+      const max = ctx.policy.limits.maxAdmins;
+      if (admins >= max) throw new DomainError(ErrorCode.ADMIN_LIMIT_REACHED, `A group has at most ${max} admins on this plan`, ["input", "role"]);
+    }
+    const now = ctx.now();
+    const previous = target.role;
+    target.role = role;
+    await em.update(Member, { groupId: group.rowId, userId: target.userId }, { role });
+    await appendLog(em, group, [{ kind: GroupEventKind.ROLE_CHANGED, actorId: owner.userId, subjectId: target.userId, data: { from: previous, to: role } }], now);
+    return { group, member: target };
+  }
+
+  /** The owner hands the group to another member (an admin, where the plan says so) and becomes a plain member. */
+  async transferOwnership(ctx: RequestContext, em: EntityManager, input: { groupId: string; userId: string }): Promise<{ group: Group }> {
+    const group = await lockGroup(em, ctx, input.groupId);
+    assertNotDissolved(group);
+    const owner = await memberActor(em, ctx, group);
+    requireRole(owner, [MemberRole.OWNER], "transfer ownership");
+    const target = await this.targetMember(em, group, input.userId);
+    if (target.userId === owner.userId) throw new DomainError(ErrorCode.INVALID_INPUT, "The caller already owns the group", ["input", "userId"]);
+    if (ctx.policy.limits.transferRequiresAdmin && target.role !== MemberRole.ADMIN) {
+      throw new DomainError(ErrorCode.TARGET_NOT_ADMIN, "Ownership can only be transferred to an admin", ["input", "userId"]);
+    }
+    const now = ctx.now();
+    await em.update(Member, { groupId: group.rowId, userId: target.userId }, { role: MemberRole.OWNER });
+    await em.update(Member, { groupId: group.rowId, userId: owner.userId }, { role: MemberRole.MEMBER });
+    group.ownerId = target.userId;
+    await em.update(Group, { rowId: group.rowId }, { ownerId: target.userId, updatedAt: now });
+    await appendLog(em, group, [{ kind: GroupEventKind.OWNERSHIP_TRANSFERRED, actorId: owner.userId, subjectId: target.userId }], now);
+    return { group };
+  }
+
+  /** The member a request names; NOT_A_MEMBER when the user exists but is not in the group. */
+  private async targetMember(em: EntityManager, group: Group, userGlobalId: string): Promise<Member> {
+    const userId = rowIdOf(userGlobalId, "User");
+    const member = userId ? await findMember(em, group.rowId, userId) : null;
+    if (member) return member;
+    const exists = userId ? await em.existsBy(User, { rowId: userId, tenantId: group.tenantId }) : false;
+    if (!exists) throw notFound("User", ["input", "userId"]);
+    throw new DomainError(ErrorCode.NOT_A_MEMBER, "The user is not a member of the group", ["input", "userId"]);
+  }
+}

@@ -1,0 +1,139 @@
+import { type EntityManager, In } from "typeorm";
+import { DomainError, ErrorCode } from "../../common/errors";
+import { appendLog } from "./group-log";
+import { Group } from "./group.entity";
+import { GroupEventKind, GroupStatus, InvitationStatus, JoinSourceKind, MemberRole } from "./group.enums";
+import { Invitation } from "./invitation.entity";
+import { Member } from "./member.entity";
+
+/** How someone came into a group; copied onto the member row for join-source statistics. */
+export interface JoinSource {
+  kind: JoinSourceKind;
+  inviterId?: string | null;
+  codeId?: string | null;
+  liveCodeId?: string | null;
+  state?: string | null;
+}
+
+export interface Admission {
+  userId: string;
+  role?: MemberRole;
+  source: JoinSource;
+}
+
+export function groupFull(cap: number): DomainError {
+  return new DomainError(ErrorCode.GROUP_FULL, `The group is full (${cap} members)`);
+}
+
+/**
+ * Adds members to a locked group. People already in it are left as they are (re-joining is a
+ * no-op). The member count moves by a conditional UPDATE that refuses to pass `cap`, so even a
+ * caller that forgot the row lock could not overfill a group.
+ */
+export async function admitMembers(
+  em: EntityManager,
+  group: Group,
+  admissions: Admission[],
+  cap: number,
+  now: number,
+): Promise<{ admitted: Member[]; existing: Member[] }> {
+  const userIds = admissions.map((a) => a.userId);
+  const existing = userIds.length ? await em.findBy(Member, { groupId: group.rowId, userId: In(userIds) }) : [];
+  const present = new Set(existing.map((m) => m.userId));
+  const fresh = admissions.filter((a) => !present.has(a.userId));
+  if (fresh.length === 0) return { admitted: [], existing };
+  if (group.memberCount + fresh.length > cap) throw groupFull(cap);
+  const result = await em
+    .createQueryBuilder()
+    .update(Group)
+    .set({ memberCount: () => `member_count + ${fresh.length}`, updatedAt: now })
+    .where("id = :id AND member_count + :n <= :cap", { id: group.rowId, n: fresh.length, cap })
+    .execute();
+  if (result.affected !== 1) throw groupFull(cap);
+  group.memberCount += fresh.length;
+
+  const entries = await appendLog(
+    em,
+    group,
+    fresh.map((a) => ({
+      kind: GroupEventKind.MEMBER_JOINED,
+      actorId: a.source.inviterId ?? a.userId,
+      subjectId: a.userId,
+      data: { source: a.source.kind, role: a.role ?? MemberRole.MEMBER, ...(a.source.state ? { state: a.source.state } : {}) },
+    })),
+    now,
+  );
+  const admitted = fresh.map((a, i) =>
+    em.create(Member, {
+      groupId: group.rowId,
+      userId: a.userId,
+      tenantId: group.tenantId,
+      role: a.role ?? MemberRole.MEMBER,
+      joinedAt: now,
+      joinSeq: entries[i].seq,
+      joinKind: a.source.kind,
+      inviterId: a.source.inviterId ?? null,
+      codeId: a.source.codeId ?? null,
+      liveCodeId: a.source.liveCodeId ?? null,
+      joinState: a.source.state ?? null,
+      mutedNotifications: false,
+    }),
+  );
+  for (let i = 0; i < admitted.length; i += 200) await em.insert(Member, admitted.slice(i, i + 200));
+  return { admitted, existing };
+}
+
+/** Removes one member row and its seat, with the history entry saying why. */
+export async function dropMember(
+  em: EntityManager,
+  group: Group,
+  member: Member,
+  kind: GroupEventKind.MEMBER_LEFT | GroupEventKind.MEMBER_REMOVED,
+  actorId: string | null,
+  now: number,
+): Promise<void> {
+  await em.delete(Member, { groupId: group.rowId, userId: member.userId });
+  await em
+    .createQueryBuilder()
+    .update(Group)
+    .set({ memberCount: () => "member_count - 1", updatedAt: now })
+    .where("id = :id", { id: group.rowId })
+    .execute();
+  group.memberCount -= 1;
+  await appendLog(em, group, [{ kind, actorId, subjectId: member.userId, data: { role: member.role } }], now);
+}
+
+/**
+ * Gives ownership of a group whose owner is leaving to the earliest-joined admin, else the
+ * earliest-joined member. Returns the new owner, or null when nobody is left.
+ */
+export async function handOverOwnership(em: EntityManager, group: Group, leavingOwnerId: string, now: number): Promise<Member | null> {
+  const successor =
+    (await em.findOne(Member, { where: { groupId: group.rowId, role: MemberRole.ADMIN }, order: { joinSeq: "ASC" } })) ??
+    (await em.findOne(Member, { where: { groupId: group.rowId, role: MemberRole.MEMBER }, order: { joinSeq: "ASC" } }));
+  if (!successor || successor.userId === leavingOwnerId) return null;
+  await em.update(Member, { groupId: group.rowId, userId: successor.userId }, { role: MemberRole.OWNER });
+  successor.role = MemberRole.OWNER;
+  group.ownerId = successor.userId;
+  await em.update(Group, { rowId: group.rowId }, { ownerId: successor.userId, updatedAt: now });
+  await appendLog(
+    em,
+    group,
+    [{ kind: GroupEventKind.OWNERSHIP_TRANSFERRED, actorId: leavingOwnerId, subjectId: successor.userId, data: { reason: "OWNER_LEFT" } }],
+    now,
+  );
+  return successor;
+}
+
+/** Ends a group: everyone leaves, open invitations expire, the history records who dissolved it. */
+export async function dissolve(em: EntityManager, group: Group, actorId: string | null, now: number): Promise<void> {
+  await em.delete(Member, { groupId: group.rowId });
+  await em.update(
+    Invitation,
+    { groupId: group.rowId, storedStatus: InvitationStatus.PENDING },
+    { storedStatus: InvitationStatus.EXPIRED, openKey: null, respondedAt: now },
+  );
+  Object.assign(group, { status: GroupStatus.DISSOLVED, ownerId: null, memberCount: 0, dissolvedAt: now });
+  await em.update(Group, { rowId: group.rowId }, { status: GroupStatus.DISSOLVED, ownerId: null, memberCount: 0, dissolvedAt: now, updatedAt: now });
+  await appendLog(em, group, [{ kind: GroupEventKind.GROUP_DISSOLVED, actorId }], now);
+}

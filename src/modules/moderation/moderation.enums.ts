@@ -1,0 +1,39 @@
+import { registerEnumType } from "type-graphql";
+
+export enum KeywordAction {
+  /** Refuse the content outright (CONTENT_BLOCKED). */
+  BLOCK = "BLOCK",
+  /** Accept it, held for a person to review. */
+  REVIEW = "REVIEW",
+}
+registerEnumType(KeywordAction, { name: "KeywordAction" });
+
+export enum ReviewStatus {
+  PENDING = "PENDING",
+  APPROVED = "APPROVED",
+  REJECTED = "REJECTED",
+}
+registerEnumType(ReviewStatus, { name: "ReviewStatus" });
+
+export enum ReviewDecision {
+  APPROVE = "APPROVE",
+  REJECT = "REJECT",
+}
+registerEnumType(ReviewDecision, { name: "ReviewDecision" });
+
+export enum ReviewSubjectType {
+  GROUP = "GROUP",
+  MESSAGE = "MESSAGE",
+}
+
+export enum RiskEventKind {
+  /** A user went over the plan's daily group-creation limit. */
+  GROUP_CREATION_LIMIT = "GROUP_CREATION_LIMIT",
+  /** One user invited or directly added many people in a short window. */
+  BULK_INVITE = "BULK_INVITE",
+  /** One user removed many members in a short window. */
+  BULK_REMOVE = "BULK_REMOVE",
+  /** Content matched a BLOCK keyword. */
+  BLOCKED_CONTENT = "BLOCKED_CONTENT",
+}
+registerEnumType(RiskEventKind, { name: "RiskEventKind" });

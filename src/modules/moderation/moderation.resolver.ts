@@ -1,0 +1,76 @@
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { runMutation } from "../../common/mutation";
+import { ConnectionArgs, pageRequest } from "../../common/pagination";
+import { Allow } from "../../context/allow";
+import type { RequestContext } from "../../context/context";
+import { Group } from "../group/group.entity";
+import { User } from "../user/user.entity";
+import { ReviewStatus, ReviewSubjectType } from "./moderation.enums";
+import { ModerationKeyword, ReviewItem, RiskEvent } from "./moderation.entities";
+import {
+  ResolveReviewItemInput,
+  ResolveReviewItemPayload,
+  ReviewItemConnection,
+  ReviewSubject,
+  RiskEventConnection,
+  SetModerationKeywordsInput,
+  SetModerationKeywordsPayload,
+} from "./moderation.types";
+
+@Resolver()
+export class ModerationResolver {
+  @Mutation(() => SetModerationKeywordsPayload, { description: "Tenant: replace the keyword list (BLOCK refuses, REVIEW holds for review)." })
+  @Allow("TENANT")
+  setModerationKeywords(@Arg("input", () => SetModerationKeywordsInput) input: SetModerationKeywordsInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.moderation.setKeywords(ctx, em, input));
+  }
+
+  @Query(() => [ModerationKeyword], { description: "Tenant: the keyword list." })
+  @Allow("TENANT")
+  moderationKeywords(@Ctx() ctx: RequestContext) {
+    return ctx.app.db.read((em) => ctx.app.moderation.listKeywords(em, ctx.tenantId));
+  }
+
+  @Query(() => ReviewItemConnection, { description: "Tenant: the manual review queue, oldest first." })
+  @Allow("TENANT")
+  reviewQueue(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg("status", () => ReviewStatus, { nullable: true, defaultValue: ReviewStatus.PENDING }) status: ReviewStatus | null,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return ctx.app.review.queue(ctx.tenantId, status ?? null, pageRequest(args));
+  }
+
+  @Mutation(() => ResolveReviewItemPayload, { description: "Tenant: approve (the group becomes ACTIVE) or reject (BLOCKED)." })
+  @Allow("TENANT")
+  resolveReviewItem(@Arg("input", () => ResolveReviewItemInput) input: ResolveReviewItemInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.review.resolve(ctx, em, input));
+  }
+
+  @Query(() => RiskEventConnection, { description: "Tenant: abnormal behaviour the risk controls recorded, newest first." })
+  @Allow("TENANT")
+  riskEvents(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
+    return ctx.app.risk.list(ctx.tenantId, pageRequest(args));
+  }
+}
+
+@Resolver(() => ReviewItem)
+export class ReviewItemResolver {
+  @FieldResolver(() => ReviewSubject, { nullable: true, description: "The held content." })
+  subject(@Root() item: ReviewItem, @Ctx() ctx: RequestContext): Promise<Group | null> | null {
+    return item.subjectType === ReviewSubjectType.GROUP ? ctx.loaders.group.load(item.subjectId) : null;
+  }
+}
+
+@Resolver(() => RiskEvent)
+export class RiskEventResolver {
+  @FieldResolver(() => User, { nullable: true })
+  user(@Root() event: RiskEvent, @Ctx() ctx: RequestContext) {
+    return event.userId ? ctx.loaders.user.load(event.userId) : null;
+  }
+
+  @FieldResolver(() => Group, { nullable: true })
+  group(@Root() event: RiskEvent, @Ctx() ctx: RequestContext) {
+    return event.groupId ? ctx.loaders.group.load(event.groupId) : null;
+  }
+}

@@ -1,0 +1,49 @@
+import { createUnionType, Field, ID, InputType, ObjectType } from "type-graphql";
+import { UserError } from "../../common/errors";
+import { Connection } from "../../common/pagination";
+import { Group } from "../group/group.entity";
+import { KeywordAction, ReviewDecision } from "./moderation.enums";
+import { ModerationKeyword, ReviewItem, RiskEvent } from "./moderation.entities";
+
+@InputType()
+export class KeywordInput {
+  @Field(() => String, { description: "1…50 characters; matched case-insensitively, ignoring spacing, punctuation and full-width forms." })
+  term: string;
+
+  @Field(() => KeywordAction)
+  action: KeywordAction;
+}
+
+@InputType()
+export class SetModerationKeywordsInput {
+  @Field(() => [KeywordInput], { description: "The tenant's whole keyword list (at most 1000); replaces the previous one." })
+  keywords: KeywordInput[];
+}
+
+@ObjectType()
+export class SetModerationKeywordsPayload {
+  @Field(() => [ModerationKeyword], { nullable: true }) keywords?: ModerationKeyword[] | null;
+  @Field(() => [UserError]) userErrors: UserError[];
+}
+
+@InputType()
+export class ResolveReviewItemInput {
+  @Field(() => ID) reviewItemId: string;
+  @Field(() => ReviewDecision) decision: ReviewDecision;
+}
+
+@ObjectType()
+export class ResolveReviewItemPayload {
+  @Field(() => ReviewItem, { nullable: true }) reviewItem?: ReviewItem | null;
+  @Field(() => [UserError]) userErrors: UserError[];
+}
+
+/** What a review item is about. Messages join this union in the messages issue. */
+export const ReviewSubject = createUnionType({
+  name: "ReviewSubject",
+  types: () => [Group] as const,
+  resolveType: (value) => (value instanceof Group ? Group : undefined),
+});
+
+export const ReviewItemConnection = Connection(ReviewItem, "ReviewItem");
+export const RiskEventConnection = Connection(RiskEvent, "RiskEvent");

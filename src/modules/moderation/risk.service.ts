@@ -1,0 +1,61 @@
+import type { EntityManager } from "typeorm";
+import { newId } from "../../common/ids";
+import { type ConnectionShape, type PageRequest, toConnection } from "../../common/pagination";
+import type { Database } from "../../db/database";
+import { keysetPage } from "../../db/query";
+import { GroupLogEntry } from "../group/group-log.entity";
+import { GroupEventKind } from "../group/group.enums";
+import type { TenantPolicy } from "../../policy/policy";
+import { RiskEventKind } from "./moderation.enums";
+import { RiskEvent } from "./moderation.entities";
+
+export interface RiskEventInput {
+  tenantId: string;
+  kind: RiskEventKind;
+  userId: string | null;
+  groupId?: string | null;
+  detail: string;
+}
+
+/** Risk control: records abnormal behaviour for the tenant's operators to see. */
+export class RiskService {
+  constructor(private readonly db: Database) {}
+
+  async record(em: EntityManager, event: RiskEventInput, now: number): Promise<void> {
+    await em.insert(RiskEvent, { rowId: newId(), groupId: null, ...event, detail: event.detail.slice(0, 500), createdAt: now });
+  }
+
+  /**
+   * After a user invited, added or removed `added` people: records a BULK_* event when this action
+   * carries them over the policy's threshold within its window (once per crossing, not per action).
+   */
+  async noteBulkAction(
+    em: EntityManager,
+    policy: TenantPolicy,
+    event: { tenantId: string; userId: string; groupId: string; kind: RiskEventKind.BULK_INVITE | RiskEventKind.BULK_REMOVE },
+    added: number,
+    now: number,
+  ): Promise<void> {
+    if (added <= 0) return;
+    const { bulkActionThreshold: threshold, bulkActionWindowSeconds: window } = policy.limits;
+    const kinds = event.kind === RiskEventKind.BULK_INVITE ? [GroupEventKind.MEMBER_INVITED, GroupEventKind.MEMBER_JOINED] : [GroupEventKind.MEMBER_REMOVED];
+    const recent = await em
+      .createQueryBuilder(GroupLogEntry, "l")
+      .where("l.actorId = :userId AND l.kind IN (:...kinds) AND l.createdAt > :since AND l.subjectId <> l.actorId", {
+        userId: event.userId,
+        kinds,
+        since: now - window * 1000,
+      })
+      .getCount();
+    if (recent >= threshold && recent - added < threshold) {
+      const verb = event.kind === RiskEventKind.BULK_INVITE ? "invited or added" : "removed";
+      await this.record(em, { ...event, detail: `${verb} ${recent} people within ${window} s (threshold ${threshold})` }, now);
+    }
+  }
+
+  async list(tenantId: string, page: PageRequest): Promise<ConnectionShape<RiskEvent>> {
+    const scope = (em: EntityManager) => em.createQueryBuilder(RiskEvent, "r").where("r.tenantId = :tenantId", { tenantId });
+    const rows = await this.db.read((em) => keysetPage(scope(em), "r.createdAt", "r.rowId", page, "DESC").getMany());
+    return toConnection(rows, page, (r) => ({ key: r.createdAt, id: r.rowId }), () => this.db.read((em) => scope(em).getCount()));
+  }
+}

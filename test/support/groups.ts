@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { dataOf, type FixtureTenant, type FixtureUser, ok } from "./fixtures";
+import type { TestServer } from "./server";
+
+export const USER_ERRORS = "userErrors { code message field }";
+export const GROUP_FIELDS = `id name category status memberCount maxMembers owner { id } viewerMembership { role }`;
+
+export const M = {
+  createGroup: `mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { ${GROUP_FIELDS} } invitations { id status invitee { id } } ${USER_ERRORS} } }`,
+  inviteMembers: `mutation($input: InviteMembersInput!) { inviteMembers(input: $input) { group { memberCount } added { user { id } joinSource { kind inviter { id } } } invitations { id status invitee { id } } ${USER_ERRORS} } }`,
+  respondToInvitation: `mutation($input: RespondToInvitationInput!) { respondToInvitation(input: $input) { invitation { id status } member { role joinSource { kind inviter { id } } user { id } } ${USER_ERRORS} } }`,
+  removeMember: `mutation($input: GroupUserInput!) { removeMember(input: $input) { group { memberCount owner { id } status } ${USER_ERRORS} } }`,
+  leaveGroup: `mutation($input: GroupIdInput!) { leaveGroup(input: $input) { group { memberCount owner { id } status } ${USER_ERRORS} } }`,
+  renameGroup: `mutation($input: RenameGroupInput!) { renameGroup(input: $input) { group { name status } ${USER_ERRORS} } }`,
+  setMuteNotifications: `mutation($input: SetMuteNotificationsInput!) { setMuteNotifications(input: $input) { member { mutedNotifications } ${USER_ERRORS} } }`,
+  setMemberRole: `mutation($input: SetMemberRoleInput!) { setMemberRole(input: $input) { member { role user { id } } ${USER_ERRORS} } }`,
+  transferOwnership: `mutation($input: GroupUserInput!) { transferOwnership(input: $input) { group { owner { id } } ${USER_ERRORS} } }`,
+  dissolveGroup: `mutation($input: GroupIdInput!) { dissolveGroup(input: $input) { group { status memberCount } ${USER_ERRORS} } }`,
+} as const;
+
+export type MutationName = keyof typeof M;
+
+/** Runs a group mutation and returns its payload (top-level errors fail the test). */
+export async function mutate(server: TestServer, name: MutationName, input: Record<string, unknown>, token: string): Promise<any> {
+  const response = await server.gql(M[name], { input }, token);
+  return dataOf(response)[name];
+}
+
+/** The codes of a payload's userErrors. */
+export const codes = (payload: any): string[] => payload.userErrors.map((e: any) => e.code);
+
+/** Creates a group owned by `owner` with the given members (all must be contacts). */
+export async function createGroup(
+  server: TestServer,
+  owner: FixtureUser,
+  members: FixtureUser[],
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; group: any; invitations: any[] }> {
+  const payload = ok(await mutate(server, "createGroup", { name: "Weekend hikers", memberIds: members.map((m) => m.id), ...extra }, owner.token), "createGroup");
+  return { id: payload.group.id, group: payload.group, invitations: payload.invitations };
+}
+
+/** Members of a group as [userId, role] pairs, in join order, read as the given principal. */
+export async function membersOf(server: TestServer, groupId: string, token: string): Promise<Array<[string, string]>> {
+  const data = dataOf(
+    await server.gql(`query($id: ID!) { group(id: $id) { members(first: 100) { totalCount edges { node { role user { id } } } } } }`, { id: groupId }, token),
+  );
+  return data.group.members.edges.map((e: any) => [e.node.user.id, e.node.role]);
+}
+
+/** Asserts the stored member count equals the member rows, for every group. */
+export async function assertCountsConsistent(server: TestServer): Promise<void> {
+  const rows = await server.sql(
+    `SELECT g.id, g.member_count AS stored, (SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id) AS actual FROM chat_groups g`,
+  );
+  for (const row of rows) assert.equal(Number(row.stored), Number(row.actual), `group ${row.id}: member_count ${row.stored} != ${row.actual} rows`);
+}
+
+export function byId(tenant: FixtureTenant, id: string): FixtureUser {
+  return tenant.users.find((u) => u.id === id)!;
+}
