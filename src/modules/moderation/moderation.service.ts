@@ -17,7 +17,7 @@ const keywordsSchema = z.object({
         term: z
           .string()
           .transform((t) => t.normalize("NFC").trim())
-          .refine((t) => t.length >= 1 && [...t].length <= 50, "must be 1…50 characters")
+          .refine((t) => t.length >= 1 && [...t].length <= 50, { message: "must be 1…50 characters", abort: true })
           .refine((t) => foldForMatching(t).length > 0, "must contain at least one letter or digit"),
         action: z.enum(KeywordAction),
       }),
