@@ -15,7 +15,7 @@ import { AssignableRole, GroupEventKind, JoinSourceKind, MemberRole } from "./gr
 import type { Invitation } from "./invitation.entity";
 import type { InvitationService } from "./invitation.service";
 import { Member } from "./member.entity";
-import { admitMembers, dissolve, dropMember, groupFull, handOverOwnership } from "./membership";
+import { admitMembers, departMember, groupFull } from "./membership";
 
 const inviteSchema = z.object({
   groupId: z.string(),
@@ -102,7 +102,7 @@ export class MemberService {
       }
     }
     const actorId = actor.kind === "MEMBER" ? actor.member.userId : null;
-    await this.depart(em, group, target, GroupEventKind.MEMBER_REMOVED, actorId, now);
+    await departMember(em, group, target, GroupEventKind.MEMBER_REMOVED, actorId, now);
     if (actorId) {
       await this.risk.noteBulkAction(em, ctx.policy, { tenantId: group.tenantId, userId: actorId, groupId: group.rowId, kind: RiskEventKind.BULK_REMOVE }, 1, now);
     }
@@ -114,21 +114,8 @@ export class MemberService {
     const group = await lockGroup(em, ctx, input.groupId);
     assertNotDissolved(group);
     const member = await memberActor(em, ctx, group);
-    await this.depart(em, group, member, GroupEventKind.MEMBER_LEFT, member.userId, ctx.now());
+    await departMember(em, group, member, GroupEventKind.MEMBER_LEFT, member.userId, ctx.now());
     return { group };
-  }
-
-  private async depart(
-    em: EntityManager,
-    group: Group,
-    member: Member,
-    kind: GroupEventKind.MEMBER_LEFT | GroupEventKind.MEMBER_REMOVED,
-    actorId: string | null,
-    now: number,
-  ): Promise<void> {
-    await dropMember(em, group, member, kind, actorId, now);
-    if (group.memberCount === 0) await dissolve(em, group, actorId, now);
-    else if (member.role === MemberRole.OWNER) await handOverOwnership(em, group, member.userId, now);
   }
 
   /** Only the owner appoints or revokes admins, up to the plan's maxAdmins. */

@@ -83,8 +83,11 @@ export async function admitMembers(
   return { admitted, existing };
 }
 
-/** Removes one member row and its seat, with the history entry saying why. */
-export async function dropMember(
+/**
+ * Removes one member and their seat, with the history entry saying why. The last member out
+ * dissolves the group; an owner who goes hands ownership over.
+ */
+export async function departMember(
   em: EntityManager,
   group: Group,
   member: Member,
@@ -101,6 +104,8 @@ export async function dropMember(
     .execute();
   group.memberCount -= 1;
   await appendLog(em, group, [{ kind, actorId, subjectId: member.userId, data: { role: member.role } }], now);
+  if (group.memberCount === 0) await dissolve(em, group, actorId, now);
+  else if (member.role === MemberRole.OWNER) await handOverOwnership(em, group, member.userId, now);
 }
 
 /**
