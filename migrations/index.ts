@@ -1,5 +1,6 @@
 import { Foundation1764028800000 } from "./1764028800000-Foundation";
 import { Groups1764115200000 } from "./1764115200000-Groups";
+import { Codes1764288000000 } from "./1764288000000-Codes";
 
 /** Every migration, oldest first. Listed explicitly so the build needs no file globbing. */
-export const MIGRATIONS = [Foundation1764028800000, Groups1764115200000];
+export const MIGRATIONS = [Foundation1764028800000, Groups1764115200000, Codes1764288000000];

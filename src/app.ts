@@ -8,6 +8,10 @@ import { Authenticator } from "./context/authenticator";
 import type { RequestContext } from "./context/context";
 import { Database } from "./db/database";
 import { runMigrations } from "./db/migrate";
+import { GroupCode, LiveCode } from "./modules/code/code.entities";
+import { FaceToFaceService } from "./modules/code/face-to-face.service";
+import { GroupCodeService } from "./modules/code/group-code.service";
+import { LiveCodeService } from "./modules/code/live-code.service";
 import { GroupReader } from "./modules/group/group.reader";
 import { GroupService } from "./modules/group/group.service";
 import { Invitation } from "./modules/group/invitation.entity";
@@ -24,6 +28,8 @@ import { PolicyRegistry } from "./policy/registry";
 /** The long-lived parts of one API instance, shared by every request. */
 export interface App {
   config: AppConfig;
+  /** Base of links handed to clients: PUBLIC_BASE_URL, else the address the server listens on. */
+  publicBaseUrl: string;
   log: Logger;
   clock: Clock;
   db: Database;
@@ -39,6 +45,9 @@ export interface App {
   groups: GroupService;
   members: MemberService;
   groupReader: GroupReader;
+  groupCodes: GroupCodeService;
+  liveCodes: LiveCodeService;
+  faceToFace: FaceToFaceService;
 }
 
 export interface AppOptions {
@@ -63,8 +72,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   const moderation = new ModerationService(risk);
   const review = new ReviewService(db);
   const invitations = new InvitationService(db);
+  const groups = new GroupService(moderation, review, risk, invitations);
   const app: App = {
     config,
+    publicBaseUrl: config.publicBaseUrl ?? `http://${config.host}:${config.port}`,
     log,
     clock,
     db,
@@ -77,9 +88,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     moderation,
     review,
     invitations,
-    groups: new GroupService(moderation, review, risk, invitations),
+    groups,
     members: new MemberService(invitations, risk),
     groupReader: new GroupReader(db),
+    groupCodes: new GroupCodeService(),
+    liveCodes: new LiveCodeService(db, moderation),
+    faceToFace: new FaceToFaceService(db, risk, groups),
   };
   registerNodes(app);
   return app;
@@ -102,6 +116,15 @@ function registerNodes(app: App): void {
   const tenantOnly = <T extends object>(entity: new () => T) => (ctx: RequestContext, rowId: string) =>
     ctx.principal.kind === "TENANT" ? app.db.read((em) => em.findOneBy(entity, { rowId, tenantId: ctx.tenantId } as never)) : Promise.resolve(null);
   app.nodes.register("ReviewItem", tenantOnly(ReviewItem));
+  app.nodes.register("GroupCode", async (ctx, rowId) => {
+    const code = ctx.tenant ? await app.db.read((em) => em.findOneBy(GroupCode, { rowId, tenantId: ctx.tenantId })) : null;
+    return code && (await app.groupReader.visibleGroup(ctx, code.groupId)) ? code : null;
+  });
+  app.nodes.register("LiveCode", async (ctx, rowId) => {
+    const code = ctx.tenant ? await app.db.read((em) => em.findOneBy(LiveCode, { rowId, tenantId: ctx.tenantId })) : null;
+    return code && (ctx.principal.kind === "TENANT" || code.createdBy === ctx.userId) ? code : null;
+  });
+  app.nodes.register("FaceToFaceSession", (ctx, rowId) => app.faceToFace.sessionFor(ctx, rowId));
   app.nodes.register("RiskEvent", tenantOnly(RiskEvent));
 }
 

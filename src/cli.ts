@@ -29,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
       const app = await createApp({ config, log: createLogger("warn") });
       try {
         const demo = await seedDemo(app);
-        process.stdout.write(describeCredentials(`${config.publicBaseUrl}/graphql`, null, demo));
+        process.stdout.write(describeCredentials(`${app.publicBaseUrl}/graphql`, null, demo));
       } finally {
         await closeApp(app);
       }

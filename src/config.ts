@@ -9,8 +9,8 @@ export interface AppConfig {
   platformAdminToken: string;
   /** True when the token was generated at start (development only) and should be printed. */
   platformAdminTokenGenerated: boolean;
-  /** Base of the links join codes encode, e.g. https://groups.example.com. */
-  publicBaseUrl: string;
+  /** Base of the links join codes encode, e.g. https://groups.example.com (default: the server's own address). */
+  publicBaseUrl: string | undefined;
   logLevel: string;
   dbPoolSize: number;
   /** Largest request body accepted, in bytes. */
@@ -45,7 +45,7 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     databaseUrl: process.env.DATABASE_URL || undefined,
     platformAdminToken,
     platformAdminTokenGenerated: generated,
-    publicBaseUrl: (process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`).replace(/\/+$/, ""),
+    publicBaseUrl: process.env.PUBLIC_BASE_URL ? process.env.PUBLIC_BASE_URL.replace(/\/+$/, "") : undefined,
     logLevel: process.env.LOG_LEVEL ?? (env === "test" ? "silent" : "info"),
     dbPoolSize: intFromEnv("DB_POOL_SIZE", 20, 1, 500),
     maxBodyBytes: intFromEnv("MAX_BODY_BYTES", 1_000_000, 1024, 50_000_000),

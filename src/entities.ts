@@ -1,3 +1,4 @@
+import { FaceToFaceAttempt, FaceToFaceParticipant, FaceToFaceSession, FaceToFaceSlot, GroupCode, LiveCode, LiveCodeGroup } from "./modules/code/code.entities";
 import { GroupLogEntry } from "./modules/group/group-log.entity";
 import { Group } from "./modules/group/group.entity";
 import { Invitation } from "./modules/group/invitation.entity";
@@ -9,4 +10,15 @@ import { Contact } from "./modules/user/contact.entity";
 import { User } from "./modules/user/user.entity";
 
 /** Every TypeORM entity of the service. */
-export const ENTITIES = [Tenant, TenantApiKey, User, Contact, Group, Member, Invitation, GroupLogEntry, ModerationKeyword, ReviewItem, RiskEvent];
+export const ENTITIES = [
+  Tenant, TenantApiKey, User, Contact, Group, Member, Invitation, GroupLogEntry, ModerationKeyword,
+  ReviewItem,
+  RiskEvent,
+  GroupCode,
+  LiveCode,
+  LiveCodeGroup,
+  FaceToFaceSession,
+  FaceToFaceParticipant,
+  FaceToFaceSlot,
+  FaceToFaceAttempt,
+];

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
+import { CodeResolver, FaceToFaceSessionResolver, GroupCodeResolver, GroupCodesResolver, LiveCodeResolver } from "./modules/code/code.resolver";
 import { GroupResolver } from "./modules/group/group.resolver";
 import { InvitationResolver } from "./modules/group/invitation.resolver";
 import { MemberResolver } from "./modules/group/member.resolver";
@@ -19,6 +20,11 @@ export const RESOLVERS = [
   ModerationResolver,
   ReviewItemResolver,
   RiskEventResolver,
+  CodeResolver,
+  GroupCodeResolver,
+  LiveCodeResolver,
+  FaceToFaceSessionResolver,
+  GroupCodesResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -163,6 +163,7 @@ export async function startServer(app: App, port = app.config.port, host = app.c
   });
   const address = server.address() as AddressInfo;
   const url = `http://${host}:${address.port}/graphql`;
+  if (!app.config.publicBaseUrl) app.publicBaseUrl = `http://${host}:${address.port}`;
 
   let stopping: Promise<void> | null = null;
   async function stop(graceMs = 10_000): Promise<void> {

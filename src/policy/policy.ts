@@ -47,6 +47,16 @@ export class TenantPolicy {
     return memberCount < Math.min(this.limits.directAddLimit, this.limits.maxGroupSize);
   }
 
+  /**
+   * How many members a group may reach through a code of this type: the plan's hard cap, its
+   * code-join cap, and for PERMANENT codes the permanent-code limit.
+   */
+  codeJoinCapacity(type: CodeType): number {
+    const { maxGroupSize, codeJoinCap, permanentCodeMaxMembers } = this.limits;
+    const permanent = type === CodeType.PERMANENT && permanentCodeMaxMembers != null ? permanentCodeMaxMembers : Infinity;
+    return Math.min(maxGroupSize, codeJoinCap, permanent);
+  }
+
   /** The lifetime of a TEMPORARY code: the plan's default, or the caller's choice within the plan's range. */
   temporaryCodeTtl(requestedSeconds: number | null | undefined): { ok: true; seconds: number } | { ok: false; min: number; max: number } {
     const { temporaryCodeTtlSeconds, temporaryCodeTtlMinSeconds: min, temporaryCodeTtlMaxSeconds: max } = this.limits;

@@ -65,16 +65,20 @@ export async function createTenant(server: TestServer, options: TenantOptions = 
   const userCount = options.users ?? 4;
   if (userCount > 0) {
     const users = Array.from({ length: userCount }, (_, i) => ({ externalId: `u${i + 1}`, displayName: `User ${i + 1}` }));
-    const upserted = ok(
-      dataOf(
-        await server.gql(
-          `mutation($input: UpsertUsersInput!) { upsertUsers(input: $input) { users { id externalId displayName } userErrors { code message field } } }`,
-          { input: { users } },
-          tenant.apiKey,
-        ),
-      ).upsertUsers,
-      "upsertUsers",
-    );
+    const upserted: { users: Array<{ id: string; externalId: string; displayName: string }> } = { users: [] };
+    for (let i = 0; i < users.length; i += 500) {
+      const chunk = ok(
+        dataOf(
+          await server.gql(
+            `mutation($input: UpsertUsersInput!) { upsertUsers(input: $input) { users { id externalId displayName } userErrors { code message field } } }`,
+            { input: { users: users.slice(i, i + 500) } },
+            tenant.apiKey,
+          ),
+        ).upsertUsers,
+        "upsertUsers",
+      );
+      upserted.users.push(...chunk.users);
+    }
     for (const user of upserted.users) {
       const issued = ok(
         dataOf(

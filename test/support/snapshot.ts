@@ -12,6 +12,12 @@ const TABLES = [
   "moderation_keywords",
   "review_items",
   "risk_events",
+  "group_codes",
+  "live_codes",
+  "live_code_groups",
+  "face_to_face_sessions",
+  "face_to_face_participants",
+  "face_to_face_attempts",
 ];
 
 /**

@@ -54,5 +54,7 @@ export enum GroupEventKind {
   GROUP_DISSOLVED = "GROUP_DISSOLVED",
   GROUP_APPROVED = "GROUP_APPROVED",
   GROUP_BLOCKED = "GROUP_BLOCKED",
+  /** A live code's welcome message, posted on every join through the code. */
+  WELCOME_MESSAGE = "WELCOME_MESSAGE",
 }
 registerEnumType(GroupEventKind, { name: "GroupEventKind" });

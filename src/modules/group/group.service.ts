@@ -131,7 +131,7 @@ export class GroupService {
    * The plan's rolling 24-hour creation limit. The creator's user row is locked first, so two
    * concurrent creations by one person are counted one after the other, never both under the limit.
    */
-  private async assertCreationAllowance(ctx: RequestContext, em: EntityManager, userId: string): Promise<void> {
+  async assertCreationAllowance(ctx: RequestContext, em: EntityManager, userId: string): Promise<void> {
     await forUpdate(em.createQueryBuilder(User, "u")).where("u.rowId = :userId", { userId }).getOne();
     const now = ctx.now();
     const limit = ctx.policy.limits.dailyGroupCreationLimit;

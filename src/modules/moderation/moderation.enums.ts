@@ -33,6 +33,8 @@ export enum RiskEventKind {
   BULK_INVITE = "BULK_INVITE",
   /** One user removed many members in a short window. */
   BULK_REMOVE = "BULK_REMOVE",
+  /** A user entered face-to-face digits too often (guessing other people's codes). */
+  FACE_TO_FACE_ABUSE = "FACE_TO_FACE_ABUSE",
   /** Content matched a BLOCK keyword. */
   BLOCKED_CONTENT = "BLOCKED_CONTENT",
 }

@@ -25,6 +25,15 @@ export class RiskService {
     await em.insert(RiskEvent, { rowId: newId(), groupId: null, ...event, detail: event.detail.slice(0, 500), createdAt: now });
   }
 
+  /** Records the event unless the same kind was already recorded for the user within `windowMs`. */
+  async recordOnce(em: EntityManager, event: RiskEventInput, now: number, windowMs: number): Promise<void> {
+    const recent = await em
+      .createQueryBuilder(RiskEvent, "r")
+      .where("r.userId = :userId AND r.kind = :kind AND r.createdAt > :since", { userId: event.userId, kind: event.kind, since: now - windowMs })
+      .getCount();
+    if (recent === 0) await this.record(em, event, now);
+  }
+
   /**
    * After a user invited, added or removed `added` people: records a BULK_* event when this action
    * carries them over the policy's threshold within its window (once per crossing, not per action).

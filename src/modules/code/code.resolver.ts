@@ -1,0 +1,180 @@
+import { GraphQLError } from "graphql";
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { ErrorCode } from "../../common/errors";
+import { runMutation } from "../../common/mutation";
+import { ConnectionArgs, Connection, pageRequest } from "../../common/pagination";
+import { Allow } from "../../context/allow";
+import type { RequestContext } from "../../context/context";
+import { Group } from "../group/group.entity";
+import { User } from "../user/user.entity";
+import { CodeStatus, LiveCodeStatus } from "./code.enums";
+import { FaceToFaceSession, GroupCode, LiveCode } from "./code.entities";
+import {
+  CreateGroupCodeInput,
+  CreateLiveCodeInput,
+  EnterFaceToFaceInput,
+  FaceToFacePayload,
+  GroupCodePayload,
+  GroupCodePreview,
+  JoinByTokenInput,
+  JoinFaceToFaceGroupInput,
+  JoinPayload,
+  LiveCodePayload,
+  LiveCodeStats,
+  RevokeGroupCodeInput,
+  UpdateLiveCodeInput,
+} from "./code.types";
+import { groupCodeStatus } from "./group-code.service";
+import { groupCodeUrl, liveCodeUrl, qrPngDataUrl, qrSvg } from "./links";
+import { liveCodeStatus } from "./live-code.service";
+
+const LiveCodeConnection = Connection(LiveCode, "LiveCode");
+
+@Resolver()
+export class CodeResolver {
+  @Mutation(() => GroupCodePayload, { description: "Owner or admin: a PERMANENT or TEMPORARY group code, optionally use-limited and tagged." })
+  @Allow("TENANT", "USER")
+  createGroupCode(@Arg("input", () => CreateGroupCodeInput) input: CreateGroupCodeInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.groupCodes.createCode(ctx, em, input));
+  }
+
+  @Mutation(() => GroupCodePayload, { description: "Owner, admin or tenant: revoke a group code." })
+  @Allow("TENANT", "USER")
+  revokeGroupCode(@Arg("input", () => RevokeGroupCodeInput) input: RevokeGroupCodeInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.groupCodes.revokeCode(ctx, em, input.codeId));
+  }
+
+  @Mutation(() => JoinPayload, { description: "User: join a group through its code; re-joining returns the membership unchanged." })
+  @Allow("TENANT", "USER")
+  joinGroupByCode(@Arg("input", () => JoinByTokenInput) input: JoinByTokenInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.groupCodes.join(ctx, em, input.token));
+  }
+
+  @Query(() => GroupCodePreview, { description: "What a code leads to, and whether the caller could join now." })
+  @Allow("TENANT", "USER")
+  async groupCode(@Arg("token", () => String) token: string, @Ctx() ctx: RequestContext): Promise<GroupCodePreview> {
+    const preview = await ctx.app.db.read((em) => ctx.app.groupCodes.preview(ctx, em, token));
+    if (!preview) throw new GraphQLError("Not found", { extensions: { code: ErrorCode.NOT_FOUND } });
+    return preview;
+  }
+
+  @Mutation(() => LiveCodePayload, { description: "User (owner or admin of the groups): a live code spreading joiners over groups." })
+  @Allow("TENANT", "USER")
+  createLiveCode(@Arg("input", () => CreateLiveCodeInput) input: CreateLiveCodeInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.liveCodes.create(ctx, em, input));
+  }
+
+  @Mutation(() => LiveCodePayload, { description: "Creator or tenant: change a live code; its token stays." })
+  @Allow("TENANT", "USER")
+  updateLiveCode(@Arg("input", () => UpdateLiveCodeInput) input: UpdateLiveCodeInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.liveCodes.update(ctx, em, input));
+  }
+
+  @Mutation(() => JoinPayload, { description: "User: join the first listed group below the cap (a new one when all are full and auto-create is on)." })
+  @Allow("TENANT", "USER")
+  joinByLiveCode(@Arg("input", () => JoinByTokenInput) input: JoinByTokenInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.liveCodes.join(ctx, em, input.token));
+  }
+
+  @Query(() => LiveCodeConnection, { description: "Tenant: its live codes; user: the ones they created." })
+  @Allow("TENANT", "USER")
+  liveCodes(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
+    return ctx.app.liveCodes.list(ctx, pageRequest(args));
+  }
+
+  @Mutation(() => FaceToFacePayload, { description: "User: enter four digits where you are; people within 1 km entering the same digits within 10 minutes share a session." })
+  @Allow("TENANT", "USER")
+  enterFaceToFace(@Arg("input", () => EnterFaceToFaceInput) input: EnterFaceToFaceInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.faceToFace.enter(ctx, em, input));
+  }
+
+  @Mutation(() => JoinPayload, { description: "Participant: the first caller creates and owns the group, later callers join it." })
+  @Allow("TENANT", "USER")
+  joinFaceToFaceGroup(@Arg("input", () => JoinFaceToFaceGroupInput) input: JoinFaceToFaceGroupInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.faceToFace.joinGroup(ctx, em, input.sessionId));
+  }
+}
+
+@Resolver(() => GroupCode)
+export class GroupCodeResolver {
+  @FieldResolver(() => CodeStatus)
+  status(@Root() code: GroupCode, @Ctx() ctx: RequestContext): CodeStatus {
+    return groupCodeStatus(code, ctx.now());
+  }
+
+  @FieldResolver(() => String, { description: "The link the QR code encodes." })
+  url(@Root() code: GroupCode, @Ctx() ctx: RequestContext): string {
+    return groupCodeUrl(ctx.app.publicBaseUrl, code.token);
+  }
+
+  @FieldResolver(() => String, { description: "A scannable QR code of `url`, as an SVG document." })
+  qrSvg(@Root() code: GroupCode, @Ctx() ctx: RequestContext): Promise<string> {
+    return qrSvg(groupCodeUrl(ctx.app.publicBaseUrl, code.token));
+  }
+
+  @FieldResolver(() => String, { description: "The same QR code as a PNG data URL." })
+  qrPngDataUrl(@Root() code: GroupCode, @Ctx() ctx: RequestContext): Promise<string> {
+    return qrPngDataUrl(groupCodeUrl(ctx.app.publicBaseUrl, code.token));
+  }
+
+  @FieldResolver(() => Group)
+  async group(@Root() code: GroupCode, @Ctx() ctx: RequestContext): Promise<Group> {
+    return (await ctx.loaders.group.load(code.groupId))!;
+  }
+}
+
+@Resolver(() => LiveCode)
+export class LiveCodeResolver {
+  @FieldResolver(() => LiveCodeStatus)
+  status(@Root() code: LiveCode, @Ctx() ctx: RequestContext): LiveCodeStatus {
+    return liveCodeStatus(code, ctx.now());
+  }
+
+  @FieldResolver(() => String)
+  url(@Root() code: LiveCode, @Ctx() ctx: RequestContext): string {
+    return liveCodeUrl(ctx.app.publicBaseUrl, code.token);
+  }
+
+  @FieldResolver(() => String, { description: "A scannable QR code of `url`, as an SVG document." })
+  qrSvg(@Root() code: LiveCode, @Ctx() ctx: RequestContext): Promise<string> {
+    return qrSvg(liveCodeUrl(ctx.app.publicBaseUrl, code.token));
+  }
+
+  @FieldResolver(() => String, { description: "The same QR code as a PNG data URL." })
+  qrPngDataUrl(@Root() code: LiveCode, @Ctx() ctx: RequestContext): Promise<string> {
+    return qrPngDataUrl(liveCodeUrl(ctx.app.publicBaseUrl, code.token));
+  }
+
+  @FieldResolver(() => [Group], { description: "The code's groups in routing order (auto-created ones appended)." })
+  groups(@Root() code: LiveCode, @Ctx() ctx: RequestContext): Promise<Group[]> {
+    return ctx.app.liveCodes.groupsOf(code.rowId);
+  }
+
+  @FieldResolver(() => LiveCodeStats, { description: "Joins through the code, per group (plans with statsEnabled)." })
+  stats(@Root() code: LiveCode, @Ctx() ctx: RequestContext): Promise<LiveCodeStats> {
+    if (!ctx.policy.limits.statsEnabled) throw new GraphQLError("Statistics are not part of this plan", { extensions: { code: ErrorCode.FEATURE_NOT_IN_PLAN } });
+    return ctx.app.liveCodes.stats(code);
+  }
+}
+
+@Resolver(() => FaceToFaceSession)
+export class FaceToFaceSessionResolver {
+  @FieldResolver(() => [User], { description: "Everyone who entered the same digits nearby, in order of arrival." })
+  participants(@Root() session: FaceToFaceSession, @Ctx() ctx: RequestContext): Promise<User[]> {
+    return ctx.app.faceToFace.participants(session.rowId);
+  }
+
+  @FieldResolver(() => Group, { nullable: true, description: "The group, once the first participant has created it." })
+  group(@Root() session: FaceToFaceSession, @Ctx() ctx: RequestContext) {
+    return session.groupId ? ctx.loaders.group.load(session.groupId) : null;
+  }
+}
+
+@Resolver(() => Group)
+export class GroupCodesResolver {
+  @FieldResolver(() => [GroupCode], { nullable: true, description: "The group's codes, newest first (members and the tenant; null for others)." })
+  async codes(@Root() group: Group, @Ctx() ctx: RequestContext): Promise<GroupCode[] | null> {
+    if (!(await ctx.app.groupReader.canSee(ctx, group))) return null;
+    return ctx.app.db.read((em) => em.find(GroupCode, { where: { groupId: group.rowId }, order: { createdAt: "DESC" } }));
+  }
+}

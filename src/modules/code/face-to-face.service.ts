@@ -1,0 +1,172 @@
+import type { EntityManager } from "typeorm";
+import { z } from "zod";
+import { DomainError, ErrorCode, notFound } from "../../common/errors";
+import { rowIdOf } from "../../common/global-id";
+import { newId } from "../../common/ids";
+import { parseInput } from "../../common/validation";
+import type { RequestContext } from "../../context/context";
+import type { Database } from "../../db/database";
+import { User } from "../user/user.entity";
+import { forUpdate } from "../../db/query";
+import { CodeType } from "../../policy/limits";
+import { GroupCategory } from "../../policy/compliance";
+import { lockGroupRow } from "../group/access";
+import { appendLog } from "../group/group-log";
+import { Group } from "../group/group.entity";
+import { GroupEventKind, GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
+import type { Member } from "../group/member.entity";
+import { admitMembers } from "../group/membership";
+import type { GroupService } from "../group/group.service";
+import { RiskEventKind } from "../moderation/moderation.enums";
+import type { RiskService } from "../moderation/risk.service";
+import { FaceToFaceAttempt, FaceToFaceParticipant, FaceToFaceSession, FaceToFaceSlot } from "./code.entities";
+
+/** People who enter the same digits within this distance share a session. */
+export const FACE_TO_FACE_RADIUS_METRES = 1000;
+/** A session accepts newcomers and joins for this long after it opened. */
+export const FACE_TO_FACE_WINDOW_MS = 10 * 60 * 1000;
+/** Entries one user may make per window before further ones are refused as guessing. */
+export const FACE_TO_FACE_ATTEMPTS_PER_WINDOW = 10;
+
+const enterSchema = z.object({
+  digits: z.string().regex(/^[0-9]{4}$/, "must be exactly four ASCII digits"),
+  latitude: z.number().finite().min(-90).max(90),
+  longitude: z.number().finite().min(-180).max(180),
+});
+
+/** Great-circle distance in metres (haversine). */
+export function distanceMetres(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad;
+  const dLon = (lon2 - lon1) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6_371_000 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** Face-to-face groups: people nearby enter the same four digits and form a group together. */
+export class FaceToFaceService {
+  constructor(
+    private readonly db: Database,
+    private readonly risk: RiskService,
+    private readonly groups: GroupService,
+  ) {}
+
+  /** A session's participants in order of arrival. */
+  participants(sessionId: string): Promise<User[]> {
+    return this.db.read((em) =>
+      em
+        .createQueryBuilder(User, "u")
+        .innerJoin(FaceToFaceParticipant, "p", "p.userId = u.rowId")
+        .where("p.sessionId = :sessionId", { sessionId })
+        .orderBy("p.joinedAt", "ASC")
+        .addOrderBy("u.rowId", "ASC")
+        .getMany(),
+    );
+  }
+
+  /** The session, if the caller took part in it. */
+  async sessionFor(ctx: RequestContext, rowId: string): Promise<FaceToFaceSession | null> {
+    if (!ctx.userId) return null;
+    return this.db.read(async (em) =>
+      (await em.existsBy(FaceToFaceParticipant, { sessionId: rowId, userId: ctx.userId!, tenantId: ctx.tenantId })) ? em.findOneBy(FaceToFaceSession, { rowId }) : null,
+    );
+  }
+
+  /**
+   * Puts the caller in the open session for these digits within 1 km, or opens one. Lookups for one
+   * set of digits are serialised on a slot row, so people entering together share one session.
+   */
+  async enter(ctx: RequestContext, em: EntityManager, input: { digits: string; latitude: number; longitude: number }): Promise<{ session: FaceToFaceSession }> {
+    const userId = ctx.userId;
+    if (!userId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Face-to-face groups are entered with a user token");
+    const data = parseInput(enterSchema, input);
+    if (!ctx.policy.allowsCodeType(CodeType.FACE_TO_FACE)) throw new DomainError(ErrorCode.CODE_TYPE_NOT_ALLOWED, "This plan does not allow face-to-face groups");
+    const tenantId = ctx.tenantId;
+    const now = ctx.now();
+    await this.assertNotGuessing(ctx, em, userId, now);
+
+    await em.createQueryBuilder().insert().into(FaceToFaceSlot).values({ tenantId, digits: data.digits }).orIgnore().updateEntity(false).execute();
+    await forUpdate(em.createQueryBuilder(FaceToFaceSlot, "s")).where("s.tenantId = :tenantId AND s.digits = :digits", { tenantId, digits: data.digits }).getOne();
+    await em.insert(FaceToFaceAttempt, { rowId: newId(), tenantId, userId, digits: data.digits, createdAt: now });
+
+    const open = await em
+      .createQueryBuilder(FaceToFaceSession, "s")
+      .where("s.tenantId = :tenantId AND s.digits = :digits AND s.expiresAt > :now", { tenantId, digits: data.digits, now })
+      .orderBy("s.createdAt", "ASC")
+      .getMany();
+    let session = open.find((s) => distanceMetres(s.latitude, s.longitude, data.latitude, data.longitude) <= FACE_TO_FACE_RADIUS_METRES);
+    if (!session) {
+      session = em.create(FaceToFaceSession, {
+        rowId: newId(),
+        tenantId,
+        digits: data.digits,
+        latitude: data.latitude,
+        longitude: data.longitude,
+        groupId: null,
+        createdAt: now,
+        expiresAt: now + FACE_TO_FACE_WINDOW_MS,
+      });
+      await em.insert(FaceToFaceSession, session);
+    }
+    await em.createQueryBuilder().insert().into(FaceToFaceParticipant).values({ sessionId: session.rowId, userId, tenantId, joinedAt: now }).orIgnore().updateEntity(false).execute();
+    return { session };
+  }
+
+  /** The first participant to ask creates the group and owns it; later ones join it. */
+  async joinGroup(ctx: RequestContext, em: EntityManager, sessionGlobalId: string): Promise<{ group: Group; member: Member }> {
+    const userId = ctx.userId;
+    if (!userId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Face-to-face groups are joined with a user token");
+    const rowId = rowIdOf(sessionGlobalId, "FaceToFaceSession");
+    const participant = rowId ? await em.findOneBy(FaceToFaceParticipant, { sessionId: rowId, userId, tenantId: ctx.tenantId }) : null;
+    if (!participant) throw notFound("Face-to-face session", ["input", "sessionId"]);
+    const session = (await forUpdate(em.createQueryBuilder(FaceToFaceSession, "s")).where("s.rowId = :rowId", { rowId }).getOne())!;
+    const now = ctx.now();
+    if (session.expiresAt <= now) throw new DomainError(ErrorCode.CODE_EXPIRED, "The face-to-face session has expired", ["input", "sessionId"]);
+    const cap = ctx.policy.codeJoinCapacity(CodeType.FACE_TO_FACE);
+    if (!session.groupId) {
+      await this.groups.assertCreationAllowance(ctx, em, userId);
+      const group = em.create(Group, {
+        rowId: newId(),
+        tenantId: session.tenantId,
+        name: `Face to face ${session.digits}`,
+        category: GroupCategory.GENERAL,
+        minorProtection: false,
+        status: GroupStatus.ACTIVE,
+        ownerId: userId,
+        createdBy: userId,
+        parentId: null,
+        memberCount: 0,
+        logSize: 0,
+        createdAt: now,
+        updatedAt: now,
+        dissolvedAt: null,
+      });
+      const missing = ctx.policy.missingCompliance({ category: group.category, minorProtection: false });
+      if (missing.length) throw new DomainError(ErrorCode.COMPLIANCE_REQUIRED, `Compliance requirements not met: ${missing.join("; ")}`);
+      await em.insert(Group, group);
+      await appendLog(em, group, [{ kind: GroupEventKind.GROUP_CREATED, actorId: userId, text: group.name, data: { faceToFace: session.rowId } }], now);
+      const { admitted } = await admitMembers(em, group, [{ userId, role: MemberRole.OWNER, source: { kind: JoinSourceKind.FACE_TO_FACE } }], cap, now);
+      session.groupId = group.rowId;
+      await em.update(FaceToFaceSession, { rowId: session.rowId }, { groupId: group.rowId });
+      return { group, member: admitted[0] };
+    }
+    const group = await lockGroupRow(em, ctx, session.groupId, ["input", "sessionId"]);
+    if (group.status === GroupStatus.DISSOLVED) throw new DomainError(ErrorCode.GROUP_DISSOLVED, "The group has been dissolved");
+    const { admitted, existing } = await admitMembers(em, group, [{ userId, source: { kind: JoinSourceKind.FACE_TO_FACE } }], cap, now);
+    return { group, member: admitted[0] ?? existing[0] };
+  }
+
+  /** More than the allowed entries in a window is guessing: refused, with a risk event that survives the refusal. */
+  private async assertNotGuessing(ctx: RequestContext, em: EntityManager, userId: string, now: number): Promise<void> {
+    const recent = await em
+      .createQueryBuilder(FaceToFaceAttempt, "a")
+      .where("a.userId = :userId AND a.createdAt > :since", { userId, since: now - FACE_TO_FACE_WINDOW_MS })
+      .getCount();
+    if (recent >= FACE_TO_FACE_ATTEMPTS_PER_WINDOW) {
+      const tenantId = ctx.tenantId;
+      throw new DomainError(ErrorCode.RATE_LIMITED, "Too many face-to-face attempts; try again in a few minutes").recording((tx) =>
+        this.risk.recordOnce(tx, { tenantId, kind: RiskEventKind.FACE_TO_FACE_ABUSE, userId, detail: `more than ${recent} face-to-face entries within 10 minutes` }, now, FACE_TO_FACE_WINDOW_MS),
+      );
+    }
+  }
+}

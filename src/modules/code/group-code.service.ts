@@ -1,0 +1,199 @@
+import type { EntityManager } from "typeorm";
+import { z } from "zod";
+import { DomainError, ErrorCode, notFound } from "../../common/errors";
+import { rowIdOf } from "../../common/global-id";
+import { newId } from "../../common/ids";
+import { parseInput } from "../../common/validation";
+import type { RequestContext } from "../../context/context";
+import { forUpdate } from "../../db/query";
+import { CodeType } from "../../policy/limits";
+import type { TenantPolicy } from "../../policy/policy";
+import { actorOn, assertAcceptsMembers, assertNotDissolved, findMember, lockGroup, lockGroupRow, requireRole } from "../group/access";
+import type { Group } from "../group/group.entity";
+import { GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
+import type { Member } from "../group/member.entity";
+import { admitMembers } from "../group/membership";
+import { CodeStatus, GroupCodeType } from "./code.enums";
+import { GroupCode } from "./code.entities";
+import type { CreateGroupCodeInput, GroupCodePreview } from "./code.types";
+import { isWellFormedToken, newCodeToken } from "./links";
+
+export const campaignState = () =>
+  z
+    .string()
+    .trim()
+    .max(30, "must be at most 30 characters")
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "must not contain control characters")
+    .nullish();
+
+const createSchema = z.object({
+  groupId: z.string(),
+  type: z.enum(GroupCodeType),
+  ttlSeconds: z.number().int().nullish(),
+  maxUses: z.number().int().min(1).max(100_000).nullish(),
+  state: campaignState(),
+});
+
+/** The status a client sees, by the server's clock. */
+export function groupCodeStatus(code: GroupCode, now: number): CodeStatus {
+  if (code.revokedAt !== null) return CodeStatus.REVOKED;
+  if (code.expiresAt !== null && code.expiresAt <= now) return CodeStatus.EXPIRED;
+  if (code.maxUses !== null && code.uses >= code.maxUses) return CodeStatus.EXHAUSTED;
+  return CodeStatus.ACTIVE;
+}
+
+/** The plan's name for a group code's type. */
+const planCodeType = (type: GroupCodeType): CodeType => CodeType[type];
+
+/** The refusal for a code that is not ACTIVE. */
+export function statusRefusal(status: Exclude<CodeStatus, CodeStatus.ACTIVE>): DomainError {
+  switch (status) {
+    case CodeStatus.REVOKED:
+      return new DomainError(ErrorCode.CODE_REVOKED, "The code has been revoked", ["input", "token"]);
+    case CodeStatus.EXPIRED:
+      return new DomainError(ErrorCode.CODE_EXPIRED, "The code has expired", ["input", "token"]);
+    case CodeStatus.EXHAUSTED:
+      return new DomainError(ErrorCode.CODE_EXHAUSTED, "The code has been used up", ["input", "token"]);
+  }
+}
+
+/** Why a join through this code would be refused now (null: it would be admitted). */
+export function codeRefusal(policy: TenantPolicy, code: GroupCode, group: Group, now: number): DomainError | null {
+  const status = groupCodeStatus(code, now);
+  if (status !== CodeStatus.ACTIVE) return statusRefusal(status);
+  try {
+    assertAcceptsMembers(group);
+  } catch (error) {
+    return error as DomainError;
+  }
+  if (!policy.allowsCodeType(planCodeType(code.type))) {
+    return new DomainError(ErrorCode.CODE_TYPE_NOT_ALLOWED, `The plan no longer allows ${code.type} codes`, ["input", "token"]);
+  }
+  const cap = policy.codeJoinCapacity(planCodeType(code.type));
+  if (group.memberCount >= cap) return new DomainError(ErrorCode.GROUP_FULL, `Codes join this group only while it has fewer than ${cap} members`);
+  return null;
+}
+
+/** Group QR codes: permanent, temporary, use-limited and revocable links into one group. */
+export class GroupCodeService {
+  /** Owners and admins make codes of the types their plan allows. */
+  async createCode(ctx: RequestContext, em: EntityManager, input: CreateGroupCodeInput): Promise<{ code: GroupCode }> {
+    const data = parseInput(createSchema, input);
+    const group = await lockGroup(em, ctx, data.groupId);
+    assertNotDissolved(group);
+    const actor = await actorOn(em, ctx, group);
+    if (actor.kind === "MEMBER") requireRole(actor.member, [MemberRole.OWNER, MemberRole.ADMIN], "create group codes");
+    assertAcceptsMembers(group);
+    const policy = ctx.policy;
+    if (!policy.allowsCodeType(planCodeType(data.type))) {
+      throw new DomainError(ErrorCode.CODE_TYPE_NOT_ALLOWED, `This plan does not allow ${data.type} codes`, ["input", "type"]);
+    }
+    const now = ctx.now();
+    let expiresAt: number | null = null;
+    if (data.type === GroupCodeType.TEMPORARY) {
+      const ttl = policy.temporaryCodeTtl(data.ttlSeconds);
+      if (!ttl.ok) {
+        const range = ttl.min === ttl.max ? `exactly ${ttl.min}` : `${ttl.min}…${ttl.max}`;
+        throw new DomainError(ErrorCode.INVALID_INPUT, `ttlSeconds must be ${range} on this plan`, ["input", "ttlSeconds"]);
+      }
+      expiresAt = now + ttl.seconds * 1000;
+    } else if (data.ttlSeconds != null) {
+      throw new DomainError(ErrorCode.INVALID_INPUT, "Permanent codes do not expire: leave ttlSeconds out", ["input", "ttlSeconds"]);
+    }
+    const code = em.create(GroupCode, {
+      rowId: newId(),
+      tenantId: group.tenantId,
+      groupId: group.rowId,
+      type: data.type,
+      token: newCodeToken(),
+      state: data.state || null,
+      maxUses: data.maxUses ?? null,
+      uses: 0,
+      expiresAt,
+      revokedAt: null,
+      createdBy: ctx.userId,
+      createdAt: now,
+    });
+    await em.insert(GroupCode, code);
+    return { code };
+  }
+
+  /** Owners, admins and the tenant operator revoke a code; revoking twice is harmless. */
+  async revokeCode(ctx: RequestContext, em: EntityManager, codeGlobalId: string): Promise<{ code: GroupCode }> {
+    const rowId = rowIdOf(codeGlobalId, "GroupCode");
+    const found = rowId ? await em.findOneBy(GroupCode, { rowId, tenantId: ctx.tenantId }) : null;
+    if (!found) throw notFound("Group code", ["input", "codeId"]);
+    const group = await lockGroupRow(em, ctx, found.groupId, ["input", "codeId"]);
+    const actor = await actorOn(em, ctx, group, ["input", "codeId"]);
+    if (actor.kind === "MEMBER") requireRole(actor.member, [MemberRole.OWNER, MemberRole.ADMIN], "revoke group codes");
+    if (found.revokedAt === null) {
+      found.revokedAt = ctx.now();
+      await em.update(GroupCode, { rowId: found.rowId }, { revokedAt: found.revokedAt });
+    }
+    return { code: found };
+  }
+
+  /**
+   * Joins the code's group. Under the group's row lock: a member already in it gets their
+   * membership back unchanged; otherwise status, group state, plan and capacity are checked and
+   * the use is counted by a conditional UPDATE, so a code with maxUses N admits exactly N people.
+   */
+  async join(ctx: RequestContext, em: EntityManager, token: string): Promise<{ group: Group; member: Member }> {
+    const userId = ctx.userId;
+    if (!userId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Codes are joined with a user token");
+    const found = await this.findByToken(em, ctx.tenantId, token);
+    const group = await lockGroupRow(em, ctx, found.groupId, ["input", "token"]);
+    const existing = await findMember(em, group.rowId, userId);
+    if (existing) return { group, member: existing };
+    const code = (await forUpdate(em.createQueryBuilder(GroupCode, "c")).where("c.rowId = :rowId", { rowId: found.rowId }).getOne())!;
+    const now = ctx.now();
+    const refusal = codeRefusal(ctx.policy, code, group, now);
+    if (refusal) throw refusal;
+    const counted = await em
+      .createQueryBuilder()
+      .update(GroupCode)
+      .set({ uses: () => "uses + 1" })
+      .where("id = :id AND (max_uses IS NULL OR uses < max_uses)", { id: code.rowId })
+      .execute();
+    if (counted.affected !== 1) throw statusRefusal(CodeStatus.EXHAUSTED);
+    const { admitted } = await admitMembers(
+      em,
+      group,
+      [{ userId, source: { kind: JoinSourceKind.GROUP_CODE, codeId: code.rowId, state: code.state } }],
+      ctx.policy.codeJoinCapacity(planCodeType(code.type)),
+      now,
+    );
+    return { group, member: admitted[0] };
+  }
+
+  /** What scanning the code would show the caller. */
+  async preview(ctx: RequestContext, em: EntityManager, token: string): Promise<GroupCodePreview | null> {
+    let code: GroupCode;
+    try {
+      code = await this.findByToken(em, ctx.tenantId, token);
+    } catch {
+      return null;
+    }
+    const group = (await ctx.loaders.group.load(code.groupId))!;
+    const now = ctx.now();
+    const viewerIsMember = ctx.userId ? (await findMember(em, group.rowId, ctx.userId)) !== null : false;
+    const refusal = viewerIsMember ? null : codeRefusal(ctx.policy, code, group, now);
+    return {
+      groupName: group.name,
+      memberCount: group.memberCount,
+      groupStatus: group.status ?? GroupStatus.ACTIVE,
+      status: groupCodeStatus(code, now),
+      type: code.type,
+      expiresAt: code.expiresAt,
+      joinable: refusal === null,
+      refusal: refusal?.code ?? null,
+      viewerIsMember,
+    };
+  }
+
+  private async findByToken(em: EntityManager, tenantId: string, token: string): Promise<GroupCode> {
+    const code = isWellFormedToken(token) ? await em.findOneBy(GroupCode, { token, tenantId }) : null;
+    if (!code) throw notFound("Code", ["input", "token"]);
+    return code;
+  }
+}

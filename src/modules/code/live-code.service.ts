@@ -1,0 +1,325 @@
+import { type EntityManager, In } from "typeorm";
+import { z } from "zod";
+import { DomainError, DomainErrors, ErrorCode, notFound } from "../../common/errors";
+import { rowIdOf } from "../../common/global-id";
+import { newId } from "../../common/ids";
+import { type ConnectionShape, type PageRequest, toConnection } from "../../common/pagination";
+import { displayText, parseInput } from "../../common/validation";
+import type { RequestContext } from "../../context/context";
+import type { Database } from "../../db/database";
+import { forUpdate, keysetPage } from "../../db/query";
+import { CodeType } from "../../policy/limits";
+import { lockGroupRow } from "../group/access";
+import { appendLog } from "../group/group-log";
+import { Group } from "../group/group.entity";
+import { GroupEventKind, GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
+import { Member } from "../group/member.entity";
+import { type Admission, admitMembers, groupFull } from "../group/membership";
+import type { ModerationService } from "../moderation/moderation.service";
+import { LiveCodeStatus } from "./code.enums";
+import { LiveCode, LiveCodeGroup } from "./code.entities";
+import type { CreateLiveCodeInput, LiveCodeStats, UpdateLiveCodeInput } from "./code.types";
+import { campaignState } from "./group-code.service";
+import { isWellFormedToken, newCodeToken } from "./links";
+
+const welcome = z
+  .string()
+  .transform((s) => s.normalize("NFC").trim())
+  .refine((s) => [...s].length <= 500, "must be at most 500 characters")
+  .nullish();
+
+const fields = {
+  groupIds: z.array(z.string().max(200)).min(1, "must name at least one group").max(1000, "at most 1000 groups"),
+  perGroupCap: z.number().int().min(2, "must be at least 2").nullish(),
+  autoCreateGroups: z.boolean().nullish(),
+  baseName: displayText(80).nullish(),
+  expiresAt: z.date().nullish(),
+  welcomeMessage: welcome,
+  state: campaignState(),
+};
+const createSchema = z.object({ name: displayText(100), ...fields });
+const updateSchema = z.object({ liveCodeId: z.string(), name: displayText(100).nullish(), enabled: z.boolean().nullish(), ...fields, groupIds: fields.groupIds.nullish() });
+
+export function liveCodeStatus(code: LiveCode, now: number): LiveCodeStatus {
+  if (code.storedStatus === LiveCodeStatus.DISABLED) return LiveCodeStatus.DISABLED;
+  return code.expiresAt !== null && code.expiresAt <= now ? LiveCodeStatus.EXPIRED : LiveCodeStatus.ACTIVE;
+}
+
+/**
+ * Enterprise live codes: one link that fills its groups in order, each up to `perGroupCap`, and
+ * opens a new group when all are full. Every join through a code takes the code's row lock first,
+ * so routing decisions are made one at a time and no group passes the cap.
+ */
+export class LiveCodeService {
+  constructor(
+    private readonly db: Database,
+    private readonly moderation: ModerationService,
+  ) {}
+
+  async create(ctx: RequestContext, em: EntityManager, input: CreateLiveCodeInput): Promise<{ liveCode: LiveCode }> {
+    const creatorId = ctx.userId;
+    if (!creatorId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Live codes are created by a user, who owns the groups they open");
+    this.assertPlanAllowsLive(ctx);
+    const data = parseInput(createSchema, input);
+    const perGroupCap = this.perGroupCap(ctx, data.perGroupCap);
+    const groupIds = await this.managedGroups(ctx, em, data.groupIds, creatorId);
+    await this.screen(ctx, em, { name: data.name, baseName: data.baseName, welcomeMessage: data.welcomeMessage });
+    const now = ctx.now();
+    this.assertFuture(data.expiresAt, now);
+    const liveCode = em.create(LiveCode, {
+      rowId: newId(),
+      tenantId: ctx.tenantId,
+      name: data.name,
+      token: newCodeToken(),
+      perGroupCap,
+      autoCreateGroups: data.autoCreateGroups ?? false,
+      baseName: data.baseName ?? null,
+      expiresAt: data.expiresAt ? data.expiresAt.getTime() : null,
+      welcomeMessage: data.welcomeMessage || null,
+      state: data.state || null,
+      storedStatus: LiveCodeStatus.ACTIVE,
+      createdBy: creatorId,
+      joinCount: 0,
+      groupsCreated: 0,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await em.insert(LiveCode, liveCode);
+    await this.setGroups(em, liveCode.rowId, groupIds, now);
+    return { liveCode };
+  }
+
+  /** The creator or the tenant operator changes a code; its token (and so its printed QR) stays. */
+  async update(ctx: RequestContext, em: EntityManager, input: UpdateLiveCodeInput): Promise<{ liveCode: LiveCode }> {
+    const data = parseInput(updateSchema, input);
+    const liveCode = await this.lockCode(em, ctx, data.liveCodeId);
+    if (ctx.principal.kind === "USER" && liveCode.createdBy !== ctx.userId) throw notFound("Live code", ["input", "liveCodeId"]);
+    const now = ctx.now();
+    const changes: Partial<LiveCode> = { updatedAt: now };
+    if (data.name) changes.name = data.name;
+    if (data.perGroupCap != null) changes.perGroupCap = this.perGroupCap(ctx, data.perGroupCap);
+    if (data.autoCreateGroups != null) changes.autoCreateGroups = data.autoCreateGroups;
+    if (data.baseName !== undefined) changes.baseName = data.baseName ?? null;
+    if (data.expiresAt !== undefined) {
+      this.assertFuture(data.expiresAt, now);
+      changes.expiresAt = data.expiresAt ? data.expiresAt.getTime() : null;
+    }
+    if (data.welcomeMessage !== undefined) changes.welcomeMessage = data.welcomeMessage || null;
+    if (data.state !== undefined) changes.state = data.state || null;
+    if (data.enabled != null) changes.storedStatus = data.enabled ? LiveCodeStatus.ACTIVE : LiveCodeStatus.DISABLED;
+    await this.screen(ctx, em, { name: changes.name, baseName: changes.baseName, welcomeMessage: changes.welcomeMessage });
+    if (data.groupIds) {
+      const current = new Set((await em.findBy(LiveCodeGroup, { liveCodeId: liveCode.rowId })).map((g) => g.groupId));
+      const groupIds = await this.managedGroups(ctx, em, data.groupIds, ctx.userId, current);
+      await em.delete(LiveCodeGroup, { liveCodeId: liveCode.rowId });
+      await this.setGroups(em, liveCode.rowId, groupIds, now);
+    }
+    await em.update(LiveCode, { rowId: liveCode.rowId }, changes);
+    return { liveCode: Object.assign(liveCode, changes) };
+  }
+
+  /** Routes the caller to the first listed group below the cap, opening a new one when allowed. */
+  async join(ctx: RequestContext, em: EntityManager, token: string): Promise<{ group: Group; member: Member }> {
+    const userId = ctx.userId;
+    if (!userId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Codes are joined with a user token");
+    const found = isWellFormedToken(token) ? await em.findOneBy(LiveCode, { token, tenantId: ctx.tenantId }) : null;
+    if (!found) throw notFound("Code", ["input", "token"]);
+    const code = (await forUpdate(em.createQueryBuilder(LiveCode, "c")).where("c.rowId = :rowId", { rowId: found.rowId }).getOne())!;
+    const now = ctx.now();
+    const status = liveCodeStatus(code, now);
+    if (status === LiveCodeStatus.DISABLED) throw new DomainError(ErrorCode.CODE_REVOKED, "The code has been switched off", ["input", "token"]);
+    if (status === LiveCodeStatus.EXPIRED) throw new DomainError(ErrorCode.CODE_EXPIRED, "The code has expired", ["input", "token"]);
+    this.assertPlanAllowsLive(ctx);
+
+    const already = await em
+      .createQueryBuilder(Member, "m")
+      .innerJoin(LiveCodeGroup, "l", "l.groupId = m.groupId")
+      .where("l.liveCodeId = :codeId AND m.userId = :userId", { codeId: code.rowId, userId })
+      .orderBy("l.position", "ASC")
+      .getOne();
+    if (already) return { group: (await lockGroupRow(em, ctx, already.groupId))!, member: already };
+
+    const cap = Math.min(code.perGroupCap, ctx.policy.codeJoinCapacity(CodeType.LIVE));
+    const group = (await this.nextOpenGroup(em, ctx, code, cap)) ?? (code.autoCreateGroups ? await this.openGroup(em, ctx, code, cap, now) : null);
+    if (!group) throw groupFull(cap);
+    const { admitted } = await admitMembers(
+      em,
+      group,
+      [{ userId, source: { kind: JoinSourceKind.LIVE_CODE, liveCodeId: code.rowId, state: code.state } }],
+      cap,
+      now,
+    );
+    if (code.welcomeMessage) {
+      await appendLog(em, group, [{ kind: GroupEventKind.WELCOME_MESSAGE, subjectId: userId, text: code.welcomeMessage, data: { liveCode: code.rowId } }], now);
+    }
+    await em.createQueryBuilder().update(LiveCode).set({ joinCount: () => "join_count + 1" }).where("id = :id", { id: code.rowId }).execute();
+    return { group, member: admitted[0] };
+  }
+
+  /** The first group of the code, in order, that is active and below the cap — locked. */
+  private async nextOpenGroup(em: EntityManager, ctx: RequestContext, code: LiveCode, cap: number): Promise<Group | null> {
+    const skipped: string[] = [];
+    for (;;) {
+      const qb = em
+        .createQueryBuilder(Group, "g")
+        .innerJoin(LiveCodeGroup, "l", "l.groupId = g.rowId")
+        .where("l.liveCodeId = :codeId AND g.status = :active AND g.memberCount < :cap", { codeId: code.rowId, active: GroupStatus.ACTIVE, cap })
+        .orderBy("l.position", "ASC")
+        .limit(1);
+      if (skipped.length) qb.andWhere("g.rowId NOT IN (:...skipped)", { skipped });
+      const candidate = await qb.getOne();
+      if (!candidate) return null;
+      // Other paths (invitations, group codes) may have filled it since: re-check under its lock.
+      const group = await lockGroupRow(em, ctx, candidate.rowId);
+      if (group.status === GroupStatus.ACTIVE && group.memberCount < cap) return group;
+      skipped.push(group.rowId);
+    }
+  }
+
+  /**
+   * Opens "<baseName> <n>", owned by the code's creator, with the admins of the code's first group
+   * as admins and that group's category, and appends it to the code.
+   */
+  private async openGroup(em: EntityManager, ctx: RequestContext, code: LiveCode, cap: number, now: number): Promise<Group> {
+    const links = await em.find(LiveCodeGroup, { where: { liveCodeId: code.rowId }, order: { position: "ASC" } });
+    const first = links.length ? await em.findOneBy(Group, { rowId: links[0].groupId }) : null;
+    const admins = first
+      ? (await em.find(Member, { where: { groupId: first.rowId, role: MemberRole.ADMIN }, order: { joinSeq: "ASC" } })).filter((m) => m.userId !== code.createdBy)
+      : [];
+    if (1 + admins.length >= cap) throw groupFull(cap);
+    const n = links.length + 1;
+    const group = em.create(Group, {
+      rowId: newId(),
+      tenantId: code.tenantId,
+      name: `${code.baseName ?? code.name} ${n}`.slice(0, 100),
+      category: first?.category ?? "GENERAL",
+      minorProtection: first?.minorProtection ?? false,
+      status: GroupStatus.ACTIVE,
+      ownerId: code.createdBy,
+      createdBy: code.createdBy,
+      parentId: null,
+      memberCount: 0,
+      logSize: 0,
+      createdAt: now,
+      updatedAt: now,
+      dissolvedAt: null,
+    } as Partial<Group>);
+    await em.insert(Group, group);
+    await appendLog(em, group, [{ kind: GroupEventKind.GROUP_CREATED, actorId: code.createdBy, text: group.name, data: { liveCode: code.rowId } }], now);
+    const founders: Admission[] = [
+      { userId: code.createdBy, role: MemberRole.OWNER, source: { kind: JoinSourceKind.CREATOR } },
+      ...admins.map((a) => ({ userId: a.userId, role: MemberRole.ADMIN, source: { kind: JoinSourceKind.DIRECT_ADD, inviterId: code.createdBy } })),
+    ];
+    await admitMembers(em, group, founders, cap, now);
+    await em.insert(LiveCodeGroup, { liveCodeId: code.rowId, groupId: group.rowId, position: (links.at(-1)?.position ?? 0) + 1, addedAt: now });
+    await em.createQueryBuilder().update(LiveCode).set({ groupsCreated: () => "groups_created + 1" }).where("id = :id", { id: code.rowId }).execute();
+    return group;
+  }
+
+  async groupsOf(liveCodeId: string): Promise<Group[]> {
+    return this.db.read((em) =>
+      em
+        .createQueryBuilder(Group, "g")
+        .innerJoin(LiveCodeGroup, "l", "l.groupId = g.rowId")
+        .where("l.liveCodeId = :liveCodeId", { liveCodeId })
+        .orderBy("l.position", "ASC")
+        .getMany(),
+    );
+  }
+
+  async stats(code: LiveCode): Promise<LiveCodeStats> {
+    const groups = await this.groupsOf(code.rowId);
+    const counts = await this.db.read((em) =>
+      em
+        .createQueryBuilder(Member, "m")
+        .select("m.groupId", "groupId")
+        .addSelect("COUNT(*)", "joins")
+        .where("m.liveCodeId = :id", { id: code.rowId })
+        .groupBy("m.groupId")
+        .getRawMany<{ groupId: string; joins: string | number }>(),
+    );
+    const byGroup = new Map(counts.map((c) => [c.groupId, Number(c.joins)]));
+    return {
+      joins: code.joinCount,
+      groupsCreated: code.groupsCreated,
+      byGroup: groups.map((group) => ({ group, joins: byGroup.get(group.rowId) ?? 0 })),
+    };
+  }
+
+  /** The tenant's live codes (a user sees the ones they created), newest first. */
+  async list(ctx: RequestContext, page: PageRequest): Promise<ConnectionShape<LiveCode>> {
+    const scope = (em: EntityManager) => {
+      const qb = em.createQueryBuilder(LiveCode, "c").where("c.tenantId = :tenantId", { tenantId: ctx.tenantId });
+      if (ctx.userId) qb.andWhere("c.createdBy = :userId", { userId: ctx.userId });
+      return qb;
+    };
+    const rows = await this.db.read((em) => keysetPage(scope(em), "c.createdAt", "c.rowId", page, "DESC").getMany());
+    return toConnection(rows, page, (c) => ({ key: c.createdAt, id: c.rowId }), () => this.db.read((em) => scope(em).getCount()));
+  }
+
+  private assertPlanAllowsLive(ctx: RequestContext): void {
+    if (!ctx.policy.allowsCodeType(CodeType.LIVE) || ctx.policy.limits.liveCodeGroupCap == null) {
+      throw new DomainError(ErrorCode.FEATURE_NOT_IN_PLAN, "Live codes are not part of this plan");
+    }
+  }
+
+  private perGroupCap(ctx: RequestContext, requested: number | null | undefined): number {
+    const max = Math.min(ctx.policy.limits.liveCodeGroupCap ?? 0, ctx.policy.limits.maxGroupSize);
+    const cap = requested ?? max;
+    if (cap > max) throw new DomainError(ErrorCode.INVALID_INPUT, `perGroupCap may be at most ${max} on this plan`, ["input", "perGroupCap"]);
+    return cap;
+  }
+
+  private assertFuture(expiresAt: Date | null | undefined, now: number): void {
+    if (expiresAt && expiresAt.getTime() <= now) throw new DomainError(ErrorCode.INVALID_INPUT, "expiresAt must be in the future", ["input", "expiresAt"]);
+  }
+
+  private async screen(ctx: RequestContext, em: EntityManager, texts: Record<string, string | null | undefined>): Promise<void> {
+    for (const [field, text] of Object.entries(texts)) {
+      if (text) await this.moderation.assertAllowed(em, ctx, text, ["input", field]);
+    }
+  }
+
+  /**
+   * Resolves the listed groups: each must be a live group of the tenant that the caller owns or
+   * administers (groups already on the code may stay when the tenant operator edits it).
+   */
+  private async managedGroups(ctx: RequestContext, em: EntityManager, globalIds: string[], userId: string | null, keep = new Set<string>()): Promise<string[]> {
+    const problems: DomainError[] = [];
+    const ids: string[] = [];
+    globalIds.forEach((globalId, index) => {
+      const rowId = rowIdOf(globalId, "Group");
+      if (!rowId) problems.push(notFound("Group", ["input", "groupIds", String(index)]));
+      else if (!ids.includes(rowId)) ids.push(rowId);
+    });
+    if (problems.length) throw new DomainErrors(problems);
+    const groups = new Map((await em.findBy(Group, { tenantId: ctx.tenantId, rowId: In(ids) })).map((g) => [g.rowId, g]));
+    const roles = userId ? new Map((await em.findBy(Member, { userId, groupId: In(ids) })).map((m) => [m.groupId, m.role])) : new Map();
+    ids.forEach((id) => {
+      const index = String(globalIds.findIndex((g) => rowIdOf(g, "Group") === id));
+      const group = groups.get(id);
+      const role = roles.get(id);
+      if (!group || (userId && !role && !keep.has(id))) problems.push(notFound("Group", ["input", "groupIds", index]));
+      else if (group.status === GroupStatus.DISSOLVED) problems.push(new DomainError(ErrorCode.GROUP_DISSOLVED, "The group has been dissolved", ["input", "groupIds", index]));
+      else if (userId && role === MemberRole.MEMBER && !keep.has(id)) {
+        problems.push(new DomainError(ErrorCode.NOT_PERMITTED, "Only owners and admins can put a group behind a live code", ["input", "groupIds", index]));
+      }
+    });
+    if (problems.length) throw new DomainErrors(problems);
+    return ids;
+  }
+
+  private async setGroups(em: EntityManager, liveCodeId: string, groupIds: string[], now: number): Promise<void> {
+    const rows = groupIds.map((groupId, i) => ({ liveCodeId, groupId, position: i + 1, addedAt: now }));
+    for (let i = 0; i < rows.length; i += 200) await em.insert(LiveCodeGroup, rows.slice(i, i + 200));
+  }
+
+  private async lockCode(em: EntityManager, ctx: RequestContext, globalId: string): Promise<LiveCode> {
+    const rowId = rowIdOf(globalId, "LiveCode");
+    const code = rowId
+      ? await forUpdate(em.createQueryBuilder(LiveCode, "c")).where("c.rowId = :rowId AND c.tenantId = :tenantId", { rowId, tenantId: ctx.tenantId }).getOne()
+      : null;
+    if (!code) throw notFound("Live code", ["input", "liveCodeId"]);
+    return code;
+  }
+}
