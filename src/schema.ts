@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
-import { CodeResolver, FaceToFaceSessionResolver, GroupCodeResolver, GroupCodesResolver, LiveCodeResolver } from "./modules/code/code.resolver";
+import { CodeResolver, FaceToFaceSessionResolver, GroupCodeResolver, GroupCodesResolver, JoinSourceResolver, LiveCodeResolver } from "./modules/code/code.resolver";
 import { GroupResolver } from "./modules/group/group.resolver";
 import { InvitationResolver } from "./modules/group/invitation.resolver";
 import { MemberResolver } from "./modules/group/member.resolver";
@@ -25,6 +25,7 @@ export const RESOLVERS = [
   LiveCodeResolver,
   FaceToFaceSessionResolver,
   GroupCodesResolver,
+  JoinSourceResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

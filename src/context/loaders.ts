@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import { In } from "typeorm";
 import type { Database } from "../db/database";
+import { GroupCode, LiveCode } from "../modules/code/code.entities";
 import { Group } from "../modules/group/group.entity";
 import { Member } from "../modules/group/member.entity";
 import { User } from "../modules/user/user.entity";
@@ -60,6 +61,20 @@ export class Loaders {
             byKeys(groupIds, await em.find(Member, { where: { tenantId, userId: viewerId, groupId: In([...groupIds]) } }), (m) => m.groupId),
           )
         : Promise.resolve(groupIds.map(() => null)),
+    );
+  }
+
+  /** Group codes of the caller's tenant by row id. */
+  get groupCode(): DataLoader<string, GroupCode | null> {
+    return this.loader<string, GroupCode>("groupCode", (tenantId, ids) =>
+      this.db.read(async (em) => byKeys(ids, await em.find(GroupCode, { where: { tenantId, rowId: In([...ids]) } }), (c) => c.rowId)),
+    );
+  }
+
+  /** Live codes of the caller's tenant by row id. */
+  get liveCode(): DataLoader<string, LiveCode | null> {
+    return this.loader<string, LiveCode>("liveCode", (tenantId, ids) =>
+      this.db.read(async (em) => byKeys(ids, await em.find(LiveCode, { where: { tenantId, rowId: In([...ids]) } }), (c) => c.rowId)),
     );
   }
 }

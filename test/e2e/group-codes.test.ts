@@ -10,7 +10,7 @@ import { snapshot } from "../support/snapshot";
 const CODE_FIELDS = "id type token url expiresAt status uses maxUses state qrSvg qrPngDataUrl group { id }";
 const CREATE = `mutation($input: CreateGroupCodeInput!) { createGroupCode(input: $input) { code { ${CODE_FIELDS} } userErrors { code message field } } }`;
 const REVOKE = `mutation($input: RevokeGroupCodeInput!) { revokeGroupCode(input: $input) { code { id status } userErrors { code message field } } }`;
-const JOIN = `mutation($input: JoinByTokenInput!) { joinGroupByCode(input: $input) { group { id memberCount } member { role joinedAt user { id } joinSource { kind state inviter { id } } } userErrors { code message field } } }`;
+const JOIN = `mutation($input: JoinByTokenInput!) { joinGroupByCode(input: $input) { group { id memberCount } member { role joinedAt user { id } joinSource { kind state inviter { id } code { id } liveCode { id } } } userErrors { code message field } } }`;
 const PREVIEW = `query($token: String!) { groupCode(token: $token) { groupName memberCount groupStatus status type joinable refusal viewerIsMember } }`;
 
 describe(`group codes (${engine})`, () => {
@@ -91,7 +91,7 @@ describe(`group codes (${engine})`, () => {
     const { code } = ok(await create({ type: "PERMANENT", state: "poster-42" }));
     const joiner = a.users[3];
     const first = ok(await join(code.token, joiner));
-    assert.deepEqual(first.member.joinSource, { kind: "GROUP_CODE", state: "poster-42", inviter: null });
+    assert.deepEqual(first.member.joinSource, { kind: "GROUP_CODE", state: "poster-42", inviter: null, code: { id: code.id }, liveCode: null });
     assert.equal(first.member.role, "MEMBER");
     const before = await snapshot(server);
     const again = ok(await join(code.token, joiner));

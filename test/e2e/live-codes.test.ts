@@ -10,7 +10,7 @@ import { snapshot } from "../support/snapshot";
 const LIVE_FIELDS = "id name token url qrSvg perGroupCap autoCreateGroups baseName status welcomeMessage joinCount groups { id name memberCount }";
 const CREATE = `mutation($input: CreateLiveCodeInput!) { createLiveCode(input: $input) { liveCode { ${LIVE_FIELDS} } userErrors { code message field } } }`;
 const UPDATE = `mutation($input: UpdateLiveCodeInput!) { updateLiveCode(input: $input) { liveCode { ${LIVE_FIELDS} } userErrors { code message field } } }`;
-const JOIN = `mutation($input: JoinByTokenInput!) { joinByLiveCode(input: $input) { group { id name memberCount owner { id } } member { role user { id } joinSource { kind state } } userErrors { code message field } } }`;
+const JOIN = `mutation($input: JoinByTokenInput!) { joinByLiveCode(input: $input) { group { id name memberCount owner { id } } member { role user { id } joinSource { kind state liveCode { id } } } userErrors { code message field } } }`;
 const RULES = { dataUsageRulesUrl: "https://corp.example/rules" };
 
 describe(`live codes (${engine})`, () => {
@@ -57,7 +57,7 @@ describe(`live codes (${engine})`, () => {
     const placed: string[] = [];
     for (const user of joiners) {
       const payload = ok(await join(created.token, user));
-      assert.deepEqual(payload.member.joinSource, { kind: "LIVE_CODE", state: "spring" });
+      assert.deepEqual(payload.member.joinSource, { kind: "LIVE_CODE", state: "spring", liveCode: { id: created.id } });
       placed.push(payload.group.name);
     }
     // Fans 1 and Fans 2 start with 3 members each: two seats each, then a new group.

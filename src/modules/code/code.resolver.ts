@@ -6,6 +6,7 @@ import { ConnectionArgs, Connection, pageRequest } from "../../common/pagination
 import { Allow } from "../../context/allow";
 import type { RequestContext } from "../../context/context";
 import { Group } from "../group/group.entity";
+import { JoinSource } from "../group/group.types";
 import { User } from "../user/user.entity";
 import { CodeStatus, LiveCodeStatus } from "./code.enums";
 import { FaceToFaceSession, GroupCode, LiveCode } from "./code.entities";
@@ -167,6 +168,19 @@ export class FaceToFaceSessionResolver {
   @FieldResolver(() => Group, { nullable: true, description: "The group, once the first participant has created it." })
   group(@Root() session: FaceToFaceSession, @Ctx() ctx: RequestContext) {
     return session.groupId ? ctx.loaders.group.load(session.groupId) : null;
+  }
+}
+
+@Resolver(() => JoinSource)
+export class JoinSourceResolver {
+  @FieldResolver(() => GroupCode, { nullable: true, description: "The group code they joined through." })
+  code(@Root() source: JoinSource, @Ctx() ctx: RequestContext) {
+    return source.codeId ? ctx.loaders.groupCode.load(source.codeId) : null;
+  }
+
+  @FieldResolver(() => LiveCode, { nullable: true, description: "The live code they joined through." })
+  liveCode(@Root() source: JoinSource, @Ctx() ctx: RequestContext) {
+    return source.liveCodeId ? ctx.loaders.liveCode.load(source.liveCodeId) : null;
   }
 }
 

@@ -15,6 +15,9 @@ export class JoinSource {
   inviter?: User | null;
   @Field(() => String, { nullable: true, description: "Campaign tag of the code they joined through." })
   state?: string | null;
+  /** Row ids behind the `code` and `liveCode` fields (resolved by the code module). */
+  codeId?: string | null;
+  liveCodeId?: string | null;
 }
 
 @InputType()

@@ -17,6 +17,8 @@ export class MemberResolver {
       kind: member.joinKind,
       inviter: member.inviterId ? await ctx.loaders.user.load(member.inviterId) : null,
       state: member.joinState,
+      codeId: member.codeId,
+      liveCodeId: member.liveCodeId,
     };
   }
 }
