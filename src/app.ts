@@ -12,6 +12,13 @@ import { GroupCode, LiveCode } from "./modules/code/code.entities";
 import { FaceToFaceService } from "./modules/code/face-to-face.service";
 import { GroupCodeService } from "./modules/code/group-code.service";
 import { LiveCodeService } from "./modules/code/live-code.service";
+import { attachEvidenceSigner } from "./modules/evidence/leaf";
+import { EvidenceService } from "./modules/evidence/evidence.service";
+import { EvidenceSigner } from "./modules/evidence/signer";
+import { GroupLogEntry } from "./modules/group/group-log.entity";
+import { SplitService } from "./modules/group/split.service";
+import { MessageService } from "./modules/message/message.service";
+import { StatsService } from "./modules/stats/stats.service";
 import { GroupReader } from "./modules/group/group.reader";
 import { GroupService } from "./modules/group/group.service";
 import { Invitation } from "./modules/group/invitation.entity";
@@ -48,6 +55,10 @@ export interface App {
   groupCodes: GroupCodeService;
   liveCodes: LiveCodeService;
   faceToFace: FaceToFaceService;
+  messages: MessageService;
+  evidence: EvidenceService;
+  stats: StatsService;
+  split: SplitService;
 }
 
 export interface AppOptions {
@@ -66,6 +77,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const dataSource = new DataSource(dataSourceOptions(target, { size: config.dbPoolSize }));
   await dataSource.initialize();
   const db = new Database(dataSource);
+  const signer = evidenceSigner(config);
+  attachEvidenceSigner(dataSource, signer);
   if (options.migrate !== false) await runMigrations(db, log);
 
   const risk = new RiskService(db);
@@ -94,9 +107,21 @@ export async function createApp(options: AppOptions): Promise<App> {
     groupCodes: new GroupCodeService(),
     liveCodes: new LiveCodeService(db, moderation),
     faceToFace: new FaceToFaceService(db, risk, groups),
+    messages: new MessageService(db, moderation, review),
+    evidence: new EvidenceService(db, signer),
+    stats: new StatsService(db),
+    split: new SplitService(),
   };
   registerNodes(app);
   return app;
+}
+
+/** The evidence key: configured; else (development) a key file under ./data/; in tests a fresh key. */
+function evidenceSigner(config: AppConfig): EvidenceSigner {
+  if (config.evidenceSigningKey) return EvidenceSigner.fromPem(config.evidenceSigningKey);
+  if (config.env === "production") throw new Error("EVIDENCE_SIGNING_KEY must be set in production (an Ed25519 PKCS#8 PEM)");
+  if (config.env === "test") return EvidenceSigner.generate();
+  return EvidenceSigner.fromFile(config.evidenceKeyFile);
 }
 
 function registerNodes(app: App): void {
@@ -123,6 +148,10 @@ function registerNodes(app: App): void {
   app.nodes.register("LiveCode", async (ctx, rowId) => {
     const code = ctx.tenant ? await app.db.read((em) => em.findOneBy(LiveCode, { rowId, tenantId: ctx.tenantId })) : null;
     return code && (ctx.principal.kind === "TENANT" || code.createdBy === ctx.userId) ? code : null;
+  });
+  app.nodes.register("Message", async (ctx, rowId) => {
+    const entry = ctx.tenant ? await app.db.read((em) => em.findOneBy(GroupLogEntry, { rowId, tenantId: ctx.tenantId })) : null;
+    return entry && (await app.messages.canRead(ctx, entry)) ? entry : null;
   });
   app.nodes.register("FaceToFaceSession", (ctx, rowId) => app.faceToFace.sessionFor(ctx, rowId));
   app.nodes.register("RiskEvent", tenantOnly(RiskEvent));

@@ -15,6 +15,10 @@ export interface AppConfig {
   dbPoolSize: number;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** Ed25519 private key (PKCS#8 PEM) that signs evidence tree heads; shared by all instances. */
+  evidenceSigningKey: string | undefined;
+  /** Where development keeps a generated evidence key when none is configured. */
+  evidenceKeyFile: string;
 }
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
@@ -49,6 +53,8 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     logLevel: process.env.LOG_LEVEL ?? (env === "test" ? "silent" : "info"),
     dbPoolSize: intFromEnv("DB_POOL_SIZE", 20, 1, 500),
     maxBodyBytes: intFromEnv("MAX_BODY_BYTES", 1_000_000, 1024, 50_000_000),
+    evidenceSigningKey: process.env.EVIDENCE_SIGNING_KEY?.replace(/\\n/g, "\n") || undefined,
+    evidenceKeyFile: process.env.EVIDENCE_KEY_FILE ?? "./data/evidence-key.pem",
     ...overrides,
   };
 }

@@ -6,6 +6,7 @@ import { GroupResolver } from "./modules/group/group.resolver";
 import { InvitationResolver } from "./modules/group/invitation.resolver";
 import { MemberResolver } from "./modules/group/member.resolver";
 import { ModerationResolver, ReviewItemResolver, RiskEventResolver } from "./modules/moderation/moderation.resolver";
+import { GroupHistoryResolver, MessageFieldsResolver, MessageResolver } from "./modules/message/message.resolver";
 import { NodeResolver } from "./modules/node/node.resolver";
 import { TenantResolver } from "./modules/tenant/tenant.resolver";
 import { UserResolver } from "./modules/user/user.resolver";
@@ -26,6 +27,9 @@ export const RESOLVERS = [
   FaceToFaceSessionResolver,
   GroupCodesResolver,
   JoinSourceResolver,
+  MessageResolver,
+  MessageFieldsResolver,
+  GroupHistoryResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

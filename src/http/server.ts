@@ -134,6 +134,10 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       return sendJson(res, ok ? 200 : 503, { status: ok ? "ok" : "unavailable" });
     }
     if (path === "/graphql") return handleGraphQL(req, res, requestId);
+    if (path === "/evidence/public-key" && req.method === "GET") {
+      const signer = app.evidence.signer;
+      return sendJson(res, 200, { algorithm: "Ed25519", keyId: signer.keyId, publicKeyPem: signer.publicKeyPem() });
+    }
     if (path === "/" && req.method === "GET") {
       return sendJson(res, 200, { service: "group-platform", graphql: "/graphql", health: "/healthz" });
     }

@@ -1,4 +1,8 @@
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity } from "typeorm";
+import { toGlobalId } from "../../common/global-id";
+import { Node } from "../../common/node";
+import { DateTimeScalar } from "../../common/scalars";
 import { InstantColumn, RefColumn, RowIdColumn } from "../../db/columns";
 
 /** Structured details of a history entry (flat JSON). */
@@ -9,9 +13,15 @@ export type LogData = Record<string, string | number | boolean | null>;
  * 1, 2, 3… per group with no gaps; it is allocated under the group's row lock.
  */
 @Entity("group_log")
-export class GroupLogEntry {
+@ObjectType("Message", { implements: Node, simpleResolvers: true, description: "An entry of a group's history: a member's message, a welcome message or an event." })
+export class GroupLogEntry implements Node {
   @RowIdColumn()
   rowId: string;
+
+  @Field(() => ID)
+  get id(): string {
+    return toGlobalId("Message", this.rowId);
+  }
 
   @RefColumn("tenant_id")
   tenantId: string;
@@ -19,6 +29,7 @@ export class GroupLogEntry {
   @RefColumn("group_id")
   groupId: string;
 
+  @Field(() => Int, { description: "Position in the group's history (1, 2, 3…), also its Merkle leaf index + 1." })
   @Column({ type: "int" })
   seq: number;
 
@@ -40,6 +51,22 @@ export class GroupLogEntry {
   @Column({ type: "simple-json", nullable: true })
   data: LogData | null;
 
+  @Field(() => DateTimeScalar)
   @InstantColumn()
   createdAt: number;
+
+  /** SHA-256(0x00 ‖ leafData): this entry's leaf in the group's Merkle log. */
+  @Column({ type: "varchar", length: 64, nullable: true })
+  leafHash: string | null;
+
+  /** The log's root once this entry was appended (tree size = seq). */
+  @Column({ type: "varchar", length: 64, nullable: true })
+  rootHash: string | null;
+
+  /** Ed25519 signature of that tree head. */
+  @Column({ type: "varchar", length: 100, nullable: true })
+  signature: string | null;
+
+  @Column({ type: "varchar", length: 16, nullable: true })
+  keyId: string | null;
 }

@@ -1,5 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { newId } from "../../common/ids";
+import { leafData, evidenceSignerOf } from "../evidence/leaf";
+import { leafHash, MerkleFrontier } from "../evidence/merkle";
 import { Group } from "./group.entity";
 import { GroupLogEntry, type LogData } from "./group-log.entity";
 
@@ -18,8 +20,11 @@ export interface LogEntryInput {
  */
 export async function appendLog(em: EntityManager, group: Group, entries: LogEntryInput[], now: number): Promise<GroupLogEntry[]> {
   if (entries.length === 0) return [];
-  const rows = entries.map((entry, i) =>
-    em.create(GroupLogEntry, {
+  const signer = evidenceSignerOf(em.connection);
+  const frontier = MerkleFrontier.fromJSON(group.merkleFrontier);
+  if (frontier.treeSize !== group.logSize) throw new Error(`Merkle frontier of group ${group.rowId} is out of step with its log`);
+  const rows = entries.map((entry, i) => {
+    const row = em.create(GroupLogEntry, {
       rowId: newId(),
       tenantId: group.tenantId,
       groupId: group.rowId,
@@ -31,10 +36,19 @@ export async function appendLog(em: EntityManager, group: Group, entries: LogEnt
       status: entry.status ?? "VISIBLE",
       data: entry.data ?? null,
       createdAt: now,
-    }),
-  );
+    });
+    // Seal the entry: its leaf, the new root, and the signed tree head at this size.
+    const leaf = leafHash(leafData({ ...row, groupId: group.rowId }));
+    frontier.append(leaf);
+    row.leafHash = leaf.toString("hex");
+    row.rootHash = frontier.root().toString("hex");
+    row.signature = signer.sign({ groupId: group.rowId, treeSize: row.seq, rootHash: row.rootHash, signedAt: now });
+    row.keyId = signer.keyId;
+    return row;
+  });
   for (let i = 0; i < rows.length; i += 200) await em.insert(GroupLogEntry, rows.slice(i, i + 200));
   group.logSize += rows.length;
-  await em.update(Group, { rowId: group.rowId }, { logSize: group.logSize, updatedAt: now });
+  group.merkleFrontier = frontier.toJSON();
+  await em.update(Group, { rowId: group.rowId }, { logSize: group.logSize, merkleFrontier: group.merkleFrontier, updatedAt: now });
   return rows;
 }

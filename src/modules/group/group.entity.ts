@@ -64,4 +64,8 @@ export class Group implements Node {
 
   @InstantColumn({ nullable: true })
   dissolvedAt: number | null;
+
+  /** The right edge of the group's Merkle log (see MerkleFrontier), kept in step with `logSize`. */
+  @Column({ type: "text", nullable: true })
+  merkleFrontier: string | null;
 }

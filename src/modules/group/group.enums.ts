@@ -56,5 +56,32 @@ export enum GroupEventKind {
   GROUP_BLOCKED = "GROUP_BLOCKED",
   /** A live code's welcome message, posted on every join through the code. */
   WELCOME_MESSAGE = "WELCOME_MESSAGE",
+  /** A notice from the platform, e.g. that the group was split. */
+  NOTICE = "NOTICE",
+  /** A held message was approved by review (it becomes visible). */
+  MESSAGE_APPROVED = "MESSAGE_APPROVED",
+  /** A held message was rejected by review. */
+  MESSAGE_REJECTED = "MESSAGE_REJECTED",
 }
 registerEnumType(GroupEventKind, { name: "GroupEventKind" });
+
+/** The log kind of a member's own message (every other kind is a GroupEventKind). */
+export const MESSAGE_KIND = "MESSAGE";
+
+export enum MessageKind {
+  /** Written by a member. */
+  TEXT = "TEXT",
+  /** A live code's welcome message. */
+  WELCOME = "WELCOME",
+  /** A membership or group event; see `event`. */
+  SYSTEM = "SYSTEM",
+}
+registerEnumType(MessageKind, { name: "MessageKind" });
+
+export enum MessageStatus {
+  VISIBLE = "VISIBLE",
+  /** Held by a REVIEW keyword: seen only by its sender and the tenant until approved. */
+  PENDING_REVIEW = "PENDING_REVIEW",
+  REJECTED = "REJECTED",
+}
+registerEnumType(MessageStatus, { name: "MessageStatus" });

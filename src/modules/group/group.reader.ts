@@ -62,4 +62,9 @@ export class GroupReader {
     const rows = await this.db.read((em) => keysetPage(scope(em), "m.joinSeq", "m.userId", page).getMany());
     return toConnection(rows, page, (m) => ({ key: m.joinSeq, id: m.userId }), () => Promise.resolve(group.memberCount));
   }
+
+  /** Groups split from this one, in creation order. */
+  subGroupsOf(group: Group): Promise<Group[]> {
+    return this.db.read((em) => em.find(Group, { where: { parentId: group.rowId, tenantId: group.tenantId }, order: { createdAt: "ASC", rowId: "ASC" } }));
+  }
 }

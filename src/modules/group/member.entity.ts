@@ -46,4 +46,8 @@ export class Member {
   @Field(() => Boolean)
   @Column({ type: "boolean" })
   mutedNotifications: boolean;
+
+  /** deleteChat hides history up to here from this member's view; restoreChat sets it back to 0. */
+  @Column({ type: "int", default: 0 })
+  clearedThroughSeq: number;
 }

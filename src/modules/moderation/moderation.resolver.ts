@@ -4,6 +4,7 @@ import { ConnectionArgs, pageRequest } from "../../common/pagination";
 import { Allow } from "../../context/allow";
 import type { RequestContext } from "../../context/context";
 import { Group } from "../group/group.entity";
+import { GroupLogEntry } from "../group/group-log.entity";
 import { User } from "../user/user.entity";
 import { ReviewStatus, ReviewSubjectType } from "./moderation.enums";
 import { ModerationKeyword, ReviewItem, RiskEvent } from "./moderation.entities";
@@ -57,8 +58,9 @@ export class ModerationResolver {
 @Resolver(() => ReviewItem)
 export class ReviewItemResolver {
   @FieldResolver(() => ReviewSubject, { nullable: true, description: "The held content." })
-  subject(@Root() item: ReviewItem, @Ctx() ctx: RequestContext): Promise<Group | null> | null {
-    return item.subjectType === ReviewSubjectType.GROUP ? ctx.loaders.group.load(item.subjectId) : null;
+  subject(@Root() item: ReviewItem, @Ctx() ctx: RequestContext): Promise<Group | GroupLogEntry | null> {
+    if (item.subjectType === ReviewSubjectType.GROUP) return ctx.loaders.group.load(item.subjectId);
+    return ctx.app.db.read((em) => em.findOneBy(GroupLogEntry, { rowId: item.subjectId, tenantId: item.tenantId }));
   }
 }
 

@@ -2,6 +2,7 @@ import { createUnionType, Field, ID, InputType, ObjectType } from "type-graphql"
 import { UserError } from "../../common/errors";
 import { Connection } from "../../common/pagination";
 import { Group } from "../group/group.entity";
+import { GroupLogEntry } from "../group/group-log.entity";
 import { KeywordAction, ReviewDecision } from "./moderation.enums";
 import { ModerationKeyword, ReviewItem, RiskEvent } from "./moderation.entities";
 
@@ -38,11 +39,11 @@ export class ResolveReviewItemPayload {
   @Field(() => [UserError]) userErrors: UserError[];
 }
 
-/** What a review item is about. Messages join this union in the messages issue. */
+/** What a review item is about: a group (its name) or a message. */
 export const ReviewSubject = createUnionType({
   name: "ReviewSubject",
-  types: () => [Group] as const,
-  resolveType: (value) => (value instanceof Group ? Group : undefined),
+  types: () => [Group, GroupLogEntry] as const,
+  resolveType: (value) => (value instanceof Group ? Group : value instanceof GroupLogEntry ? GroupLogEntry : undefined),
 });
 
 export const ReviewItemConnection = Connection(ReviewItem, "ReviewItem");

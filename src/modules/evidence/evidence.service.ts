@@ -1,0 +1,150 @@
+import type { EntityManager } from "typeorm";
+import type { Database } from "../../db/database";
+import { toGlobalId } from "../../common/global-id";
+import { GroupLogEntry } from "../group/group-log.entity";
+import type { Group } from "../group/group.entity";
+import { leafData } from "./leaf";
+import { inclusionPath, leafHash, MerkleFrontier } from "./merkle";
+import type { EvidenceSigner } from "./signer";
+
+export interface SignedHead {
+  treeSize: number;
+  rootHash: string;
+  signedAt: number;
+  signature: string;
+  keyId: string;
+}
+
+export interface InclusionProof {
+  leafIndex: number;
+  treeSize: number;
+  leafHash: string;
+  leafData: string;
+  auditPath: string[];
+  head: SignedHead;
+}
+
+export interface Verification {
+  valid: boolean;
+  /** The first sequence number whose row is missing, altered, or whose signed head does not hold. */
+  firstBrokenSeq: number | null;
+  treeSize: number;
+  rootHash: string | null;
+}
+
+export interface EvidenceBundle {
+  format: "group-platform-evidence/v1";
+  groupId: string;
+  groupRowId: string;
+  algorithm: "Ed25519";
+  keyId: string;
+  publicKeyPem: string;
+  treeHead: SignedHead;
+  entries: Array<{ seq: number; leafData: string; leafHash: string }>;
+}
+
+type Row = Pick<GroupLogEntry, "seq" | "kind" | "actorId" | "subjectId" | "text" | "data" | "createdAt" | "leafHash" | "rootHash" | "signature" | "keyId">;
+
+const COLUMNS = { seq: true, kind: true, actorId: true, subjectId: true, text: true, data: true, createdAt: true, leafHash: true, rootHash: true, signature: true, keyId: true } as const;
+
+/**
+ * Tamper evidence: each group's history is an append-only Merkle log whose every size has a signed
+ * tree head. Proofs come from the stored leaves; verification recomputes everything from the rows.
+ */
+export class EvidenceService {
+  constructor(
+    private readonly db: Database,
+    readonly signer: EvidenceSigner,
+  ) {}
+
+  private rows(em: EntityManager, groupId: string): Promise<Row[]> {
+    return em.find(GroupLogEntry, { where: { groupId }, order: { seq: "ASC" }, select: COLUMNS });
+  }
+
+  /** The signed tree head of the group's whole log (null for an empty log). */
+  async head(group: Group): Promise<SignedHead | null> {
+    if (group.logSize === 0) return null;
+    const last = await this.db.read((em) => em.findOne(GroupLogEntry, { where: { groupId: group.rowId, seq: group.logSize }, select: COLUMNS }));
+    return last ? headOf(last) : null;
+  }
+
+  /** Proof that an entry is in its group's log at the log's current size. */
+  async proof(entry: GroupLogEntry): Promise<InclusionProof> {
+    const rows = await this.db.read((em) => this.rows(em, entry.groupId));
+    const leaves = rows.map((r) => Buffer.from(r.leafHash ?? "", "hex"));
+    const last = rows[rows.length - 1];
+    return {
+      leafIndex: entry.seq - 1,
+      treeSize: rows.length,
+      leafHash: entry.leafHash ?? "",
+      leafData: leafData({ ...entry }),
+      auditPath: inclusionPath(entry.seq - 1, leaves).map((h) => h.toString("hex")),
+      head: headOf(last),
+    };
+  }
+
+  /**
+   * Recomputes every leaf from its row and the root at every size, and checks them against the
+   * stored signed heads. The last head's signature covers the whole log, so one signature check
+   * proves an intact log; when something is off, the first size at which recomputation and the
+   * stored head disagree — or at which a stored head's signature fails — is the first broken row.
+   */
+  async verify(group: Group): Promise<Verification> {
+    const rows = await this.db.read((em) => this.rows(em, group.rowId));
+    const frontier = MerkleFrontier.empty();
+    let firstBroken: number | null = null;
+    for (let i = 0; i < rows.length && firstBroken === null; i++) {
+      const row = rows[i];
+      if (row.seq !== i + 1) {
+        firstBroken = i + 1;
+        break;
+      }
+      frontier.append(leafHash(leafData({ ...row, groupId: group.rowId })));
+      if (frontier.root().toString("hex") !== row.rootHash) firstBroken = row.seq;
+    }
+    if (firstBroken === null && rows.length < group.logSize) firstBroken = rows.length + 1;
+    if (firstBroken === null && rows.length > 0) {
+      // Heads agree with the rows; one signature over the last head vouches for all of them.
+      const last = rows[rows.length - 1];
+      if (!this.signer.verify({ groupId: group.rowId, treeSize: last.seq, rootHash: last.rootHash ?? "", signedAt: last.createdAt }, last.signature ?? "")) {
+        firstBroken = this.firstForgedHead(group.rowId, rows);
+      }
+    }
+    const root = firstBroken === null && rows.length ? rows[rows.length - 1].rootHash : null;
+    return { valid: firstBroken === null, firstBrokenSeq: firstBroken, treeSize: rows.length, rootHash: root };
+  }
+
+  /** Rows and heads were rewritten together: the first head whose signature fails (binary search over a rewritten suffix). */
+  private firstForgedHead(groupId: string, rows: Row[]): number {
+    const valid = (i: number) =>
+      this.signer.verify({ groupId, treeSize: rows[i].seq, rootHash: rows[i].rootHash ?? "", signedAt: rows[i].createdAt }, rows[i].signature ?? "");
+    let lo = 0;
+    let hi = rows.length - 1;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (valid(mid)) lo = mid + 1;
+      else hi = mid;
+    }
+    return rows[lo].seq;
+  }
+
+  /** Everything an auditor needs to check the log offline with `npm run verify-evidence`. */
+  async bundle(group: Group): Promise<EvidenceBundle | null> {
+    const rows = await this.db.read((em) => this.rows(em, group.rowId));
+    if (!rows.length) return null;
+    return {
+      format: "group-platform-evidence/v1",
+      groupId: toGlobalId("Group", group.rowId),
+      groupRowId: group.rowId,
+      algorithm: "Ed25519",
+      keyId: this.signer.keyId,
+      publicKeyPem: this.signer.publicKeyPem(),
+      treeHead: headOf(rows[rows.length - 1]),
+      entries: rows.map((row) => ({ seq: row.seq, leafData: leafData({ ...row, groupId: group.rowId }), leafHash: row.leafHash ?? "" })),
+    };
+  }
+}
+
+function headOf(row: Row): SignedHead {
+  return { treeSize: row.seq, rootHash: row.rootHash ?? "", signedAt: row.createdAt, signature: row.signature ?? "", keyId: row.keyId ?? "" };
+}

@@ -1,0 +1,93 @@
+import { type EntityManager, In } from "typeorm";
+import { z } from "zod";
+import { DomainError, ErrorCode } from "../../common/errors";
+import { newId } from "../../common/ids";
+import { parseInput } from "../../common/validation";
+import type { RequestContext } from "../../context/context";
+import { assertAcceptsMembers, assertNotDissolved, lockGroup, memberActor, requireRole } from "./access";
+import { appendLog } from "./group-log";
+import { Group } from "./group.entity";
+import { GroupEventKind, GroupStatus, JoinSourceKind, MemberRole } from "./group.enums";
+import { Member } from "./member.entity";
+import { admitMembers } from "./membership";
+
+const splitSchema = z.object({ groupId: z.string(), maxMembersPerGroup: z.number().int().min(3, "must be at least 3") });
+
+/**
+ * "Core group + sub-groups" for a group that outgrew itself: the owner, the admins and the
+ * earliest members stay in the core; everyone after them moves, in join order, into linked
+ * sub-groups where the owner owns and the admins administer.
+ */
+export class SplitService {
+  async split(ctx: RequestContext, em: EntityManager, input: { groupId: string; maxMembersPerGroup: number }): Promise<{ coreGroup: Group; subGroups: Group[] }> {
+    const data = parseInput(splitSchema, input);
+    const core = await lockGroup(em, ctx, data.groupId);
+    assertNotDissolved(core);
+    const owner = await memberActor(em, ctx, core);
+    requireRole(owner, [MemberRole.OWNER], "split the group");
+    assertAcceptsMembers(core);
+    const max = data.maxMembersPerGroup;
+    if (max > ctx.policy.limits.maxGroupSize) {
+      throw new DomainError(ErrorCode.INVALID_INPUT, `maxMembersPerGroup may be at most ${ctx.policy.limits.maxGroupSize} on this plan`, ["input", "maxMembersPerGroup"]);
+    }
+    const members = await em.find(Member, { where: { groupId: core.rowId }, order: { joinSeq: "ASC" } });
+    if (members.length <= max) {
+      throw new DomainError(ErrorCode.INVALID_INPUT, `The group has ${members.length} members, not more than ${max}: nothing to split`, ["input", "maxMembersPerGroup"]);
+    }
+    const leaders = members.filter((m) => m.role !== MemberRole.MEMBER);
+    const perSubGroup = max - leaders.length;
+    if (perSubGroup < 1) {
+      throw new DomainError(ErrorCode.INVALID_INPUT, `maxMembersPerGroup must leave room beyond the owner and ${leaders.length - 1} admins`, ["input", "maxMembersPerGroup"]);
+    }
+    const plain = members.filter((m) => m.role === MemberRole.MEMBER);
+    const moved = plain.slice(max - leaders.length);
+    const now = ctx.now();
+
+    // Out of the core, with a history entry for each person moved.
+    await em.delete(Member, { groupId: core.rowId, userId: In(moved.map((m) => m.userId)) });
+    await em.createQueryBuilder().update(Group).set({ memberCount: () => `member_count - ${moved.length}`, updatedAt: now }).where("id = :id", { id: core.rowId }).execute();
+    core.memberCount -= moved.length;
+    await appendLog(em, core, moved.map((m) => ({ kind: GroupEventKind.MEMBER_LEFT, actorId: owner.userId, subjectId: m.userId, data: { reason: "SPLIT" } })), now);
+
+    const subGroups: Group[] = [];
+    for (let i = 0; i < moved.length; i += perSubGroup) {
+      const chunk = moved.slice(i, i + perSubGroup);
+      const sub = em.create(Group, {
+        rowId: newId(),
+        tenantId: core.tenantId,
+        name: `${core.name} (${subGroups.length + 2})`.slice(0, 100),
+        category: core.category,
+        minorProtection: core.minorProtection,
+        status: GroupStatus.ACTIVE,
+        ownerId: core.ownerId,
+        createdBy: owner.userId,
+        parentId: core.rowId,
+        memberCount: 0,
+        logSize: 0,
+        createdAt: now,
+        updatedAt: now,
+        dissolvedAt: null,
+        merkleFrontier: null,
+      });
+      await em.insert(Group, sub);
+      await appendLog(em, sub, [{ kind: GroupEventKind.GROUP_CREATED, actorId: owner.userId, text: sub.name, data: { splitFrom: core.rowId } }], now);
+      const source = { kind: JoinSourceKind.SPLIT, inviterId: owner.userId };
+      await admitMembers(
+        em,
+        sub,
+        [...leaders.map((m) => ({ userId: m.userId, role: m.role, source })), ...chunk.map((m) => ({ userId: m.userId, source }))],
+        max,
+        now,
+      );
+      await appendLog(em, sub, [{ kind: GroupEventKind.NOTICE, text: `This group was split from "${core.name}".`, data: { core: core.rowId } }], now);
+      subGroups.push(sub);
+    }
+    await appendLog(
+      em,
+      core,
+      [{ kind: GroupEventKind.NOTICE, text: `This group was split: ${moved.length} members moved to ${subGroups.length} sub-groups.`, data: { subGroups: subGroups.length } }],
+      now,
+    );
+    return { coreGroup: core, subGroups };
+  }
+}

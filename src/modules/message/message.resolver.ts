@@ -1,0 +1,178 @@
+import { GraphQLError } from "graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { ErrorCode } from "../../common/errors";
+import { rowIdOf } from "../../common/global-id";
+import { runMutation } from "../../common/mutation";
+import { nodeNotFound } from "../../common/node-registry";
+import { ConnectionArgs, pageRequest } from "../../common/pagination";
+import { Allow } from "../../context/allow";
+import type { RequestContext } from "../../context/context";
+import { GroupLogEntry } from "../group/group-log.entity";
+import { Group } from "../group/group.entity";
+import { GroupEventKind, MemberRole, MessageKind, MessageStatus } from "../group/group.enums";
+import { User } from "../user/user.entity";
+import { messageKindOf, messageText } from "./describe";
+import {
+  ChatInput,
+  ChatPayload,
+  EvidenceHead,
+  EvidenceVerification,
+  GroupStats,
+  InclusionProofType,
+  MessageConnection,
+  SendMessageInput,
+  SendMessagePayload,
+  SplitGroupInput,
+  SplitGroupPayload,
+  TenantStats,
+} from "./message.types";
+
+function featureNotInPlan(): GraphQLError {
+  return new GraphQLError("Statistics are not part of this plan", { extensions: { code: ErrorCode.FEATURE_NOT_IN_PLAN } });
+}
+
+const windowArg = (days: number) => {
+  if (!Number.isInteger(days) || days < 1 || days > 366) throw new GraphQLError("`days` must be 1…366", { extensions: { code: ErrorCode.INVALID_INPUT } });
+  return days;
+};
+
+@Resolver()
+export class MessageResolver {
+  @Mutation(() => SendMessagePayload, { description: "Member: post to an active group (BLOCK terms refuse, REVIEW terms hold the message)." })
+  @Allow("TENANT", "USER")
+  sendMessage(@Arg("input", () => SendMessageInput) input: SendMessageInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.messages.send(ctx, em, input));
+  }
+
+  @Mutation(() => ChatPayload, { description: "Member: hide the history so far from your own view (nothing is deleted)." })
+  @Allow("TENANT", "USER")
+  deleteChat(@Arg("input", () => ChatInput) input: ChatInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.messages.deleteChat(ctx, em, input.groupId));
+  }
+
+  @Mutation(() => ChatPayload, { description: "Member: bring back the history deleteChat hid." })
+  @Allow("TENANT", "USER")
+  restoreChat(@Arg("input", () => ChatInput) input: ChatInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.messages.restoreChat(ctx, em, input.groupId));
+  }
+
+  @Mutation(() => SplitGroupPayload, { description: "Owner: move members beyond maxMembersPerGroup into linked sub-groups." })
+  @Allow("TENANT", "USER")
+  splitGroup(@Arg("input", () => SplitGroupInput) input: SplitGroupInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => ctx.app.split.split(ctx, em, input));
+  }
+
+  @Query(() => InclusionProofType, { description: "Proof that a message is in its group's signed log." })
+  @Allow("TENANT", "USER")
+  async evidenceProof(@Arg("messageId", () => ID) messageId: string, @Ctx() ctx: RequestContext) {
+    const entry = await this.readableEntry(ctx, messageId);
+    return ctx.app.evidence.proof(entry);
+  }
+
+  @Query(() => EvidenceVerification, { description: "Recomputes a group's log from the stored rows and checks its signed heads." })
+  @Allow("TENANT", "USER")
+  async verifyEvidence(@Arg("groupId", () => ID) groupId: string, @Ctx() ctx: RequestContext) {
+    return ctx.app.evidence.verify(await this.visibleGroup(ctx, groupId));
+  }
+
+  @Query(() => String, { description: "Tenant or owner: the group's evidence bundle (JSON) for `npm run verify-evidence`." })
+  @Allow("TENANT", "USER")
+  async evidenceBundle(@Arg("groupId", () => ID) groupId: string, @Ctx() ctx: RequestContext): Promise<string> {
+    const group = await this.visibleGroup(ctx, groupId);
+    if (ctx.principal.kind === "USER" && (await ctx.loaders.viewerMembership.load(group.rowId))?.role !== MemberRole.OWNER) {
+      throw new GraphQLError("Only the owner or the tenant exports evidence", { extensions: { code: ErrorCode.NOT_PERMITTED } });
+    }
+    const bundle = await ctx.app.evidence.bundle(group);
+    return JSON.stringify(bundle, null, 2);
+  }
+
+  @Query(() => TenantStats, { description: "Tenant: activity across all its groups (plans with statsEnabled)." })
+  @Allow("TENANT")
+  tenantStats(@Arg("days", () => Int, { defaultValue: 30 }) days: number, @Ctx() ctx: RequestContext) {
+    if (!ctx.policy.limits.statsEnabled) throw featureNotInPlan();
+    return ctx.app.stats.tenantStats(ctx.tenantId, windowArg(days), ctx.now());
+  }
+
+  private async visibleGroup(ctx: RequestContext, groupId: string): Promise<Group> {
+    const rowId = rowIdOf(groupId, "Group");
+    const group = rowId ? await ctx.app.groupReader.visibleGroup(ctx, rowId) : null;
+    if (!group) throw nodeNotFound();
+    return group;
+  }
+
+  private async readableEntry(ctx: RequestContext, messageId: string): Promise<GroupLogEntry> {
+    const rowId = rowIdOf(messageId, "Message");
+    const entry = rowId && ctx.tenant ? await ctx.app.db.read((em) => em.findOneBy(GroupLogEntry, { rowId, tenantId: ctx.tenantId })) : null;
+    if (!entry || !(await ctx.app.messages.canRead(ctx, entry))) throw nodeNotFound();
+    return entry;
+  }
+}
+
+@Resolver(() => GroupLogEntry)
+export class MessageFieldsResolver {
+  @FieldResolver(() => String, { description: "The message, or a sentence describing the event." })
+  text(@Root() entry: GroupLogEntry): string {
+    return messageText(entry);
+  }
+
+  @FieldResolver(() => MessageKind)
+  kind(@Root() entry: GroupLogEntry): MessageKind {
+    return messageKindOf(entry);
+  }
+
+  @FieldResolver(() => GroupEventKind, { nullable: true, description: "For SYSTEM entries: what happened." })
+  event(@Root() entry: GroupLogEntry): GroupEventKind | null {
+    return messageKindOf(entry) === MessageKind.SYSTEM ? (entry.kind as GroupEventKind) : null;
+  }
+
+  @FieldResolver(() => MessageStatus)
+  status(@Root() entry: GroupLogEntry): MessageStatus {
+    return entry.status as MessageStatus;
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: "Who wrote it, or who acted." })
+  sender(@Root() entry: GroupLogEntry, @Ctx() ctx: RequestContext) {
+    return entry.actorId ? ctx.loaders.user.load(entry.actorId) : null;
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: "Whom an event is about (the member who joined, left, was promoted…)." })
+  subject(@Root() entry: GroupLogEntry, @Ctx() ctx: RequestContext) {
+    return entry.subjectId ? ctx.loaders.user.load(entry.subjectId) : null;
+  }
+}
+
+@Resolver(() => Group)
+export class GroupHistoryResolver {
+  @FieldResolver(() => MessageConnection, { nullable: true, description: "The history the caller may read, newest first (null for non-members)." })
+  messages(@Root() group: Group, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
+    return ctx.app.messages.history(ctx, group, pageRequest(args));
+  }
+
+  @FieldResolver(() => EvidenceHead, { nullable: true, description: "The signed tree head of the group's Merkle log." })
+  async evidence(@Root() group: Group, @Ctx() ctx: RequestContext) {
+    if (!(await ctx.app.groupReader.canSee(ctx, group))) return null;
+    return ctx.app.evidence.head(group);
+  }
+
+  @FieldResolver(() => GroupStats, { nullable: true, description: "Dashboards (plans with statsEnabled); owners, admins and the tenant." })
+  async stats(@Root() group: Group, @Arg("days", () => Int, { defaultValue: 7 }) days: number, @Ctx() ctx: RequestContext) {
+    if (!ctx.policy.limits.statsEnabled) throw featureNotInPlan();
+    if (ctx.principal.kind === "USER") {
+      const membership = await ctx.loaders.viewerMembership.load(group.rowId);
+      if (!membership || membership.role === MemberRole.MEMBER) return null;
+    } else if (!(await ctx.app.groupReader.canSee(ctx, group))) return null;
+    const data = await ctx.app.stats.groupStats(group, windowArg(days), ctx.now());
+    const users = await Promise.all(data.topSpeakers.map((s) => ctx.loaders.user.load(s.userId)));
+    return { ...data, topSpeakers: data.topSpeakers.map((s, i) => ({ user: users[i], messages: s.messages })).filter((s) => s.user) };
+  }
+
+  @FieldResolver(() => Group, { nullable: true, description: "The core group this one was split from." })
+  parent(@Root() group: Group, @Ctx() ctx: RequestContext) {
+    return group.parentId ? ctx.loaders.group.load(group.parentId) : null;
+  }
+
+  @FieldResolver(() => [Group], { description: "Sub-groups split from this one." })
+  subGroups(@Root() group: Group, @Ctx() ctx: RequestContext) {
+    return ctx.app.groupReader.subGroupsOf(group);
+  }
+}

@@ -1,0 +1,118 @@
+import type { EntityManager } from "typeorm";
+import type { Database } from "../../db/database";
+import { GroupLogEntry } from "../group/group-log.entity";
+import { Group } from "../group/group.entity";
+import { GroupEventKind, GroupStatus, type JoinSourceKind, MESSAGE_KIND } from "../group/group.enums";
+import { Member } from "../group/member.entity";
+
+const DAY_MS = 86_400_000;
+
+export interface GroupStatsData {
+  joinsBySource: Array<{ source: JoinSourceKind; count: number }>;
+  joinsByState: Array<{ state: string; count: number }>;
+  messageCount: number;
+  messagesInWindow: number;
+  activeMembers: number;
+  topSpeakers: Array<{ userId: string; messages: number }>;
+  windowDays: number;
+}
+
+export interface TenantStatsData {
+  groupCount: number;
+  memberships: number;
+  messagesInWindow: number;
+  joinsBySource: Array<{ source: JoinSourceKind; count: number }>;
+  joinsByDay: Array<{ day: number; count: number }>;
+  messagesByDay: Array<{ day: number; count: number }>;
+  windowDays: number;
+}
+
+const num = (value: unknown) => Number(value ?? 0);
+
+/**
+ * Dashboards for plans with statsEnabled. Every figure is one aggregate over an index range
+ * (members by group, history by group/kind/time), so it stays fast on large groups.
+ */
+export class StatsService {
+  constructor(private readonly db: Database) {}
+
+  async groupStats(group: Group, windowDays: number, now: number): Promise<GroupStatsData> {
+    const since = now - windowDays * DAY_MS;
+    return this.db.read(async (em) => {
+      const messages = () => em.createQueryBuilder(GroupLogEntry, "l").where("l.groupId = :groupId AND l.kind = :kind", { groupId: group.rowId, kind: MESSAGE_KIND });
+      const [bySource, byState, total, recent, active, speakers] = await Promise.all([
+        this.membersBy(em, "m.joinKind", "m.groupId = :groupId", { groupId: group.rowId }),
+        em
+          .createQueryBuilder(Member, "m")
+          .select("m.joinState", "state")
+          .addSelect("COUNT(*)", "count")
+          .where("m.groupId = :groupId AND m.joinState IS NOT NULL", { groupId: group.rowId })
+          .groupBy("m.joinState")
+          .orderBy("count", "DESC")
+          .getRawMany(),
+        messages().getCount(),
+        messages().andWhere("l.createdAt > :since", { since }).getCount(),
+        messages().andWhere("l.createdAt > :since", { since }).select("COUNT(DISTINCT l.actorId)", "n").getRawOne(),
+        messages()
+          .andWhere("l.createdAt > :since", { since })
+          .select("l.actorId", "userId")
+          .addSelect("COUNT(*)", "messages")
+          .groupBy("l.actorId")
+          .orderBy("messages", "DESC")
+          .addOrderBy("l.actorId", "ASC")
+          .limit(10)
+          .getRawMany(),
+      ]);
+      return {
+        joinsBySource: bySource,
+        joinsByState: byState.map((r: { state: string; count: unknown }) => ({ state: r.state, count: num(r.count) })),
+        messageCount: total,
+        messagesInWindow: recent,
+        activeMembers: num(active?.n),
+        topSpeakers: speakers.map((r: { userId: string; messages: unknown }) => ({ userId: r.userId, messages: num(r.messages) })),
+        windowDays,
+      };
+    });
+  }
+
+  async tenantStats(tenantId: string, windowDays: number, now: number): Promise<TenantStatsData> {
+    const since = now - windowDays * DAY_MS;
+    return this.db.read(async (em) => {
+      const live = em.createQueryBuilder(Group, "g").where("g.tenantId = :tenantId AND g.status <> :dissolved", { tenantId, dissolved: GroupStatus.DISSOLVED });
+      const [groups, memberships, bySource, joinsByDay, messagesByDay] = await Promise.all([
+        live.clone().getCount(),
+        live.clone().select("SUM(g.memberCount)", "n").getRawOne(),
+        this.membersBy(em, "m.joinKind", "m.tenantId = :tenantId", { tenantId }),
+        this.byDay(em, tenantId, GroupEventKind.MEMBER_JOINED, since),
+        this.byDay(em, tenantId, MESSAGE_KIND, since),
+      ]);
+      return {
+        groupCount: groups,
+        memberships: num(memberships?.n),
+        messagesInWindow: messagesByDay.reduce((sum, d) => sum + d.count, 0),
+        joinsBySource: bySource,
+        joinsByDay,
+        messagesByDay,
+        windowDays,
+      };
+    });
+  }
+
+  private async membersBy(em: EntityManager, column: string, where: string, params: Record<string, string>) {
+    const rows = await em.createQueryBuilder(Member, "m").select(column, "source").addSelect("COUNT(*)", "count").where(where, params).groupBy(column).orderBy("count", "DESC").getRawMany();
+    return rows.map((r: { source: JoinSourceKind; count: unknown }) => ({ source: r.source, count: num(r.count) }));
+  }
+
+  /** History entries of one kind per UTC day (epoch ms of the day's start), oldest first. */
+  private async byDay(em: EntityManager, tenantId: string, kind: string, since: number) {
+    const rows = await em
+      .createQueryBuilder(GroupLogEntry, "l")
+      .select(`l.created_at - (l.created_at % ${DAY_MS})`, "day")
+      .addSelect("COUNT(*)", "count")
+      .where("l.tenantId = :tenantId AND l.kind = :kind AND l.createdAt > :since", { tenantId, kind, since })
+      .groupBy("day")
+      .orderBy("day", "ASC")
+      .getRawMany();
+    return rows.map((r: { day: unknown; count: unknown }) => ({ day: num(r.day), count: num(r.count) }));
+  }
+}
