@@ -11,9 +11,9 @@ import { forUpdate } from "../../db/query";
 import { CodeType } from "../../policy/limits";
 import { GroupCategory } from "../../policy/compliance";
 import { lockGroupRow } from "../group/access";
-import { appendLog } from "../group/group-log";
-import { Group } from "../group/group.entity";
-import { GroupEventKind, GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
+import type { Group } from "../group/group.entity";
+import { insertGroup } from "../group/group.factory";
+import { GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
 import type { Member } from "../group/member.entity";
 import { admitMembers } from "../group/membership";
 import type { GroupService } from "../group/group.service";
@@ -125,26 +125,9 @@ export class FaceToFaceService {
     const cap = ctx.policy.codeJoinCapacity(CodeType.FACE_TO_FACE);
     if (!session.groupId) {
       await this.groups.assertCreationAllowance(ctx, em, userId);
-      const group = em.create(Group, {
-        rowId: newId(),
-        tenantId: session.tenantId,
-        name: `Face to face ${session.digits}`,
-        category: GroupCategory.GENERAL,
-        minorProtection: false,
-        status: GroupStatus.ACTIVE,
-        ownerId: userId,
-        createdBy: userId,
-        parentId: null,
-        memberCount: 0,
-        logSize: 0,
-        createdAt: now,
-        updatedAt: now,
-        dissolvedAt: null,
-      });
-      const missing = ctx.policy.missingCompliance({ category: group.category, minorProtection: false });
+      const missing = ctx.policy.missingCompliance({ category: GroupCategory.GENERAL, minorProtection: false });
       if (missing.length) throw new DomainError(ErrorCode.COMPLIANCE_REQUIRED, `Compliance requirements not met: ${missing.join("; ")}`);
-      await em.insert(Group, group);
-      await appendLog(em, group, [{ kind: GroupEventKind.GROUP_CREATED, actorId: userId, text: group.name, data: { faceToFace: session.rowId } }], now);
+      const group = await insertGroup(em, { tenantId: session.tenantId, name: `Face to face ${session.digits}`, ownerId: userId, createdData: { faceToFace: session.rowId } }, now);
       const { admitted } = await admitMembers(em, group, [{ userId, role: MemberRole.OWNER, source: { kind: JoinSourceKind.FACE_TO_FACE } }], cap, now);
       session.groupId = group.rowId;
       await em.update(FaceToFaceSession, { rowId: session.rowId }, { groupId: group.rowId });

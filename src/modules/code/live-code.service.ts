@@ -10,6 +10,7 @@ import type { Database } from "../../db/database";
 import { forUpdate, keysetPage } from "../../db/query";
 import { CodeType } from "../../policy/limits";
 import { lockGroupRow } from "../group/access";
+import { insertGroup } from "../group/group.factory";
 import { appendLog } from "../group/group-log";
 import { Group } from "../group/group.entity";
 import { GroupEventKind, GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
@@ -188,24 +189,18 @@ export class LiveCodeService {
       : [];
     if (1 + admins.length >= cap) throw groupFull(cap);
     const n = links.length + 1;
-    const group = em.create(Group, {
-      rowId: newId(),
-      tenantId: code.tenantId,
-      name: `${code.baseName ?? code.name} ${n}`.slice(0, 100),
-      category: first?.category ?? "GENERAL",
-      minorProtection: first?.minorProtection ?? false,
-      status: GroupStatus.ACTIVE,
-      ownerId: code.createdBy,
-      createdBy: code.createdBy,
-      parentId: null,
-      memberCount: 0,
-      logSize: 0,
-      createdAt: now,
-      updatedAt: now,
-      dissolvedAt: null,
-    } as Partial<Group>);
-    await em.insert(Group, group);
-    await appendLog(em, group, [{ kind: GroupEventKind.GROUP_CREATED, actorId: code.createdBy, text: group.name, data: { liveCode: code.rowId } }], now);
+    const group = await insertGroup(
+      em,
+      {
+        tenantId: code.tenantId,
+        name: `${code.baseName ?? code.name} ${n}`.slice(0, 100),
+        ownerId: code.createdBy,
+        category: first?.category,
+        minorProtection: first?.minorProtection,
+        createdData: { liveCode: code.rowId },
+      },
+      now,
+    );
     const founders: Admission[] = [
       { userId: code.createdBy, role: MemberRole.OWNER, source: { kind: JoinSourceKind.CREATOR } },
       ...admins.map((a) => ({ userId: a.userId, role: MemberRole.ADMIN, source: { kind: JoinSourceKind.DIRECT_ADD, inviterId: code.createdBy } })),

@@ -2,7 +2,6 @@ import { type EntityManager, In } from "typeorm";
 import { z } from "zod";
 import { DomainError, DomainErrors, ErrorCode, notFound } from "../../common/errors";
 import { rowIdOf } from "../../common/global-id";
-import { newId } from "../../common/ids";
 import { displayText, parseInput } from "../../common/validation";
 import type { RequestContext } from "../../context/context";
 import { forUpdate } from "../../db/query";
@@ -15,6 +14,7 @@ import { Contact } from "../user/contact.entity";
 import { User } from "../user/user.entity";
 import { actorOn, assertNotDissolved, lockGroup, lockGroupRow, memberActor, requireRole } from "./access";
 import { appendLog } from "./group-log";
+import { insertGroup } from "./group.factory";
 import { Group } from "./group.entity";
 import { GroupEventKind, GroupStatus, JoinSourceKind, MemberRole } from "./group.enums";
 import type { CreateGroupInput, RenameGroupInput, SetMuteNotificationsInput } from "./group.types";
@@ -90,24 +90,11 @@ export class GroupService {
 
     // Writes.
     const now = ctx.now();
-    const group = em.create(Group, {
-      rowId: newId(),
-      tenantId,
-      name: data.name,
-      category,
-      minorProtection,
-      status: review ? GroupStatus.PENDING_REVIEW : GroupStatus.ACTIVE,
-      ownerId,
-      createdBy: ownerId,
-      parentId: null,
-      memberCount: 0,
-      logSize: 0,
-      createdAt: now,
-      updatedAt: now,
-      dissolvedAt: null,
-    });
-    await em.insert(Group, group);
-    await appendLog(em, group, [{ kind: GroupEventKind.GROUP_CREATED, actorId: ownerId, text: group.name, data: { category } }], now);
+    const group = await insertGroup(
+      em,
+      { tenantId, name: data.name, ownerId, category, minorProtection, status: review ? GroupStatus.PENDING_REVIEW : GroupStatus.ACTIVE },
+      now,
+    );
     const direct = Math.max(0, Math.min(policy.limits.directAddLimit, policy.limits.maxGroupSize) - 1);
     await admitMembers(
       em,

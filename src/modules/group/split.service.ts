@@ -1,13 +1,13 @@
 import { type EntityManager, In } from "typeorm";
 import { z } from "zod";
 import { DomainError, ErrorCode } from "../../common/errors";
-import { newId } from "../../common/ids";
 import { parseInput } from "../../common/validation";
 import type { RequestContext } from "../../context/context";
 import { assertAcceptsMembers, assertNotDissolved, lockGroup, memberActor, requireRole } from "./access";
 import { appendLog } from "./group-log";
+import { insertGroup } from "./group.factory";
 import { Group } from "./group.entity";
-import { GroupEventKind, GroupStatus, JoinSourceKind, MemberRole } from "./group.enums";
+import { GroupEventKind, JoinSourceKind, MemberRole } from "./group.enums";
 import { Member } from "./member.entity";
 import { admitMembers } from "./membership";
 
@@ -52,25 +52,19 @@ export class SplitService {
     const subGroups: Group[] = [];
     for (let i = 0; i < moved.length; i += perSubGroup) {
       const chunk = moved.slice(i, i + perSubGroup);
-      const sub = em.create(Group, {
-        rowId: newId(),
-        tenantId: core.tenantId,
-        name: `${core.name} (${subGroups.length + 2})`.slice(0, 100),
-        category: core.category,
-        minorProtection: core.minorProtection,
-        status: GroupStatus.ACTIVE,
-        ownerId: core.ownerId,
-        createdBy: owner.userId,
-        parentId: core.rowId,
-        memberCount: 0,
-        logSize: 0,
-        createdAt: now,
-        updatedAt: now,
-        dissolvedAt: null,
-        merkleFrontier: null,
-      });
-      await em.insert(Group, sub);
-      await appendLog(em, sub, [{ kind: GroupEventKind.GROUP_CREATED, actorId: owner.userId, text: sub.name, data: { splitFrom: core.rowId } }], now);
+      const sub = await insertGroup(
+      em,
+        {
+          tenantId: core.tenantId,
+          name: `${core.name} (${subGroups.length + 2})`.slice(0, 100),
+          ownerId: core.ownerId ?? owner.userId,
+          category: core.category,
+          minorProtection: core.minorProtection,
+          parentId: core.rowId,
+          createdData: { splitFrom: core.rowId },
+        },
+        now,
+      );
       const source = { kind: JoinSourceKind.SPLIT, inviterId: owner.userId };
       await admitMembers(
         em,
