@@ -5,6 +5,7 @@ import { createConnection } from "mysql2/promise";
 import { DataSource, type DataSourceOptions } from "typeorm";
 import { MIGRATIONS } from "./migrations";
 import { SnakeNamingStrategy } from "./src/db/naming";
+import { QueryCounter } from "./src/db/query-logger";
 import { ENTITIES } from "./src/entities";
 
 export const DEFAULT_SQLITE_PATH = "./data/group-platform.sqlite";
@@ -38,14 +39,15 @@ export interface PoolSettings {
   size?: number;
 }
 
-export function dataSourceOptions(target: DatabaseTarget, pool: PoolSettings = {}): DataSourceOptions {
+export function dataSourceOptions(target: DatabaseTarget, pool: PoolSettings = {}, logger?: QueryCounter): DataSourceOptions {
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     migrationsRun: false,
-    logging: false,
+    logger: logger ?? new QueryCounter(),
+    maxQueryExecutionTime: 500,
   } as const;
   if (target.engine === "sqlite") {
     return {

@@ -3,6 +3,7 @@ import { In } from "typeorm";
 import type { Database } from "../db/database";
 import { GroupCode, LiveCode } from "../modules/code/code.entities";
 import { Group } from "../modules/group/group.entity";
+import { firstMembersOfGroups } from "../modules/group/member-page";
 import { Member } from "../modules/group/member.entity";
 import { User } from "../modules/user/user.entity";
 
@@ -75,6 +76,20 @@ export class Loaders {
   get liveCode(): DataLoader<string, LiveCode | null> {
     return this.loader<string, LiveCode>("liveCode", (tenantId, ids) =>
       this.db.read(async (em) => byKeys(ids, await em.find(LiveCode, { where: { tenantId, rowId: In([...ids]) } }), (c) => c.rowId)),
+    );
+  }
+
+  /**
+   * The first `take` members (with users) of each requested group: one statement for a whole page
+   * of groups. The users it brings are primed into the user loader.
+   */
+  firstMembers(take: number): DataLoader<string, Member[] | null> {
+    return this.loader<string, Member[]>(`firstMembers:${take}`, (tenantId, groupIds) =>
+      this.db.read(async (em) => {
+        const byGroup = await firstMembersOfGroups(em, tenantId, groupIds, take);
+        for (const members of byGroup.values()) for (const member of members) if (member.user) this.user.prime(member.userId, member.user);
+        return groupIds.map((id) => byGroup.get(id) ?? []);
+      }),
     );
   }
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { DataSource, EntityManager } from "typeorm";
 import { ReentrantMutex } from "./mutex";
+import { QueryCounter } from "./query-logger";
 
 /** MySQL / MariaDB / Galera errors after which re-running the whole transaction is correct. */
 const RETRYABLE_MYSQL_ERRNOS = new Set([
@@ -35,7 +36,11 @@ export class Database {
   readonly engine: "mysql" | "sqlite";
   private readonly sqliteLock = new ReentrantMutex();
 
-  constructor(readonly dataSource: DataSource) {
+  constructor(
+    readonly dataSource: DataSource,
+    /** Counts every SQL statement (see QueryCounter). */
+    readonly queries: QueryCounter = new QueryCounter(),
+  ) {
     this.engine = dataSource.options.type === "mysql" || dataSource.options.type === "mariadb" ? "mysql" : "sqlite";
   }
 

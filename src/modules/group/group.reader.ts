@@ -56,10 +56,15 @@ export class GroupReader {
     return toConnection(rows, page, (g) => ({ key: g.createdAt, id: g.rowId }), () => this.db.read((em) => scope(em).getCount()));
   }
 
-  /** A group's members in join order (the owner who created it first). */
-  async members(group: Group, page: PageRequest): Promise<ConnectionShape<Member>> {
+  /**
+   * A group's members in join order (the creator first). First pages of many groups are fetched
+   * together (see firstMembersOfGroups); later pages by a keyset query of their own.
+   */
+  async members(ctx: RequestContext, group: Group, page: PageRequest): Promise<ConnectionShape<Member>> {
     const scope = (em: EntityManager) => em.createQueryBuilder(Member, "m").where("m.groupId = :groupId", { groupId: group.rowId });
-    const rows = await this.db.read((em) => keysetPage(scope(em), "m.joinSeq", "m.userId", page).getMany());
+    const rows = page.after
+      ? await this.db.read((em) => keysetPage(scope(em), "m.joinSeq", "m.userId", page).getMany())
+      : ((await ctx.loaders.firstMembers(page.limit + 1).load(group.rowId)) ?? []);
     return toConnection(rows, page, (m) => ({ key: m.joinSeq, id: m.userId }), () => Promise.resolve(group.memberCount));
   }
 

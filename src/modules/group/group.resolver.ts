@@ -120,7 +120,7 @@ export class GroupResolver {
   async members(@Root() group: Group, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
     const page = pageRequest(args);
     if (!(await ctx.app.groupReader.canSee(ctx, group))) return null;
-    return ctx.app.groupReader.members(group, page);
+    return ctx.app.groupReader.members(ctx, group, page);
   }
 
   @FieldResolver(() => Member, { nullable: true, description: "The caller's own membership, or null." })

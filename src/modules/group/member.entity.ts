@@ -2,6 +2,7 @@ import { Field, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
 import { DateTimeScalar } from "../../common/scalars";
 import { BigIntColumn, InstantColumn, RefColumn } from "../../db/columns";
+import type { User } from "../user/user.entity";
 import { JoinSourceKind, MemberRole } from "./group.enums";
 
 @Entity("group_members")
@@ -46,6 +47,9 @@ export class Member {
   @Field(() => Boolean)
   @Column({ type: "boolean" })
   mutedNotifications: boolean;
+
+  /** The member's user, when the query that loaded the member brought it along (saves a loader round). */
+  user?: User;
 
   /** deleteChat hides history up to here from this member's view; restoreChat sets it back to 0. */
   @Column({ type: "int", default: 0 })

@@ -8,7 +8,7 @@ import { Member } from "./member.entity";
 export class MemberResolver {
   @FieldResolver(() => User)
   async user(@Root() member: Member, @Ctx() ctx: RequestContext): Promise<User> {
-    return (await ctx.loaders.user.load(member.userId))!;
+    return member.user ?? (await ctx.loaders.user.load(member.userId))!;
   }
 
   @FieldResolver(() => JoinSource)

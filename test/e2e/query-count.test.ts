@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { createTenant, dataOf, type FixtureTenant } from "../support/fixtures";
+import { createGroup } from "../support/groups";
+import { engine, startTestServer, type TestServer } from "../support/server";
+
+const READ = `query($groups: Int!, $members: Int!) { myGroups(first: $groups) { edges { node {
+  owner { displayName } members(first: $members) { edges { node { user { displayName } } } } } } } }`;
+
+describe(`N+1-free reads (${engine})`, () => {
+  let server: TestServer;
+  let t: FixtureTenant;
+  before(async () => {
+    server = await startTestServer();
+    t = await createTenant(server, { users: 30, policyOverrides: { dailyGroupCreationLimit: 1000 } });
+    const [viewer, ...others] = t.users;
+    // 50 groups the viewer is in, with different owners and 25 members each.
+    for (let i = 0; i < 50; i++) {
+      const owner = others[i % others.length];
+      const members = [viewer, ...others.filter((u) => u !== owner)].slice(0, 24);
+      await createGroup(server, owner, members, { name: `Group ${i}` });
+    }
+  });
+  after(() => server.close());
+
+  async function statementsFor(groups: number, members: number): Promise<{ count: number; data: any }> {
+    const counter = server.server.app.db.queries;
+    const before = counter.count;
+    const data = dataOf(await server.gql(READ, { groups, members }, t.users[0].token));
+    return { count: counter.count - before, data };
+  }
+
+  it("myGroups → owner, members → user runs a fixed number of SQL statements whatever the page sizes", async () => {
+    const small = await statementsFor(2, 1);
+    const large = await statementsFor(50, 20);
+    const mixed = await statementsFor(25, 7);
+    assert.equal(large.data.myGroups.edges.length, 50);
+    assert.ok(large.data.myGroups.edges.every((e: any) => e.node.members.edges.length === 20 && e.node.owner.displayName));
+    assert.equal(small.data.myGroups.edges.length, 2);
+    assert.equal(large.count, small.count, `${large.count} statements for 50×20 vs ${small.count} for 2×1`);
+    assert.equal(mixed.count, small.count);
+    // Authentication (tenant, user) plus groups, owners, the viewer's memberships and the members page.
+    assert.ok(large.count <= 6, `${large.count} statements`);
+    console.log(`statements per request: ${large.count}`);
+  });
+});
