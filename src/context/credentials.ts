@@ -53,6 +53,11 @@ export interface UserTokenClaims {
   userId: string;
 }
 
+export interface VerifiedClaims extends UserTokenClaims {
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
 /** Signs a user token with the tenant's own secret: HS256 only, issuer and audience pinned. */
 export async function signUserToken(
   jwtSecret: string,
@@ -85,7 +90,7 @@ export function claimedTenant(token: string): string | null {
 }
 
 /** Verifies signature, algorithm, issuer, audience and expiry against `nowMs`. Null when anything is off. */
-export async function verifyUserToken(token: string, jwtSecret: string, tenantId: string, nowMs: number): Promise<UserTokenClaims | null> {
+export async function verifyUserToken(token: string, jwtSecret: string, tenantId: string, nowMs: number): Promise<VerifiedClaims | null> {
   try {
     const { payload } = await jwtVerify(token, Buffer.from(jwtSecret, "hex"), {
       algorithms: [ALGORITHM],
@@ -95,7 +100,7 @@ export async function verifyUserToken(token: string, jwtSecret: string, tenantId
       requiredClaims: ["exp", "sub", "tid"],
     });
     if (payload.tid !== tenantId || typeof payload.sub !== "string") return null;
-    return { tenantId, userId: payload.sub };
+    return { tenantId, userId: payload.sub, expiresAt: (payload.exp ?? 0) * 1000 };
   } catch (error) {
     if (error instanceof joseErrors.JOSEError) return null;
     throw error;

@@ -27,14 +27,18 @@ export class TenantResolver {
 
   @Mutation(() => UpdateTenantPayload, { description: "Platform operator: change a tenant's name, plan, overrides or qualifications." })
   @Allow("PLATFORM")
-  updateTenant(@Arg("input", () => UpdateTenantInput) input: UpdateTenantInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.tenants.updateTenant(ctx, em, input));
+  async updateTenant(@Arg("input", () => UpdateTenantInput) input: UpdateTenantInput, @Ctx() ctx: RequestContext) {
+    const payload = await runMutation(ctx, (em) => ctx.app.tenants.updateTenant(ctx, em, input));
+    if (payload.tenant) ctx.app.authenticator.invalidateTenant(payload.tenant.rowId);
+    return payload;
   }
 
   @Mutation(() => RotateTenantApiKeyPayload, { description: "Platform operator: revoke a tenant's API keys and issue a new one." })
   @Allow("PLATFORM")
-  rotateTenantApiKey(@Arg("input", () => RotateTenantApiKeyInput) input: RotateTenantApiKeyInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.tenants.rotateApiKey(ctx, em, input.tenantId));
+  async rotateTenantApiKey(@Arg("input", () => RotateTenantApiKeyInput) input: RotateTenantApiKeyInput, @Ctx() ctx: RequestContext) {
+    const payload = await runMutation(ctx, (em) => ctx.app.tenants.rotateApiKey(ctx, em, input.tenantId));
+    if (payload.tenant) ctx.app.authenticator.invalidateTenant(payload.tenant.rowId);
+    return payload;
   }
 
   @Query(() => TenantConnection, { description: "Platform operator: every tenant, oldest first." })
