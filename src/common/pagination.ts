@@ -72,10 +72,21 @@ export function pageRequest(args: ConnectionArgs): PageRequest {
 }
 
 export interface ConnectionShape<T> {
-  edges: Array<{ cursor: string; node: T }>;
+  edges: Array<{ readonly cursor: string; node: T }>;
   pageInfo: PageInfo;
-  /** Resolved lazily by the default resolver, so the COUNT query runs only when a client asks. */
-  totalCount: () => Promise<number>;
+  /** A getter: the COUNT query runs only when a client asks for it (and at most once). */
+  readonly totalCount: Promise<number>;
+}
+
+class Edge<T> {
+  constructor(
+    readonly node: T,
+    private readonly cursorOf: (row: T) => Cursor,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.cursorOf(this.node));
+  }
 }
 
 /**
@@ -89,17 +100,20 @@ export function toConnection<T>(
 ): ConnectionShape<T> {
   const hasNextPage = rows.length > page.limit;
   const nodes = hasNextPage ? rows.slice(0, page.limit) : rows;
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
+  // Cursors are encoded only for edges whose cursor a client selects.
+  const edges = nodes.map((node) => new Edge(node, cursorOf));
   let counted: Promise<number> | undefined;
   return {
     edges,
     pageInfo: {
       hasNextPage,
       hasPreviousPage: page.after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      startCursor: edges.length ? edges[0].cursor : null,
+      endCursor: edges.length ? edges[edges.length - 1].cursor : null,
     },
-    totalCount: () => (counted ??= totalCount()),
+    get totalCount() {
+      return (counted ??= totalCount());
+    },
   };
 }
 
@@ -122,7 +136,9 @@ export function Connection<TNode extends object>(nodeClass: ClassType<TNode>, na
     @Field(() => PageInfo)
     pageInfo: PageInfo;
 
-    @Field(() => Int)
+    // A real resolver (not the simple default): the value is a lazily started promise, which
+    // graphql-jit only awaits when it comes from a resolver.
+    @Field(() => Int, { simple: false })
     totalCount: number;
   }
   return ConnectionClass;

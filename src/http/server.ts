@@ -13,6 +13,7 @@ import { type App, closeApp } from "../app";
 import { RequestContext } from "../context/context";
 import { buildAppSchema } from "../schema";
 import { createErrorFormatter } from "./errors";
+import { jitExecutor, localGateway } from "./executor";
 import { requestLogPlugin } from "./request-log";
 
 export interface RunningServer {
@@ -63,8 +64,10 @@ function graphQLErrorBody(message: string, code: string) {
 /** Starts the HTTP server: `/graphql`, `/healthz`. Port 0 picks a free port (tests). */
 export async function startServer(app: App, port = app.config.port, host = app.config.host): Promise<RunningServer> {
   const production = app.config.env === "production";
+  const schema = await buildAppSchema();
   const apollo = new ApolloServer<RequestContext>({
-    schema: await buildAppSchema(),
+    // graphql-jit unless switched off (GRAPHQL_JIT=false runs the reference graphql-js executor).
+    ...(app.config.graphqlJit ? { gateway: localGateway(schema, jitExecutor(schema)) } : { schema }),
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(app.log),

@@ -20,6 +20,26 @@ describe("HTTP surface", () => {
     assert.deepEqual(await response.json(), { status: "ok" });
   });
 
+  it("an unexpected failure is logged and answered as INTERNAL_SERVER_ERROR, with no message, stack or SQL", async () => {
+    const app = server.server.app;
+    const original = app.tenants.listTenants;
+    const logged: unknown[] = [];
+    const originalError = app.log.error;
+    app.tenants.listTenants = async () => {
+      throw new Error("ER_PARSE_ERROR near 'SELECT * FROM tenants WHERE secret'");
+    };
+    app.log.error = ((...args: unknown[]) => void logged.push(args)) as typeof app.log.error;
+    try {
+      const response = await server.gql(`{ tenants(first: 1) { totalCount } }`, {}, server.platformToken);
+      assert.deepEqual(response.errors, [{ message: "Internal server error", locations: [{ line: 1, column: 3 }], path: ["tenants"], extensions: { code: "INTERNAL_SERVER_ERROR" } }]);
+      assert.ok(!JSON.stringify(response).includes("SELECT"));
+      assert.equal(logged.length, 1, "the real error is logged once, with its request id");
+    } finally {
+      app.tenants.listTenants = original;
+      app.log.error = originalError;
+    }
+  });
+
   it("echoes a request id, or makes one", async () => {
     const given = await fetch(`${server.base}/healthz`, { headers: { "x-request-id": "abc-123" } });
     assert.equal(given.headers.get("x-request-id"), "abc-123");

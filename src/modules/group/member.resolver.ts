@@ -6,9 +6,10 @@ import { Member } from "./member.entity";
 
 @Resolver(() => Member)
 export class MemberResolver {
+  /** Synchronous when the member was loaded with its user (the usual case): no promise per row. */
   @FieldResolver(() => User)
-  async user(@Root() member: Member, @Ctx() ctx: RequestContext): Promise<User> {
-    return member.user ?? (await ctx.loaders.user.load(member.userId))!;
+  user(@Root() member: Member, @Ctx() ctx: RequestContext): User | Promise<User> {
+    return member.user ?? ctx.loaders.user.load(member.userId).then((u) => u!);
   }
 
   @FieldResolver(() => JoinSource)

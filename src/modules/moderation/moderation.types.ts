@@ -42,8 +42,8 @@ export class ResolveReviewItemPayload {
 /** What a review item is about: a group (its name) or a message. */
 export const ReviewSubject = createUnionType({
   name: "ReviewSubject",
+  // No resolveType: type-graphql's default (instanceof) is synchronous, which graphql-jit needs.
   types: () => [Group, GroupLogEntry] as const,
-  resolveType: (value) => (value instanceof Group ? Group : value instanceof GroupLogEntry ? GroupLogEntry : undefined),
 });
 
 export const ReviewItemConnection = Connection(ReviewItem, "ReviewItem");

@@ -1,0 +1,77 @@
+/**
+ * The baseline the API is measured against: plain node:http + mysql2 answering the benchmark's
+ * read with the same three batched SQL statements the API's read path uses, JSON built by hand.
+ * The caller is named by an `x-user-id` header (no auth, no GraphQL): the floor of what any server
+ * on this stack can do.
+ */
+import { createServer } from "node:http";
+import { createPool } from "mysql2/promise";
+
+const url = new URL(process.env.DATABASE_URL!);
+const pool = createPool({
+  host: url.hostname,
+  port: Number(url.port || 3306),
+  user: decodeURIComponent(url.username),
+  password: decodeURIComponent(url.password),
+  database: url.pathname.slice(1),
+  connectionLimit: 20,
+  supportBigNumbers: true,
+});
+
+interface GroupRow { id: string; owner_id: string | null }
+interface NameRow { id: string; display_name: string }
+interface MemberRow { group_id: string; display_name: string }
+
+async function read(userId: string, groups: number, members: number): Promise<string> {
+  const [groupRows] = (await pool.query(
+    "SELECT g.id, g.owner_id FROM chat_groups g JOIN group_members m ON m.group_id = g.id WHERE m.user_id = ? ORDER BY m.joined_at DESC, g.id DESC LIMIT ?",
+    [userId, groups + 1],
+  )) as unknown as [GroupRow[]];
+  const page = groupRows.slice(0, groups);
+  const ownerIds = [...new Set(page.map((g) => g.owner_id).filter(Boolean))];
+  const [owners] = ownerIds.length
+    ? ((await pool.query("SELECT id, display_name FROM users WHERE id IN (?)", [ownerIds])) as unknown as [NameRow[]])
+    : [[] as NameRow[]];
+  const names = new Map(owners.map((o) => [o.id, o.display_name]));
+  const branch = "SELECT m.group_id, u.display_name FROM group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = ? ORDER BY m.join_seq, m.user_id LIMIT ?";
+  const [memberRows] = page.length
+    ? ((await pool.query(page.map((_, i) => `SELECT * FROM (${branch}) b${i}`).join(" UNION ALL "), page.flatMap((g) => [g.id, members + 1]))) as unknown as [MemberRow[]])
+    : [[] as MemberRow[]];
+  const byGroup = new Map<string, string[]>();
+  for (const row of memberRows) {
+    const list = byGroup.get(row.group_id) ?? [];
+    if (list.length < members) list.push(row.display_name);
+    byGroup.set(row.group_id, list);
+  }
+  const edges = page.map((g) => ({
+    node: {
+      owner: { displayName: names.get(g.owner_id ?? "") ?? null },
+      members: { edges: (byGroup.get(g.id) ?? []).map((displayName) => ({ node: { user: { displayName } } })) },
+    },
+  }));
+  return JSON.stringify({ data: { myGroups: { edges } } });
+}
+
+const server = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("end", () => {
+    const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : {};
+    const variables = body.variables ?? {};
+    read(String(req.headers["x-user-id"]), variables.groups ?? 50, variables.members ?? 20).then(
+      (json) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(json) });
+        res.end(json);
+      },
+      (error: unknown) => {
+        res.writeHead(500);
+        res.end(String(error));
+      },
+    );
+  });
+});
+server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
+  const address = server.address();
+  process.stdout.write(`RAW_LISTENING ${typeof address === "object" && address ? address.port : 0}\n`);
+});
+process.on("SIGTERM", () => server.close(() => pool.end().then(() => process.exit(0))));
