@@ -21,6 +21,14 @@ export interface AppConfig {
   evidenceKeyFile: string;
   /** Execute operations with graphql-jit (GRAPHQL_JIT=false: graphql-js). */
   graphqlJit: boolean;
+  /** Largest computed cost one operation may have (MAX_QUERY_COST). */
+  maxQueryCost: number;
+  /** Deepest selection nesting accepted (MAX_QUERY_DEPTH). */
+  maxQueryDepth: number;
+  /** Most aliases in one operation (MAX_QUERY_ALIASES). */
+  maxQueryAliases: number;
+  /** Most lexical tokens in one document (MAX_QUERY_TOKENS). */
+  maxQueryTokens: number;
 }
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
@@ -58,6 +66,10 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     evidenceSigningKey: process.env.EVIDENCE_SIGNING_KEY?.replace(/\\n/g, "\n") || undefined,
     evidenceKeyFile: process.env.EVIDENCE_KEY_FILE ?? "./data/evidence-key.pem",
     graphqlJit: process.env.GRAPHQL_JIT !== "false",
+    maxQueryCost: intFromEnv("MAX_QUERY_COST", 10_000, 10, 10_000_000),
+    maxQueryDepth: intFromEnv("MAX_QUERY_DEPTH", 15, 2, 100),
+    maxQueryAliases: intFromEnv("MAX_QUERY_ALIASES", 30, 0, 1000),
+    maxQueryTokens: intFromEnv("MAX_QUERY_TOKENS", 5000, 100, 100_000),
     ...overrides,
   };
 }

@@ -12,6 +12,8 @@ import type { Principal, PrincipalKind } from "./principal";
  */
 export class RequestContext {
   readonly loaders: Loaders;
+  /** The operation's computed cost (see queryCostPlugin), once known. */
+  queryCost = 0;
 
   constructor(
     readonly app: App,

@@ -53,7 +53,9 @@ export class Database {
       try {
         return await this.dataSource.transaction("READ COMMITTED", (em) => work(em));
       } catch (error) {
-        if (attempt >= attempts || !isRetryable(error)) throw error;
+        // A duplicate key means a concurrent transaction inserted the same row first: re-running
+        // the work sees that row and takes the path for it (e.g. "already a member").
+        if (attempt >= attempts || !(isRetryable(error) || (isDuplicateKey(error) && attempt < 3))) throw error;
         // Jittered exponential back-off: conflicting transactions spread out instead of colliding again.
         await sleep(Math.random() * Math.min(200, 4 * 2 ** attempt));
       }

@@ -12,6 +12,8 @@ import { GraphQLError } from "graphql";
 import { type App, closeApp } from "../app";
 import { RequestContext } from "../context/context";
 import { buildAppSchema } from "../schema";
+import { ApolloArmor } from "@escape.tech/graphql-armor";
+import { queryCostPlugin } from "./cost";
 import { createErrorFormatter } from "./errors";
 import { jitExecutor, localGateway } from "./executor";
 import { requestLogPlugin } from "./request-log";
@@ -65,13 +67,25 @@ function graphQLErrorBody(message: string, code: string) {
 export async function startServer(app: App, port = app.config.port, host = app.config.host): Promise<RunningServer> {
   const production = app.config.env === "production";
   const schema = await buildAppSchema();
+  const armor = new ApolloArmor({
+    maxDepth: { n: app.config.maxQueryDepth },
+    maxAliases: { n: app.config.maxQueryAliases },
+    maxTokens: { enabled: false }, // graphql's own parser limit below: a clean GRAPHQL_PARSE_FAILED
+    maxDirectives: { n: 50 },
+    costLimit: { enabled: false }, // our own connection-aware cost below
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
   const apollo = new ApolloServer<RequestContext>({
     // graphql-jit unless switched off (GRAPHQL_JIT=false runs the reference graphql-js executor).
     ...(app.config.graphqlJit ? { gateway: localGateway(schema, jitExecutor(schema)) } : { schema }),
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(app.log),
+    validationRules: armor.validationRules,
+    parseOptions: { maxTokens: app.config.maxQueryTokens },
     plugins: [
+      ...armor.plugins,
+      queryCostPlugin(schema, app.config.maxQueryCost),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginLandingPageDisabled(),

@@ -5,11 +5,10 @@ import { rowIdOf } from "../../common/global-id";
 import { newId } from "../../common/ids";
 import { parseInput } from "../../common/validation";
 import type { RequestContext } from "../../context/context";
-import { forUpdate } from "../../db/query";
 import { CodeType } from "../../policy/limits";
 import type { TenantPolicy } from "../../policy/policy";
 import { actorOn, assertAcceptsMembers, assertNotDissolved, findMember, lockGroup, lockGroupRow, requireRole } from "../group/access";
-import type { Group } from "../group/group.entity";
+import { Group } from "../group/group.entity";
 import { GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
 import type { Member } from "../group/member.entity";
 import { admitMembers } from "../group/membership";
@@ -134,18 +133,19 @@ export class GroupCodeService {
   }
 
   /**
-   * Joins the code's group. Under the group's row lock: a member already in it gets their
-   * membership back unchanged; otherwise status, group state, plan and capacity are checked and
-   * the use is counted by a conditional UPDATE, so a code with maxUses N admits exactly N people.
+   * Joins the code's group. Someone already in it gets their membership back unchanged. Otherwise,
+   * under the group's row lock (held for as few statements as possible): status, group state, plan
+   * and capacity are checked, the use is counted by a conditional UPDATE — so a code with maxUses N
+   * admits exactly N people — and the seat is taken. Two joins by the same person racing each other
+   * meet at the member row's primary key; the loser's transaction is re-run and finds the membership.
    */
   async join(ctx: RequestContext, em: EntityManager, token: string): Promise<{ group: Group; member: Member }> {
     const userId = ctx.userId;
     if (!userId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Codes are joined with a user token");
-    const found = await this.findByToken(em, ctx.tenantId, token);
-    const group = await lockGroupRow(em, ctx, found.groupId, ["input", "token"]);
-    const existing = await findMember(em, group.rowId, userId);
-    if (existing) return { group, member: existing };
-    const code = (await forUpdate(em.createQueryBuilder(GroupCode, "c")).where("c.rowId = :rowId", { rowId: found.rowId }).getOne())!;
+    const code = await this.findByToken(em, ctx.tenantId, token);
+    const existing = await findMember(em, code.groupId, userId);
+    if (existing) return { group: (await em.findOneBy(Group, { rowId: code.groupId }))!, member: existing };
+    const group = await lockGroupRow(em, ctx, code.groupId, ["input", "token"]);
     const now = ctx.now();
     const refusal = codeRefusal(ctx.policy, code, group, now);
     if (refusal) throw refusal;
@@ -162,6 +162,7 @@ export class GroupCodeService {
       [{ userId, source: { kind: JoinSourceKind.GROUP_CODE, codeId: code.rowId, state: code.state } }],
       ctx.policy.codeJoinCapacity(planCodeType(code.type)),
       now,
+      { knownAbsent: true },
     );
     return { group, member: admitted[0] };
   }

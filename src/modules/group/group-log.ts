@@ -14,11 +14,20 @@ export interface LogEntryInput {
   data?: LogData | null;
 }
 
+/** Seats taken by the same write: the member count moves with the log, in one conditional UPDATE. */
+export interface SeatChange {
+  add: number;
+  /** The update refuses (returns false) rather than pass this many members. */
+  cap: number;
+}
+
 /**
  * Appends entries to a group's history. The caller holds the group's row lock (see lockGroup), so
- * sequence numbers are allocated without gaps or races; `group.logSize` is kept in step.
+ * sequence numbers are allocated without gaps or races; `group.logSize` is kept in step. With
+ * `seats`, the member count moves in the same UPDATE, guarded by `member_count + add <= cap`; when
+ * that guard refuses, nothing is written and null is returned.
  */
-export async function appendLog(em: EntityManager, group: Group, entries: LogEntryInput[], now: number): Promise<GroupLogEntry[]> {
+export async function appendLogWithSeats(em: EntityManager, group: Group, entries: LogEntryInput[], now: number, seats?: SeatChange): Promise<GroupLogEntry[] | null> {
   if (entries.length === 0) return [];
   const signer = evidenceSignerOf(em.connection);
   const frontier = MerkleFrontier.fromJSON(group.merkleFrontier);
@@ -46,9 +55,22 @@ export async function appendLog(em: EntityManager, group: Group, entries: LogEnt
     row.keyId = signer.keyId;
     return row;
   });
+  const logSize = group.logSize + rows.length;
+  const merkleFrontier = frontier.toJSON();
+  const update = em
+    .createQueryBuilder()
+    .update(Group)
+    .set({ logSize, merkleFrontier, updatedAt: now, ...(seats ? { memberCount: () => `member_count + ${seats.add}` } : {}) })
+    .where("id = :id", { id: group.rowId });
+  if (seats) update.andWhere("member_count + :add <= :cap", { add: seats.add, cap: seats.cap });
+  const result = await update.execute();
+  if (seats && result.affected !== 1) return null;
   for (let i = 0; i < rows.length; i += 200) await em.insert(GroupLogEntry, rows.slice(i, i + 200));
-  group.logSize += rows.length;
-  group.merkleFrontier = frontier.toJSON();
-  await em.update(Group, { rowId: group.rowId }, { logSize: group.logSize, merkleFrontier: group.merkleFrontier, updatedAt: now });
+  Object.assign(group, { logSize, merkleFrontier, memberCount: group.memberCount + (seats?.add ?? 0) });
   return rows;
+}
+
+/** Appends entries that move no seats (always written). */
+export async function appendLog(em: EntityManager, group: Group, entries: LogEntryInput[], now: number): Promise<GroupLogEntry[]> {
+  return (await appendLogWithSeats(em, group, entries, now))!;
 }

@@ -1,6 +1,6 @@
 import { type EntityManager, In } from "typeorm";
 import { DomainError, ErrorCode } from "../../common/errors";
-import { appendLog } from "./group-log";
+import { appendLog, appendLogWithSeats } from "./group-log";
 import { Group } from "./group.entity";
 import { GroupEventKind, GroupStatus, InvitationStatus, JoinSourceKind, MemberRole } from "./group.enums";
 import { Invitation } from "./invitation.entity";
@@ -36,23 +36,16 @@ export async function admitMembers(
   admissions: Admission[],
   cap: number,
   now: number,
+  options: { knownAbsent?: boolean } = {},
 ): Promise<{ admitted: Member[]; existing: Member[] }> {
   const userIds = admissions.map((a) => a.userId);
-  const existing = userIds.length ? await em.findBy(Member, { groupId: group.rowId, userId: In(userIds) }) : [];
+  const existing = userIds.length && !options.knownAbsent ? await em.findBy(Member, { groupId: group.rowId, userId: In(userIds) }) : [];
   const present = new Set(existing.map((m) => m.userId));
   const fresh = admissions.filter((a) => !present.has(a.userId));
   if (fresh.length === 0) return { admitted: [], existing };
   if (group.memberCount + fresh.length > cap) throw groupFull(cap);
-  const result = await em
-    .createQueryBuilder()
-    .update(Group)
-    .set({ memberCount: () => `member_count + ${fresh.length}`, updatedAt: now })
-    .where("id = :id AND member_count + :n <= :cap", { id: group.rowId, n: fresh.length, cap })
-    .execute();
-  if (result.affected !== 1) throw groupFull(cap);
-  group.memberCount += fresh.length;
-
-  const entries = await appendLog(
+  // The seats and the history entries move in one UPDATE that refuses to pass the cap.
+  const entries = await appendLogWithSeats(
     em,
     group,
     fresh.map((a) => ({
@@ -62,7 +55,9 @@ export async function admitMembers(
       data: { source: a.source.kind, role: a.role ?? MemberRole.MEMBER, ...(a.source.state ? { state: a.source.state } : {}) },
     })),
     now,
+    { add: fresh.length, cap },
   );
+  if (!entries) throw groupFull(cap);
   const admitted = fresh.map((a, i) =>
     em.create(Member, {
       groupId: group.rowId,
@@ -77,6 +72,7 @@ export async function admitMembers(
       liveCodeId: a.source.liveCodeId ?? null,
       joinState: a.source.state ?? null,
       mutedNotifications: false,
+      clearedThroughSeq: 0,
     }),
   );
   for (let i = 0; i < admitted.length; i += 200) await em.insert(Member, admitted.slice(i, i + 200));

@@ -1,0 +1,76 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import { getNamedType, GraphQLError, type GraphQLSchema, isCompositeType } from "graphql";
+import { type ComplexityEstimator, getComplexity } from "graphql-query-complexity";
+import { DEFAULT_PAGE_SIZE } from "../common/pagination";
+import type { RequestContext } from "../context/context";
+
+/** What each kind of field costs, in the manner of GitHub's and Shopify's GraphQL APIs. */
+export const COST = {
+  /** An object (or list of objects) a resolver produces. */
+  object: 1,
+  /** Scalars and enums come with their object. */
+  scalar: 0,
+  /** Every mutation starts here: writes are dearer than reads. */
+  mutation: 10,
+} as const;
+
+/**
+ * Connections multiply what they contain by `first` (default page size when omitted); other
+ * composite fields cost one plus their children; scalars are free.
+ */
+export const connectionEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  const type = getNamedType(field.type);
+  if (!isCompositeType(type)) return COST.scalar;
+  if (type.name.endsWith("Connection")) {
+    const first = typeof args.first === "number" && args.first >= 0 ? args.first : DEFAULT_PAGE_SIZE;
+    return COST.object + first * Math.max(childComplexity, COST.object);
+  }
+  return COST.object + childComplexity;
+};
+
+export interface QueryCost {
+  requestedQueryCost: number;
+  maximumAvailable: number;
+}
+
+/**
+ * Computes every operation's cost before it runs; refuses those above `maxCost` with
+ * QUERY_TOO_COMPLEX (HTTP 400), and reports the cost in `extensions.cost` of every response.
+ */
+export function queryCostPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      let cost: QueryCost | null = null;
+      return {
+        async didResolveOperation({ document, request, operation, contextValue }) {
+          let computed: number;
+          try {
+            computed = getComplexity({
+              schema,
+              query: document,
+              operationName: request.operationName ?? undefined,
+              variables: request.variables ?? {},
+              estimators: [connectionEstimator],
+            });
+          } catch {
+            // Variables that do not coerce: execution refuses them as BAD_USER_INPUT (400) first.
+            return;
+          }
+          const requested = computed + (operation?.operation === "mutation" ? COST.mutation : 0);
+          cost = { requestedQueryCost: requested, maximumAvailable: maxCost };
+          contextValue.queryCost = requested;
+          if (requested > maxCost) {
+            throw new GraphQLError(`Query cost ${requested} exceeds the maximum of ${maxCost}: ask for smaller pages (first) or fewer nested connections`, {
+              extensions: { code: "QUERY_TOO_COMPLEX", cost, http: { status: 400 } },
+            });
+          }
+        },
+        async willSendResponse({ response }) {
+          if (cost && response.body.kind === "single") {
+            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost };
+          }
+        },
+      };
+    },
+  };
+}
