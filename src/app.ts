@@ -7,6 +7,8 @@ import type { AppConfig } from "./config";
 import { Authenticator } from "./context/authenticator";
 import type { RequestContext } from "./context/context";
 import { Database } from "./db/database";
+import { IdempotencyStore } from "./http/idempotency";
+import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter, unlimited } from "./http/rate-limit";
 import { QueryCounter } from "./db/query-logger";
 import { runMigrations } from "./db/migrate";
 import { GroupCode, LiveCode } from "./modules/code/code.entities";
@@ -60,6 +62,8 @@ export interface App {
   evidence: EvidenceService;
   stats: StatsService;
   split: SplitService;
+  rateLimiter: RateLimiter;
+  idempotency: IdempotencyStore;
 }
 
 export interface AppOptions {
@@ -114,6 +118,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     evidence: new EvidenceService(db, signer),
     stats: new StatsService(db),
     split: new SplitService(),
+    idempotency: new IdempotencyStore(db, clock),
+    rateLimiter: !config.rateLimit.enabled
+      ? unlimited
+      : config.redisUrl
+        ? new RedisRateLimiter(config.redisUrl, config.rateLimit, log)
+        : new MemoryRateLimiter(config.rateLimit, () => clock.now()),
   };
   registerNodes(app);
   return app;
@@ -161,6 +171,7 @@ function registerNodes(app: App): void {
 }
 
 export async function closeApp(app: App): Promise<void> {
+  await app.rateLimiter.close();
   if (app.db.dataSource.isInitialized) await app.db.dataSource.destroy();
 }
 

@@ -29,6 +29,10 @@ export interface AppConfig {
   maxQueryAliases: number;
   /** Most lexical tokens in one document (MAX_QUERY_TOKENS). */
   maxQueryTokens: number;
+  /** Shared state across instances (rate limits); unset: each instance keeps its own. */
+  redisUrl: string | undefined;
+  /** Per-principal leaky bucket of query-cost points (RATE_LIMIT=off disables it). */
+  rateLimit: { enabled: boolean; capacity: number; leakPerSecond: number };
 }
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
@@ -70,6 +74,12 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     maxQueryDepth: intFromEnv("MAX_QUERY_DEPTH", 15, 2, 100),
     maxQueryAliases: intFromEnv("MAX_QUERY_ALIASES", 30, 0, 1000),
     maxQueryTokens: intFromEnv("MAX_QUERY_TOKENS", 5000, 100, 100_000),
+    redisUrl: process.env.REDIS_URL || undefined,
+    rateLimit: {
+      enabled: process.env.RATE_LIMIT !== "off",
+      capacity: intFromEnv("RATE_LIMIT_CAPACITY", 100_000, 10, 1_000_000_000),
+      leakPerSecond: intFromEnv("RATE_LIMIT_LEAK_PER_SECOND", 2_000, 1, 100_000_000),
+    },
     ...overrides,
   };
 }

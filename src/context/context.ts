@@ -47,6 +47,12 @@ export class RequestContext {
     return this.principal.kind === "USER" ? this.principal.userId : null;
   }
 
+  /** Whose budget a request spends (rate limits, idempotency keys). */
+  get principalKey(): string {
+    const p = this.principal;
+    return p.kind === "USER" ? `user:${p.tenantId}:${p.userId}` : p.kind === "TENANT" ? `tenant:${p.tenantId}` : p.kind.toLowerCase();
+  }
+
   is(...kinds: PrincipalKind[]): boolean {
     return kinds.includes(this.principal.kind);
   }

@@ -22,6 +22,33 @@ export function isDuplicateKey(error: unknown): boolean {
   return driverError?.errno === 1062 || driverError?.code === "SQLITE_CONSTRAINT_UNIQUE" || driverError?.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+  "PROTOCOL_CONNECTION_LOST",
+  "PROTOCOL_SEQUENCE_TIMEOUT",
+  "ER_CON_COUNT_ERROR",
+  "ER_SERVER_SHUTDOWN",
+  "ER_CONNECTION_KILLED",
+  "SQLITE_BUSY",
+  "SQLITE_IOERR",
+]);
+
+/** True for errors that mean "the database cannot be reached right now", not "this request is wrong". */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
+    const candidate = e as { code?: string; message?: string; driverError?: unknown; cause?: unknown };
+    if (candidate.code && UNAVAILABLE_CODES.has(candidate.code)) return true;
+    if (/Pool is closed|Connection lost|closed state|connect ETIMEDOUT|WSREP has not yet prepared node/i.test(candidate.message ?? "")) return true;
+    e = candidate.driverError ?? candidate.cause;
+  }
+  return false;
+}
+
 export interface TransactionOptions {
   /** Attempts before a retryable conflict is surfaced (default 12). */
   attempts?: number;

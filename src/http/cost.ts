@@ -1,4 +1,5 @@
-import type { ApolloServerPlugin } from "@apollo/server";
+import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
+import type { RateLimiter } from "./rate-limit";
 import { getNamedType, GraphQLError, type GraphQLSchema, isCompositeType } from "graphql";
 import { type ComplexityEstimator, getComplexity } from "graphql-query-complexity";
 import { DEFAULT_PAGE_SIZE } from "../common/pagination";
@@ -37,7 +38,7 @@ export interface QueryCost {
  * Computes every operation's cost before it runs; refuses those above `maxCost` with
  * QUERY_TOO_COMPLEX (HTTP 400), and reports the cost in `extensions.cost` of every response.
  */
-export function queryCostPlugin(schema: GraphQLSchema, maxCost: number): ApolloServerPlugin<RequestContext> {
+export function queryCostPlugin(schema: GraphQLSchema, maxCost: number, limiter: RateLimiter): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       let cost: QueryCost | null = null;
@@ -63,6 +64,20 @@ export function queryCostPlugin(schema: GraphQLSchema, maxCost: number): ApolloS
             throw new GraphQLError(`Query cost ${requested} exceeds the maximum of ${maxCost}: ask for smaller pages (first) or fewer nested connections`, {
               extensions: { code: "QUERY_TOO_COMPLEX", cost, http: { status: 400 } },
             });
+          }
+          // Each principal spends its cost from a leaky bucket (shared through Redis when configured).
+          if (contextValue.principal.kind !== "ANONYMOUS") {
+            const decision = await limiter.consume(contextValue.principalKey, requested);
+            if (!decision.allowed) {
+              throw new GraphQLError(`Rate limit exceeded: this request costs ${requested} points; retry in ${decision.retryAfterSeconds} s`, {
+                extensions: {
+                  code: "RATE_LIMITED",
+                  cost,
+                  retryAfterSeconds: decision.retryAfterSeconds,
+                  http: { status: 429, headers: new HeaderMap([["retry-after", String(decision.retryAfterSeconds)]]) },
+                },
+              });
+            }
           }
         },
         async willSendResponse({ response }) {

@@ -1,7 +1,9 @@
+import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import { ErrorCode } from "../common/errors";
+import { isDatabaseUnavailable } from "../db/database";
 
 /** Codes whose messages are written for clients and are safe to pass through as they are. */
 const PUBLIC_CODES = new Set<string>([
@@ -14,6 +16,8 @@ const PUBLIC_CODES = new Set<string>([
   "PERSISTED_QUERY_NOT_FOUND",
   "PERSISTED_QUERY_NOT_SUPPORTED",
   "QUERY_TOO_COMPLEX",
+  "RATE_LIMITED",
+  "SERVICE_UNAVAILABLE",
   ...Object.values(ErrorCode),
 ]);
 
@@ -28,12 +32,33 @@ export function createErrorFormatter(log: Logger) {
       const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
     }
-    log.error({ err: unwrapResolverError(error), path: formatted.path }, "unexpected error");
+    const original = unwrapResolverError(error);
+    if (isDatabaseUnavailable(original)) {
+      log.warn({ err: original, path: formatted.path }, "database unavailable");
+      return { message: "The database is unavailable; retry shortly", path: formatted.path, extensions: { code: "SERVICE_UNAVAILABLE" } };
+    }
+    log.error({ err: original, path: formatted.path }, "unexpected error");
     return {
       message: "Internal server error",
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code: "INTERNAL_SERVER_ERROR" },
     };
+  };
+}
+
+/** A response whose errors say the database is unavailable is a 503, so load balancers and clients retry. */
+export function unavailableStatusPlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind === "single" && response.body.singleResult.errors?.some((e) => e.extensions?.code === "SERVICE_UNAVAILABLE")) {
+            response.http.status = 503;
+            response.http.headers.set("retry-after", "1");
+          }
+        },
+      };
+    },
   };
 }

@@ -10,12 +10,14 @@ import {
 import { ApolloServerPluginDisableSuggestions } from "@apollo/server/plugin/disableSuggestions";
 import { GraphQLError } from "graphql";
 import { type App, closeApp } from "../app";
+import { isDatabaseUnavailable } from "../db/database";
 import { RequestContext } from "../context/context";
 import { buildAppSchema } from "../schema";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import { queryCostPlugin } from "./cost";
-import { createErrorFormatter } from "./errors";
+import { createErrorFormatter, unavailableStatusPlugin } from "./errors";
 import { jitExecutor, localGateway } from "./executor";
+import { isValidIdempotencyKey, requestHash } from "./idempotency";
 import { requestLogPlugin } from "./request-log";
 
 export interface RunningServer {
@@ -85,7 +87,8 @@ export async function startServer(app: App, port = app.config.port, host = app.c
     parseOptions: { maxTokens: app.config.maxQueryTokens },
     plugins: [
       ...armor.plugins,
-      queryCostPlugin(schema, app.config.maxQueryCost),
+      queryCostPlugin(schema, app.config.maxQueryCost, app.rateLimiter),
+      unavailableStatusPlugin(),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginLandingPageDisabled(),
@@ -128,10 +131,20 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
     }
     const url = new URL(req.url ?? "/", "http://localhost");
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-      context: async () => context,
-    });
+    const execute = () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+        context: async () => context,
+      });
+
+    const idempotencyKey = req.headers["idempotency-key"];
+    if (typeof idempotencyKey === "string" && req.method === "POST" && context.principal.kind !== "ANONYMOUS") {
+      if (!isValidIdempotencyKey(idempotencyKey)) {
+        return sendJson(res, 400, graphQLErrorBody("Idempotency-Key must be 1…255 visible ASCII characters", "BAD_REQUEST"));
+      }
+      return handleIdempotent(res, context.principalKey, idempotencyKey, raw, execute);
+    }
+    const response = await execute();
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") {
@@ -140,6 +153,46 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     }
+  }
+
+  /** Runs a request under an Idempotency-Key at most once; retries get the stored response. */
+  async function handleIdempotent(
+    res: ServerResponse,
+    scope: string,
+    key: string,
+    raw: string,
+    execute: () => ReturnType<ApolloServer<RequestContext>["executeHTTPGraphQLRequest"]>,
+  ): Promise<void> {
+    const hash = requestHash(scope, raw);
+    let claim = await app.idempotency.claim(scope, key, hash);
+    if (claim.kind === "in-progress") claim = await app.idempotency.waitFor(scope, key, hash);
+    switch (claim.kind) {
+      case "replay":
+        res.writeHead(claim.status, { "content-type": "application/json; charset=utf-8", "idempotent-replayed": "true" });
+        res.end(claim.body);
+        return;
+      case "mismatch":
+        return sendJson(res, 422, graphQLErrorBody("This Idempotency-Key was already used with a different request", "IDEMPOTENCY_KEY_REUSED"));
+      case "in-progress":
+        return sendJson(res, 409, graphQLErrorBody("A request with this Idempotency-Key is still in progress; retry later", "IDEMPOTENCY_KEY_IN_USE"));
+      case "claimed":
+        break;
+    }
+    let response;
+    try {
+      response = await execute();
+    } catch (error) {
+      await app.idempotency.release(scope, key);
+      throw error;
+    }
+    const text = response.body.kind === "complete" ? response.body.string : null;
+    const status = response.status ?? 200;
+    // Unexpected failures are not remembered: the retry runs afresh, as the first attempt wrote nothing.
+    if (text === null || status >= 500) await app.idempotency.release(scope, key);
+    else await app.idempotency.complete(scope, key, status, text);
+    for (const [name, value] of response.headers) res.setHeader(name, value);
+    res.statusCode = status;
+    res.end(text ?? "");
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -166,6 +219,11 @@ export async function startServer(app: App, port = app.config.port, host = app.c
     handle(req, res)
       .catch((error: unknown) => {
         if (error instanceof HttpError) return sendJson(res, error.status, graphQLErrorBody(error.message, "BAD_REQUEST"));
+        if (isDatabaseUnavailable(error)) {
+          app.log.warn({ err: error }, "database unavailable");
+          if (!res.headersSent) return sendJson(res, 503, graphQLErrorBody("The database is unavailable; retry shortly", "SERVICE_UNAVAILABLE"), { "retry-after": "1" });
+          return res.end();
+        }
         app.log.error({ err: error }, "request failed");
         if (!res.headersSent) sendJson(res, 500, graphQLErrorBody("Internal server error", "INTERNAL_SERVER_ERROR"));
         else res.end();

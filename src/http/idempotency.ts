@@ -1,0 +1,112 @@
+import { createHash } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Clock } from "../common/clock";
+import { type Database, isDuplicateKey } from "../db/database";
+
+/** Stripe's window: a key and its response are kept this long. */
+export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+/** A claim older than this whose request never finished (its instance died) may be taken over. */
+export const ABANDONED_AFTER_MS = 60_000;
+
+export type Claim =
+  | { kind: "claimed" }
+  | { kind: "replay"; status: number; body: string }
+  | { kind: "mismatch" }
+  | { kind: "in-progress" };
+
+interface Row {
+  request_hash: string;
+  state: string;
+  http_status: number | null;
+  body: string | null;
+  created_at: string | number;
+  expires_at: string | number;
+}
+
+export function isValidIdempotencyKey(key: string): boolean {
+  return key.length >= 1 && key.length <= 255 && /^[\x21-\x7e]+$/.test(key);
+}
+
+export function requestHash(scope: string, body: string): string {
+  return createHash("sha256").update(scope).update("\n").update(body).digest("hex");
+}
+
+/**
+ * Idempotency keys with Stripe's semantics, stored in the database so every instance sees them:
+ * the first request under a key runs and its response is kept for 24 h; a retry gets that response
+ * back; the same key with a different request is refused; a duplicate arriving while the first is
+ * still running waits for it (and is refused if it takes too long) — it never runs twice.
+ */
+export class IdempotencyStore {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Claims the key for this request, or says what to answer instead. */
+  async claim(scope: string, key: string, hash: string): Promise<Claim> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const now = this.clock.now();
+      try {
+        await this.db.tx((em) =>
+          em.query(
+            "INSERT INTO idempotency_keys (scope, idem_key, request_hash, state, created_at, expires_at) VALUES (?, ?, ?, 'RUNNING', ?, ?)",
+            [scope, key, hash, now, now + IDEMPOTENCY_TTL_MS],
+          ),
+        );
+        return { kind: "claimed" };
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+      const [row] = (await this.db.read((em) => em.query("SELECT request_hash, state, http_status, body, created_at, expires_at FROM idempotency_keys WHERE scope = ? AND idem_key = ?", [scope, key]))) as Row[];
+      if (!row) continue; // expired and deleted meanwhile: try again
+      if (Number(row.expires_at) <= now) {
+        await this.db.tx((em) => em.query("DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ? AND expires_at <= ?", [scope, key, now]));
+        continue;
+      }
+      if (row.request_hash !== hash) return { kind: "mismatch" };
+      if (row.state === "DONE") return { kind: "replay", status: Number(row.http_status), body: row.body ?? "" };
+      if (Number(row.created_at) < now - ABANDONED_AFTER_MS) {
+        const taken = await this.db.tx((em) =>
+          em.query("UPDATE idempotency_keys SET created_at = ? WHERE scope = ? AND idem_key = ? AND state = 'RUNNING' AND created_at = ?", [now, scope, key, row.created_at]),
+        );
+        if (affected(taken) === 1) return { kind: "claimed" };
+      }
+      return { kind: "in-progress" };
+    }
+    return { kind: "in-progress" };
+  }
+
+  /** Waits for a concurrent duplicate to finish; its response, or null after `timeoutMs`. */
+  async waitFor(scope: string, key: string, hash: string, timeoutMs = 10_000): Promise<Claim> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      await sleep(50);
+      const [row] = (await this.db.read((em) => em.query("SELECT request_hash, state, http_status, body FROM idempotency_keys WHERE scope = ? AND idem_key = ?", [scope, key]))) as Row[];
+      if (!row) return this.claim(scope, key, hash); // the first attempt failed and released the key
+      if (row.state === "DONE") return row.request_hash === hash ? { kind: "replay", status: Number(row.http_status), body: row.body ?? "" } : { kind: "mismatch" };
+    }
+    return { kind: "in-progress" };
+  }
+
+  async complete(scope: string, key: string, status: number, body: string): Promise<void> {
+    await this.db.tx((em) => em.query("UPDATE idempotency_keys SET state = 'DONE', http_status = ?, body = ? WHERE scope = ? AND idem_key = ?", [status, body, scope, key]));
+  }
+
+  /** Forgets a claim whose request failed unexpectedly, so a retry runs it afresh. */
+  async release(scope: string, key: string): Promise<void> {
+    await this.db.tx((em) => em.query("DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ? AND state = 'RUNNING'", [scope, key]));
+  }
+
+  /** Drops expired keys (called now and then). */
+  async purgeExpired(): Promise<void> {
+    await this.db.tx((em) => em.query("DELETE FROM idempotency_keys WHERE expires_at <= ?", [this.clock.now()]));
+  }
+}
+
+/** Rows changed by a raw UPDATE, on either driver. */
+function affected(result: unknown): number {
+  if (Array.isArray(result)) return Number((result[1] as number | undefined) ?? (result[0] as { affectedRows?: number })?.affectedRows ?? 0);
+  const r = result as { affectedRows?: number; changes?: number } | undefined;
+  return Number(r?.affectedRows ?? r?.changes ?? 0);
+}
