@@ -20,8 +20,15 @@ export function keysetPage<T extends ObjectLiteral>(
   idExpr: string,
   page: PageRequest,
   order: "ASC" | "DESC" = "ASC",
+  /** The key alone is unique (e.g. a sequence number): order by it only, so an index serves the sort. */
+  uniqueKey = false,
 ): SelectQueryBuilder<T> {
   const cmp = order === "ASC" ? ">" : "<";
+  if (uniqueKey) {
+    qb.orderBy(keyExpr, order).limit(page.limit + 1);
+    if (page.after) qb.andWhere(`${keyExpr} ${cmp} :pageKey`, { pageKey: page.after.key });
+    return qb;
+  }
   qb.orderBy(keyExpr, order).addOrderBy(idExpr, order).limit(page.limit + 1);
   if (page.after) {
     qb.andWhere(`(${keyExpr} ${cmp} :pageKey OR (${keyExpr} = :pageKey AND ${idExpr} ${cmp} :pageId))`, {

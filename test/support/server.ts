@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
 import { createApp } from "../../src/app";
 import type { Clock } from "../../src/common/clock";
-import { loadConfig } from "../../src/config";
+import { type AppConfig, loadConfig } from "../../src/config";
 import { type RunningServer, startServer } from "../../src/http/server";
 import { createLogger } from "../../src/logger";
 
@@ -33,7 +33,7 @@ export interface TestServer {
 /** Which engine this run targets: DATABASE_URL=mysql://… selects MariaDB, anything else SQLite. */
 export const engine: "mysql" | "sqlite" = process.env.DATABASE_URL?.startsWith("mysql") ? "mysql" : "sqlite";
 
-function freshDatabaseUrl(): { url: string; drop: () => Promise<void> } {
+export function freshDatabaseUrl(): { url: string; drop: () => Promise<void> } {
   const suffix = `${process.pid}_${randomBytes(4).toString("hex")}`;
   if (engine === "mysql") {
     const base = new URL(process.env.DATABASE_URL!);
@@ -68,8 +68,8 @@ function freshDatabaseUrl(): { url: string; drop: () => Promise<void> } {
  * Starts the real HTTP server on a free loopback port with a database of its own (a temporary
  * SQLite file, or a fresh MariaDB database), migrated exactly as production is.
  */
-export async function startTestServer(options: { clock?: Clock } = {}): Promise<TestServer> {
-  const database = freshDatabaseUrl();
+export async function startTestServer(options: { clock?: Clock; config?: Partial<AppConfig>; databaseUrl?: string } = {}): Promise<TestServer> {
+  const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => {} } : freshDatabaseUrl();
   const platformToken = `gpadmin_test_${randomBytes(16).toString("hex")}`;
   const config = loadConfig({
     env: "test",
@@ -80,6 +80,7 @@ export async function startTestServer(options: { clock?: Clock } = {}): Promise<
     platformAdminTokenGenerated: false,
     logLevel: process.env.TEST_LOG_LEVEL ?? "silent",
     dbPoolSize: 10,
+    ...options.config,
   });
   const log = createLogger(config.logLevel);
   const app = await createApp({ config, log, clock: options.clock });

@@ -97,7 +97,7 @@ export class MessageService {
       }
       return qb;
     };
-    const rows = await this.db.read((em) => keysetPage(scope(em), "l.seq", "l.rowId", page, "DESC").getMany());
+    const rows = await this.db.read((em) => keysetPage(scope(em), "l.seq", "l.rowId", page, "DESC", true).getMany());
     return toConnection(rows, page, (l) => ({ key: l.seq, id: l.rowId }), () => this.db.read((em) => scope(em).getCount()));
   }
 

@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { ManualClock } from "../../src/common/clock";
+import { dataOf, type FixtureTenant, ok, twoTenants } from "../support/fixtures";
+import { createGroup } from "../support/groups";
+import { startTestServer, type TestServer } from "../support/server";
+
+const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { message { id seq text } userErrors { code } } }`;
+
+describe("Idempotency-Key", () => {
+  const clock = new ManualClock(Date.parse("2026-09-01T00:00:00Z"));
+  let server: TestServer;
+  let a: FixtureTenant;
+  let groupId: string;
+  before(async () => {
+    server = await startTestServer({ clock });
+    [a] = await twoTenants(server, { users: 3 });
+    groupId = (await createGroup(server, a.users[0], a.users.slice(1))).id;
+  });
+  after(() => server.close());
+
+  async function post(body: unknown, token: string, key?: string) {
+    const response = await fetch(server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...(key ? { "idempotency-key": key } : {}) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, replayed: response.headers.get("idempotent-replayed"), text: await response.text() };
+  }
+  const messageCount = async () => Number((await server.sql("SELECT COUNT(*) AS n FROM group_log WHERE kind = 'MESSAGE'"))[0].n);
+
+  it("a retry with the same key replays the first response and runs nothing again", async () => {
+    const body = { query: SEND, variables: { input: { groupId, text: "pay 100 yuan" } } };
+    const before = await messageCount();
+    const first = await post(body, a.users[0].token, "order-123");
+    const second = await post(body, a.users[0].token, "order-123");
+    assert.equal(first.status, 200);
+    assert.equal(first.replayed, null);
+    assert.equal(second.replayed, "true");
+    assert.equal(second.text, first.text, "byte for byte the same response");
+    assert.equal(await messageCount(), before + 1, "executed once");
+    ok(JSON.parse(first.text).data.sendMessage);
+  });
+
+  it("the same key with a different request is refused (422), and keys are per principal", async () => {
+    const first = await post({ query: SEND, variables: { input: { groupId, text: "one" } } }, a.users[0].token, "reused");
+    assert.equal(first.status, 200);
+    const other = await post({ query: SEND, variables: { input: { groupId, text: "two" } } }, a.users[0].token, "reused");
+    assert.equal(other.status, 422);
+    assert.equal(JSON.parse(other.text).errors[0].extensions.code, "IDEMPOTENCY_KEY_REUSED");
+    const someoneElse = await post({ query: SEND, variables: { input: { groupId, text: "two" } } }, a.users[1].token, "reused");
+    assert.equal(someoneElse.status, 200, "another principal's key space");
+    assert.equal(someoneElse.replayed, null);
+  });
+
+  it("concurrent duplicates run once; every caller gets the one response", async () => {
+    const before = await messageCount();
+    const body = { query: SEND, variables: { input: { groupId, text: "exactly once" } } };
+    const responses = await Promise.all(Array.from({ length: 12 }, () => post(body, a.users[2].token, "burst-1")));
+    assert.equal(await messageCount(), before + 1);
+    const texts = new Set(responses.filter((r) => r.status === 200).map((r) => r.text));
+    assert.equal(texts.size, 1, "all successful answers are the same response");
+    assert.ok(responses.every((r) => r.status === 200 || r.status === 409), JSON.stringify(responses.map((r) => r.status)));
+    assert.equal(responses.filter((r) => r.replayed === null && r.status === 200).length, 1, "one of them ran it");
+  });
+
+  it("keys expire after 24 hours; bad keys are refused", async () => {
+    const body = { query: SEND, variables: { input: { groupId, text: "daily" } } };
+    const before = await messageCount();
+    await post(body, a.users[0].token, "daily-key");
+    clock.advance(24 * 3600_000 + 1);
+    const again = await post(body, a.users[0].token, "daily-key");
+    assert.equal(again.replayed, null);
+    assert.equal(await messageCount(), before + 2);
+    const bad = await post(body, a.users[0].token, "x".repeat(300));
+    assert.equal(bad.status, 400);
+    // Refusals are remembered like successes: the retry sees the same userErrors.
+    const refused = { query: SEND, variables: { input: { groupId, text: "" } } };
+    const r1 = await post(refused, a.users[0].token, "refused-once");
+    const r2 = await post(refused, a.users[0].token, "refused-once");
+    assert.equal(dataOf(JSON.parse(r1.text)).sendMessage.userErrors[0].code, "INVALID_INPUT");
+    assert.equal(r2.text, r1.text);
+  });
+});
