@@ -10,7 +10,7 @@ import { snapshot } from "../support/snapshot";
 const CODE_FIELDS = "id type token url expiresAt status uses maxUses state qrSvg qrPngDataUrl group { id }";
 const CREATE = `mutation($input: CreateGroupCodeInput!) { createGroupCode(input: $input) { code { ${CODE_FIELDS} } userErrors { code message field } } }`;
 const REVOKE = `mutation($input: RevokeGroupCodeInput!) { revokeGroupCode(input: $input) { code { id status } userErrors { code message field } } }`;
-const JOIN = `mutation($input: JoinByTokenInput!) { joinGroupByCode(input: $input) { group { id memberCount } member { role joinedAt user { id } joinSource { kind state inviter { id } code { id } liveCode { id } } } userErrors { code message field } } }`;
+const JOIN = `mutation($input: JoinGroupByCodeInput!) { joinGroupByCode(input: $input) { group { id memberCount } member { role joinedAt user { id } joinSource { kind state inviter { id } code { id } liveCode { id } } } userErrors { code message field } } }`;
 const PREVIEW = `query($token: String!) { groupCode(token: $token) { groupName memberCount groupStatus status type joinable refusal viewerIsMember } }`;
 
 describe(`group codes (${engine})`, () => {
@@ -154,7 +154,7 @@ describe(`group codes (${engine})`, () => {
   it("joining a dissolved group's code answers GROUP_DISSOLVED", async () => {
     const g = await createGroup(server, owner, [a.users[1], a.users[2]], { name: "Short-lived" });
     const code = ok(dataOf(await server.gql(CREATE, { input: { groupId: g.id, type: "PERMANENT" } }, owner.token)).createGroupCode).code;
-    ok(dataOf(await server.gql(`mutation($input: GroupIdInput!) { dissolveGroup(input: $input) { userErrors { code } } }`, { input: { groupId: g.id } }, owner.token)).dissolveGroup);
+    ok(dataOf(await server.gql(`mutation($input: DissolveGroupInput!) { dissolveGroup(input: $input) { userErrors { code } } }`, { input: { groupId: g.id } }, owner.token)).dissolveGroup);
     assert.deepEqual(codes(await join(code.token, a.users[7])), ["GROUP_DISSOLVED"]);
   });
 });

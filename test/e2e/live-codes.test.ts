@@ -10,7 +10,7 @@ import { snapshot } from "../support/snapshot";
 const LIVE_FIELDS = "id name token url qrSvg perGroupCap autoCreateGroups baseName status welcomeMessage joinCount groups { id name memberCount }";
 const CREATE = `mutation($input: CreateLiveCodeInput!) { createLiveCode(input: $input) { liveCode { ${LIVE_FIELDS} } userErrors { code message field } } }`;
 const UPDATE = `mutation($input: UpdateLiveCodeInput!) { updateLiveCode(input: $input) { liveCode { ${LIVE_FIELDS} } userErrors { code message field } } }`;
-const JOIN = `mutation($input: JoinByTokenInput!) { joinByLiveCode(input: $input) { group { id name memberCount owner { id } } member { role user { id } joinSource { kind state liveCode { id } } } userErrors { code message field } } }`;
+const JOIN = `mutation($input: JoinByLiveCodeInput!) { joinByLiveCode(input: $input) { group { id name memberCount owner { id } } member { role user { id } joinSource { kind state liveCode { id } } } userErrors { code message field } } }`;
 const RULES = { dataUsageRulesUrl: "https://corp.example/rules" };
 
 describe(`live codes (${engine})`, () => {

@@ -9,7 +9,7 @@ import { snapshot } from "../support/snapshot";
 const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { message { id seq text kind status sender { id } createdAt } userErrors { code message field } } }`;
 const HISTORY = `query($id: ID!, $first: Int, $after: String) { group(id: $id) { messages(first: $first, after: $after) {
   totalCount edges { cursor node { id seq text kind event status sender { id } subject { id } } } pageInfo { hasNextPage endCursor } } } }`;
-const CHAT = (name: "deleteChat" | "restoreChat") => `mutation($input: ChatInput!) { ${name}(input: $input) { group { id } userErrors { code message field } } }`;
+const CHAT = (name: "deleteChat" | "restoreChat") => `mutation($input: ${name === "deleteChat" ? "DeleteChatInput" : "RestoreChatInput"}!) { ${name}(input: $input) { group { id } userErrors { code message field } } }`;
 
 describe("messages and chat history", () => {
   const clock = new ManualClock(Date.parse("2026-08-01T10:00:00Z"));
@@ -138,7 +138,7 @@ describe("statistics", () => {
     const [owner, m1, m2, m3, m4] = ent.users;
     const g = await createGroup(server, owner, [m1, m2]);
     const code = ok(dataOf(await server.gql(`mutation($input: CreateGroupCodeInput!) { createGroupCode(input: $input) { code { token } userErrors { code } } }`, { input: { groupId: g.id, type: "PERMANENT", state: "poster" } }, owner.token)).createGroupCode).code;
-    for (const user of [m3, m4]) ok(dataOf(await server.gql(`mutation($input: JoinByTokenInput!) { joinGroupByCode(input: $input) { userErrors { code } } }`, { input: { token: code.token } }, user.token)).joinGroupByCode);
+    for (const user of [m3, m4]) ok(dataOf(await server.gql(`mutation($input: JoinGroupByCodeInput!) { joinGroupByCode(input: $input) { userErrors { code } } }`, { input: { token: code.token } }, user.token)).joinGroupByCode);
     const post = (user: FixtureUser, text: string) => server.gql(SEND, { input: { groupId: g.id, text } }, user.token).then((r) => ok(dataOf(r).sendMessage));
     await post(m1, "old news");
     clock.advance(8 * 24 * 3600_000);

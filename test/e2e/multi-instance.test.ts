@@ -6,8 +6,8 @@ import { type ApiProcess, gqlAt, startApiProcess } from "../support/processes";
 import { engine, startTestServer, type TestServer } from "../support/server";
 
 const RESPOND = `mutation($input: RespondToInvitationInput!) { respondToInvitation(input: $input) { member { role } userErrors { code } } }`;
-const JOIN_CODE = `mutation($input: JoinByTokenInput!) { joinGroupByCode(input: $input) { member { role } userErrors { code } } }`;
-const JOIN_LIVE = `mutation($input: JoinByTokenInput!) { joinByLiveCode(input: $input) { group { id } userErrors { code } } }`;
+const JOIN_CODE = `mutation($input: JoinGroupByCodeInput!) { joinGroupByCode(input: $input) { member { role } userErrors { code } } }`;
+const JOIN_LIVE = `mutation($input: JoinByLiveCodeInput!) { joinByLiveCode(input: $input) { group { id } userErrors { code } } }`;
 
 describe(`two API processes on one database (${engine})`, { skip: engine !== "mysql" && "several processes share a database server only on MySQL/MariaDB" }, () => {
   let server: TestServer;

@@ -9,13 +9,13 @@ export const M = {
   createGroup: `mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { ${GROUP_FIELDS} } invitations { id status invitee { id } } ${USER_ERRORS} } }`,
   inviteMembers: `mutation($input: InviteMembersInput!) { inviteMembers(input: $input) { group { memberCount } added { user { id } joinSource { kind inviter { id } } } invitations { id status invitee { id } } ${USER_ERRORS} } }`,
   respondToInvitation: `mutation($input: RespondToInvitationInput!) { respondToInvitation(input: $input) { invitation { id status } member { role joinSource { kind inviter { id } } user { id } } ${USER_ERRORS} } }`,
-  removeMember: `mutation($input: GroupUserInput!) { removeMember(input: $input) { group { memberCount owner { id } status } ${USER_ERRORS} } }`,
-  leaveGroup: `mutation($input: GroupIdInput!) { leaveGroup(input: $input) { group { memberCount owner { id } status } ${USER_ERRORS} } }`,
+  removeMember: `mutation($input: RemoveMemberInput!) { removeMember(input: $input) { group { memberCount owner { id } status } ${USER_ERRORS} } }`,
+  leaveGroup: `mutation($input: LeaveGroupInput!) { leaveGroup(input: $input) { group { memberCount owner { id } status } ${USER_ERRORS} } }`,
   renameGroup: `mutation($input: RenameGroupInput!) { renameGroup(input: $input) { group { name status } ${USER_ERRORS} } }`,
   setMuteNotifications: `mutation($input: SetMuteNotificationsInput!) { setMuteNotifications(input: $input) { member { mutedNotifications } ${USER_ERRORS} } }`,
   setMemberRole: `mutation($input: SetMemberRoleInput!) { setMemberRole(input: $input) { member { role user { id } } ${USER_ERRORS} } }`,
-  transferOwnership: `mutation($input: GroupUserInput!) { transferOwnership(input: $input) { group { owner { id } } ${USER_ERRORS} } }`,
-  dissolveGroup: `mutation($input: GroupIdInput!) { dissolveGroup(input: $input) { group { status memberCount } ${USER_ERRORS} } }`,
+  transferOwnership: `mutation($input: TransferOwnershipInput!) { transferOwnership(input: $input) { group { owner { id } } ${USER_ERRORS} } }`,
+  dissolveGroup: `mutation($input: DissolveGroupInput!) { dissolveGroup(input: $input) { group { status memberCount } ${USER_ERRORS} } }`,
 } as const;
 
 export type MutationName = keyof typeof M;

@@ -12,18 +12,23 @@ import { CodeStatus, LiveCodeStatus } from "./code.enums";
 import { FaceToFaceSession, GroupCode, LiveCode } from "./code.entities";
 import {
   CreateGroupCodeInput,
+  CreateGroupCodePayload,
   CreateLiveCodeInput,
+  CreateLiveCodePayload,
   EnterFaceToFaceInput,
-  FaceToFacePayload,
-  GroupCodePayload,
+  EnterFaceToFacePayload,
   GroupCodePreview,
-  JoinByTokenInput,
+  JoinByLiveCodeInput,
+  JoinByLiveCodePayload,
   JoinFaceToFaceGroupInput,
-  JoinPayload,
-  LiveCodePayload,
+  JoinFaceToFaceGroupPayload,
+  JoinGroupByCodeInput,
+  JoinGroupByCodePayload,
   LiveCodeStats,
   RevokeGroupCodeInput,
+  RevokeGroupCodePayload,
   UpdateLiveCodeInput,
+  UpdateLiveCodePayload,
 } from "./code.types";
 import { groupCodeStatus } from "./group-code.service";
 import { groupCodeUrl, liveCodeUrl, qrPngDataUrl, qrSvg } from "./links";
@@ -33,21 +38,21 @@ const LiveCodeConnection = Connection(LiveCode, "LiveCode");
 
 @Resolver()
 export class CodeResolver {
-  @Mutation(() => GroupCodePayload, { description: "Owner or admin: a PERMANENT or TEMPORARY group code, optionally use-limited and tagged." })
+  @Mutation(() => CreateGroupCodePayload, { description: "Owner or admin: a PERMANENT or TEMPORARY group code, optionally use-limited and tagged." })
   @Allow("TENANT", "USER")
   createGroupCode(@Arg("input", () => CreateGroupCodeInput) input: CreateGroupCodeInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => ctx.app.groupCodes.createCode(ctx, em, input));
   }
 
-  @Mutation(() => GroupCodePayload, { description: "Owner, admin or tenant: revoke a group code." })
+  @Mutation(() => RevokeGroupCodePayload, { description: "Owner, admin or tenant: revoke a group code." })
   @Allow("TENANT", "USER")
   revokeGroupCode(@Arg("input", () => RevokeGroupCodeInput) input: RevokeGroupCodeInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => ctx.app.groupCodes.revokeCode(ctx, em, input.codeId));
   }
 
-  @Mutation(() => JoinPayload, { description: "User: join a group through its code; re-joining returns the membership unchanged." })
+  @Mutation(() => JoinGroupByCodePayload, { description: "User: join a group through its code; re-joining returns the membership unchanged." })
   @Allow("TENANT", "USER")
-  joinGroupByCode(@Arg("input", () => JoinByTokenInput) input: JoinByTokenInput, @Ctx() ctx: RequestContext) {
+  joinGroupByCode(@Arg("input", () => JoinGroupByCodeInput) input: JoinGroupByCodeInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => ctx.app.groupCodes.join(ctx, em, input.token));
   }
 
@@ -59,21 +64,21 @@ export class CodeResolver {
     return preview;
   }
 
-  @Mutation(() => LiveCodePayload, { description: "User (owner or admin of the groups): a live code spreading joiners over groups." })
+  @Mutation(() => CreateLiveCodePayload, { description: "User (owner or admin of the groups): a live code spreading joiners over groups." })
   @Allow("TENANT", "USER")
   createLiveCode(@Arg("input", () => CreateLiveCodeInput) input: CreateLiveCodeInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => ctx.app.liveCodes.create(ctx, em, input));
   }
 
-  @Mutation(() => LiveCodePayload, { description: "Creator or tenant: change a live code; its token stays." })
+  @Mutation(() => UpdateLiveCodePayload, { description: "Creator or tenant: change a live code; its token stays." })
   @Allow("TENANT", "USER")
   updateLiveCode(@Arg("input", () => UpdateLiveCodeInput) input: UpdateLiveCodeInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => ctx.app.liveCodes.update(ctx, em, input));
   }
 
-  @Mutation(() => JoinPayload, { description: "User: join the first listed group below the cap (a new one when all are full and auto-create is on)." })
+  @Mutation(() => JoinByLiveCodePayload, { description: "User: join the first listed group below the cap (a new one when all are full and auto-create is on)." })
   @Allow("TENANT", "USER")
-  joinByLiveCode(@Arg("input", () => JoinByTokenInput) input: JoinByTokenInput, @Ctx() ctx: RequestContext) {
+  joinByLiveCode(@Arg("input", () => JoinByLiveCodeInput) input: JoinByLiveCodeInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => ctx.app.liveCodes.join(ctx, em, input.token));
   }
 
@@ -83,13 +88,13 @@ export class CodeResolver {
     return ctx.app.liveCodes.list(ctx, pageRequest(args));
   }
 
-  @Mutation(() => FaceToFacePayload, { description: "User: enter four digits where you are; people within 1 km entering the same digits within 10 minutes share a session." })
+  @Mutation(() => EnterFaceToFacePayload, { description: "User: enter four digits where you are; people within 1 km entering the same digits within 10 minutes share a session." })
   @Allow("TENANT", "USER")
   enterFaceToFace(@Arg("input", () => EnterFaceToFaceInput) input: EnterFaceToFaceInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => ctx.app.faceToFace.enter(ctx, em, input));
   }
 
-  @Mutation(() => JoinPayload, { description: "Participant: the first caller creates and owns the group, later callers join it." })
+  @Mutation(() => JoinFaceToFaceGroupPayload, { description: "Participant: the first caller creates and owns the group, later callers join it." })
   @Allow("TENANT", "USER")
   joinFaceToFaceGroup(@Arg("input", () => JoinFaceToFaceGroupInput) input: JoinFaceToFaceGroupInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => ctx.app.faceToFace.joinGroup(ctx, em, input.sessionId));

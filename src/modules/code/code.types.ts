@@ -119,4 +119,15 @@ export class JoinFaceToFaceGroupInput {
   @Field(() => ID) sessionId: string;
 }
 
+@InputType() export class JoinGroupByCodeInput extends JoinByTokenInput {}
+@InputType() export class JoinByLiveCodeInput extends JoinByTokenInput {}
+@ObjectType() export class CreateGroupCodePayload extends GroupCodePayload {}
+@ObjectType() export class RevokeGroupCodePayload extends GroupCodePayload {}
+@ObjectType() export class JoinGroupByCodePayload extends JoinPayload {}
+@ObjectType() export class JoinByLiveCodePayload extends JoinPayload {}
+@ObjectType() export class JoinFaceToFaceGroupPayload extends JoinPayload {}
+@ObjectType() export class CreateLiveCodePayload extends LiveCodePayload {}
+@ObjectType() export class UpdateLiveCodePayload extends LiveCodePayload {}
+@ObjectType() export class EnterFaceToFacePayload extends FaceToFacePayload {}
+
 export { CodeStatus, LiveCodeStatus };

@@ -11,17 +11,24 @@ import { GroupStatus } from "./group.enums";
 import {
   CreateGroupInput,
   CreateGroupPayload,
+  DissolveGroupInput,
+  DissolveGroupPayload,
   GroupConnection,
-  GroupIdInput,
-  GroupPayload,
-  GroupUserInput,
   InviteMembersInput,
   InviteMembersPayload,
+  LeaveGroupInput,
+  LeaveGroupPayload,
   MemberConnection,
-  MemberPayload,
+  RemoveMemberInput,
+  RemoveMemberPayload,
   RenameGroupInput,
+  RenameGroupPayload,
   SetMemberRoleInput,
+  SetMemberRolePayload,
   SetMuteNotificationsInput,
+  SetMuteNotificationsPayload,
+  TransferOwnershipInput,
+  TransferOwnershipPayload,
 } from "./group.types";
 import { Member } from "./member.entity";
 
@@ -39,45 +46,45 @@ export class GroupResolver {
     return runMutation(ctx, (em) => ctx.app.members.inviteMembers(ctx, em, input));
   }
 
-  @Mutation(() => GroupPayload, { description: "Owner: anyone but self; admin: plain members; tenant: anyone." })
+  @Mutation(() => RemoveMemberPayload, { description: "Owner: anyone but self; admin: plain members; tenant: anyone." })
   @Allow("TENANT", "USER")
-  removeMember(@Arg("input", () => GroupUserInput) input: GroupUserInput, @Ctx() ctx: RequestContext) {
+  removeMember(@Arg("input", () => RemoveMemberInput) input: RemoveMemberInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => ctx.app.members.removeMember(ctx, em, input));
   }
 
-  @Mutation(() => GroupPayload, { description: "Member: leave. An owner hands over; the last member out dissolves the group." })
+  @Mutation(() => LeaveGroupPayload, { description: "Member: leave. An owner hands over; the last member out dissolves the group." })
   @Allow("TENANT", "USER")
-  leaveGroup(@Arg("input", () => GroupIdInput) input: GroupIdInput, @Ctx() ctx: RequestContext) {
+  leaveGroup(@Arg("input", () => LeaveGroupInput) input: LeaveGroupInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => ctx.app.members.leaveGroup(ctx, em, input));
   }
 
-  @Mutation(() => GroupPayload, { description: "Owner or admin: rename; the name passes keyword moderation." })
+  @Mutation(() => RenameGroupPayload, { description: "Owner or admin: rename; the name passes keyword moderation." })
   @Allow("TENANT", "USER")
   renameGroup(@Arg("input", () => RenameGroupInput) input: RenameGroupInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => ctx.app.groups.renameGroup(ctx, em, input));
   }
 
-  @Mutation(() => MemberPayload, { description: "Member: mute or unmute the group's notifications for yourself." })
+  @Mutation(() => SetMuteNotificationsPayload, { description: "Member: mute or unmute the group's notifications for yourself." })
   @Allow("TENANT", "USER")
   setMuteNotifications(@Arg("input", () => SetMuteNotificationsInput) input: SetMuteNotificationsInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => ctx.app.groups.setMuteNotifications(ctx, em, input));
   }
 
-  @Mutation(() => MemberPayload, { description: "Owner: appoint (up to maxAdmins) or revoke an admin." })
+  @Mutation(() => SetMemberRolePayload, { description: "Owner: appoint (up to maxAdmins) or revoke an admin." })
   @Allow("TENANT", "USER")
   setMemberRole(@Arg("input", () => SetMemberRoleInput) input: SetMemberRoleInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => ctx.app.members.setMemberRole(ctx, em, input));
   }
 
-  @Mutation(() => GroupPayload, { description: "Owner: hand the group to an admin (when the plan requires it); the old owner becomes a member." })
+  @Mutation(() => TransferOwnershipPayload, { description: "Owner: hand the group to an admin (when the plan requires it); the old owner becomes a member." })
   @Allow("TENANT", "USER")
-  transferOwnership(@Arg("input", () => GroupUserInput) input: GroupUserInput, @Ctx() ctx: RequestContext) {
+  transferOwnership(@Arg("input", () => TransferOwnershipInput) input: TransferOwnershipInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => ctx.app.members.transferOwnership(ctx, em, input));
   }
 
-  @Mutation(() => GroupPayload, { description: "Owner or tenant: dissolve the group." })
+  @Mutation(() => DissolveGroupPayload, { description: "Owner or tenant: dissolve the group." })
   @Allow("TENANT", "USER")
-  dissolveGroup(@Arg("input", () => GroupIdInput) input: GroupIdInput, @Ctx() ctx: RequestContext) {
+  dissolveGroup(@Arg("input", () => DissolveGroupInput) input: DissolveGroupInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => ctx.app.groups.dissolveGroup(ctx, em, input.groupId));
   }
 

@@ -110,6 +110,19 @@ export class MemberPayload {
   @Field(() => [UserError]) userErrors: UserError[];
 }
 
+// One input and one payload type per mutation, named after it (the contract's convention).
+@InputType() export class RemoveMemberInput extends GroupUserInput {}
+@InputType() export class TransferOwnershipInput extends GroupUserInput {}
+@InputType() export class LeaveGroupInput extends GroupIdInput {}
+@InputType() export class DissolveGroupInput extends GroupIdInput {}
+@ObjectType() export class RemoveMemberPayload extends GroupPayload {}
+@ObjectType() export class LeaveGroupPayload extends GroupPayload {}
+@ObjectType() export class RenameGroupPayload extends GroupPayload {}
+@ObjectType() export class TransferOwnershipPayload extends GroupPayload {}
+@ObjectType() export class DissolveGroupPayload extends GroupPayload {}
+@ObjectType() export class SetMuteNotificationsPayload extends MemberPayload {}
+@ObjectType() export class SetMemberRolePayload extends MemberPayload {}
+
 export const GroupConnection = Connection(Group, "Group");
 export const MemberConnection = Connection(Member, "Member");
 export const InvitationConnection = Connection(Invitation, "Invitation");

@@ -13,13 +13,15 @@ import { GroupEventKind, MemberRole, MessageKind, MessageStatus } from "../group
 import { User } from "../user/user.entity";
 import { messageKindOf, messageText } from "./describe";
 import {
-  ChatInput,
-  ChatPayload,
+  DeleteChatInput,
+  DeleteChatPayload,
   EvidenceHead,
   EvidenceVerification,
   GroupStats,
   InclusionProofType,
   MessageConnection,
+  RestoreChatInput,
+  RestoreChatPayload,
   SendMessageInput,
   SendMessagePayload,
   SplitGroupInput,
@@ -44,15 +46,15 @@ export class MessageResolver {
     return runMutation(ctx, (em) => ctx.app.messages.send(ctx, em, input));
   }
 
-  @Mutation(() => ChatPayload, { description: "Member: hide the history so far from your own view (nothing is deleted)." })
+  @Mutation(() => DeleteChatPayload, { description: "Member: hide the history so far from your own view (nothing is deleted)." })
   @Allow("TENANT", "USER")
-  deleteChat(@Arg("input", () => ChatInput) input: ChatInput, @Ctx() ctx: RequestContext) {
+  deleteChat(@Arg("input", () => DeleteChatInput) input: DeleteChatInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => ctx.app.messages.deleteChat(ctx, em, input.groupId));
   }
 
-  @Mutation(() => ChatPayload, { description: "Member: bring back the history deleteChat hid." })
+  @Mutation(() => RestoreChatPayload, { description: "Member: bring back the history deleteChat hid." })
   @Allow("TENANT", "USER")
-  restoreChat(@Arg("input", () => ChatInput) input: ChatInput, @Ctx() ctx: RequestContext) {
+  restoreChat(@Arg("input", () => RestoreChatInput) input: RestoreChatInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => ctx.app.messages.restoreChat(ctx, em, input.groupId));
   }
 

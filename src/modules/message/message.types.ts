@@ -116,4 +116,9 @@ export class SplitGroupPayload {
   @Field(() => [UserError]) userErrors: UserError[];
 }
 
+@InputType() export class DeleteChatInput extends ChatInput {}
+@InputType() export class RestoreChatInput extends ChatInput {}
+@ObjectType() export class DeleteChatPayload extends ChatPayload {}
+@ObjectType() export class RestoreChatPayload extends ChatPayload {}
+
 export const MessageConnection = Connection(GroupLogEntry, "Message");
