@@ -19,6 +19,8 @@ export interface AppConfig {
   evidenceSigningKey: string | undefined;
   /** Where development keeps a generated evidence key when none is configured. */
   evidenceKeyFile: string;
+  /** When set, `GET /metrics` requires `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string | undefined;
 }
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
@@ -55,6 +57,7 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     maxBodyBytes: intFromEnv("MAX_BODY_BYTES", 1_000_000, 1024, 50_000_000),
     evidenceSigningKey: process.env.EVIDENCE_SIGNING_KEY?.replace(/\\n/g, "\n") || undefined,
     evidenceKeyFile: process.env.EVIDENCE_KEY_FILE ?? "./data/evidence-key.pem",
+    metricsToken: process.env.METRICS_TOKEN || undefined,
     ...overrides,
   };
 }

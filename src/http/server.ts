@@ -13,7 +13,9 @@ import { type App, closeApp } from "../app";
 import { RequestContext } from "../context/context";
 import { buildAppSchema } from "../schema";
 import { createErrorFormatter } from "./errors";
+import { Metrics } from "./metrics";
 import { requestLogPlugin } from "./request-log";
+import { operatorRoutes } from "./routes";
 
 export interface RunningServer {
   url: string;
@@ -63,6 +65,8 @@ function graphQLErrorBody(message: string, code: string) {
 /** Starts the HTTP server: `/graphql`, `/healthz`. Port 0 picks a free port (tests). */
 export async function startServer(app: App, port = app.config.port, host = app.config.host): Promise<RunningServer> {
   const production = app.config.env === "production";
+  const metrics = new Metrics(app);
+  const extraRoutes = operatorRoutes(app, metrics);
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildAppSchema(),
     introspection: !production,
@@ -74,6 +78,7 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       ApolloServerPluginLandingPageDisabled(),
       ...(production ? [ApolloServerPluginDisableSuggestions()] : []),
       requestLogPlugin(),
+      metrics.plugin(),
     ],
   });
   await apollo.start();
@@ -100,6 +105,7 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       authenticated = await app.authenticator.authenticate(req.headers.authorization);
     } catch (error) {
       if (error instanceof GraphQLError) {
+        metrics.countHttpError(String(error.extensions.code));
         return sendJson(res, 401, graphQLErrorBody(error.message, String(error.extensions.code)), { "www-authenticate": "Bearer" });
       }
       throw error;
@@ -138,6 +144,7 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       const signer = app.evidence.signer;
       return sendJson(res, 200, { algorithm: "Ed25519", keyId: signer.keyId, publicKeyPem: signer.publicKeyPem() });
     }
+    if (await extraRoutes(req, res, path)) return;
     if (path === "/" && req.method === "GET") {
       return sendJson(res, 200, { service: "group-platform", graphql: "/graphql", health: "/healthz" });
     }
