@@ -131,7 +131,9 @@ export class Metrics {
             counted = true;
           },
           async executionDidStart({ operation: op }) {
-            if (op.operation !== "mutation") return;
+            // Apollo starts execution even when operationName names no operation in the document
+            // (execution then reports it), so `operation` can be missing despite its type.
+            if ((op as typeof op | undefined)?.operation !== "mutation") return;
             return {
               willResolveField({ info }) {
                 // Only root mutation fields carry payloads with userErrors.

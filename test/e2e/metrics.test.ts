@@ -65,6 +65,13 @@ describe("GET /metrics", () => {
     // Top-level errors: a forged credential (answered before GraphQL runs) and an invalid document.
     assert.equal((await server.gql(`query Viewer { viewer { id } }`, {}, "forged-token")).status, 401);
     assert.equal((await server.gql(`query Broken { viewer { nope } }`, {}, owner.token)).status, 400);
+    // An operationName the document does not define is the client's mistake (400), not a server error.
+    const unknown = await fetch(server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${owner.token}` },
+      body: JSON.stringify({ query: `mutation Rename { renameGroup(input: { groupId: "x", name: "y" }) { userErrors { code } } }`, operationName: "Other" }),
+    });
+    assert.equal(unknown.status, 400);
     // The refusal is also visible to a client that asks for it.
     const asked = await server.gql(`mutation { joinGroupByCode(input: { token: "${code.token}" }) { userErrors { code } } }`, {}, outsider.token);
     assert.deepEqual(codes(dataOf(asked).joinGroupByCode), ["CODE_REVOKED"]);
@@ -89,6 +96,7 @@ describe("GET /metrics", () => {
 
     assert.equal(valueOf(samples, "gp_graphql_errors_total", { code: "UNAUTHENTICATED" }), 1);
     assert.equal(valueOf(samples, "gp_graphql_errors_total", { code: "GRAPHQL_VALIDATION_FAILED" }), 1);
+    assert.equal(valueOf(samples, "gp_graphql_errors_total", { code: "OPERATION_RESOLUTION_FAILURE" }), 1);
     assert.equal(valueOf(samples, "gp_graphql_user_errors_total", { mutation: "joinGroupByCode", code: "CODE_REVOKED" }), 3);
     assert.equal(valueOf(samples, "gp_join_refusals_total", { mutation: "joinGroupByCode", code: "CODE_REVOKED" }), 3);
     // A successful mutation is no refusal; a refusal outside the join paths is no join refusal.
