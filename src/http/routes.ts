@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../app";
+import { handleConsole } from "./console";
 import type { Metrics } from "./metrics";
 
 /** Handles a request and returns true, or returns false to let the server's own routes answer. */
@@ -7,7 +8,7 @@ export type Route = (req: IncomingMessage, res: ServerResponse, path: string) =>
 
 /**
  * The operator-facing routes beside `/graphql`, kept out of server.ts so the request path there
- * stays small: Prometheus metrics.
+ * stays small: Prometheus metrics and the operator console.
  */
 export function operatorRoutes(_app: App, metrics: Metrics): Route {
   return async (req, res, path) => {
@@ -15,6 +16,6 @@ export function operatorRoutes(_app: App, metrics: Metrics): Route {
       await metrics.handle(req, res);
       return true;
     }
-    return false;
+    return handleConsole(req, res, path);
   };
 }
