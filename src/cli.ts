@@ -1,16 +1,11 @@
 #!/usr/bin/env node
 import "reflect-metadata";
-import pino from "pino";
-import { createApp, closeApp } from "./app";
-import { exportEvidence } from "./cli/evidence-command";
+// The application (TypeORM, type-graphql, services) is imported only once the arguments are
+// valid: usage errors and --help answer at once.
 import { UsageError } from "./cli/args";
 import { type Command, command, type Output } from "./cli/command";
+import { exportEvidence } from "./cli/evidence-command";
 import { createTenant, issueToken, rotateApiKey } from "./cli/tenant-commands";
-import { DomainError, DomainErrors } from "./common/errors";
-import { loadConfig } from "./config";
-import { describeCredentials, seedDemo } from "./dev-seed";
-import { createLogger } from "./logger";
-import { printAppSchema } from "./schema";
 
 const noOptions = (name: string) => (argv: string[]) => {
   if (argv.length) throw new UsageError(`${name} takes no arguments`, `Usage: group-platform ${name}`);
@@ -32,6 +27,7 @@ const COMMANDS: Command<any>[] = [
     usage: "Usage: group-platform seed",
     parse: noOptions("seed"),
     async run(app, _options, out) {
+      const { describeCredentials, seedDemo } = await import("./dev-seed.js");
       out.stdout(describeCredentials(`${app.publicBaseUrl}/graphql`, null, await seedDemo(app)));
     },
   }),
@@ -54,6 +50,7 @@ const out: Output = {
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === "print-schema") {
+    const { printAppSchema } = await import("./schema.js");
     process.stdout.write(await printAppSchema());
     return 0;
   }
@@ -68,6 +65,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const options = found.parse(rest);
+  const [{ createApp, closeApp }, { loadConfig }, { createLogger }, { default: pino }] = await Promise.all([
+    import("./app.js"),
+    import("./config.js"),
+    import("./logger.js"),
+    import("pino"),
+  ]);
   // The CLI needs no platform token; logs go to stderr so stdout stays the command's result.
   const config = loadConfig({ platformAdminToken: "" });
   const app = await createApp({ config, log: createLogger(process.env.LOG_LEVEL ?? "warn", pino.destination(2)) });
@@ -81,12 +84,13 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (error: unknown) => {
+  async (error: unknown) => {
     // Never a stack trace: bad arguments and refusals exit 2 with their message, anything else 1.
     if (error instanceof UsageError) {
       process.stderr.write(`group-platform: ${error.message}\n${error.usage ? `${error.usage}\n` : ""}`);
       process.exit(2);
     }
+    const { DomainError, DomainErrors } = await import("./common/errors.js");
     if (error instanceof DomainError || error instanceof DomainErrors) {
       const refusals = error instanceof DomainError ? [error] : error.errors;
       for (const refusal of refusals) {

@@ -1,6 +1,4 @@
 import { writeFile } from "node:fs/promises";
-import { rowIdOf } from "../common/global-id";
-import { Group } from "../modules/group/group.entity";
 import { parseOptions, UsageError } from "./args";
 import { command } from "./command";
 
@@ -12,8 +10,8 @@ export const exportEvidence = command({
     return parseOptions(argv, { group: { type: "string", required: true }, out: { type: "string" } }, this.usage);
   },
   async run(app, options, out) {
-    const rowId = rowIdOf(options.group!, "Group");
-    const group = rowId ? await app.db.read((em) => em.findOneBy(Group, { rowId })) : null;
+    const { findGroup } = await import("./runtime.js");
+    const group = await findGroup(app, options.group!);
     if (!group) throw new UsageError(`no group with id ${options.group}`, this.usage);
     const bundle = await app.evidence.bundle(group);
     if (!bundle) throw new UsageError(`group ${options.group} has no evidence log yet`, this.usage);
