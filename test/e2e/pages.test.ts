@@ -59,6 +59,16 @@ describe("browser pages outside production: explorer at /, console at /console",
     await seedDemo(server.server.app);
     const again = (await (await fetch(`${server.base}/explorer/session.json`)).json()) as any;
     assert.notEqual(again.generation, after.generation);
+    // A rotation this process did not make (`npm run seed` elsewhere) is noticed, not handed out.
+    const rotated = await server.gql(
+      `mutation($input: RotateTenantApiKeyInput!) { rotateTenantApiKey(input: $input) { userErrors { code } } }`,
+      { input: { tenantId: demo.tenantId } },
+      server.platformToken,
+    );
+    assert.deepEqual(rotated.data.rotateTenantApiKey.userErrors, []);
+    const stale = (await (await fetch(`${server.base}/explorer/session.json`)).json()) as any;
+    assert.equal(stale.demo, null);
+    assert.match(stale.hint, /rotated/);
   });
 });
 
