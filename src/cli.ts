@@ -56,9 +56,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const found = COMMANDS.find((c) => c.name === name);
   if (!found) {
-    if (name && name !== "--help" && name !== "help") process.stderr.write(`group-platform: unknown command ${JSON.stringify(name)}\n`);
-    process.stderr.write(`${USAGE}\n`);
-    return name && name !== "--help" && name !== "help" ? 2 : 0;
+    if (!name || name === "help" || name === "--help" || name === "-h") {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    process.stderr.write(`group-platform: unknown command ${JSON.stringify(name)}\n${USAGE}\n`);
+    return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
     process.stdout.write(`${found.usage}\n`);

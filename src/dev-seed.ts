@@ -64,6 +64,7 @@ export function describeCredentials(url: string, platformToken: string | null, d
     "",
     "Group platform — development credentials",
     `  GraphQL endpoint:      ${url}`,
+    `  API explorer, console: ${url.replace(/\/graphql$/, "/")} · ${url.replace(/\/graphql$/, "/console")}`,
   ];
   if (platformToken) lines.push(`  Platform admin token:  ${platformToken}`);
   lines.push(`  Demo tenant API key:   ${demo.apiKey}`);
