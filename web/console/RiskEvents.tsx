@@ -1,5 +1,4 @@
-import type { Connection, RiskEvent } from "./api";
-import { RISK_EVENTS } from "./api";
+import { type Connection, RISK_EVENTS, type RiskEvent } from "./api";
 import { Badge, ErrorNotice, PageFooter, Section } from "./common";
 import { when } from "./format";
 import type { Api } from "./session";

@@ -30,8 +30,14 @@ export function Stats({ api, plan }: { api: Api; plan: string }) {
   useEffect(() => {
     let current = true;
     api<{ tenantStats: TenantStats }>(TENANT_STATS, { days }).then(
-      (data) => current && (setStats(data.tenantStats), setError(null)),
-      (caught: unknown) => current && setError(caught instanceof GraphQLRequestError ? caught : new GraphQLRequestError(String(caught), ["CLIENT_ERROR"], 0)),
+      (data) => {
+        if (!current) return;
+        setStats(data.tenantStats);
+        setError(null);
+      },
+      (caught: unknown) => {
+        if (current) setError(caught instanceof GraphQLRequestError ? caught : new GraphQLRequestError(String(caught), ["CLIENT_ERROR"], 0));
+      },
     );
     return () => {
       current = false;
