@@ -1,49 +1,107 @@
 #!/usr/bin/env node
 import "reflect-metadata";
-import { createApp, closeApp } from "./app";
-import { loadConfig } from "./config";
-import { describeCredentials, seedDemo } from "./dev-seed";
-import { createLogger } from "./logger";
-import { printAppSchema } from "./schema";
+// The application (TypeORM, type-graphql, services) is imported only once the arguments are
+// valid: usage errors and --help answer at once.
+import { UsageError } from "./cli/args";
+import { type Command, command, type Output } from "./cli/command";
+import { exportEvidence } from "./cli/evidence-command";
+import { createTenant, issueToken, rotateApiKey } from "./cli/tenant-commands";
 
-const USAGE = `Usage: group-platform <command>
-  migrate        apply pending migrations to DATABASE_URL
-  seed           create (or refresh) the demo tenant and print its credentials
-  print-schema   print the GraphQL schema (SDL)`;
+const noOptions = (name: string) => (argv: string[]) => {
+  if (argv.length) throw new UsageError(`${name} takes no arguments`, `Usage: group-platform ${name}`);
+};
+
+const COMMANDS: Command<any>[] = [
+  command({
+    name: "migrate",
+    summary: "apply pending migrations to DATABASE_URL",
+    usage: "Usage: group-platform migrate",
+    parse: noOptions("migrate"),
+    async run(_app, _options, out) {
+      out.stdout("migrations applied\n"); // createApp has applied them
+    },
+  }),
+  command({
+    name: "seed",
+    summary: "create (or refresh) the demo tenant and print its credentials",
+    usage: "Usage: group-platform seed",
+    parse: noOptions("seed"),
+    async run(app, _options, out) {
+      const { describeCredentials, seedDemo } = await import("./dev-seed.js");
+      out.stdout(describeCredentials(`${app.publicBaseUrl}/graphql`, null, await seedDemo(app)));
+    },
+  }),
+  createTenant,
+  rotateApiKey,
+  issueToken,
+  exportEvidence,
+];
+
+const USAGE = `Usage: group-platform <command> [options]   (DATABASE_URL selects the database, as for the server)
+  print-schema     print the GraphQL schema (SDL)
+${COMMANDS.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`).join("\n")}
+Run \`group-platform <command> --help\` for a command's options.`;
+
+const out: Output = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
 
 async function main(argv: string[]): Promise<number> {
-  const [command] = argv;
-  switch (command) {
-    case "print-schema":
-      process.stdout.write(await printAppSchema());
-      return 0;
-    case "migrate": {
-      const config = loadConfig({ platformAdminToken: "" });
-      const app = await createApp({ config, log: createLogger(config.logLevel) });
-      await closeApp(app);
-      process.stdout.write("migrations applied\n");
-      return 0;
-    }
-    case "seed": {
-      const config = loadConfig();
-      const app = await createApp({ config, log: createLogger("warn") });
-      try {
-        const demo = await seedDemo(app);
-        process.stdout.write(describeCredentials(`${app.publicBaseUrl}/graphql`, null, demo));
-      } finally {
-        await closeApp(app);
-      }
-      return 0;
-    }
-    default:
-      process.stderr.write(`${USAGE}\n`);
-      return command ? 2 : 0;
+  const [name, ...rest] = argv;
+  if (name === "print-schema") {
+    const { printAppSchema } = await import("./schema.js");
+    process.stdout.write(await printAppSchema());
+    return 0;
   }
+  const found = COMMANDS.find((c) => c.name === name);
+  if (!found) {
+    if (!name || name === "help" || name === "--help" || name === "-h") {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    process.stderr.write(`group-platform: unknown command ${JSON.stringify(name)}\n${USAGE}\n`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(`${found.usage}\n`);
+    return 0;
+  }
+  const options = found.parse(rest);
+  const [{ createApp, closeApp }, { loadConfig }, { createLogger }, { default: pino }] = await Promise.all([
+    import("./app.js"),
+    import("./config.js"),
+    import("./logger.js"),
+    import("pino"),
+  ]);
+  // The CLI needs no platform token; logs go to stderr so stdout stays the command's result.
+  const config = loadConfig({ platformAdminToken: "" });
+  const app = await createApp({ config, log: createLogger(process.env.LOG_LEVEL ?? "warn", pino.destination(2)) });
+  try {
+    await found.run(app, options, out);
+  } finally {
+    await closeApp(app);
+  }
+  return 0;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (error: unknown) => {
+  async (error: unknown) => {
+    // Never a stack trace: bad arguments and refusals exit 2 with their message, anything else 1.
+    if (error instanceof UsageError) {
+      process.stderr.write(`group-platform: ${error.message}\n${error.usage ? `${error.usage}\n` : ""}`);
+      process.exit(2);
+    }
+    const { DomainError, DomainErrors } = await import("./common/errors.js");
+    if (error instanceof DomainError || error instanceof DomainErrors) {
+      const refusals = error instanceof DomainError ? [error] : error.errors;
+      for (const refusal of refusals) {
+        const field = refusal.field?.length ? ` (${refusal.field.filter((f) => f !== "input").join(".")})` : "";
+        process.stderr.write(`group-platform: ${refusal.code}: ${refusal.message}${field}\n`);
+      }
+      process.exit(2);
+    }
     process.stderr.write(`group-platform: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   },

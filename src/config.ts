@@ -33,6 +33,8 @@ export interface AppConfig {
   redisUrl: string | undefined;
   /** Per-principal leaky bucket of query-cost points (RATE_LIMIT=off disables it). */
   rateLimit: { enabled: boolean; capacity: number; leakPerSecond: number };
+  /** When set, `GET /metrics` requires `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string | undefined;
 }
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
@@ -80,6 +82,7 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
       capacity: intFromEnv("RATE_LIMIT_CAPACITY", 100_000, 10, 1_000_000_000),
       leakPerSecond: intFromEnv("RATE_LIMIT_LEAK_PER_SECOND", 2_000, 1, 100_000_000),
     },
+    metricsToken: process.env.METRICS_TOKEN || undefined,
     ...overrides,
   };
 }

@@ -16,6 +16,16 @@ export interface DemoCredentials {
   tenantId: string;
   apiKey: string;
   users: Array<{ externalId: string; userId: string; token: string }>;
+  /** Every demo user's id by external id (alice, bob, carol, dave, erin). */
+  userIds: Record<string, string>;
+}
+
+/** What each app instance seeded in this process: the development explorer offers it to its user. */
+const seeded = new WeakMap<App, DemoCredentials>();
+
+/** The demo credentials this process seeded into `app`, if it did (they live only in memory). */
+export function seededCredentials(app: App): DemoCredentials | undefined {
+  return seeded.get(app);
 }
 
 /**
@@ -44,7 +54,9 @@ export async function seedDemo(app: App): Promise<DemoCredentials> {
     const { token } = await app.db.tx((em) => app.users.issueUserToken(asTenant, em, { userId: user.id, ttlSeconds: 24 * 3600 }));
     tokens.push({ externalId: user.externalId, userId: user.id, token });
   }
-  return { tenantId: tenant.id, apiKey, users: tokens };
+  const demo = { tenantId: tenant.id, apiKey, users: tokens, userIds: Object.fromEntries(users.map((u) => [u.externalId, u.id])) };
+  seeded.set(app, demo);
+  return demo;
 }
 
 export function describeCredentials(url: string, platformToken: string | null, demo: DemoCredentials): string {
@@ -52,6 +64,7 @@ export function describeCredentials(url: string, platformToken: string | null, d
     "",
     "Group platform — development credentials",
     `  GraphQL endpoint:      ${url}`,
+    `  API explorer, console: ${url.replace(/\/graphql$/, "/")} · ${url.replace(/\/graphql$/, "/console")}`,
   ];
   if (platformToken) lines.push(`  Platform admin token:  ${platformToken}`);
   lines.push(`  Demo tenant API key:   ${demo.apiKey}`);

@@ -17,6 +17,11 @@ export function jitExecutor(schema: GraphQLSchema, maxCached = 1000): GatewayExe
   return async (request) => {
     const { document, operationName, context, operation } = request;
     const variables = request.request.variables ?? {};
+    // No operation to run (e.g. an operationName the document does not define): Apollo turns this
+    // error into OPERATION_RESOLUTION_FAILURE, a 400.
+    if (!operation) {
+      return { errors: [new GraphQLError(operationName ? `Unknown operation named "${operationName}".` : "Must provide an operation.")] };
+    }
     // Coerce variables first, as graphql-js does, so bad input is a 400 BAD_USER_INPUT, not a 500.
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
     if (coerced.errors) {

@@ -18,7 +18,9 @@ import { queryCostPlugin } from "./cost";
 import { createErrorFormatter, unavailableStatusPlugin } from "./errors";
 import { jitExecutor, localGateway } from "./executor";
 import { isValidIdempotencyKey, requestHash } from "./idempotency";
+import { Metrics } from "./metrics";
 import { requestLogPlugin } from "./request-log";
+import { operatorRoutes } from "./routes";
 
 export interface RunningServer {
   url: string;
@@ -77,6 +79,8 @@ export async function startServer(app: App, port = app.config.port, host = app.c
     costLimit: { enabled: false }, // our own connection-aware cost below
     blockFieldSuggestion: { enabled: production },
   }).protect();
+  const metrics = new Metrics(app);
+  const extraRoutes = operatorRoutes(app, metrics);
   const apollo = new ApolloServer<RequestContext>({
     // graphql-jit unless switched off (GRAPHQL_JIT=false runs the reference graphql-js executor).
     ...(app.config.graphqlJit ? { gateway: localGateway(schema, jitExecutor(schema)) } : { schema }),
@@ -94,6 +98,7 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       ApolloServerPluginLandingPageDisabled(),
       ...(production ? [ApolloServerPluginDisableSuggestions()] : []),
       requestLogPlugin(),
+      metrics.plugin(),
     ],
   });
   await apollo.start();
@@ -120,6 +125,7 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       authenticated = await app.authenticator.authenticate(req.headers.authorization);
     } catch (error) {
       if (error instanceof GraphQLError) {
+        metrics.countHttpError(String(error.extensions.code));
         return sendJson(res, 401, graphQLErrorBody(error.message, String(error.extensions.code)), { "www-authenticate": "Bearer" });
       }
       throw error;
@@ -208,6 +214,7 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       const signer = app.evidence.signer;
       return sendJson(res, 200, { algorithm: "Ed25519", keyId: signer.keyId, publicKeyPem: signer.publicKeyPem() });
     }
+    if (await extraRoutes(req, res, path)) return;
     if (path === "/" && req.method === "GET") {
       return sendJson(res, 200, { service: "group-platform", graphql: "/graphql", health: "/healthz" });
     }

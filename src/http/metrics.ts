@@ -1,0 +1,203 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApolloServerPlugin } from "@apollo/server";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { App } from "../app";
+import type { RequestContext } from "../context/context";
+import { safeEqual } from "../context/credentials";
+
+/** Mutations whose refusals are join refusals: every path by which a user asks to come in. */
+const JOIN_MUTATIONS = new Set(["joinGroupByCode", "joinByLiveCode", "respondToInvitation", "joinFaceToFaceGroup"]);
+
+/** Operation names become label values; past this many distinct ones they are folded into "(other)". */
+const MAX_OPERATION_LABELS = 500;
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
+
+/** The parts of a mysql2 pool we read. They are internal fields, so every read is defensive. */
+interface Mysql2PoolInternals {
+  _allConnections?: { length: number };
+  _freeConnections?: { length: number };
+  _connectionQueue?: { length: number };
+  config?: { connectionLimit?: number };
+}
+
+/**
+ * Prometheus metrics of one API instance, on a registry of its own (several instances share a
+ * process in tests). Request rate and latency by operation, error codes (top-level and userErrors),
+ * join refusals, in-flight work and, on MySQL, the connection pool.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly operationLabels = new Set<string>();
+  private readonly requests: Counter<"operation" | "type">;
+  private readonly duration: Histogram<"operation">;
+  private readonly errors: Counter<"code">;
+  private readonly userErrors: Counter<"mutation" | "code">;
+  private readonly joinRefusals: Counter<"mutation" | "code">;
+  private readonly inFlight: Gauge<"type">;
+
+  constructor(private readonly app: App) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: "gp_" });
+    this.requests = new Counter({
+      name: "gp_graphql_requests_total",
+      help: "GraphQL requests by operation name and operation type",
+      labelNames: ["operation", "type"],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: "gp_graphql_request_duration_seconds",
+      help: "GraphQL request latency (parse to response) by operation name",
+      labelNames: ["operation"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.errors = new Counter({
+      name: "gp_graphql_errors_total",
+      help: "Top-level GraphQL errors by extensions.code, as clients receive them (UNAUTHENTICATED included)",
+      labelNames: ["code"],
+      registers,
+    });
+    this.userErrors = new Counter({
+      name: "gp_graphql_user_errors_total",
+      help: "Domain refusals (payload userErrors) by mutation and ErrorCode",
+      labelNames: ["mutation", "code"],
+      registers,
+    });
+    this.joinRefusals = new Counter({
+      name: "gp_join_refusals_total",
+      help: "Refused joins (joinGroupByCode, joinByLiveCode, respondToInvitation, joinFaceToFaceGroup) by ErrorCode",
+      labelNames: ["mutation", "code"],
+      registers,
+    });
+    this.inFlight = new Gauge({
+      name: "gp_graphql_requests_in_flight",
+      help: "GraphQL requests being executed; every mutation holds one database transaction",
+      labelNames: ["type"],
+      registers,
+    });
+    new Gauge({
+      name: "gp_db_info",
+      help: "Database engine of this instance (value is always 1)",
+      labelNames: ["engine"],
+      registers,
+    }).set({ engine: app.db.engine }, 1);
+    const pool = () => this.mysqlPool();
+    new Gauge({
+      name: "gp_db_pool_connections",
+      help: "MySQL connection pool: open, idle and in-use connections, and requests waiting for one (absent on SQLite)",
+      labelNames: ["state"],
+      registers,
+      collect() {
+        const p = pool();
+        if (!p) return;
+        const open = p._allConnections?.length ?? 0;
+        const idle = p._freeConnections?.length ?? 0;
+        this.set({ state: "open" }, open);
+        this.set({ state: "idle" }, idle);
+        this.set({ state: "in_use" }, Math.max(0, open - idle));
+        this.set({ state: "waiting" }, p._connectionQueue?.length ?? 0);
+      },
+    });
+    new Gauge({
+      name: "gp_db_pool_max_connections",
+      help: "MySQL connection pool size limit (DB_POOL_SIZE; absent on SQLite)",
+      registers,
+      collect() {
+        const limit = pool()?.config?.connectionLimit;
+        if (typeof limit === "number") this.set(limit);
+      },
+    });
+  }
+
+  /** Counts a top-level error answered before GraphQL ran (e.g. a bad credential → UNAUTHENTICATED). */
+  countHttpError(code: string): void {
+    this.errors.inc({ code });
+  }
+
+  /** The Apollo plugin that feeds the request, error and refusal series. */
+  plugin(): ApolloServerPlugin<RequestContext> {
+    const metrics = this;
+    return {
+      async requestDidStart() {
+        const started = process.hrtime.bigint();
+        let type = "unknown";
+        let operation = "(invalid)";
+        let counted = false;
+        return {
+          async didResolveOperation({ operation: op, operationName }) {
+            type = op?.operation ?? "unknown";
+            operation = metrics.operationLabel(operationName ?? null);
+            metrics.inFlight.inc({ type });
+            counted = true;
+          },
+          async executionDidStart({ operation: op }) {
+            // Apollo starts execution even when operationName names no operation in the document
+            // (execution then reports it), so `operation` can be missing despite its type.
+            if ((op as typeof op | undefined)?.operation !== "mutation") return;
+            return {
+              willResolveField({ info }) {
+                // Only root mutation fields carry payloads with userErrors.
+                if (info.path.prev !== undefined) return;
+                const field = info.fieldName;
+                return (error, result) => {
+                  if (error) return;
+                  metrics.countUserErrors(field, result);
+                };
+              },
+            };
+          },
+          async willSendResponse({ response }) {
+            if (counted) metrics.inFlight.dec({ type });
+            metrics.requests.inc({ operation, type });
+            metrics.duration.observe({ operation }, Number(process.hrtime.bigint() - started) / 1e9);
+            const body = response.body;
+            const errors = body.kind === "single" ? body.singleResult.errors : body.initialResult.errors;
+            for (const error of errors ?? []) {
+              const code = error.extensions?.code;
+              metrics.errors.inc({ code: typeof code === "string" ? code : "INTERNAL_SERVER_ERROR" });
+            }
+          },
+        };
+      },
+    };
+  }
+
+  /** `GET /metrics` in the Prometheus text format; bearer-protected when METRICS_TOKEN is set. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const token = this.app.config.metricsToken;
+    if (token && !safeEqual(req.headers.authorization ?? "", `Bearer ${token}`)) {
+      res.writeHead(401, { "content-type": "text/plain; charset=utf-8", "www-authenticate": "Bearer" });
+      res.end("metrics need the METRICS_TOKEN bearer token\n");
+      return;
+    }
+    const text = await this.registry.metrics();
+    res.writeHead(200, { "content-type": this.registry.contentType, "cache-control": "no-store" });
+    res.end(text);
+  }
+
+  private countUserErrors(mutation: string, payload: unknown): void {
+    const userErrors = (payload as { userErrors?: unknown } | null)?.userErrors;
+    if (!Array.isArray(userErrors)) return;
+    for (const userError of userErrors) {
+      const code = String((userError as { code?: unknown }).code ?? "UNKNOWN");
+      this.userErrors.inc({ mutation, code });
+      if (JOIN_MUTATIONS.has(mutation)) this.joinRefusals.inc({ mutation, code });
+    }
+  }
+
+  /** Client-chosen names are label values: keep them well-formed and bounded in number. */
+  private operationLabel(name: string | null): string {
+    if (!name) return "(anonymous)";
+    if (!GRAPHQL_NAME.test(name)) return "(other)";
+    if (this.operationLabels.has(name)) return name;
+    if (this.operationLabels.size >= MAX_OPERATION_LABELS) return "(other)";
+    this.operationLabels.add(name);
+    return name;
+  }
+
+  private mysqlPool(): Mysql2PoolInternals | null {
+    if (this.app.db.engine !== "mysql") return null;
+    const driver = this.app.db.dataSource.driver as { pool?: Mysql2PoolInternals };
+    return driver.pool ?? null;
+  }
+}

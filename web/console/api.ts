@@ -1,0 +1,143 @@
+/**
+ * Every operation the console sends. It reads and writes only through the public GraphQL API, with
+ * the tenant API key as its bearer token: what an operator sees here, an integration can see too.
+ */
+
+export interface Connection<T> {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  edges: Array<{ node: T }>;
+}
+
+export interface UserError {
+  code: string;
+  message: string;
+}
+
+export const WHO_AM_I = `query ConsoleSignIn { viewer { id } myTenant { id name plan policy { statsEnabled } } }`;
+export interface WhoAmI {
+  viewer: { id: string } | null;
+  myTenant: { id: string; name: string; plan: string; policy: { statsEnabled: boolean } };
+}
+
+export type ReviewStatus = "PENDING" | "APPROVED" | "REJECTED";
+export const REVIEW_QUEUE = `query ConsoleReviewQueue($status: ReviewStatus, $after: String) {
+  reviewQueue(status: $status, first: 20, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { id status reason createdAt resolvedAt
+      subject {
+        __typename
+        ... on Group { id name status memberCount owner { displayName } }
+        ... on Message { id text sender { displayName } }
+      }
+    } }
+  }
+}`;
+export type ReviewSubject =
+  | { __typename: "Group"; id: string; name: string; status: string; memberCount: number; owner: { displayName: string } | null }
+  | { __typename: "Message"; id: string; text: string; sender: { displayName: string } | null };
+export interface ReviewItem {
+  id: string;
+  status: ReviewStatus;
+  reason: string;
+  createdAt: string;
+  resolvedAt: string | null;
+  subject: ReviewSubject | null;
+}
+
+export const RESOLVE_REVIEW_ITEM = `mutation ConsoleResolveReviewItem($input: ResolveReviewItemInput!) {
+  resolveReviewItem(input: $input) { reviewItem { id status } userErrors { code message } }
+}`;
+export interface ResolveReviewItem {
+  resolveReviewItem: { reviewItem: { id: string; status: ReviewStatus } | null; userErrors: UserError[] };
+}
+
+export const RISK_EVENTS = `query ConsoleRiskEvents($after: String) {
+  riskEvents(first: 20, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { id kind detail createdAt user { displayName externalId } group { name } } }
+  }
+}`;
+export interface RiskEvent {
+  id: string;
+  kind: string;
+  detail: string;
+  createdAt: string;
+  user: { displayName: string; externalId: string } | null;
+  group: { name: string } | null;
+}
+
+export const GROUPS = `query ConsoleGroups($status: GroupStatus, $after: String) {
+  groups(status: $status, first: 20, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { id name status category memberCount maxMembers createdAt owner { displayName } } }
+  }
+}`;
+export interface GroupSummary {
+  id: string;
+  name: string;
+  status: string;
+  category: string;
+  memberCount: number;
+  maxMembers: number;
+  createdAt: string;
+  owner: { displayName: string } | null;
+}
+
+export const GROUP_MEMBERS = `query ConsoleGroupMembers($id: ID!, $after: String) {
+  group(id: $id) {
+    id
+    members(first: 100, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { role joinedAt user { displayName externalId }
+        joinSource { kind state inviter { displayName } code { type } liveCode { name } } } }
+    }
+  }
+}`;
+export interface Member {
+  role: string;
+  joinedAt: string;
+  user: { displayName: string; externalId: string };
+  joinSource: { kind: string; state: string | null; inviter: { displayName: string } | null; code: { type: string } | null; liveCode: { name: string } | null };
+}
+
+export const LIVE_CODES = `query ConsoleLiveCodes($after: String) {
+  liveCodes(first: 20, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { id name url qrSvg status perGroupCap autoCreateGroups joinCount groups { id name memberCount } } }
+  }
+}`;
+export interface LiveCode {
+  id: string;
+  name: string;
+  url: string;
+  qrSvg: string;
+  status: string;
+  perGroupCap: number;
+  autoCreateGroups: boolean;
+  joinCount: number;
+  groups: Array<{ id: string; name: string; memberCount: number }>;
+}
+
+export const TENANT_STATS = `query ConsoleTenantStats($days: Int!) {
+  tenantStats(days: $days) {
+    windowDays groupCount memberships messagesInWindow
+    joinsBySource { source count }
+    joinsByDay { day count }
+    messagesByDay { day count }
+  }
+}`;
+export interface TenantStats {
+  windowDays: number;
+  groupCount: number;
+  memberships: number;
+  messagesInWindow: number;
+  joinsBySource: Array<{ source: string; count: number }>;
+  joinsByDay: Array<{ day: string; count: number }>;
+  messagesByDay: Array<{ day: string; count: number }>;
+}
