@@ -153,6 +153,18 @@ async function main(): Promise<void> {
     report(`read throughput (50 groups × 20 members, ${(bytes / 1024).toFixed(1)} KiB): api ${apiRead.requests.average.toFixed(0)} req/s, raw node:http+mysql2 ${rawRead.requests.average.toFixed(0)} req/s, ratio ${readRatio.toFixed(2)} (goal ≥ 0.8); api p50 ${apiRead.latency.p50} ms p99 ${apiRead.latency.p99} ms; errors ${apiRead.errors + apiRead.non2xx}`);
     report(`peak memory of the API under the read load: ${peak.toFixed(0)} MiB resident (VmHWM)`);
 
+    // ---- 1b. The same read with graphql-js instead of graphql-jit: is the jit executor worth keeping?
+    const plainPort = await freePort();
+    const plain = await start("dist/src/main.js", { NODE_ENV: "production", LOG_LEVEL: "warn", DATABASE_URL: DB_URL.toString(), PLATFORM_ADMIN_TOKEN: ADMIN, EVIDENCE_SIGNING_KEY: evidenceKey, DB_POOL_SIZE: "20", RATE_LIMIT: "off", GRAPHQL_JIT: "false" }, plainPort);
+    try {
+      const plainUrl = `http://127.0.0.1:${plainPort}/graphql`;
+      await load(plainUrl, { body, headers: { authorization: `Bearer ${tokens[0]}` }, connections: 50, duration: 2 });
+      const plainRead = await load(plainUrl, { body, headers: { authorization: `Bearer ${tokens[0]}` }, connections: 50, duration: SECONDS });
+      report(`executor: graphql-jit ${apiRead.requests.average.toFixed(0)} req/s vs graphql-js ${plainRead.requests.average.toFixed(0)} req/s on the same read, ×${(apiRead.requests.average / plainRead.requests.average).toFixed(2)} (kept when > 1)`);
+    } finally {
+      plain.kill("SIGTERM");
+    }
+
     // ---- 2. joinGroupByCode with 200 concurrent clients vs the same transaction through mysql2.
     const JOINERS = 4000;
     const joinUsers = (await Promise.all(
