@@ -144,11 +144,11 @@ describe(`a crash in the middle of a mutation (${engine})`, () => {
     await database.drop();
   });
 
-  it("leaves no partial write: a big createGroup killed with SIGKILL is all there or not at all", { timeout: 120_000 }, async () => {
-    const t = await createTenant(admin, { plan: "ENTERPRISE_CERTIFIED", users: 401, allContacts: false, qualifications: { dataUsageRulesUrl: "https://x.example/rules" }, policyOverrides: { dailyGroupCreationLimit: 1000, bulkActionThreshold: 100000 } });
+  it("leaves no partial write: a big createGroup killed with SIGKILL is all there or not at all", { timeout: 300_000 }, async () => {
+    const t = await createTenant(admin, { plan: "ENTERPRISE_CERTIFIED", users: 251, allContacts: false, qualifications: { dataUsageRulesUrl: "https://x.example/rules" }, policyOverrides: { dailyGroupCreationLimit: 1000, bulkActionThreshold: 100000 } });
     await addContacts(admin, t, t.users.slice(1).map((u) => [t.users[0], u]));
     const memberIds = t.users.slice(1).map((u) => u.id);
-    for (const delay of [5, 20, 40, 80, 150]) {
+    for (const delay of [10, 40, 120]) {
       const api = await startApiProcess({ DATABASE_URL: database.url, PLATFORM_ADMIN_TOKEN: admin.platformToken, RATE_LIMIT: "off" });
       const pending = gqlAt(api.url, `mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { code } } }`, { input: { name: `Crash ${delay}`, memberIds } }, t.users[0].token).catch(() => null);
       await sleep(delay);
@@ -160,8 +160,8 @@ describe(`a crash in the middle of a mutation (${engine})`, () => {
         const [g] = groups;
         const [members] = await admin.sql("SELECT COUNT(*) AS n FROM group_members WHERE group_id = ?", [g.id]);
         const [log] = await admin.sql("SELECT COUNT(*) AS n FROM group_log WHERE group_id = ?", [g.id]);
-        assert.equal(Number(g.member_count), 401, `delay ${delay}: a group that exists is complete`);
-        assert.equal(Number(members.n), 401);
+        assert.equal(Number(g.member_count), 251, `delay ${delay}: a group that exists is complete`);
+        assert.equal(Number(members.n), 251);
         assert.equal(Number(log.n), Number(g.log_size));
       }
     }
