@@ -175,8 +175,9 @@ async function main(): Promise<void> {
     const joinTokens = await Promise.all(joinUsers.map(token));
     const g = (await client.gql(`mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { code } } }`, { input: { name: "Join target", memberIds: people.slice(1, 3) } }, tokens[0])).createGroup.group.id;
     const code = (await client.gql(`mutation($input: CreateGroupCodeInput!) { createGroupCode(input: $input) { code { token id } userErrors { code } } }`, { input: { groupId: g, type: "PERMANENT" } }, tokens[0])).createGroupCode.code;
-    const joinBody = JSON.stringify({ query: `mutation($input: JoinByTokenInput!) { joinGroupByCode(input: $input) { member { role } userErrors { code } } }`, variables: { input: { token: code.token } } });
+    const joinBody = JSON.stringify({ query: `mutation($input: JoinGroupByCodeInput!) { joinGroupByCode(input: $input) { member { role } userErrors { code } } }`, variables: { input: { token: code.token } } });
     const apiJoin = await load(client.url, { body: joinBody, headers: {}, connections: 200, amount: JOINERS, tokens: joinTokens });
+    if (apiJoin.non2xx) throw new Error(`${apiJoin.non2xx} join requests failed`);
     const [joined] = (await admin.query("SELECT member_count FROM chat_groups WHERE id = ?", [rowId(g)])) as any;
     if (Number(joined[0].member_count) !== 3 + JOINERS) throw new Error(`expected ${3 + JOINERS} members, found ${joined[0].member_count}`);
     const apiJoinRate = JOINERS / (apiJoin.duration);
