@@ -63,6 +63,30 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
+/** A UTF-16 code unit of a surrogate pair standing alone: JSON can carry it (`"\\ud800"`), UTF-8 cannot. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * The path of the first string (or key) in a parsed body holding a lone surrogate, or null. Such a
+ * string cannot be stored: both drivers write it as U+FFFD, so the row would differ from what the
+ * server returned, hashed and signed. Iterative, so a deeply nested body cannot exhaust the stack.
+ */
+export function illFormedStringPath(value: unknown): string | null {
+  const stack: Array<[unknown, string]> = [[value, "body"]];
+  while (stack.length) {
+    const [item, path] = stack.pop()!;
+    if (typeof item === "string") {
+      if (LONE_SURROGATE.test(item)) return path;
+    } else if (item !== null && typeof item === "object") {
+      for (const [key, child] of Object.entries(item)) {
+        if (LONE_SURROGATE.test(key)) return path;
+        stack.push([child, Array.isArray(item) ? `${path}[${key}]` : `${path}.${key}`]);
+      }
+    }
+  }
+  return null;
+}
+
 function graphQLErrorBody(message: string, code: string) {
   return { errors: [{ message, extensions: { code } }] };
 }
@@ -116,6 +140,11 @@ export async function startServer(app: App, port = app.config.port, host = app.c
         body = JSON.parse(raw);
       } catch {
         return sendJson(res, 400, graphQLErrorBody("Request body is not valid JSON", "BAD_REQUEST"));
+      }
+      // Only a \uD800–\uDFFF escape in the text can produce one; most bodies skip the walk.
+      const illFormed = /\\u[dD][89a-fA-F]/.test(raw) ? illFormedStringPath(body) : null;
+      if (illFormed) {
+        return sendJson(res, 400, graphQLErrorBody(`${illFormed.slice(0, 200)}: strings must be well-formed Unicode (a lone surrogate \\uD800–\\uDFFF is not a character)`, "BAD_REQUEST"));
       }
     } else if (raw) {
       body = raw;
