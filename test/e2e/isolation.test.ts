@@ -108,8 +108,9 @@ const phantom = (real: Target): Target => ({
 });
 
 const ERR = "userErrors { code message field }";
-const mutation = (field: string, inputType: string, selection: string) =>
-  `mutation($input: ${inputType}!) { ${field}(input: $input) { ${selection} ${ERR} } }`;
+/** Every mutation `fooBar` takes `FooBarInput!` (the contract's convention); `_shape` documents the shared shape. */
+const mutation = (field: string, _shape: string, selection: string) =>
+  `mutation($input: ${field[0].toUpperCase()}${field.slice(1)}Input!) { ${field}(input: $input) { ${selection} ${ERR} } }`;
 const GROUP_SEL = "group { id name memberCount owner { id displayName } }";
 const JOIN_SEL = "group { id name } member { role user { id } }";
 const NODE_DOC = `query($id: ID!) { node(id: $id) { id __typename

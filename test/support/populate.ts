@@ -3,9 +3,10 @@ import { createTenant, dataOf, type FixtureTenant, type FixtureUser, ok } from "
 import type { TestServer } from "./server";
 
 /** Runs `field(input: $input)` and returns its payload, failing the test on userErrors or errors. */
-export async function call(server: TestServer, field: string, inputType: string, selection: string, input: Record<string, unknown>, token: string): Promise<any> {
+export async function call(server: TestServer, field: string, _shape: string, selection: string, input: Record<string, unknown>, token: string): Promise<any> {
+  // Every mutation `fooBar` takes `FooBarInput!`.
   const response = await server.gql(
-    `mutation($input: ${inputType}!) { ${field}(input: $input) { ${selection} userErrors { code message field } } }`,
+    `mutation($input: ${field[0].toUpperCase()}${field.slice(1)}Input!) { ${field}(input: $input) { ${selection} userErrors { code message field } } }`,
     { input },
     token,
   );
