@@ -23,11 +23,20 @@ describe(`N+1-free reads (${engine})`, () => {
   });
   after(() => server.close());
 
+  /**
+   * Statements one read issues. The smallest of three tries: authentication is cached for 5 s, and
+   * a try that happens to straddle the cache's expiry also counts the re-authentication.
+   */
   async function statementsFor(groups: number, members: number): Promise<{ count: number; data: any }> {
     const counter = server.server.app.db.queries;
-    const before = counter.count;
-    const data = dataOf(await server.gql(READ, { groups, members }, t.users[0].token));
-    return { count: counter.count - before, data };
+    let best: { count: number; data: any } | null = null;
+    for (let i = 0; i < 3; i++) {
+      const before = counter.count;
+      const data = dataOf(await server.gql(READ, { groups, members }, t.users[0].token));
+      const count = counter.count - before;
+      if (!best || count < best.count) best = { count, data };
+    }
+    return best!;
   }
 
   it("myGroups → owner, members → user runs a fixed number of SQL statements whatever the page sizes", async () => {
