@@ -61,3 +61,12 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
 export function invalidInput(message: string, field: string[]): DomainError {
   return new DomainError(ErrorCode.INVALID_INPUT, message, field);
 }
+
+/**
+ * The first `max` code points of `text`. `String#slice` counts UTF-16 units and can keep half of a
+ * surrogate pair, which no driver stores faithfully (it becomes U+FFFD).
+ */
+export function truncateText(text: string, max: number): string {
+  const points = [...text];
+  return points.length <= max ? text : points.slice(0, max).join("");
+}

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
-import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import { ErrorCode } from "../common/errors";
 import { isDatabaseUnavailable } from "../db/database";
@@ -21,6 +21,13 @@ const PUBLIC_CODES = new Set<string>([
   ...Object.values(ErrorCode),
 ]);
 
+/** A GraphQLError raised on purpose with a client-error HTTP status and no code (not a wrapped exception). */
+function isUncodedClientError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.originalError || error.extensions.code !== undefined) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === "number" && status >= 400 && status < 500;
+}
+
 /**
  * The one error formatter: client-facing errors keep their message and code; anything else is
  * logged in full and reaches the client as a bare INTERNAL_SERVER_ERROR — no stack, no SQL.
@@ -36,6 +43,11 @@ export function createErrorFormatter(log: Logger) {
     if (isDatabaseUnavailable(original)) {
       log.warn({ err: original, path: formatted.path }, "database unavailable");
       return { message: "The database is unavailable; retry shortly", path: formatted.path, extensions: { code: "SERVICE_UNAVAILABLE" } };
+    }
+    if (isUncodedClientError(original)) {
+      // Apollo's own refusals of a bad request (e.g. an unsupported persisted-query version or a
+      // hash that does not match the query) carry an HTTP 4xx but no code: they are the client's.
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: "BAD_REQUEST" } };
     }
     log.error({ err: original, path: formatted.path }, "unexpected error");
     return {

@@ -4,7 +4,7 @@ import { DomainError, DomainErrors, ErrorCode, notFound } from "../../common/err
 import { rowIdOf } from "../../common/global-id";
 import { newId } from "../../common/ids";
 import { type ConnectionShape, type PageRequest, toConnection } from "../../common/pagination";
-import { displayText, parseInput } from "../../common/validation";
+import { displayText, parseInput, truncateText } from "../../common/validation";
 import type { RequestContext } from "../../context/context";
 import type { Database } from "../../db/database";
 import { forUpdate, keysetPage } from "../../db/query";
@@ -193,7 +193,7 @@ export class LiveCodeService {
       em,
       {
         tenantId: code.tenantId,
-        name: `${code.baseName ?? code.name} ${n}`.slice(0, 100),
+        name: truncateText(`${code.baseName ?? code.name} ${n}`, 100),
         ownerId: code.createdBy,
         category: first?.category,
         minorProtection: first?.minorProtection,

@@ -1,7 +1,7 @@
 import { type EntityManager, In } from "typeorm";
 import { z } from "zod";
 import { DomainError, ErrorCode } from "../../common/errors";
-import { parseInput } from "../../common/validation";
+import { parseInput, truncateText } from "../../common/validation";
 import type { RequestContext } from "../../context/context";
 import { assertAcceptsMembers, assertNotDissolved, lockGroup, memberActor, requireRole } from "./access";
 import { appendLog } from "./group-log";
@@ -56,7 +56,7 @@ export class SplitService {
       em,
         {
           tenantId: core.tenantId,
-          name: `${core.name} (${subGroups.length + 2})`.slice(0, 100),
+          name: truncateText(`${core.name} (${subGroups.length + 2})`, 100),
           ownerId: core.ownerId ?? owner.userId,
           category: core.category,
           minorProtection: core.minorProtection,

@@ -10,6 +10,9 @@ import { foldForMatching, type KeywordRule, matchKeywords } from "./normalize";
 import type { RiskService } from "./risk.service";
 import type { SetModerationKeywordsInput } from "./moderation.types";
 
+/** Room for a keyword's folded form (moderation_keywords.folded). */
+const MAX_FOLDED_LENGTH = 200;
+
 const keywordsSchema = z.object({
   keywords: z
     .array(
@@ -18,7 +21,9 @@ const keywordsSchema = z.object({
           .string()
           .transform((t) => t.normalize("NFC").trim())
           .refine((t) => t.length >= 1 && [...t].length <= 50, { message: "must be 1…50 characters", abort: true })
-          .refine((t) => foldForMatching(t).length > 0, "must contain at least one letter or digit"),
+          .refine((t) => foldForMatching(t).length > 0, "must contain at least one letter or digit")
+          // NFKC can expand one character into many (U+FDFA into 18): the folded form is stored too.
+          .refine((t) => [...foldForMatching(t)].length <= MAX_FOLDED_LENGTH, `must fold to at most ${MAX_FOLDED_LENGTH} characters for matching`),
         action: z.enum(KeywordAction),
       }),
     )
