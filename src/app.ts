@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { DataSource } from "typeorm";
-import { dataSourceOptions, ensureDatabase, parseDatabaseUrl } from "../ormconfig";
+import { dataSourceOptions, ensureDatabase, parseDatabaseUrl } from "./db/datasource";
 import { type Clock, systemClock } from "./common/clock";
 import { NodeRegistry } from "./common/node-registry";
 import type { AppConfig } from "./config";
@@ -78,12 +78,18 @@ export async function createApp(options: AppOptions): Promise<App> {
   const { config, log } = options;
   const clock = options.clock ?? systemClock;
   const target = parseDatabaseUrl(config.databaseUrl);
-  await ensureDatabase(target);
+  const server = await ensureDatabase(target);
   const queries = new QueryCounter();
   queries.attach(log);
-  const dataSource = new DataSource(dataSourceOptions(target, { size: config.dbPoolSize }, queries));
+  // Galera applies other nodes' write sets asynchronously: with causal reads, every read (and every
+  // transaction's first statement) waits until this node has applied what the cluster committed
+  // before it, so a client that wrote through one instance reads its write through any other.
+  const causalReads = target.engine === "mysql" && (config.causalReads === "on" || (config.causalReads === "auto" && server.galera));
+  const sessionStatements = causalReads ? ["SET SESSION wsrep_sync_wait = 1"] : [];
+  const dataSource = new DataSource(dataSourceOptions(target, { size: config.dbPoolSize, sessionStatements }, queries));
   await dataSource.initialize();
-  const db = new Database(dataSource, queries);
+  const db = new Database(dataSource, queries, { galera: server.galera, causalReads });
+  if (server.galera) log.info({ causalReads }, "database is a Galera cluster node");
   const signer = evidenceSigner(config);
   attachEvidenceSigner(dataSource, signer);
   if (options.migrate !== false) await runMigrations(db, log);

@@ -13,6 +13,11 @@ export interface AppConfig {
   publicBaseUrl: string | undefined;
   logLevel: string;
   dbPoolSize: number;
+  /**
+   * Causal reads on a Galera node (`wsrep_sync_wait`): "auto" turns them on when the server is a
+   * Galera node, so a read sees every write committed anywhere in the cluster before it began.
+   */
+  causalReads: "auto" | "on" | "off";
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
   /** Ed25519 private key (PKCS#8 PEM) that signs evidence tree heads; shared by all instances. */
@@ -45,6 +50,13 @@ function intFromEnv(name: string, fallback: number, min: number, max: number): n
   return value;
 }
 
+function choiceFromEnv<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!choices.includes(raw as T)) throw new Error(`${name} must be one of ${choices.join(", ")}`);
+  return raw as T;
+}
+
 /** Reads the environment once at start; everything else receives the resulting object. */
 export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   const rawEnv = process.env.NODE_ENV;
@@ -68,6 +80,7 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     publicBaseUrl: process.env.PUBLIC_BASE_URL ? process.env.PUBLIC_BASE_URL.replace(/\/+$/, "") : undefined,
     logLevel: process.env.LOG_LEVEL ?? (env === "test" ? "silent" : "info"),
     dbPoolSize: intFromEnv("DB_POOL_SIZE", 20, 1, 500),
+    causalReads: choiceFromEnv("DB_CAUSAL_READS", ["auto", "on", "off"], "auto"),
     maxBodyBytes: intFromEnv("MAX_BODY_BYTES", 1_000_000, 1024, 50_000_000),
     evidenceSigningKey: process.env.EVIDENCE_SIGNING_KEY?.replace(/\\n/g, "\n") || undefined,
     evidenceKeyFile: process.env.EVIDENCE_KEY_FILE ?? "./data/evidence-key.pem",

@@ -49,9 +49,25 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** What `/healthz` reports about the database. */
+export interface DatabaseHealth {
+  ok: boolean;
+  /** Galera only: the node's replication state. */
+  wsrep?: { ready: boolean; state: string; clusterStatus: string; clusterSize: number };
+}
+
+export interface DatabaseOptions {
+  /** The server is a Galera cluster node. */
+  galera?: boolean;
+  /** Connections run with wsrep_sync_wait (causal reads). */
+  causalReads?: boolean;
+}
+
 export interface TransactionOptions {
-  /** Attempts before a retryable conflict is surfaced (default 12). */
+  /** Most attempts before a retryable conflict is surfaced (default 60). */
   attempts?: number;
+  /** Stop retrying once this much time has passed since the first attempt (default 20 s). */
+  retryForMs?: number;
 }
 
 /**
@@ -63,28 +79,42 @@ export class Database {
   readonly engine: "mysql" | "sqlite";
   private readonly sqliteLock = new ReentrantMutex();
 
+  readonly galera: boolean;
+  readonly causalReads: boolean;
+  /** Transactions re-run after a deadlock, lock timeout or certification conflict (for /metrics). */
+  conflicts = 0;
+
   constructor(
     readonly dataSource: DataSource,
     /** Counts every SQL statement (see QueryCounter). */
     readonly queries: QueryCounter = new QueryCounter(),
+    options: DatabaseOptions = {},
   ) {
     this.engine = dataSource.options.type === "mysql" || dataSource.options.type === "mariadb" ? "mysql" : "sqlite";
+    this.galera = options.galera ?? false;
+    this.causalReads = options.causalReads ?? false;
   }
 
   async tx<T>(work: (em: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     if (this.engine === "sqlite") {
       return this.sqliteLock.run(() => this.dataSource.transaction((em) => work(em)));
     }
-    const attempts = options.attempts ?? 12;
+    // Galera certifies a transaction against every node's concurrent writes at commit: on a hot
+    // row (a live code, a filling group) several instances keep conflicting, so a request keeps
+    // retrying for a while (bounded by time and count) instead of giving up after a few losses.
+    const attempts = options.attempts ?? 60;
+    const giveUpAt = Date.now() + (options.retryForMs ?? 20_000);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.dataSource.transaction("READ COMMITTED", (em) => work(em));
       } catch (error) {
         // A duplicate key means a concurrent transaction inserted the same row first: re-running
         // the work sees that row and takes the path for it (e.g. "already a member").
-        if (attempt >= attempts || !(isRetryable(error) || (isDuplicateKey(error) && attempt < 3))) throw error;
+        const retry = isRetryable(error) || (isDuplicateKey(error) && attempt < 3);
+        if (!retry || attempt >= attempts || Date.now() >= giveUpAt) throw error;
+        this.conflicts++;
         // Jittered exponential back-off: conflicting transactions spread out instead of colliding again.
-        await sleep(Math.random() * Math.min(200, 4 * 2 ** attempt));
+        await sleep(Math.random() * Math.min(250, 4 * 2 ** attempt));
       }
     }
   }
@@ -94,20 +124,42 @@ export class Database {
     return work(this.dataSource.manager);
   }
 
-  /** True when the database answers within `timeoutMs`. */
-  async ping(timeoutMs = 1000): Promise<boolean> {
-    if (!this.dataSource.isInitialized) return false;
+  /**
+   * Whether this instance can serve: the database answers within `timeoutMs`, and on Galera the
+   * node is `wsrep_ready` in the primary component. A node that lost its peers, or is still
+   * receiving its state transfer, answers SQL but refuses (or would serve stale) queries.
+   */
+  async health(timeoutMs = 1000): Promise<DatabaseHealth> {
+    if (!this.dataSource.isInitialized) return { ok: false };
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("ping timed out")), timeoutMs);
+        timer = setTimeout(() => reject(new Error("health check timed out")), timeoutMs);
       });
-      await Promise.race([this.read((em) => em.query("SELECT 1")), timeout]);
-      return true;
+      return await Promise.race([this.checkHealth(), timeout]);
     } catch {
-      return false;
+      return { ok: false };
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private async checkHealth(): Promise<DatabaseHealth> {
+    if (!this.galera) {
+      await this.read((em) => em.query("SELECT 1"));
+      return { ok: true };
+    }
+    // Status queries must not wait for causality: a node outside the primary component would
+    // make them hang or fail instead of answering "not ready".
+    const show = "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_local_state_comment', 'wsrep_cluster_status', 'wsrep_cluster_size')";
+    const rows: Array<{ Variable_name: string; Value: string }> = await this.read((em) => em.query(this.causalReads ? `SET STATEMENT wsrep_sync_wait = 0 FOR ${show}` : show));
+    const values = new Map(rows.map((r) => [r.Variable_name, r.Value]));
+    const wsrep = {
+      ready: values.get("wsrep_ready") === "ON",
+      state: values.get("wsrep_local_state_comment") ?? "unknown",
+      clusterStatus: values.get("wsrep_cluster_status") ?? "unknown",
+      clusterSize: Number(values.get("wsrep_cluster_size") ?? 0),
+    };
+    return { ok: wsrep.ready && wsrep.clusterStatus === "Primary", wsrep };
   }
 }

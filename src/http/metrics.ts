@@ -77,10 +77,19 @@ export class Metrics {
     });
     new Gauge({
       name: "gp_db_info",
-      help: "Database engine of this instance (value is always 1)",
-      labelNames: ["engine"],
+      help: "Database engine of this instance and whether it is a Galera node (value is always 1)",
+      labelNames: ["engine", "galera"],
       registers,
-    }).set({ engine: app.db.engine }, 1);
+    }).set({ engine: app.db.engine, galera: String(app.db.galera) }, 1);
+    new Counter({
+      name: "gp_db_transaction_retries_total",
+      help: "Transactions re-run whole after a deadlock, lock wait timeout or (Galera) certification conflict",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(app.db.conflicts);
+      },
+    });
     const pool = () => this.mysqlPool();
     new Gauge({
       name: "gp_db_pool_connections",

@@ -235,8 +235,9 @@ export async function startServer(app: App, port = app.config.port, host = app.c
     res.setHeader("x-request-id", requestId);
     const path = (req.url ?? "/").split("?")[0];
     if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
-      const ok = !draining && (await app.db.ping());
-      return sendJson(res, ok ? 200 : 503, { status: ok ? "ok" : "unavailable" });
+      const health = await app.db.health();
+      const ok = !draining && health.ok;
+      return sendJson(res, ok ? 200 : 503, { status: ok ? "ok" : draining ? "draining" : "unavailable", ...(health.wsrep ? { wsrep: health.wsrep } : {}) });
     }
     if (path === "/graphql") return handleGraphQL(req, res, requestId);
     if (path === "/evidence/public-key" && req.method === "GET") {

@@ -105,7 +105,8 @@ describe("GET /metrics", () => {
 
     // Nothing is running between requests.
     for (const sample of samples.filter((s) => s.name === "gp_graphql_requests_in_flight")) assert.equal(sample.value, 0, JSON.stringify(sample.labels));
-    assert.equal(valueOf(samples, "gp_db_info", { engine }), 1);
+    assert.equal(valueOf(samples, "gp_db_info", { engine, galera: "false" }), 1);
+    assert.ok(valueOf(samples, "gp_db_transaction_retries_total")! >= 0, "transaction retries are counted");
     if (engine === "mysql") {
       const open = valueOf(samples, "gp_db_pool_connections", { state: "open" })!;
       const inUse = valueOf(samples, "gp_db_pool_connections", { state: "in_use" })!;

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -22,10 +23,14 @@ export interface ApiProcess {
 /** Starts `npm start`'s entry point as a separate OS process and waits for /healthz. */
 export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
   const port = await freePort();
+  // TEST_API_LOGS=<dir>: keep each process's log (pino writes to stdout) as <dir>/api-<port>.log.
+  const logDir = process.env.TEST_API_LOGS;
+  const stdout = logDir ? openSync(join(logDir, `api-${port}.log`), "a") : "ignore";
   const child = spawn(process.execPath, [join(__dirname, "../../src/main.js")], {
     env: { ...process.env, NODE_ENV: "test", LOG_LEVEL: "warn", PORT: String(port), ...env },
-    stdio: ["ignore", "ignore", "pipe"],
+    stdio: ["ignore", stdout, "pipe"],
   });
+  if (typeof stdout === "number") closeSync(stdout);
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr += chunk));
   const base = `http://127.0.0.1:${port}`;

@@ -68,9 +68,9 @@ export function freshDatabaseUrl(): { url: string; drop: () => Promise<void> } {
  * Starts the real HTTP server on a free loopback port with a database of its own (a temporary
  * SQLite file, or a fresh MariaDB database), migrated exactly as production is.
  */
-export async function startTestServer(options: { clock?: Clock; config?: Partial<AppConfig>; databaseUrl?: string } = {}): Promise<TestServer> {
+export async function startTestServer(options: { clock?: Clock; config?: Partial<AppConfig>; databaseUrl?: string; platformToken?: string } = {}): Promise<TestServer> {
   const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => {} } : freshDatabaseUrl();
-  const platformToken = `gpadmin_test_${randomBytes(16).toString("hex")}`;
+  const platformToken = options.platformToken ?? `gpadmin_test_${randomBytes(16).toString("hex")}`;
   const config = loadConfig({
     env: "test",
     port: 0,

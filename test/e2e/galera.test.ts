@@ -1,0 +1,282 @@
+import assert from "node:assert/strict";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createConnection } from "mysql2/promise";
+import { findFreeBasePort, GaleraCluster, missingClusterTools } from "../../src/tools/galera-cluster";
+import { addContacts, createTenant, dataOf, type FixtureTenant, type FixtureUser, ok } from "../support/fixtures";
+import { assertCountsConsistent, codes, createGroup } from "../support/groups";
+import { assertInvariants } from "../support/invariants";
+import { type ApiProcess, gqlAt, startApiProcess } from "../support/processes";
+import { engine, startTestServer, type TestServer } from "../support/server";
+
+const RESPOND = `mutation($input: RespondToInvitationInput!) { respondToInvitation(input: $input) { member { role } userErrors { code } } }`;
+const JOIN_CODE = `mutation($input: JoinGroupByCodeInput!) { joinGroupByCode(input: $input) { member { role } userErrors { code } } }`;
+const JOIN_LIVE = `mutation($input: JoinByLiveCodeInput!) { joinByLiveCode(input: $input) { group { id } userErrors { code } } }`;
+const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { message { seq } userErrors { code } } }`;
+const VIEW = `query($id: ID!) { group(id: $id) { memberCount evidence { treeSize rootHash } } }`;
+
+// One run is enough: the cluster is its own database servers, whatever DATABASE_URL names. In CI
+// the packages are installed by .ci/run, so a missing one fails there instead of skipping.
+const missing = missingClusterTools();
+const skip = engine !== "mysql" ? "runs once, in the MariaDB pass" : missing.length && !process.env.CI ? `Galera is not installed (missing ${missing.join(", ")})` : false;
+
+async function healthOf(instance: ApiProcess): Promise<{ status: number; body: any }> {
+  try {
+    const response = await fetch(`${instance.base}/healthz`, { signal: AbortSignal.timeout(3000) });
+    return { status: response.status, body: await response.json() };
+  } catch (error) {
+    return { status: 0, body: String(error) };
+  }
+}
+
+async function waitForHealth(instance: ApiProcess, status: number, timeoutMs: number): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  let last: { status: number; body: any } | undefined;
+  while (Date.now() < deadline) {
+    last = await healthOf(instance);
+    if (last.status === status) return last.body;
+    await sleep(200);
+  }
+  assert.fail(`/healthz of ${instance.base} did not turn ${status} within ${timeoutMs} ms (last: ${JSON.stringify(last)})`);
+}
+
+describe("three API instances on a three-node MariaDB Galera cluster", { skip }, () => {
+  let cluster: GaleraCluster;
+  let instances: ApiProcess[] = [];
+  let server: TestServer;
+  let personal: FixtureTenant;
+  let enterprise: FixtureTenant;
+  const database = "gp_galera";
+
+  before(async () => {
+    cluster = GaleraCluster.create({ dir: mkdtempSync(join(tmpdir(), "gp-galera-")), basePort: await findFreeBasePort() });
+    await cluster.up(150_000);
+    const platformToken = `gpadmin_test_${randomBytes(16).toString("hex")}`;
+    // Every instance signs evidence with the same key, as production requires.
+    const evidenceKey = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    // All three start at once, each on its own node, on an empty database: the lease lets one migrate.
+    instances = await Promise.all(
+      cluster.nodes.map((node) =>
+        startApiProcess({ DATABASE_URL: `${node.url}/${database}`, PLATFORM_ADMIN_TOKEN: platformToken, EVIDENCE_SIGNING_KEY: evidenceKey, RATE_LIMIT: "off", DB_POOL_SIZE: "10" }),
+      ),
+    );
+    // Fixtures (tenants, users, contacts) go through an in-process instance on node 1.
+    server = await startTestServer({
+      databaseUrl: `${cluster.nodes[0].url}/${database}`,
+      platformToken,
+      config: { evidenceSigningKey: evidenceKey, rateLimit: { enabled: false, capacity: 1, leakPerSecond: 1 } },
+    });
+    personal = await createTenant(server, { users: 400, allContacts: false, policyOverrides: { maxGroupSize: 100, directAddLimit: 3, codeJoinCap: 100, permanentCodeMaxMembers: 100, bulkActionThreshold: 100000 } });
+    await addContacts(server, personal, personal.users.slice(1, 153).map((u) => [personal.users[0], u]));
+    enterprise = await createTenant(server, { plan: "ENTERPRISE_CERTIFIED", users: 303, allContacts: false, qualifications: { dataUsageRulesUrl: "https://corp.example/rules" } });
+    await addContacts(server, enterprise, [[enterprise.users[0], enterprise.users[1]], [enterprise.users[0], enterprise.users[2]]]);
+  });
+
+  after(async () => {
+    await Promise.all(instances.map((i) => i.stop()));
+    await server?.close();
+    await cluster?.down();
+  });
+
+  it("instances started together on three nodes migrate once; every table has a primary key", async () => {
+    const [row] = await server.sql("SELECT COUNT(*) AS n, COUNT(DISTINCT name) AS distinct_names FROM migrations");
+    assert.equal(Number(row.n), Number(row.distinct_names));
+    assert.ok(Number(row.n) >= 6);
+    assert.deepEqual(await server.sql("SELECT * FROM schema_migration_lease"), [], "the lease is released");
+    // Galera replicates row changes by primary key: a table without one is a replication hazard.
+    const withoutKey = await server.sql(
+      `SELECT t.table_name AS name FROM information_schema.tables t
+        WHERE t.table_schema = ? AND t.table_type = 'BASE TABLE'
+          AND NOT EXISTS (SELECT 1 FROM information_schema.table_constraints c
+                           WHERE c.table_schema = t.table_schema AND c.table_name = t.table_name AND c.constraint_type = 'PRIMARY KEY')`,
+      [database],
+    );
+    assert.deepEqual(withoutKey, []);
+    for (const instance of instances) {
+      const health = await healthOf(instance);
+      assert.equal(health.status, 200);
+      assert.deepEqual(health.body.wsrep, { ready: true, state: "Synced", clusterStatus: "Primary", clusterSize: 3 });
+    }
+  });
+
+  it("concurrent acceptances and code joins over all three nodes end exactly at the cap", { timeout: 240_000 }, async () => {
+    const [owner, m1, m2, ...rest] = personal.users;
+    const { id } = await createGroup(server, owner, [m1, m2]);
+    const invitees = rest.slice(0, 150);
+    const joiners = rest.slice(150, 300);
+    const { invitations } = ok(
+      dataOf(await server.gql(`mutation($input: InviteMembersInput!) { inviteMembers(input: $input) { invitations { id } userErrors { code } } }`, { input: { groupId: id, userIds: invitees.map((u) => u.id) } }, owner.token)).inviteMembers,
+    );
+    const code = ok(dataOf(await server.gql(`mutation($input: CreateGroupCodeInput!) { createGroupCode(input: $input) { code { token } userErrors { code } } }`, { input: { groupId: id, type: "PERMANENT" } }, owner.token)).createGroupCode).code;
+    const calls = [
+      ...invitations.map((inv: any, i: number) => () => gqlAt(instances[i % 3].url, RESPOND, { input: { invitationId: inv.id, accept: true } }, invitees[i].token).then((r) => r.data?.respondToInvitation ?? r)),
+      ...joiners.map((u, i) => () => gqlAt(instances[(i + 1) % 3].url, JOIN_CODE, { input: { token: code.token } }, u.token).then((r) => r.data?.joinGroupByCode ?? r)),
+    ];
+    const results = await Promise.all(calls.map((call) => call()));
+    const failures = results.filter((p) => !p.userErrors);
+    assert.deepEqual(failures.slice(0, 3), [], "every call answered with a payload");
+    assert.equal(results.filter((p) => p.member).length, 97, "3 members + 97 admitted = the cap of 100");
+    assert.deepEqual([...new Set(results.filter((p) => !p.member).flatMap(codes))], ["GROUP_FULL"]);
+    // Read straight after the writes, through every instance: causal reads give the same answer.
+    const views = await Promise.all(instances.map((instance) => gqlAt(instance.url, VIEW, { id }, owner.token).then((r) => r.data.group)));
+    for (const view of views) assert.deepEqual(view, views[0], "every instance reads the same group");
+    assert.equal(views[0].memberCount, 100);
+    assert.deepEqual(await server.sql("SELECT user_id FROM group_members GROUP BY group_id, user_id HAVING COUNT(*) > 1"), []);
+    await assertCountsConsistent(server);
+  });
+
+  it("concurrent live-code joins over all three nodes spread exactly", { timeout: 240_000 }, async () => {
+    const [creator, m1, m2, ...joiners] = enterprise.users;
+    const { id } = await createGroup(server, creator, [m1, m2]);
+    const live = ok(
+      dataOf(await server.gql(`mutation($input: CreateLiveCodeInput!) { createLiveCode(input: $input) { liveCode { id token } userErrors { code } } }`, { input: { name: "Spread", groupIds: [id], perGroupCap: 50, autoCreateGroups: true, baseName: "Spread" } }, creator.token)).createLiveCode,
+    ).liveCode;
+    const results = await Promise.all(joiners.map((u, i) => gqlAt(instances[i % 3].url, JOIN_LIVE, { input: { token: live.token } }, u.token).then((r) => r.data?.joinByLiveCode ?? r)));
+    assert.deepEqual(results.filter((p) => !p.userErrors).slice(0, 3), [], "every call answered with a payload");
+    assert.deepEqual(results.flatMap(codes), []);
+    const QUERY = `query($id: ID!) { node(id: $id) { ... on LiveCode { groups { id memberCount } } } }`;
+    const views = await Promise.all(instances.map((instance) => gqlAt(instance.url, QUERY, { id: live.id }, creator.token).then((r) => r.data.node.groups)));
+    for (const view of views) assert.deepEqual(view, views[0], "every instance reads the same groups and counts");
+    const groups = views[0];
+    // 3 members + 300 joiners, plus the creator as owner of each group the code opened.
+    assert.ok(groups.slice(0, -1).every((g: any) => g.memberCount === 50), "every group but the newest is exactly full");
+    assert.ok(groups.at(-1).memberCount <= 50);
+    assert.equal(groups.reduce((sum: number, g: any) => sum + g.memberCount, 0), 303 + groups.length - 1);
+    const rows = await server.sql("SELECT m.user_id, COUNT(*) AS n FROM group_members m JOIN live_code_groups l ON l.group_id = m.group_id WHERE m.join_kind = 'LIVE_CODE' GROUP BY m.user_id");
+    assert.equal(rows.length, 300);
+    assert.ok(rows.every((r: any) => Number(r.n) === 1), "everyone is in exactly one group");
+    await assertCountsConsistent(server);
+    // The nodes did conflict on the code's row, and the losers were re-run rather than failed.
+    const retries = await Promise.all(instances.map(async (instance) => {
+      const text = await (await fetch(`${instance.base}/metrics`)).text();
+      return Number(/^gp_db_transaction_retries_total (\d+)/m.exec(text)?.[1] ?? NaN);
+    }));
+    assert.ok(retries.every((n) => Number.isFinite(n)), `retries reported: ${retries}`);
+    assert.ok(retries.reduce((a, b) => a + b, 0) > 0, "certification conflicts were retried");
+  });
+
+  it("an Idempotency-Key holds across instances on different nodes", { timeout: 60_000 }, async () => {
+    const [owner, m1, m2] = personal.users;
+    const { id } = await createGroup(server, owner, [m1, m2], { name: "Idempotent" });
+    const body = JSON.stringify({ query: SEND, variables: { input: { groupId: id, text: "once across nodes" } } });
+    const send = (i: number) =>
+      fetch(instances[i % 3].url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${owner.token}`, "idempotency-key": "galera-1" }, body }).then(async (r) => ({ status: r.status, text: await r.text() }));
+    const first = await Promise.all([0, 1, 2, 3, 4, 5].map(send));
+    // A retry that lands on another node later replays the stored answer.
+    const later = await Promise.all([0, 1, 2].map(send));
+    const [row] = await server.sql("SELECT COUNT(*) AS n FROM group_log WHERE kind = 'MESSAGE' AND text = 'once across nodes'");
+    assert.equal(Number(row.n), 1, "the mutation ran once");
+    const answered = [...first, ...later].filter((r) => r.status === 200);
+    assert.equal(new Set(answered.map((r) => r.text)).size, 1, "every 200 is the same answer");
+    assert.deepEqual(later.map((r) => r.status), [200, 200, 200]);
+    for (const r of first.filter((r) => r.status !== 200)) assert.equal(r.status, 409, "a concurrent duplicate is told the first is still running");
+  });
+
+  it("/healthz follows the node's wsrep_ready: 503 while it is cut off from the cluster, 200 once it is back", { timeout: 90_000 }, async () => {
+    const node = cluster.nodes[2];
+    const admin = await createConnection({ host: "127.0.0.1", port: node.port, user: "root" });
+    try {
+      await admin.query("SET GLOBAL wsrep_provider_options = 'gmcast.isolate=1'");
+      const down = await waitForHealth(instances[2], 503, 30_000);
+      assert.equal(down.wsrep.ready, false);
+      // Requests to that instance fail fast and say so; the other instances are unaffected.
+      const owner = personal.users[0];
+      const { id } = await createGroup(server, owner, [personal.users[1], personal.users[2]], { name: "Isolated" });
+      const refused = await gqlAt(instances[2].url, VIEW, { id }, owner.token);
+      assert.equal(refused.status, 503, JSON.stringify(refused));
+      assert.equal(refused.errors[0].extensions.code, "SERVICE_UNAVAILABLE");
+      assert.equal((await gqlAt(instances[0].url, VIEW, { id }, owner.token)).data.group.memberCount, 3);
+    } finally {
+      await admin.query("SET GLOBAL wsrep_provider_options = 'gmcast.isolate=0'").catch(() => {});
+      await admin.end();
+    }
+    const back = await waitForHealth(instances[2], 200, 60_000);
+    assert.equal(back.wsrep.clusterSize, 3);
+  });
+
+  it("stopping a node under load: the other instances keep writing; the node's instance serves those writes when it rejoins", { timeout: 240_000 }, async () => {
+    const [owner, m1, m2] = enterprise.users;
+    const joinerPool: FixtureUser[] = enterprise.users.slice(3); // already in live-code groups: a different group here
+    const { id } = await createGroup(server, owner, [m1, m2], { name: "Under load" });
+    const code = ok(dataOf(await server.gql(`mutation($input: CreateGroupCodeInput!) { createGroupCode(input: $input) { code { token } userErrors { code } } }`, { input: { groupId: id, type: "PERMANENT" } }, owner.token)).createGroupCode).code;
+    const ownGroups = await Promise.all([0, 1, 2, 3, 4, 5].map((w) => createGroup(server, owner, [m1, m2], { name: `Worker ${w}` }).then((g) => g.id)));
+
+    type Outcome = { instance: number; at: number; kind: "ok" | "503" | "other"; detail?: string };
+    const outcomes: Outcome[] = [];
+    const acknowledged = { joins: new Set<string>(), messages: new Set<string>() };
+    let next = 0;
+    let running = true;
+    const worker = async (w: number) => {
+      const instance = w % 3;
+      for (let n = 0; running; n++) {
+        const joining = n % 2 === 1 && next < joinerPool.length;
+        const user = joining ? joinerPool[next++] : owner;
+        const text = `w${w}-${n}`;
+        const [query, variables] = joining ? [JOIN_CODE, { input: { token: code.token } }] : [SEND, { input: { groupId: ownGroups[w], text } }];
+        let outcome: Outcome;
+        try {
+          const r = await gqlAt(instances[instance].url, query, variables, user.token);
+          const payload = r.data?.joinGroupByCode ?? r.data?.sendMessage;
+          if (r.status === 200 && payload && payload.userErrors.length === 0) {
+            outcome = { instance, at: Date.now(), kind: "ok" };
+            if (joining) acknowledged.joins.add(user.id);
+            else acknowledged.messages.add(text);
+          } else if (r.status === 503 && r.errors?.[0]?.extensions?.code === "SERVICE_UNAVAILABLE") {
+            outcome = { instance, at: Date.now(), kind: "503" };
+          } else {
+            outcome = { instance, at: Date.now(), kind: "other", detail: JSON.stringify(r).slice(0, 300) };
+          }
+        } catch (error) {
+          outcome = { instance, at: Date.now(), kind: "other", detail: String(error) };
+        }
+        outcomes.push(outcome);
+        if (outcome.kind !== "ok") await sleep(50);
+      }
+    };
+    const load = Promise.all([0, 1, 2, 3, 4, 5].map(worker));
+    try {
+      await sleep(2000);
+      const stoppedAt = Date.now();
+      await cluster.stopNode(2, "SIGTERM");
+      await waitForHealth(instances[2], 503, 30_000);
+      await sleep(3000);
+      const restartAt = Date.now();
+      cluster.startNode(2);
+      await cluster.waitReady(2, 90_000);
+      await waitForHealth(instances[2], 200, 60_000);
+      const rejoinedAt = Date.now();
+      await sleep(1500);
+      running = false;
+      await load;
+
+      const during = outcomes.filter((o) => o.at > stoppedAt && o.at < restartAt);
+      for (const i of [0, 1]) {
+        assert.ok(during.filter((o) => o.instance === i && o.kind === "ok").length >= 5, `instance ${i + 1} kept accepting writes while node 3 was down`);
+      }
+      assert.deepEqual(outcomes.filter((o) => o.kind === "other").map((o) => o.detail), [], "nothing but successes and 503s");
+      assert.deepEqual(outcomes.filter((o) => o.kind === "503" && o.instance !== 2), [], "only the stopped node's instance answered 503");
+      assert.ok(outcomes.some((o) => o.instance === 2 && o.kind === "ok" && o.at > rejoinedAt), "node 3's instance writes again after the rejoin");
+      assert.equal(instances[2].child.exitCode, null, "without a restart");
+    } finally {
+      running = false;
+      await load;
+    }
+
+    // The instance on the rejoined node reads what the others wrote while it was away.
+    const views = await Promise.all(instances.map((instance) => gqlAt(instance.url, VIEW, { id }, owner.token).then((r) => r.data.group)));
+    for (const view of views) assert.deepEqual(view, views[0]);
+    const members = await server.sql("SELECT user_id FROM group_members WHERE group_id = (SELECT id FROM chat_groups WHERE name = 'Under load')");
+    const memberIds = new Set(members.map((r: any) => r.user_id));
+    assert.equal(views[0].memberCount, memberIds.size);
+    const rowIdOf = (globalId: string) => Buffer.from(globalId, "base64url").toString("utf8").split(":")[1];
+    for (const user of acknowledged.joins) assert.ok(memberIds.has(rowIdOf(user)), "every acknowledged join is stored");
+    const texts = new Set((await server.sql("SELECT text FROM group_log WHERE kind = 'MESSAGE' AND text LIKE 'w%-%'")).map((r: any) => r.text));
+    for (const text of acknowledged.messages) assert.ok(texts.has(text), `acknowledged message ${text} is stored`);
+    await assertCountsConsistent(server);
+    await assertInvariants(server, [personal, enterprise]);
+  });
+});
