@@ -8,6 +8,9 @@ const RETRYABLE_MYSQL_ERRNOS = new Set([
   1213, // ER_LOCK_DEADLOCK (also Galera's certification conflicts)
   1205, // ER_LOCK_WAIT_TIMEOUT
   1180, // ER_ERROR_DURING_COMMIT (Galera: "Deadlock found when trying to get lock" on commit)
+  9007, // TiDB: write conflict (optimistic transactions)
+  8002, // TiDB: SELECT … FOR UPDATE cannot be retried by the server
+  8022, // TiDB: transaction retryable error
 ]);
 
 export function isRetryable(error: unknown): boolean {

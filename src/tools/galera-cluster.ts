@@ -334,6 +334,20 @@ export class GaleraCluster {
     return readFileSync(file, "utf8").trim().split("\n").slice(-lines).join("\n");
   }
 
+  /** Last resort when the owning process exits without `down` (synchronous: usable in an exit hook). */
+  killAllSync(): void {
+    for (let i = 0; i < this.nodes.length; i++) {
+      const pid = this.pidOf(i);
+      if (pid !== null) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    }
+  }
+
   /** Stops every node and removes the directory. */
   async down(): Promise<void> {
     // Stop the others first, the bootstrap node last, so the cluster shuts down in an orderly way.

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -10,7 +11,7 @@ import { findFreeBasePort, GaleraCluster, missingClusterTools } from "../../src/
 import { addContacts, createTenant, dataOf, type FixtureTenant, type FixtureUser, ok } from "../support/fixtures";
 import { assertCountsConsistent, codes, createGroup } from "../support/groups";
 import { assertInvariants } from "../support/invariants";
-import { type ApiProcess, gqlAt, startApiProcess } from "../support/processes";
+import { type ApiProcess, freePort, gqlAt, startApiProcess } from "../support/processes";
 import { engine, startTestServer, type TestServer } from "../support/server";
 
 const RESPOND = `mutation($input: RespondToInvitationInput!) { respondToInvitation(input: $input) { member { role } userErrors { code } } }`;
@@ -23,6 +24,38 @@ const VIEW = `query($id: ID!) { group(id: $id) { memberCount evidence { treeSize
 // the packages are installed by .ci/run, so a missing one fails there instead of skipping.
 const missing = missingClusterTools();
 const skip = engine !== "mysql" ? "runs once, in the MariaDB pass" : missing.length && !process.env.CI ? `Galera is not installed (missing ${missing.join(", ")})` : false;
+
+const HAPROXY_CONFIG = join(__dirname, "../../../deploy/haproxy.cfg");
+const HAPROXY = ["/usr/sbin/haproxy", "/usr/local/sbin/haproxy"].find((p) => existsSync(p));
+
+/** deploy/haproxy.cfg, as shipped, in front of the instances; resolves once it answers. */
+async function startHaproxy(instances: ApiProcess[]): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  const port = await freePort();
+  const env: Record<string, string> = { ...process.env, LISTEN_ADDR: `127.0.0.1:${port}` } as Record<string, string>;
+  instances.forEach((instance, i) => (env[`API${i + 1}_ADDR`] = instance.base.replace("http://", "")));
+  const child = spawn(HAPROXY!, ["-db", "-f", HAPROXY_CONFIG], { env, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`haproxy exited: ${stderr}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  return {
+    url,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+    },
+  };
+}
 
 async function healthOf(instance: ApiProcess): Promise<{ status: number; body: any }> {
   try {
@@ -53,7 +86,8 @@ describe("three API instances on a three-node MariaDB Galera cluster", { skip },
   const database = "gp_galera";
 
   before(async () => {
-    cluster = GaleraCluster.create({ dir: mkdtempSync(join(tmpdir(), "gp-galera-")), basePort: await findFreeBasePort() });
+    cluster = GaleraCluster.create({ dir: mkdtempSync(join(tmpdir(), "gp-galera-")), basePort: await findFreeBasePort(), clusterName: `gp_test_${process.pid}` });
+    process.once("exit", () => cluster.killAllSync()); // nodes are detached: never leave them behind
     await cluster.up(150_000);
     const platformToken = `gpadmin_test_${randomBytes(16).toString("hex")}`;
     // Every instance signs evidence with the same key, as production requires.
@@ -176,26 +210,46 @@ describe("three API instances on a three-node MariaDB Galera cluster", { skip },
     for (const r of first.filter((r) => r.status !== 200)) assert.equal(r.status, 409, "a concurrent duplicate is told the first is still running");
   });
 
-  it("/healthz follows the node's wsrep_ready: 503 while it is cut off from the cluster, 200 once it is back", { timeout: 90_000 }, async () => {
+  it("/healthz follows the node's wsrep_ready: 503 while it is cut off, 200 once back; haproxy (deploy/haproxy.cfg) routes around it", { timeout: 120_000, skip: !HAPROXY && !process.env.CI && "haproxy is not installed" }, async () => {
+    const proxy = await startHaproxy(instances);
     const node = cluster.nodes[2];
     const admin = await createConnection({ host: "127.0.0.1", port: node.port, user: "root" });
+    const owner = personal.users[0];
+    const { id } = await createGroup(server, owner, [personal.users[1], personal.users[2]], { name: "Isolated" });
+    const throughProxy = async (n: number) => {
+      const served: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const response = await fetch(`${proxy.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${owner.token}` }, body: JSON.stringify({ query: VIEW, variables: { id } }) });
+        const body = (await response.json()) as any;
+        assert.equal(response.status, 200, JSON.stringify(body));
+        assert.equal(body.data.group.memberCount, 3);
+        served.push(response.headers.get("x-served-by") ?? "?");
+      }
+      return new Set(served);
+    };
     try {
+      assert.deepEqual([...(await throughProxy(30))].sort(), ["api1", "api2", "api3"], "the proxy spreads requests over all three");
       await admin.query("SET GLOBAL wsrep_provider_options = 'gmcast.isolate=1'");
       const down = await waitForHealth(instances[2], 503, 30_000);
       assert.equal(down.wsrep.ready, false);
       // Requests to that instance fail fast and say so; the other instances are unaffected.
-      const owner = personal.users[0];
-      const { id } = await createGroup(server, owner, [personal.users[1], personal.users[2]], { name: "Isolated" });
       const refused = await gqlAt(instances[2].url, VIEW, { id }, owner.token);
       assert.equal(refused.status, 503, JSON.stringify(refused));
       assert.equal(refused.errors[0].extensions.code, "SERVICE_UNAVAILABLE");
       assert.equal((await gqlAt(instances[0].url, VIEW, { id }, owner.token)).data.group.memberCount, 3);
+      // Two failed checks (about 2 s) take it out of rotation: then nothing through the proxy fails.
+      await sleep(3000);
+      assert.deepEqual([...(await throughProxy(30))].sort(), ["api1", "api2"]);
+      await admin.query("SET GLOBAL wsrep_provider_options = 'gmcast.isolate=0'");
+      const back = await waitForHealth(instances[2], 200, 60_000);
+      assert.equal(back.wsrep.clusterSize, 3);
+      await sleep(3000);
+      assert.ok((await throughProxy(30)).has("api3"), "back in rotation once its node rejoined");
     } finally {
       await admin.query("SET GLOBAL wsrep_provider_options = 'gmcast.isolate=0'").catch(() => {});
       await admin.end();
+      await proxy.stop();
     }
-    const back = await waitForHealth(instances[2], 200, 60_000);
-    assert.equal(back.wsrep.clusterSize, 3);
   });
 
   it("stopping a node under load: the other instances keep writing; the node's instance serves those writes when it rejoins", { timeout: 240_000 }, async () => {
