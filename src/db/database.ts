@@ -109,7 +109,7 @@ export class Database {
     const giveUpAt = Date.now() + (options.retryForMs ?? 20_000);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction("READ COMMITTED", (em) => work(em));
+        return await this.transactionOnce(work);
       } catch (error) {
         // A duplicate key means a concurrent transaction inserted the same row first: re-running
         // the work sees that row and takes the path for it (e.g. "already a member").
@@ -119,6 +119,36 @@ export class Database {
         // Jittered exponential back-off: conflicting transactions spread out instead of colliding again.
         await sleep(Math.random() * Math.min(250, 4 * 2 ** attempt));
       }
+    }
+  }
+
+  /**
+   * One attempt, as TypeORM's `transaction` does it, except for the connection afterwards: when the
+   * server went away mid-transaction or the ROLLBACK failed (a Galera node leaving the primary
+   * component refuses it), the connection may still hold an open transaction on the server, so it
+   * is destroyed instead of going back to the pool, where the next request would inherit it.
+   */
+  private async transactionOnce<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    let discard = false;
+    try {
+      await runner.startTransaction("READ COMMITTED");
+      const result = await work(runner.manager);
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) {
+        try {
+          await runner.rollbackTransaction();
+        } catch {
+          discard = true;
+        }
+      }
+      if (isDatabaseUnavailable(error)) discard = true;
+      throw error;
+    } finally {
+      if (discard) (runner as unknown as { databaseConnection?: { destroy(): void } }).databaseConnection?.destroy();
+      await runner.release();
     }
   }
 

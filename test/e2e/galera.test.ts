@@ -8,17 +8,13 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createConnection } from "mysql2/promise";
 import { findFreeBasePort, GaleraCluster, missingClusterTools } from "../../src/tools/galera-cluster";
-import { addContacts, createTenant, dataOf, type FixtureTenant, type FixtureUser, ok } from "../support/fixtures";
-import { assertCountsConsistent, codes, createGroup } from "../support/groups";
+import { addContacts, createTenant, type FixtureTenant, type FixtureUser } from "../support/fixtures";
+import { assertCountsConsistent, createGroup, permanentCode } from "../support/groups";
 import { assertInvariants } from "../support/invariants";
-import { type ApiProcess, freePort, gqlAt, startApiProcess } from "../support/processes";
+import { type ApiProcess, freePort, gqlAt, startApiProcess, stopProcess, waitUntilHealthy } from "../support/processes";
+import { idempotentAcrossInstances, JOIN_CODE, raceToCap, rowIdOf, SEND, spreadLiveCode, VIEW } from "../support/scale-out";
 import { engine, startTestServer, type TestServer } from "../support/server";
 
-const RESPOND = `mutation($input: RespondToInvitationInput!) { respondToInvitation(input: $input) { member { role } userErrors { code } } }`;
-const JOIN_CODE = `mutation($input: JoinGroupByCodeInput!) { joinGroupByCode(input: $input) { member { role } userErrors { code } } }`;
-const JOIN_LIVE = `mutation($input: JoinByLiveCodeInput!) { joinByLiveCode(input: $input) { group { id } userErrors { code } } }`;
-const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { message { seq } userErrors { code } } }`;
-const VIEW = `query($id: ID!) { group(id: $id) { memberCount evidence { treeSize rootHash } } }`;
 
 // One run is enough: the cluster is its own database servers, whatever DATABASE_URL names. In CI
 // the packages are installed by .ci/run, so a missing one fails there instead of skipping.
@@ -34,27 +30,9 @@ async function startHaproxy(instances: ApiProcess[]): Promise<{ url: string; chi
   const env: Record<string, string> = { ...process.env, LISTEN_ADDR: `127.0.0.1:${port}` } as Record<string, string>;
   instances.forEach((instance, i) => (env[`API${i + 1}_ADDR`] = instance.base.replace("http://", "")));
   const child = spawn(HAPROXY!, ["-db", "-f", HAPROXY_CONFIG], { env, stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr!.on("data", (chunk) => (stderr += chunk));
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`haproxy exited: ${stderr}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  return {
-    url,
-    child,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill("SIGTERM");
-      await new Promise((resolve) => child.once("exit", resolve));
-    },
-  };
+  await waitUntilHealthy(child, `${url}/healthz`, "haproxy");
+  return { url, child, stop: () => stopProcess(child) };
 }
 
 async function healthOf(instance: ApiProcess): Promise<{ status: number; body: any }> {
@@ -139,75 +117,26 @@ describe("three API instances on a three-node MariaDB Galera cluster", { skip },
 
   it("concurrent acceptances and code joins over all three nodes end exactly at the cap", { timeout: 240_000 }, async () => {
     const [owner, m1, m2, ...rest] = personal.users;
-    const { id } = await createGroup(server, owner, [m1, m2]);
-    const invitees = rest.slice(0, 150);
-    const joiners = rest.slice(150, 300);
-    const { invitations } = ok(
-      dataOf(await server.gql(`mutation($input: InviteMembersInput!) { inviteMembers(input: $input) { invitations { id } userErrors { code } } }`, { input: { groupId: id, userIds: invitees.map((u) => u.id) } }, owner.token)).inviteMembers,
-    );
-    const code = ok(dataOf(await server.gql(`mutation($input: CreateGroupCodeInput!) { createGroupCode(input: $input) { code { token } userErrors { code } } }`, { input: { groupId: id, type: "PERMANENT" } }, owner.token)).createGroupCode).code;
-    const calls = [
-      ...invitations.map((inv: any, i: number) => () => gqlAt(instances[i % 3].url, RESPOND, { input: { invitationId: inv.id, accept: true } }, invitees[i].token).then((r) => r.data?.respondToInvitation ?? r)),
-      ...joiners.map((u, i) => () => gqlAt(instances[(i + 1) % 3].url, JOIN_CODE, { input: { token: code.token } }, u.token).then((r) => r.data?.joinGroupByCode ?? r)),
-    ];
-    const results = await Promise.all(calls.map((call) => call()));
-    const failures = results.filter((p) => !p.userErrors);
-    assert.deepEqual(failures.slice(0, 3), [], "every call answered with a payload");
-    assert.equal(results.filter((p) => p.member).length, 97, "3 members + 97 admitted = the cap of 100");
-    assert.deepEqual([...new Set(results.filter((p) => !p.member).flatMap(codes))], ["GROUP_FULL"]);
-    // Read straight after the writes, through every instance: causal reads give the same answer.
-    const views = await Promise.all(instances.map((instance) => gqlAt(instance.url, VIEW, { id }, owner.token).then((r) => r.data.group)));
-    for (const view of views) assert.deepEqual(view, views[0], "every instance reads the same group");
-    assert.equal(views[0].memberCount, 100);
-    assert.deepEqual(await server.sql("SELECT user_id FROM group_members GROUP BY group_id, user_id HAVING COUNT(*) > 1"), []);
-    await assertCountsConsistent(server);
+    await raceToCap(server, instances, owner, [m1, m2], rest.slice(0, 150), rest.slice(150, 300), 100);
   });
 
-  it("concurrent live-code joins over all three nodes spread exactly", { timeout: 240_000 }, async () => {
+  it("concurrent live-code joins over all three nodes spread exactly; the nodes' conflicts were retried", { timeout: 240_000 }, async () => {
     const [creator, m1, m2, ...joiners] = enterprise.users;
-    const { id } = await createGroup(server, creator, [m1, m2]);
-    const live = ok(
-      dataOf(await server.gql(`mutation($input: CreateLiveCodeInput!) { createLiveCode(input: $input) { liveCode { id token } userErrors { code } } }`, { input: { name: "Spread", groupIds: [id], perGroupCap: 50, autoCreateGroups: true, baseName: "Spread" } }, creator.token)).createLiveCode,
-    ).liveCode;
-    const results = await Promise.all(joiners.map((u, i) => gqlAt(instances[i % 3].url, JOIN_LIVE, { input: { token: live.token } }, u.token).then((r) => r.data?.joinByLiveCode ?? r)));
-    assert.deepEqual(results.filter((p) => !p.userErrors).slice(0, 3), [], "every call answered with a payload");
-    assert.deepEqual(results.flatMap(codes), []);
-    const QUERY = `query($id: ID!) { node(id: $id) { ... on LiveCode { groups { id memberCount } } } }`;
-    const views = await Promise.all(instances.map((instance) => gqlAt(instance.url, QUERY, { id: live.id }, creator.token).then((r) => r.data.node.groups)));
-    for (const view of views) assert.deepEqual(view, views[0], "every instance reads the same groups and counts");
-    const groups = views[0];
-    // 3 members + 300 joiners, plus the creator as owner of each group the code opened.
-    assert.ok(groups.slice(0, -1).every((g: any) => g.memberCount === 50), "every group but the newest is exactly full");
-    assert.ok(groups.at(-1).memberCount <= 50);
-    assert.equal(groups.reduce((sum: number, g: any) => sum + g.memberCount, 0), 303 + groups.length - 1);
-    const rows = await server.sql("SELECT m.user_id, COUNT(*) AS n FROM group_members m JOIN live_code_groups l ON l.group_id = m.group_id WHERE m.join_kind = 'LIVE_CODE' GROUP BY m.user_id");
-    assert.equal(rows.length, 300);
-    assert.ok(rows.every((r: any) => Number(r.n) === 1), "everyone is in exactly one group");
-    await assertCountsConsistent(server);
+    await spreadLiveCode(server, instances, creator, [m1, m2], joiners, 50);
     // The nodes did conflict on the code's row, and the losers were re-run rather than failed.
-    const retries = await Promise.all(instances.map(async (instance) => {
-      const text = await (await fetch(`${instance.base}/metrics`)).text();
-      return Number(/^gp_db_transaction_retries_total (\d+)/m.exec(text)?.[1] ?? NaN);
-    }));
+    const retries = await Promise.all(
+      instances.map(async (instance) => {
+        const text = await (await fetch(`${instance.base}/metrics`)).text();
+        return Number(/^gp_db_transaction_retries_total (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+      }),
+    );
     assert.ok(retries.every((n) => Number.isFinite(n)), `retries reported: ${retries}`);
     assert.ok(retries.reduce((a, b) => a + b, 0) > 0, "certification conflicts were retried");
   });
 
   it("an Idempotency-Key holds across instances on different nodes", { timeout: 60_000 }, async () => {
     const [owner, m1, m2] = personal.users;
-    const { id } = await createGroup(server, owner, [m1, m2], { name: "Idempotent" });
-    const body = JSON.stringify({ query: SEND, variables: { input: { groupId: id, text: "once across nodes" } } });
-    const send = (i: number) =>
-      fetch(instances[i % 3].url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${owner.token}`, "idempotency-key": "galera-1" }, body }).then(async (r) => ({ status: r.status, text: await r.text() }));
-    const first = await Promise.all([0, 1, 2, 3, 4, 5].map(send));
-    // A retry that lands on another node later replays the stored answer.
-    const later = await Promise.all([0, 1, 2].map(send));
-    const [row] = await server.sql("SELECT COUNT(*) AS n FROM group_log WHERE kind = 'MESSAGE' AND text = 'once across nodes'");
-    assert.equal(Number(row.n), 1, "the mutation ran once");
-    const answered = [...first, ...later].filter((r) => r.status === 200);
-    assert.equal(new Set(answered.map((r) => r.text)).size, 1, "every 200 is the same answer");
-    assert.deepEqual(later.map((r) => r.status), [200, 200, 200]);
-    for (const r of first.filter((r) => r.status !== 200)) assert.equal(r.status, 409, "a concurrent duplicate is told the first is still running");
+    await idempotentAcrossInstances(server, instances, owner, [m1, m2], "galera-1");
   });
 
   it("/healthz follows the node's wsrep_ready: 503 while it is cut off, 200 once back; haproxy (deploy/haproxy.cfg) routes around it", { timeout: 120_000, skip: !HAPROXY && !process.env.CI && "haproxy is not installed" }, async () => {
@@ -256,7 +185,7 @@ describe("three API instances on a three-node MariaDB Galera cluster", { skip },
     const [owner, m1, m2] = enterprise.users;
     const joinerPool: FixtureUser[] = enterprise.users.slice(3); // already in live-code groups: a different group here
     const { id } = await createGroup(server, owner, [m1, m2], { name: "Under load" });
-    const code = ok(dataOf(await server.gql(`mutation($input: CreateGroupCodeInput!) { createGroupCode(input: $input) { code { token } userErrors { code } } }`, { input: { groupId: id, type: "PERMANENT" } }, owner.token)).createGroupCode).code;
+    const code = await permanentCode(server, owner, id);
     const ownGroups = await Promise.all([0, 1, 2, 3, 4, 5].map((w) => createGroup(server, owner, [m1, m2], { name: `Worker ${w}` }).then((g) => g.id)));
 
     type Outcome = { instance: number; at: number; kind: "ok" | "503" | "other"; detail?: string };
@@ -326,7 +255,6 @@ describe("three API instances on a three-node MariaDB Galera cluster", { skip },
     const members = await server.sql("SELECT user_id FROM group_members WHERE group_id = (SELECT id FROM chat_groups WHERE name = 'Under load')");
     const memberIds = new Set(members.map((r: any) => r.user_id));
     assert.equal(views[0].memberCount, memberIds.size);
-    const rowIdOf = (globalId: string) => Buffer.from(globalId, "base64url").toString("utf8").split(":")[1];
     for (const user of acknowledged.joins) assert.ok(memberIds.has(rowIdOf(user)), "every acknowledged join is stored");
     const texts = new Set((await server.sql("SELECT text FROM group_log WHERE kind = 'MESSAGE' AND text LIKE 'w%-%'")).map((r: any) => r.text));
     for (const text of acknowledged.messages) assert.ok(texts.has(text), `acknowledged message ${text} is stored`);

@@ -40,6 +40,18 @@ export async function createGroup(
   return { id: payload.group.id, group: payload.group, invitations: payload.invitations };
 }
 
+/** Invites `users` into the group as `owner`; the invitations come back in the order of `users`. */
+export async function inviteAll(server: TestServer, owner: FixtureUser, groupId: string, users: FixtureUser[]): Promise<Array<{ id: string }>> {
+  const query = `mutation($input: InviteMembersInput!) { inviteMembers(input: $input) { invitations { id } userErrors { code } } }`;
+  return ok(dataOf(await server.gql(query, { input: { groupId, userIds: users.map((u) => u.id) } }, owner.token)).inviteMembers, "inviteMembers").invitations;
+}
+
+/** A permanent group code made by `owner`. */
+export async function permanentCode(server: TestServer, owner: FixtureUser, groupId: string): Promise<{ token: string }> {
+  const query = `mutation($input: CreateGroupCodeInput!) { createGroupCode(input: $input) { code { token } userErrors { code } } }`;
+  return ok(dataOf(await server.gql(query, { input: { groupId, type: "PERMANENT" } }, owner.token)).createGroupCode, "createGroupCode").code;
+}
+
 /** Members of a group as [userId, role] pairs, in join order, read as the given principal. */
 export async function membersOf(server: TestServer, groupId: string, token: string): Promise<Array<[string, string]>> {
   const data = dataOf(

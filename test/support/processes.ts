@@ -31,28 +31,31 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
     stdio: ["ignore", stdout, "pipe"],
   });
   if (typeof stdout === "number") closeSync(stdout);
-  let stderr = "";
-  child.stderr!.on("data", (chunk) => (stderr += chunk));
   const base = `http://127.0.0.1:${port}`;
+  await waitUntilHealthy(child, `${base}/healthz`, "API process");
+  return { url: `${base}/graphql`, base, child, stop: () => stopProcess(child) };
+}
+
+/** Polls `healthUrl` until it answers 200 (up to 15 s); fails with the child's stderr if it exits. */
+export async function waitUntilHealthy(child: ChildProcess, healthUrl: string, what: string): Promise<void> {
+  let stderr = "";
+  child.stderr?.on("data", (chunk) => (stderr += chunk));
   for (let i = 0; i < 150; i++) {
-    if (child.exitCode !== null) throw new Error(`API process exited: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`${what} exited: ${stderr}`);
     try {
-      if ((await fetch(`${base}/healthz`)).status === 200) break;
+      if ((await fetch(healthUrl)).status === 200) return;
     } catch {
       // not listening yet
     }
     await sleep(100);
   }
-  return {
-    url: `${base}/graphql`,
-    base,
-    child,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill("SIGTERM");
-      await new Promise((resolve) => child.once("exit", resolve));
-    },
-  };
+}
+
+/** SIGTERM, then waits for the exit. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill("SIGTERM");
+  await new Promise((resolve) => child.once("exit", resolve));
 }
 
 export async function gqlAt(url: string, query: string, variables: Record<string, unknown>, token: string): Promise<any> {
