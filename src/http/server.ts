@@ -110,6 +110,10 @@ export async function startServer(app: App, port = app.config.port, host = app.c
     ...(app.config.graphqlJit ? { gateway: localGateway(schema, jitExecutor(schema)) } : { schema }),
     introspection: !production,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM/SIGINT (drain HTTP, then stop Apollo, then close the pool). Apollo's own
+    // handlers (registered outside NODE_ENV=test) would race it: their stop() and ours then wait on
+    // each other and the process never exits.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter(app.log),
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: app.config.maxQueryTokens },
@@ -295,8 +299,11 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       }
       server.closeAllConnections();
       await closed;
+      app.log.debug("http server closed");
       await apollo.stop();
+      app.log.debug("apollo stopped");
       await closeApp(app);
+      app.log.debug("database pool closed");
     })();
     return stopping;
   }

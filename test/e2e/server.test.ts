@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -66,54 +67,59 @@ describe("HTTP surface", () => {
 });
 
 describe("process lifecycle", () => {
-  it("npm start's entry point serves, then drains and exits 0 on SIGTERM", { timeout: 60_000 }, async () => {
-    const scratch = await startTestServer();
-    const databaseUrl = scratch.databaseUrl;
-    await scratch.server.stop();
-    const child = spawn(process.execPath, [join(__dirname, "../../src/main.js")], {
-      env: { ...process.env, PORT: "0", DATABASE_URL: databaseUrl, NODE_ENV: "test", LOG_LEVEL: "info", PLATFORM_ADMIN_TOKEN: "platform-token-for-lifecycle-test" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
-      child.stdout.on("data", () => {
-        const match = /"url":"([^"]+)"/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
+  // Production too: outside NODE_ENV=test Apollo would register SIGTERM handlers of its own, which
+  // once raced ours and left the process running forever after "draining".
+  for (const nodeEnv of ["test", "production"]) {
+    it(`npm start's entry point serves, then drains and exits 0 on SIGTERM (NODE_ENV=${nodeEnv})`, { timeout: 60_000 }, async () => {
+      const scratch = await startTestServer();
+      const databaseUrl = scratch.databaseUrl;
+      await scratch.server.stop();
+      const evidenceKey = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+      const child = spawn(process.execPath, [join(__dirname, "../../src/main.js")], {
+        env: { ...process.env, PORT: "0", DATABASE_URL: databaseUrl, NODE_ENV: nodeEnv, EVIDENCE_SIGNING_KEY: evidenceKey, LOG_LEVEL: "info", PLATFORM_ADMIN_TOKEN: "platform-token-for-lifecycle-test" },
+        stdio: ["ignore", "pipe", "pipe"],
       });
-    });
-    const health = await fetch(url.replace(/\/graphql$/, "/healthz"));
-    assert.equal(health.status, 200);
-    // Start a request and hold its body back, so it is genuinely in flight when SIGTERM lands.
-    const body = JSON.stringify({ query: "{ tenants { totalCount } }" });
-    const request = httpRequest(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), authorization: "Bearer platform-token-for-lifecycle-test" },
-    });
-    const responded = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      request.on("response", (res) => {
-        let text = "";
-        res.on("data", (chunk) => (text += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      let output = "";
+      child.stdout.on("data", (chunk) => (output += chunk));
+      child.stderr.on("data", (chunk) => (output += chunk));
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+        child.stdout.on("data", () => {
+          const match = /"url":"([^"]+)"/.exec(output);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]);
+          }
+        });
       });
-      request.on("error", reject);
+      const health = await fetch(url.replace(/\/graphql$/, "/healthz"));
+      assert.equal(health.status, 200);
+      // Start a request and hold its body back, so it is genuinely in flight when SIGTERM lands.
+      const body = JSON.stringify({ query: "{ tenants { totalCount } }" });
+      const request = httpRequest(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), authorization: "Bearer platform-token-for-lifecycle-test" },
+      });
+      const responded = new Promise<{ status: number; text: string }>((resolve, reject) => {
+        request.on("response", (res) => {
+          let text = "";
+          res.on("data", (chunk) => (text += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        request.on("error", reject);
+      });
+      request.write(body.slice(0, 10));
+      await sleep(300);
+      child.kill("SIGTERM");
+      await sleep(300);
+      request.end(body.slice(10));
+      const response = await responded;
+      assert.equal(response.status, 200, "a request in flight at SIGTERM still completes");
+      assert.match(response.text, /"totalCount":0/);
+      const [code] = await once(child, "exit");
+      assert.equal(code, 0, output);
+      assert.match(output, /draining in-flight requests/);
+      await scratch.close();
     });
-    request.write(body.slice(0, 10));
-    await sleep(300);
-    child.kill("SIGTERM");
-    await sleep(300);
-    request.end(body.slice(10));
-    const response = await responded;
-    assert.equal(response.status, 200, "a request in flight at SIGTERM still completes");
-    assert.match(response.text, /"totalCount":0/);
-    const [code] = await once(child, "exit");
-    assert.equal(code, 0, output);
-    assert.match(output, /draining in-flight requests/);
-    await scratch.close();
-  });
+  }
 });
