@@ -7,6 +7,7 @@
  * first node, joins the others by rsync state transfer and waits until every node is Synced;
  * `down` stops the nodes and removes the directory.
  */
+import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GaleraCluster, missingClusterTools } from "./galera-cluster";
@@ -76,9 +77,12 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     log(`\nGalera cluster of ${cluster.nodes.length} nodes is Synced (${((Date.now() - started) / 1000).toFixed(1)} s), data in ${options.dir}`);
+    // Instances must share the operator token and the evidence key (development keeps the key in
+    // ./data/evidence-key.pem, shared by instances started from the same checkout).
+    const token = `gpadmin_${randomBytes(18).toString("base64url")}`;
     log("One API instance per node (each migrates if needed; a lease lets exactly one do it):");
     for (const node of cluster.nodes) {
-      log(`  DATABASE_URL=${node.url}/group_platform PORT=${4000 + node.index} npm start`);
+      log(`  PLATFORM_ADMIN_TOKEN=${token} DATABASE_URL=${node.url}/group_platform PORT=${4000 + node.index} npm start`);
     }
     log("Stop it with: npm run cluster -- down");
     return 0;
