@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 /** A signed tree head: the root of a group's log at some size, signed by the server. */
@@ -57,7 +57,17 @@ export class EvidenceSigner {
     if (!existsSync(path)) {
       mkdirSync(dirname(path), { recursive: true });
       const pem = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }) as string;
-      writeFileSync(path, pem, { mode: 0o600, flag: "wx" });
+      // Written whole under a private name, then linked into place: instances started together
+      // from one checkout all end up with the one key that won, never with a half-written file.
+      const scratch = `${path}.${process.pid}.${Date.now()}.tmp`;
+      writeFileSync(scratch, pem, { mode: 0o600, flag: "wx" });
+      try {
+        linkSync(scratch, path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      } finally {
+        unlinkSync(scratch);
+      }
     }
     return EvidenceSigner.fromPem(readFileSync(path, "utf8"));
   }
