@@ -12,7 +12,7 @@ import { addContacts, createTenant, type FixtureTenant, type FixtureUser } from 
 import { assertCountsConsistent, createGroup, permanentCode } from "../support/groups";
 import { assertInvariants } from "../support/invariants";
 import { type ApiProcess, freePort, gqlAt, startApiProcess, stopProcess, waitUntilHealthy } from "../support/processes";
-import { idempotentAcrossInstances, JOIN_CODE, raceToCap, rowIdOf, SEND, spreadLiveCode, VIEW } from "../support/scale-out";
+import { idempotentAcrossInstances, JOIN_CODE, raceToCap, rowIdOf, SEND, sameEverywhere, spreadLiveCode, VIEW } from "../support/scale-out";
 import { engine, startTestServer, type TestServer } from "../support/server";
 
 
@@ -259,6 +259,32 @@ describe("three API instances on a three-node MariaDB Galera cluster", { skip },
     const texts = new Set((await server.sql("SELECT text FROM group_log WHERE kind = 'MESSAGE' AND text LIKE 'w%-%'")).map((r: any) => r.text));
     for (const text of acknowledged.messages) assert.ok(texts.has(text), `acknowledged message ${text} is stored`);
     await assertCountsConsistent(server);
+    await assertInvariants(server, [personal, enterprise]);
+  });
+
+  it("a node that crashes (SIGKILL) rejoins by state transfer; its instance recovers without a restart", { timeout: 240_000 }, async () => {
+    const [owner, m1, m2] = personal.users;
+    const { id } = await createGroup(server, owner, [m1, m2], { name: "Crash" });
+    const send = (instance: ApiProcess, text: string) => gqlAt(instance.url, SEND, { input: { groupId: id, text } }, owner.token);
+    await cluster.stopNode(1, "SIGKILL");
+    await waitForHealth(instances[1], 503, 30_000);
+    // The survivors notice the silent peer within seconds (evs timeouts) and keep committing.
+    const written: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const text = `while node 2 was down #${i}`;
+      const r = await send(instances[i % 2 === 0 ? 0 : 2], text);
+      assert.deepEqual(r.data?.sendMessage?.userErrors, [], JSON.stringify(r));
+      written.push(text);
+    }
+    cluster.startNode(1);
+    await cluster.waitReady(1, 120_000);
+    await waitForHealth(instances[1], 200, 60_000);
+    assert.equal(instances[1].child.exitCode, null, "the instance was not restarted");
+    const history = await gqlAt(instances[1].url, `query($id: ID!) { group(id: $id) { messages(first: 20) { edges { node { text } } } } }`, { id }, owner.token);
+    const texts = history.data.group.messages.edges.map((e: any) => e.node.text);
+    for (const text of written) assert.ok(texts.includes(text), `${text} is readable through node 2's instance`);
+    assert.deepEqual((await send(instances[1], "node 2 is back")).data.sendMessage.userErrors, []);
+    await sameEverywhere(instances, VIEW, { id }, owner.token, (data) => data.group);
     await assertInvariants(server, [personal, enterprise]);
   });
 });
