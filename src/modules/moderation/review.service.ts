@@ -3,6 +3,7 @@ import { DomainError, ErrorCode, notFound } from "../../common/errors";
 import { rowIdOf } from "../../common/global-id";
 import { newId } from "../../common/ids";
 import { type ConnectionShape, type PageRequest, toConnection } from "../../common/pagination";
+import { truncateText } from "../../common/validation";
 import type { RequestContext } from "../../context/context";
 import type { Database } from "../../db/database";
 import { forUpdate, keysetPage } from "../../db/query";
@@ -24,7 +25,7 @@ export class ReviewService {
   }
 
   async enqueue(em: EntityManager, item: { tenantId: string; subjectType: ReviewSubjectType; subjectId: string; reason: string }, now: number): Promise<ReviewItem> {
-    const row = em.create(ReviewItem, { rowId: newId(), ...item, reason: item.reason.slice(0, 500), status: ReviewStatus.PENDING, createdAt: now, resolvedAt: null });
+    const row = em.create(ReviewItem, { rowId: newId(), ...item, reason: truncateText(item.reason, 500), status: ReviewStatus.PENDING, createdAt: now, resolvedAt: null });
     await em.insert(ReviewItem, row);
     return row;
   }

@@ -1,6 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { newId } from "../../common/ids";
 import { type ConnectionShape, type PageRequest, toConnection } from "../../common/pagination";
+import { truncateText } from "../../common/validation";
 import type { Database } from "../../db/database";
 import { keysetPage } from "../../db/query";
 import { GroupLogEntry } from "../group/group-log.entity";
@@ -22,7 +23,7 @@ export class RiskService {
   constructor(private readonly db: Database) {}
 
   async record(em: EntityManager, event: RiskEventInput, now: number): Promise<void> {
-    await em.insert(RiskEvent, { rowId: newId(), groupId: null, ...event, detail: event.detail.slice(0, 500), createdAt: now });
+    await em.insert(RiskEvent, { rowId: newId(), groupId: null, ...event, detail: truncateText(event.detail, 500), createdAt: now });
   }
 
   /** Records the event unless the same kind was already recorded for the user within `windowMs`. */
