@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { DataSource, EntityManager } from "typeorm";
 import { ReentrantMutex } from "./mutex";
 import { QueryCounter } from "./query-logger";
+import { parseWsrepStatus, WSREP_STATUS_SQL, type WsrepStatus } from "./wsrep";
 
 /** MySQL / MariaDB / Galera errors after which re-running the whole transaction is correct. */
 const RETRYABLE_MYSQL_ERRNOS = new Set([
@@ -56,7 +57,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export interface DatabaseHealth {
   ok: boolean;
   /** Galera only: the node's replication state. */
-  wsrep?: { ready: boolean; state: string; clusterStatus: string; clusterSize: number };
+  wsrep?: WsrepStatus;
 }
 
 export interface DatabaseOptions {
@@ -184,15 +185,8 @@ export class Database {
     }
     // Status queries must not wait for causality: a node outside the primary component would
     // make them hang or fail instead of answering "not ready".
-    const show = "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_local_state_comment', 'wsrep_cluster_status', 'wsrep_cluster_size')";
-    const rows: Array<{ Variable_name: string; Value: string }> = await this.read((em) => em.query(this.causalReads ? `SET STATEMENT wsrep_sync_wait = 0 FOR ${show}` : show));
-    const values = new Map(rows.map((r) => [r.Variable_name, r.Value]));
-    const wsrep = {
-      ready: values.get("wsrep_ready") === "ON",
-      state: values.get("wsrep_local_state_comment") ?? "unknown",
-      clusterStatus: values.get("wsrep_cluster_status") ?? "unknown",
-      clusterSize: Number(values.get("wsrep_cluster_size") ?? 0),
-    };
+    const sql = this.causalReads ? `SET STATEMENT wsrep_sync_wait = 0 FOR ${WSREP_STATUS_SQL}` : WSREP_STATUS_SQL;
+    const wsrep = parseWsrepStatus(await this.read((em) => em.query(sql)));
     return { ok: wsrep.ready && wsrep.clusterStatus === "Primary", wsrep };
   }
 }

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { QueryRunner } from "typeorm";
 import { type Database, isDuplicateKey, isRetryable } from "./database";
+import { affectedRows } from "./query";
 
 /** How long a lease lasts unless renewed; a crashed holder's lease is taken over after this. */
 const LEASE_MS = 60_000;
@@ -91,10 +92,4 @@ class MigrationLease {
     clearInterval(this.renewal);
     await this.runner.query("DELETE FROM schema_migration_lease WHERE id = 1 AND holder = ?", [this.holder]);
   }
-}
-
-function affectedRows(result: unknown): number {
-  const r = result as { affectedRows?: number } | [unknown, number] | undefined;
-  if (Array.isArray(r)) return Number(r[1] ?? 0);
-  return Number(r?.affectedRows ?? 0);
 }

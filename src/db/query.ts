@@ -38,3 +38,10 @@ export function keysetPage<T extends ObjectLiteral>(
   }
   return qb;
 }
+
+/** Rows changed by a raw UPDATE or DELETE (`em.query` / `runner.query`), on either driver. */
+export function affectedRows(result: unknown): number {
+  if (Array.isArray(result)) return Number((result[1] as number | undefined) ?? (result[0] as { affectedRows?: number })?.affectedRows ?? 0);
+  const r = result as { affectedRows?: number; changes?: number } | undefined;
+  return Number(r?.affectedRows ?? r?.changes ?? 0);
+}

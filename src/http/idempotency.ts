@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Clock } from "../common/clock";
 import { type Database, isDuplicateKey } from "../db/database";
+import { affectedRows } from "../db/query";
 
 /** Stripe's window: a key and its response are kept this long. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
@@ -70,7 +71,7 @@ export class IdempotencyStore {
         const taken = await this.db.tx((em) =>
           em.query("UPDATE idempotency_keys SET created_at = ? WHERE scope = ? AND idem_key = ? AND state = 'RUNNING' AND created_at = ?", [now, scope, key, row.created_at]),
         );
-        if (affected(taken) === 1) return { kind: "claimed" };
+        if (affectedRows(taken) === 1) return { kind: "claimed" };
       }
       return { kind: "in-progress" };
     }
@@ -102,11 +103,4 @@ export class IdempotencyStore {
   async purgeExpired(): Promise<void> {
     await this.db.tx((em) => em.query("DELETE FROM idempotency_keys WHERE expires_at <= ?", [this.clock.now()]));
   }
-}
-
-/** Rows changed by a raw UPDATE, on either driver. */
-function affected(result: unknown): number {
-  if (Array.isArray(result)) return Number((result[1] as number | undefined) ?? (result[0] as { affectedRows?: number })?.affectedRows ?? 0);
-  const r = result as { affectedRows?: number; changes?: number } | undefined;
-  return Number(r?.affectedRows ?? r?.changes ?? 0);
 }

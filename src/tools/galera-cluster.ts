@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { createConnection } from "mysql2/promise";
+import { parseWsrepStatus, WSREP_STATUS_SQL, type WsrepStatus } from "../db/wsrep";
 
 const run = promisify(execFile);
 
@@ -43,13 +44,6 @@ export interface ClusterState {
   pids: Record<number, number>;
 }
 
-export interface WsrepStatus {
-  ready: boolean;
-  state: string;
-  clusterStatus: string;
-  clusterSize: number;
-}
-
 export interface ClusterOptions {
   /** Working directory (created; removed by `down`). */
   dir: string;
@@ -66,21 +60,23 @@ export interface ClusterOptions {
 export function missingClusterTools(): string[] {
   const missing: string[] = [];
   for (const tool of ["mariadbd", "mariadb-install-db", "rsync", "wsrep_sst_rsync"]) {
-    if (!onPath(tool)) missing.push(tool);
+    if (!which(tool)) missing.push(tool);
   }
   if (!findProvider()) missing.push("galera-4 (libgalera_smm.so)");
   return missing;
 }
 
-function onPath(tool: string): boolean {
+/** Where `tool` is: PATH first, then the sbin/bin directories a non-root PATH may lack. */
+function which(tool: string): string | null {
   const dirs = (process.env.PATH ?? "").split(":").concat(["/usr/sbin", "/usr/bin", "/usr/local/bin", "/usr/local/sbin"]);
-  return dirs.some((d) => d && existsSync(join(d, tool)));
+  for (const d of dirs) if (d && existsSync(join(d, tool))) return join(d, tool);
+  return null;
 }
 
 function binary(tool: string): string {
-  const dirs = (process.env.PATH ?? "").split(":").concat(["/usr/sbin", "/usr/bin", "/usr/local/bin", "/usr/local/sbin"]);
-  for (const d of dirs) if (d && existsSync(join(d, tool))) return join(d, tool);
-  throw new Error(`${tool} not found: install mariadb-server, galera-4 and rsync`);
+  const path = which(tool);
+  if (!path) throw new Error(`${tool} not found: install mariadb-server, galera-4 and rsync`);
+  return path;
 }
 
 export function findProvider(): string | null {
@@ -291,14 +287,8 @@ export class GaleraCluster {
     let connection;
     try {
       connection = await createConnection({ host: "127.0.0.1", port: node.port, user: "root", connectTimeout: 2000 });
-      const [rows] = await connection.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_local_state_comment', 'wsrep_cluster_status', 'wsrep_cluster_size')");
-      const values = new Map((rows as Array<{ Variable_name: string; Value: string }>).map((r) => [r.Variable_name, r.Value]));
-      return {
-        ready: values.get("wsrep_ready") === "ON",
-        state: values.get("wsrep_local_state_comment") ?? "unknown",
-        clusterStatus: values.get("wsrep_cluster_status") ?? "unknown",
-        clusterSize: Number(values.get("wsrep_cluster_size") ?? 0),
-      };
+      const [rows] = await connection.query(WSREP_STATUS_SQL);
+      return parseWsrepStatus(rows as Array<{ Variable_name: string; Value: string }>);
     } catch {
       return null;
     } finally {
