@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { addContacts, createTenant, dataOf, type FixtureTenant } from "../support/fixtures";
 import { assertCountsConsistent, createGroup } from "../support/groups";
-import { freePort, gqlAt, startApiProcess } from "../support/processes";
+import { exited, freePort, gqlAt, startApiProcess } from "../support/processes";
 import { engine, freshDatabaseUrl, startTestServer, type TestServer } from "../support/server";
 
 /** A loopback TCP proxy in front of MariaDB that can cut every connection and refuse new ones. */
@@ -154,7 +154,9 @@ describe(`a crash in the middle of a mutation (${engine})`, () => {
       await sleep(delay);
       api.child.kill("SIGKILL");
       await pending;
-      await new Promise((resolve) => (api.child.exitCode !== null ? resolve(null) : api.child.once("exit", resolve)));
+      // Killed by a signal, a child's exitCode stays null: waiting on that alone hung once the
+      // "exit" event had already passed.
+      await exited(api.child);
       const groups = await admin.sql("SELECT id, member_count, log_size FROM chat_groups WHERE name = ?", [`Crash ${delay}`]);
       if (groups.length) {
         const [g] = groups;

@@ -41,7 +41,7 @@ export async function waitUntilHealthy(child: ChildProcess, healthUrl: string, w
   let stderr = "";
   child.stderr?.on("data", (chunk) => (stderr += chunk));
   for (let i = 0; i < 150; i++) {
-    if (child.exitCode !== null) throw new Error(`${what} exited: ${stderr}`);
+    if (hasExited(child)) throw new Error(`${what} exited: ${stderr}`);
     try {
       if ((await fetch(healthUrl)).status === 200) return;
     } catch {
@@ -51,11 +51,21 @@ export async function waitUntilHealthy(child: ChildProcess, healthUrl: string, w
   }
 }
 
+/** True once the child has ended, by exiting or by a signal (then `exitCode` stays null). */
+export function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+/** Resolves when the child has ended, also when it already had. */
+export async function exited(child: ChildProcess): Promise<void> {
+  if (!hasExited(child)) await new Promise((resolve) => child.once("exit", resolve));
+}
+
 /** SIGTERM, then waits for the exit. */
 export async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (hasExited(child)) return;
   child.kill("SIGTERM");
-  await new Promise((resolve) => child.once("exit", resolve));
+  await exited(child);
 }
 
 export async function gqlAt(url: string, query: string, variables: Record<string, unknown>, token: string): Promise<any> {
