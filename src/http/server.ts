@@ -101,7 +101,10 @@ export async function startServer(app: App, port = app.config.port, host = app.c
     maxTokens: { enabled: false }, // graphql's own parser limit below: a clean GRAPHQL_PARSE_FAILED
     maxDirectives: { n: 50 },
     costLimit: { enabled: false }, // our own connection-aware cost below
-    blockFieldSuggestion: { enabled: production },
+    // Off: it assigns `error.message`, which is read-only on graphql-jit's errors, so in production
+    // every resolver error became a 500. Apollo's DisableSuggestions plugin below does the same job
+    // on validation errors, the only ones that carry suggestions.
+    blockFieldSuggestion: { enabled: false },
   }).protect();
   const metrics = new Metrics(app);
   const extraRoutes = operatorRoutes(app, metrics);

@@ -3,6 +3,7 @@ import { closeSync, openSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { production, serverMode, testEvidenceKey } from "./server";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -27,7 +28,7 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
   const logDir = process.env.TEST_API_LOGS;
   const stdout = logDir ? openSync(join(logDir, `api-${port}.log`), "a") : "ignore";
   const child = spawn(process.execPath, [join(__dirname, "../../src/main.js")], {
-    env: { ...process.env, NODE_ENV: "test", LOG_LEVEL: "warn", PORT: String(port), ...env },
+    env: { ...process.env, NODE_ENV: serverMode, ...(production ? { EVIDENCE_SIGNING_KEY: testEvidenceKey } : {}), LOG_LEVEL: "warn", PORT: String(port), ...env },
     stdio: ["ignore", stdout, "pipe"],
   });
   if (typeof stdout === "number") closeSync(stdout);

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,6 +32,17 @@ export interface TestServer {
 
 /** Which engine this run targets: DATABASE_URL=mysql://… selects MariaDB, anything else SQLite. */
 export const engine: "mysql" | "sqlite" = process.env.DATABASE_URL?.startsWith("mysql") ? "mysql" : "sqlite";
+
+/**
+ * The mode the servers under test run in: `TEST_NODE_ENV=production` runs every test against a
+ * server with `NODE_ENV=production` behaviour (no introspection, no suggestions, production keys),
+ * as CI's production pass does; otherwise the "test" mode.
+ */
+export const serverMode: "production" | "test" = process.env.TEST_NODE_ENV === "production" ? "production" : "test";
+export const production = serverMode === "production";
+
+/** A fresh Ed25519 evidence key (PKCS#8 PEM), as production requires one to be configured. */
+export const testEvidenceKey: string = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 
 export function freshDatabaseUrl(): { url: string; drop: () => Promise<void> } {
   const suffix = `${process.pid}_${randomBytes(4).toString("hex")}`;
@@ -72,7 +83,8 @@ export async function startTestServer(options: { clock?: Clock; config?: Partial
   const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => {} } : freshDatabaseUrl();
   const platformToken = options.platformToken ?? `gpadmin_test_${randomBytes(16).toString("hex")}`;
   const config = loadConfig({
-    env: "test",
+    env: serverMode,
+    ...(production ? { evidenceSigningKey: testEvidenceKey } : {}),
     port: 0,
     host: "127.0.0.1",
     databaseUrl: database.url,
