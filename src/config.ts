@@ -18,6 +18,8 @@ export interface AppConfig {
    * Galera node, so a read sees every write committed anywhere in the cluster before it began.
    */
   causalReads: "auto" | "on" | "off";
+  /** Connections the kernel queues for accept() (LISTEN_BACKLOG; capped by net.core.somaxconn). */
+  listenBacklog: number;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
   /** Ed25519 private key (PKCS#8 PEM) that signs evidence tree heads; shared by all instances. */
@@ -81,6 +83,7 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     logLevel: process.env.LOG_LEVEL ?? (env === "test" ? "silent" : "info"),
     dbPoolSize: intFromEnv("DB_POOL_SIZE", 20, 1, 500),
     causalReads: choiceFromEnv("DB_CAUSAL_READS", ["auto", "on", "off"], "auto"),
+    listenBacklog: intFromEnv("LISTEN_BACKLOG", 4096, 1, 65535),
     maxBodyBytes: intFromEnv("MAX_BODY_BYTES", 1_000_000, 1024, 50_000_000),
     evidenceSigningKey: process.env.EVIDENCE_SIGNING_KEY?.replace(/\\n/g, "\n") || undefined,
     evidenceKeyFile: process.env.EVIDENCE_KEY_FILE ?? "./data/evidence-key.pem",

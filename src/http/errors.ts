@@ -74,3 +74,23 @@ export function unavailableStatusPlugin(): ApolloServerPlugin {
     },
   };
 }
+
+/**
+ * A subscription sent as an HTTP request is the client's mistake: say where subscriptions are
+ * served (400 BAD_REQUEST) rather than let the executor fail on it as an internal error.
+ */
+export function subscriptionsOverHttpRefusedPlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation === "subscription") {
+            throw new GraphQLError("Subscriptions are served over WebSocket (the graphql-transport-ws protocol) at /graphql, not over HTTP POST or GET", {
+              extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
+}

@@ -15,7 +15,7 @@ import { RequestContext } from "../context/context";
 import { buildAppSchema } from "../schema";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import { queryCostPlugin } from "./cost";
-import { createErrorFormatter, unavailableStatusPlugin } from "./errors";
+import { createErrorFormatter, subscriptionsOverHttpRefusedPlugin, unavailableStatusPlugin } from "./errors";
 import { jitExecutor, localGateway } from "./executor";
 import { isValidIdempotencyKey, requestHash } from "./idempotency";
 import { Metrics } from "./metrics";
@@ -122,6 +122,7 @@ export async function startServer(app: App, port = app.config.port, host = app.c
     parseOptions: { maxTokens: app.config.maxQueryTokens },
     plugins: [
       ...armor.plugins,
+      subscriptionsOverHttpRefusedPlugin(),
       queryCostPlugin(schema, app.config.maxQueryCost, app.rateLimiter),
       unavailableStatusPlugin(),
       ApolloServerPluginCacheControlDisabled(),
@@ -282,7 +283,9 @@ export async function startServer(app: App, port = app.config.port, host = app.c
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => resolve());
+    // A burst of connections (a campaign's QR code scanned at once) must queue, not be dropped: the
+    // default backlog of 511 overflows while the event loop is busy, and clients then time out.
+    server.listen({ port, host, backlog: app.config.listenBacklog }, () => resolve());
   });
   const address = server.address() as AddressInfo;
   const url = `http://${host}:${address.port}/graphql`;

@@ -33,7 +33,8 @@ describe("API explorer in Chromium", () => {
 
   before(async () => {
     if (browserSkipReason) return;
-    server = await startTestServer();
+    // The explorer is a development feature: outside production mode even in the production pass.
+    server = await startTestServer({ config: { env: "test" } });
     browser = await launchChromium();
   });
   after(async () => {

@@ -15,7 +15,7 @@ describe(`capacity is a database guarantee (${engine})`, () => {
   });
   after(() => server.close());
 
-  it("300 concurrent acceptances for 10 free seats: exactly 10 join, the rest get GROUP_FULL", { timeout: 120_000 }, async () => {
+  it("300 concurrent acceptances for 10 free seats: exactly 10 join, the rest get GROUP_FULL", { timeout: 600_000 }, async () => {
     const [owner, ...rest] = t.users;
     const { id, group } = await createGroup(server, owner, rest.slice(0, 9));
     assert.equal(group.memberCount, 10);

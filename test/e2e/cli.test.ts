@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { dataOf, errorCodes, ok } from "../support/fixtures";
-import { startTestServer, type TestServer } from "../support/server";
+import { startTestServer, type TestServer, production, serverMode, testEvidenceKey } from "../support/server";
 
 const CLI = join(__dirname, "../../src/cli.js");
 const VERIFY = join(__dirname, "../../src/tools/verify-evidence.js");
@@ -39,7 +39,7 @@ function assertCleanError(result: Run, code: number, pattern: RegExp): void {
 describe("group-platform CLI", () => {
   let server: TestServer;
   let scratch: string;
-  const cli = (...args: string[]) => run(CLI, args, { DATABASE_URL: server.databaseUrl, NODE_ENV: "test" });
+  const cli = (...args: string[]) => run(CLI, args, { DATABASE_URL: server.databaseUrl, NODE_ENV: serverMode, ...(production ? { EVIDENCE_SIGNING_KEY: testEvidenceKey } : {}) });
 
   before(async () => {
     server = await startTestServer();

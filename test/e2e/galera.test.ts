@@ -115,12 +115,12 @@ describe("three API instances on a three-node MariaDB Galera cluster", { skip },
     }
   });
 
-  it("concurrent acceptances and code joins over all three nodes end exactly at the cap", { timeout: 240_000 }, async () => {
+  it("concurrent acceptances and code joins over all three nodes end exactly at the cap", { timeout: 600_000 }, async () => {
     const [owner, m1, m2, ...rest] = personal.users;
     await raceToCap(server, instances, owner, [m1, m2], rest.slice(0, 150), rest.slice(150, 300), 100);
   });
 
-  it("concurrent live-code joins over all three nodes spread exactly; the nodes' conflicts were retried", { timeout: 240_000 }, async () => {
+  it("concurrent live-code joins over all three nodes spread exactly; the nodes' conflicts were retried", { timeout: 600_000 }, async () => {
     const [creator, m1, m2, ...joiners] = enterprise.users;
     await spreadLiveCode(server, instances, creator, [m1, m2], joiners, 50);
     // The nodes did conflict on the code's row, and the losers were re-run rather than failed.
@@ -134,12 +134,12 @@ describe("three API instances on a three-node MariaDB Galera cluster", { skip },
     assert.ok(retries.reduce((a, b) => a + b, 0) > 0, "certification conflicts were retried");
   });
 
-  it("an Idempotency-Key holds across instances on different nodes", { timeout: 60_000 }, async () => {
+  it("an Idempotency-Key holds across instances on different nodes", { timeout: 600_000 }, async () => {
     const [owner, m1, m2] = personal.users;
     await idempotentAcrossInstances(server, instances, owner, [m1, m2], "galera-1");
   });
 
-  it("/healthz follows the node's wsrep_ready: 503 while it is cut off, 200 once back; haproxy (deploy/haproxy.cfg) routes around it", { timeout: 120_000, skip: !HAPROXY && !process.env.CI && "haproxy is not installed" }, async () => {
+  it("/healthz follows the node's wsrep_ready: 503 while it is cut off, 200 once back; haproxy (deploy/haproxy.cfg) routes around it", { timeout: 600_000, skip: !HAPROXY && !process.env.CI && "haproxy is not installed" }, async () => {
     const proxy = await startHaproxy(instances);
     const node = cluster.nodes[2];
     const admin = await createConnection({ host: "127.0.0.1", port: node.port, user: "root" });
@@ -181,7 +181,7 @@ describe("three API instances on a three-node MariaDB Galera cluster", { skip },
     }
   });
 
-  it("stopping a node under load: the other instances keep writing; the node's instance serves those writes when it rejoins", { timeout: 240_000 }, async () => {
+  it("stopping a node under load: the other instances keep writing; the node's instance serves those writes when it rejoins", { timeout: 600_000 }, async () => {
     const [owner, m1, m2] = enterprise.users;
     const joinerPool: FixtureUser[] = enterprise.users.slice(3); // already in live-code groups: a different group here
     const { id } = await createGroup(server, owner, [m1, m2], { name: "Under load" });
@@ -262,7 +262,7 @@ describe("three API instances on a three-node MariaDB Galera cluster", { skip },
     await assertInvariants(server, [personal, enterprise]);
   });
 
-  it("a node that crashes (SIGKILL) rejoins by state transfer; its instance recovers without a restart", { timeout: 240_000 }, async () => {
+  it("a node that crashes (SIGKILL) rejoins by state transfer; its instance recovers without a restart", { timeout: 600_000 }, async () => {
     const [owner, m1, m2] = personal.users;
     const { id } = await createGroup(server, owner, [m1, m2], { name: "Crash" });
     const send = (instance: ApiProcess, text: string) => gqlAt(instance.url, SEND, { input: { groupId: id, text } }, owner.token);

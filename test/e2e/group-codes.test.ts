@@ -169,7 +169,7 @@ describe(`group codes under concurrency (${engine})`, () => {
   });
   after(() => server.close());
 
-  it("500 concurrent joins on a maxUses: 50 code admit exactly 50", { timeout: 120_000 }, async () => {
+  it("500 concurrent joins on a maxUses: 50 code admit exactly 50", { timeout: 600_000 }, async () => {
     const [owner, m1, m2, ...joiners] = t.users;
     const g = await createGroup(server, owner, [m1, m2]);
     const code = ok(dataOf(await server.gql(CREATE, { input: { groupId: g.id, type: "PERMANENT", maxUses: 50 } }, owner.token)).createGroupCode).code;

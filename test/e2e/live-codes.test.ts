@@ -161,7 +161,7 @@ describe(`live codes under concurrency (${engine})`, () => {
   });
   after(() => server.close());
 
-  it("1,000 concurrent joins with perGroupCap 200 and auto-create: no group above 200, all but the newest full, everyone in exactly one group", { timeout: 240_000 }, async () => {
+  it("1,000 concurrent joins with perGroupCap 200 and auto-create: no group above 200, all but the newest full, everyone in exactly one group", { timeout: 600_000 }, async () => {
     const [creator, m1, m2, ...joiners] = t.users;
     const g = await createGroup(server, creator, [m1, m2], { name: "Launch" });
     const code = ok(

@@ -43,14 +43,14 @@ describe(`migrations with several instances (${engine})`, { skip: engine !== "my
     for (const drop of drops) await drop();
   });
 
-  it("three instances started together on an empty database migrate it once", { timeout: 60_000 }, async () => {
+  it("three instances started together on an empty database migrate it once", { timeout: 600_000 }, async () => {
     const { url, name } = fresh();
     const instances = await Promise.all([start(url), start(url), start(url)]);
     for (const instance of instances) assert.equal((await fetch(`${instance.base}/healthz`)).status, 200);
     await assertMigratedOnce(url, name);
   });
 
-  it("a lease left behind by a crashed instance is taken over once it expires", { timeout: 60_000 }, async () => {
+  it("a lease left behind by a crashed instance is taken over once it expires", { timeout: 600_000 }, async () => {
     const { url, name } = fresh();
     await sqlOn(url, [
       [`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`],

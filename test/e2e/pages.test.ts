@@ -11,7 +11,8 @@ import { startTestServer, type TestServer } from "../support/server";
 describe("browser pages outside production: explorer at /, console at /console", () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer();
+    // Development features, so outside production mode even in the production pass.
+    server = await startTestServer({ config: { env: "test" } });
   });
   after(() => server.close());
 

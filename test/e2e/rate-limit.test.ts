@@ -73,7 +73,7 @@ describe("rate limits shared through Redis", () => {
     await second.close();
   });
 
-  it("two instances spend from one bucket", { timeout: 60_000 }, async (t) => {
+  it("two instances spend from one bucket", { timeout: 600_000 }, async (t) => {
     if (skip) return t.skip("Redis is not running on 127.0.0.1:6379");
     let ok = 0;
     for (let i = 0; i < 200; i++) {

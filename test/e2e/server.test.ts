@@ -70,7 +70,7 @@ describe("process lifecycle", () => {
   // Production too: outside NODE_ENV=test Apollo would register SIGTERM handlers of its own, which
   // once raced ours and left the process running forever after "draining".
   for (const nodeEnv of ["test", "production"]) {
-    it(`npm start's entry point serves, then drains and exits 0 on SIGTERM (NODE_ENV=${nodeEnv})`, { timeout: 60_000 }, async () => {
+    it(`npm start's entry point serves, then drains and exits 0 on SIGTERM (NODE_ENV=${nodeEnv})`, { timeout: 600_000 }, async () => {
       const scratch = await startTestServer();
       const databaseUrl = scratch.databaseUrl;
       await scratch.server.stop();

@@ -33,7 +33,7 @@ describe(`splitting a full group (${engine})`, () => {
   });
   after(() => server.close());
 
-  it("a full 500-member group splits into a core and sub-groups: no member lost or duplicated, counts consistent", { timeout: 180_000 }, async () => {
+  it("a full 500-member group splits into a core and sub-groups: no member lost or duplicated, counts consistent", { timeout: 600_000 }, async () => {
     const [owner, ...rest] = t.users;
     const { id, group } = await createGroup(server, owner, rest.slice(0, 499), { name: "Mega" });
     assert.equal(group.memberCount, 500);

@@ -37,11 +37,15 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
   return { url: `${base}/graphql`, base, child, stop: () => stopProcess(child) };
 }
 
-/** Polls `healthUrl` until it answers 200 (up to 15 s); fails with the child's stderr if it exits. */
+/**
+ * Polls `healthUrl` until it answers 200; fails with the child's stderr if it exits, or after two
+ * minutes (a hang detector: starting takes seconds, longer on a busy machine).
+ */
 export async function waitUntilHealthy(child: ChildProcess, healthUrl: string, what: string): Promise<void> {
   let stderr = "";
   child.stderr?.on("data", (chunk) => (stderr += chunk));
-  for (let i = 0; i < 150; i++) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
     if (hasExited(child)) throw new Error(`${what} exited: ${stderr}`);
     try {
       if ((await fetch(healthUrl)).status === 200) return;
@@ -50,6 +54,7 @@ export async function waitUntilHealthy(child: ChildProcess, healthUrl: string, w
     }
     await sleep(100);
   }
+  throw new Error(`${what} did not become healthy within 2 minutes: ${stderr}`);
 }
 
 /** True once the child has ended, by exiting or by a signal (then `exitCode` stays null). */
