@@ -18,6 +18,7 @@ import { LiveCodeService } from "./modules/code/live-code.service";
 import { attachEvidenceSigner } from "./modules/evidence/leaf";
 import { EvidenceService } from "./modules/evidence/evidence.service";
 import { EvidenceSigner } from "./modules/evidence/signer";
+import { QrRenderer } from "./modules/code/qr";
 import { GroupLogEntry } from "./modules/group/group-log.entity";
 import { SplitService } from "./modules/group/split.service";
 import { MessageService } from "./modules/message/message.service";
@@ -64,6 +65,8 @@ export interface App {
   split: SplitService;
   rateLimiter: RateLimiter;
   idempotency: IdempotencyStore;
+  /** QR codes of join links: cached per URL, drawn on worker threads. */
+  qr: QrRenderer;
 }
 
 export interface AppOptions {
@@ -125,6 +128,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     stats: new StatsService(db),
     split: new SplitService(),
     idempotency: new IdempotencyStore(db, clock),
+    qr: new QrRenderer({ cacheEntries: config.qrCacheEntries, workers: config.qrWorkers }),
     rateLimiter: !config.rateLimit.enabled
       ? unlimited
       : config.redisUrl
@@ -178,6 +182,7 @@ function registerNodes(app: App): void {
 
 export async function closeApp(app: App): Promise<void> {
   await app.rateLimiter.close();
+  await app.qr.close();
   if (app.db.dataSource.isInitialized) await app.db.dataSource.destroy();
 }
 

@@ -42,6 +42,10 @@ export interface AppConfig {
   rateLimit: { enabled: boolean; capacity: number; leakPerSecond: number };
   /** When set, `GET /metrics` requires `Authorization: Bearer <metricsToken>`. */
   metricsToken: string | undefined;
+  /** Rendered QR codes kept in memory (QR_CACHE_ENTRIES; SVG and PNG count separately). */
+  qrCacheEntries: number;
+  /** Worker threads drawing QR codes that are not cached yet (QR_WORKERS). */
+  qrWorkers: number;
 }
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
@@ -99,6 +103,8 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
       leakPerSecond: intFromEnv("RATE_LIMIT_LEAK_PER_SECOND", 2_000, 1, 100_000_000),
     },
     metricsToken: process.env.METRICS_TOKEN || undefined,
+    qrCacheEntries: intFromEnv("QR_CACHE_ENTRIES", 10_000, 1, 10_000_000),
+    qrWorkers: intFromEnv("QR_WORKERS", 1, 1, 64),
     ...overrides,
   };
 }

@@ -1,6 +1,6 @@
 import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import type { RateLimiter } from "./rate-limit";
-import { getNamedType, GraphQLError, type GraphQLSchema, isCompositeType } from "graphql";
+import { getNamedType, getNullableType, GraphQLError, type GraphQLSchema, isCompositeType, isListType } from "graphql";
 import { type ComplexityEstimator, getComplexity } from "graphql-query-complexity";
 import { DEFAULT_PAGE_SIZE } from "../common/pagination";
 import type { RequestContext } from "../context/context";
@@ -16,17 +16,31 @@ export const COST = {
 } as const;
 
 /**
- * Connections multiply what they contain by `first` (default page size when omitted); other
- * composite fields cost one plus their children; scalars are free.
+ * What a field declares about its price, next to its declaration: `@Extensions({ cost: N })` when
+ * producing it costs more than the default (QR codes, evidence; prices in src/policy/cost.ts), and
+ * `@Extensions({ listSize: N })` on a plain (non-connection) list: the most items it returns.
+ */
+export interface FieldPrice {
+  cost?: number;
+  listSize?: number;
+}
+
+/**
+ * A field costs its declared `cost` (else 1 for objects, 0 for scalars); connections multiply what
+ * they contain by `first` (default page size when omitted) and plain lists by their `listSize`, so a
+ * page or list of N items costs N times one item (at least one point each); other composite fields
+ * cost their own price plus their children.
  */
 export const connectionEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  const price = (field.extensions ?? {}) as FieldPrice;
   const type = getNamedType(field.type);
-  if (!isCompositeType(type)) return COST.scalar;
-  if (type.name.endsWith("Connection")) {
-    const first = typeof args.first === "number" && args.first >= 0 ? args.first : DEFAULT_PAGE_SIZE;
-    return COST.object + first * Math.max(childComplexity, COST.object);
-  }
-  return COST.object + childComplexity;
+  const composite = isCompositeType(type);
+  const own = typeof price.cost === "number" ? price.cost : composite ? COST.object : COST.scalar;
+  if (!composite) return own;
+  let items: number | null = null;
+  if (type.name.endsWith("Connection")) items = typeof args.first === "number" && args.first >= 0 ? args.first : DEFAULT_PAGE_SIZE;
+  else if (isListType(getNullableType(field.type)) && typeof price.listSize === "number") items = price.listSize;
+  return items === null ? own + childComplexity : own + items * Math.max(childComplexity, COST.object);
 };
 
 export interface QueryCost {

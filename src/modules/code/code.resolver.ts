@@ -1,6 +1,7 @@
 import { GraphQLError } from "graphql";
-import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, Extensions, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ErrorCode } from "../../common/errors";
+import { FIELD_COSTS, LIST_BOUNDS } from "../../policy/cost";
 import { runMutation } from "../../common/mutation";
 import { ConnectionArgs, Connection, pageRequest } from "../../common/pagination";
 import { Allow } from "../../context/allow";
@@ -31,7 +32,7 @@ import {
   UpdateLiveCodePayload,
 } from "./code.types";
 import { groupCodeStatus } from "./group-code.service";
-import { groupCodeUrl, liveCodeUrl, qrPngDataUrl, qrSvg } from "./links";
+import { groupCodeUrl, liveCodeUrl } from "./links";
 import { liveCodeStatus } from "./live-code.service";
 
 const LiveCodeConnection = Connection(LiveCode, "LiveCode");
@@ -114,13 +115,15 @@ export class GroupCodeResolver {
   }
 
   @FieldResolver(() => String, { description: "A scannable QR code of `url`, as an SVG document." })
+  @Extensions({ cost: FIELD_COSTS.qrSvg })
   qrSvg(@Root() code: GroupCode, @Ctx() ctx: RequestContext): Promise<string> {
-    return qrSvg(groupCodeUrl(ctx.app.publicBaseUrl, code.token));
+    return ctx.app.qr.svg(groupCodeUrl(ctx.app.publicBaseUrl, code.token));
   }
 
   @FieldResolver(() => String, { description: "The same QR code as a PNG data URL." })
+  @Extensions({ cost: FIELD_COSTS.qrPngDataUrl })
   qrPngDataUrl(@Root() code: GroupCode, @Ctx() ctx: RequestContext): Promise<string> {
-    return qrPngDataUrl(groupCodeUrl(ctx.app.publicBaseUrl, code.token));
+    return ctx.app.qr.pngDataUrl(groupCodeUrl(ctx.app.publicBaseUrl, code.token));
   }
 
   @FieldResolver(() => Group)
@@ -142,18 +145,21 @@ export class LiveCodeResolver {
   }
 
   @FieldResolver(() => String, { description: "A scannable QR code of `url`, as an SVG document." })
+  @Extensions({ cost: FIELD_COSTS.qrSvg })
   qrSvg(@Root() code: LiveCode, @Ctx() ctx: RequestContext): Promise<string> {
-    return qrSvg(liveCodeUrl(ctx.app.publicBaseUrl, code.token));
+    return ctx.app.qr.svg(liveCodeUrl(ctx.app.publicBaseUrl, code.token));
   }
 
   @FieldResolver(() => String, { description: "The same QR code as a PNG data URL." })
+  @Extensions({ cost: FIELD_COSTS.qrPngDataUrl })
   qrPngDataUrl(@Root() code: LiveCode, @Ctx() ctx: RequestContext): Promise<string> {
-    return qrPngDataUrl(liveCodeUrl(ctx.app.publicBaseUrl, code.token));
+    return ctx.app.qr.pngDataUrl(liveCodeUrl(ctx.app.publicBaseUrl, code.token));
   }
 
-  @FieldResolver(() => [Group], { description: "The code's groups in routing order (auto-created ones appended)." })
+  @FieldResolver(() => [Group], { description: `The code's groups in routing order (auto-created ones appended); the first ${LIST_BOUNDS.liveCodeGroups}.` })
+  @Extensions({ listSize: LIST_BOUNDS.liveCodeGroups })
   groups(@Root() code: LiveCode, @Ctx() ctx: RequestContext): Promise<Group[]> {
-    return ctx.app.liveCodes.groupsOf(code.rowId);
+    return ctx.app.liveCodes.groupsOf(code.rowId, LIST_BOUNDS.liveCodeGroups);
   }
 
   @FieldResolver(() => LiveCodeStats, { description: "Joins through the code, per group (plans with statsEnabled)." })
@@ -165,9 +171,10 @@ export class LiveCodeResolver {
 
 @Resolver(() => FaceToFaceSession)
 export class FaceToFaceSessionResolver {
-  @FieldResolver(() => [User], { description: "Everyone who entered the same digits nearby, in order of arrival." })
+  @FieldResolver(() => [User], { description: `Everyone who entered the same digits nearby, in order of arrival (the first ${LIST_BOUNDS.faceToFaceParticipants}).` })
+  @Extensions({ listSize: LIST_BOUNDS.faceToFaceParticipants })
   participants(@Root() session: FaceToFaceSession, @Ctx() ctx: RequestContext): Promise<User[]> {
-    return ctx.app.faceToFace.participants(session.rowId);
+    return ctx.app.faceToFace.participants(session.rowId, LIST_BOUNDS.faceToFaceParticipants);
   }
 
   @FieldResolver(() => Group, { nullable: true, description: "The group, once the first participant has created it." })
@@ -191,9 +198,10 @@ export class JoinSourceResolver {
 
 @Resolver(() => Group)
 export class GroupCodesResolver {
-  @FieldResolver(() => [GroupCode], { nullable: true, description: "The group's codes, newest first (members and the tenant; null for others)." })
+  @FieldResolver(() => [GroupCode], { nullable: true, description: `The group's codes, newest first, at most ${LIST_BOUNDS.groupCodes} (members and the tenant; null for others).` })
+  @Extensions({ listSize: LIST_BOUNDS.groupCodes })
   async codes(@Root() group: Group, @Ctx() ctx: RequestContext): Promise<GroupCode[] | null> {
     if (!(await ctx.app.groupReader.canSee(ctx, group))) return null;
-    return ctx.app.db.read((em) => em.find(GroupCode, { where: { groupId: group.rowId }, order: { createdAt: "DESC" } }));
+    return ctx.app.db.read((em) => em.find(GroupCode, { where: { groupId: group.rowId }, order: { createdAt: "DESC" }, take: LIST_BOUNDS.groupCodes }));
   }
 }

@@ -51,8 +51,8 @@ export class FaceToFaceService {
     private readonly groups: GroupService,
   ) {}
 
-  /** A session's participants in order of arrival. */
-  participants(sessionId: string): Promise<User[]> {
+  /** A session's participants in order of arrival (the first `limit`). */
+  participants(sessionId: string, limit?: number): Promise<User[]> {
     return this.db.read((em) =>
       em
         .createQueryBuilder(User, "u")
@@ -60,6 +60,7 @@ export class FaceToFaceService {
         .where("p.sessionId = :sessionId", { sessionId })
         .orderBy("p.joinedAt", "ASC")
         .addOrderBy("u.rowId", "ASC")
+        .limit(limit)
         .getMany(),
     );
   }

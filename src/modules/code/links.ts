@@ -13,12 +13,15 @@ export function isWellFormedToken(token: string): boolean {
 export const groupCodeUrl = (base: string, token: string) => `${base}/join/${token}`;
 export const liveCodeUrl = (base: string, token: string) => `${base}/live/${token}`;
 
-/** A scannable QR code of `url` as an SVG document (error correction M, 2-module quiet zone). */
-export function qrSvg(url: string): Promise<string> {
-  return QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
-}
+export type QrFormat = "svg" | "png";
 
-/** The same QR code as a PNG data URL, for clients that cannot show SVG. */
-export function qrPngDataUrl(url: string): Promise<string> {
-  return QRCode.toDataURL(url, { errorCorrectionLevel: "M", margin: 2, scale: 8 });
+/**
+ * Draws a scannable QR code of `url` (error correction M, 2-module quiet zone): an SVG document, or
+ * the same code as a PNG data URL for clients that cannot show SVG. CPU-bound: the API calls it
+ * through `QrRenderer` (a cache and a worker thread), never on the event loop.
+ */
+export function renderQr(format: QrFormat, url: string): Promise<string> {
+  return format === "svg"
+    ? QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: 2 })
+    : QRCode.toDataURL(url, { errorCorrectionLevel: "M", margin: 2, scale: 8 });
 }

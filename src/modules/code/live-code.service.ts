@@ -1,3 +1,4 @@
+import { LIST_BOUNDS } from "../../policy/cost";
 import { type EntityManager, In } from "typeorm";
 import { z } from "zod";
 import { DomainError, DomainErrors, ErrorCode, notFound } from "../../common/errors";
@@ -211,19 +212,21 @@ export class LiveCodeService {
     return group;
   }
 
-  async groupsOf(liveCodeId: string): Promise<Group[]> {
+  /** The code's groups in routing order (the first `limit`). */
+  async groupsOf(liveCodeId: string, limit?: number): Promise<Group[]> {
     return this.db.read((em) =>
       em
         .createQueryBuilder(Group, "g")
         .innerJoin(LiveCodeGroup, "l", "l.groupId = g.rowId")
         .where("l.liveCodeId = :liveCodeId", { liveCodeId })
         .orderBy("l.position", "ASC")
+        .limit(limit)
         .getMany(),
     );
   }
 
   async stats(code: LiveCode): Promise<LiveCodeStats> {
-    const groups = await this.groupsOf(code.rowId);
+    const groups = await this.groupsOf(code.rowId, LIST_BOUNDS.liveCodeGroups);
     const counts = await this.db.read((em) =>
       em
         .createQueryBuilder(Member, "m")

@@ -1,4 +1,4 @@
-import type { EntityManager } from "typeorm";
+import { type EntityManager, MoreThan } from "typeorm";
 import type { Database } from "../../db/database";
 import { toGlobalId } from "../../common/global-id";
 import { GroupLogEntry } from "../group/group-log.entity";
@@ -45,6 +45,13 @@ export interface EvidenceBundle {
 
 type Row = Pick<GroupLogEntry, "seq" | "kind" | "actorId" | "subjectId" | "text" | "data" | "createdAt" | "leafHash" | "rootHash" | "signature" | "keyId">;
 
+type Head = Pick<Row, "seq" | "rootHash" | "signature" | "createdAt">;
+
+/** Rows read (and hashed) between two turns of the event loop. */
+const PAGE = 250;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const COLUMNS = { seq: true, kind: true, actorId: true, subjectId: true, text: true, data: true, createdAt: true, leafHash: true, rootHash: true, signature: true, keyId: true } as const;
 
 /**
@@ -88,50 +95,75 @@ export class EvidenceService {
    * stored signed heads. The last head's signature covers the whole log, so one signature check
    * proves an intact log; when something is off, the first size at which recomputation and the
    * stored head disagree — or at which a stored head's signature fails — is the first broken row.
+   * Reads and hashes the log a page at a time, yielding to the event loop between pages.
    */
   async verify(group: Group): Promise<Verification> {
-    const rows = await this.db.read((em) => this.rows(em, group.rowId));
     const frontier = MerkleFrontier.empty();
+    const heads: Head[] = [];
     let firstBroken: number | null = null;
-    for (let i = 0; i < rows.length && firstBroken === null; i++) {
-      const row = rows[i];
-      if (row.seq !== i + 1) {
-        firstBroken = i + 1;
-        break;
+    for await (const page of this.pages(group.rowId)) {
+      for (const row of page) {
+        if (row.seq !== heads.length + 1) {
+          firstBroken = heads.length + 1;
+          break;
+        }
+        heads.push({ seq: row.seq, rootHash: row.rootHash, signature: row.signature, createdAt: row.createdAt });
+        frontier.append(leafHash(leafData({ ...row, groupId: group.rowId })));
+        if (frontier.root().toString("hex") !== row.rootHash) {
+          firstBroken = row.seq;
+          break;
+        }
       }
-      frontier.append(leafHash(leafData({ ...row, groupId: group.rowId })));
-      if (frontier.root().toString("hex") !== row.rootHash) firstBroken = row.seq;
+      if (firstBroken !== null) break;
     }
-    if (firstBroken === null && rows.length < group.logSize) firstBroken = rows.length + 1;
-    if (firstBroken === null && rows.length > 0) {
+    if (firstBroken === null && heads.length < group.logSize) firstBroken = heads.length + 1;
+    if (firstBroken === null && heads.length > 0) {
       // Heads agree with the rows; one signature over the last head vouches for all of them.
-      const last = rows[rows.length - 1];
-      if (!this.signer.verify({ groupId: group.rowId, treeSize: last.seq, rootHash: last.rootHash ?? "", signedAt: last.createdAt }, last.signature ?? "")) {
-        firstBroken = this.firstForgedHead(group.rowId, rows);
-      }
+      if (!this.headSigned(group.rowId, heads[heads.length - 1])) firstBroken = this.firstForgedHead(group.rowId, heads);
     }
-    const root = firstBroken === null && rows.length ? rows[rows.length - 1].rootHash : null;
-    return { valid: firstBroken === null, firstBrokenSeq: firstBroken, treeSize: rows.length, rootHash: root };
+    const root = firstBroken === null && heads.length ? heads[heads.length - 1].rootHash : null;
+    return { valid: firstBroken === null, firstBrokenSeq: firstBroken, treeSize: heads.length, rootHash: root };
+  }
+
+  /** The group's log in order, PAGE rows per read, with a turn of the event loop between reads. */
+  private async *pages(groupId: string): AsyncGenerator<Row[]> {
+    let after = 0;
+    for (;;) {
+      const page = await this.db.read((em) =>
+        em.find(GroupLogEntry, { where: { groupId, seq: MoreThan(after) }, order: { seq: "ASC" }, select: COLUMNS, take: PAGE }),
+      );
+      if (page.length) yield page;
+      if (page.length < PAGE) return;
+      after = page[page.length - 1].seq;
+      await yieldToEventLoop();
+    }
+  }
+
+  private headSigned(groupId: string, head: Head): boolean {
+    return this.signer.verify({ groupId, treeSize: head.seq, rootHash: head.rootHash ?? "", signedAt: head.createdAt }, head.signature ?? "");
   }
 
   /** Rows and heads were rewritten together: the first head whose signature fails (binary search over a rewritten suffix). */
-  private firstForgedHead(groupId: string, rows: Row[]): number {
-    const valid = (i: number) =>
-      this.signer.verify({ groupId, treeSize: rows[i].seq, rootHash: rows[i].rootHash ?? "", signedAt: rows[i].createdAt }, rows[i].signature ?? "");
+  private firstForgedHead(groupId: string, heads: Head[]): number {
     let lo = 0;
-    let hi = rows.length - 1;
+    let hi = heads.length - 1;
     while (lo < hi) {
       const mid = Math.floor((lo + hi) / 2);
-      if (valid(mid)) lo = mid + 1;
+      if (this.headSigned(groupId, heads[mid])) lo = mid + 1;
       else hi = mid;
     }
-    return rows[lo].seq;
+    return heads[lo].seq;
   }
 
   /** Everything an auditor needs to check the log offline with `npm run verify-evidence`. */
   async bundle(group: Group): Promise<EvidenceBundle | null> {
-    const rows = await this.db.read((em) => this.rows(em, group.rowId));
-    if (!rows.length) return null;
+    const entries: EvidenceBundle["entries"] = [];
+    let last: Row | null = null;
+    for await (const page of this.pages(group.rowId)) {
+      for (const row of page) entries.push({ seq: row.seq, leafData: leafData({ ...row, groupId: group.rowId }), leafHash: row.leafHash ?? "" });
+      last = page[page.length - 1];
+    }
+    if (!last) return null;
     return {
       format: "group-platform-evidence/v1",
       groupId: toGlobalId("Group", group.rowId),
@@ -139,8 +171,8 @@ export class EvidenceService {
       algorithm: "Ed25519",
       keyId: this.signer.keyId,
       publicKeyPem: this.signer.publicKeyPem(),
-      treeHead: headOf(rows[rows.length - 1]),
-      entries: rows.map((row) => ({ seq: row.seq, leafData: leafData({ ...row, groupId: group.rowId }), leafHash: row.leafHash ?? "" })),
+      treeHead: headOf(last),
+      entries,
     };
   }
 }

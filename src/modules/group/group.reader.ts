@@ -68,8 +68,8 @@ export class GroupReader {
     return toConnection(rows, page, (m) => ({ key: m.joinSeq, id: m.userId }), () => Promise.resolve(group.memberCount));
   }
 
-  /** Groups split from this one, in creation order. */
-  subGroupsOf(group: Group): Promise<Group[]> {
-    return this.db.read((em) => em.find(Group, { where: { parentId: group.rowId, tenantId: group.tenantId }, order: { createdAt: "ASC", rowId: "ASC" } }));
+  /** Groups split from this one, in creation order (the first `limit`). */
+  subGroupsOf(group: Group, limit?: number): Promise<Group[]> {
+    return this.db.read((em) => em.find(Group, { where: { parentId: group.rowId, tenantId: group.tenantId }, order: { createdAt: "ASC", rowId: "ASC" }, take: limit }));
   }
 }

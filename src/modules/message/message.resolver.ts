@@ -1,6 +1,7 @@
 import { GraphQLError } from "graphql";
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, Extensions, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { ErrorCode } from "../../common/errors";
+import { FIELD_COSTS, LIST_BOUNDS } from "../../policy/cost";
 import { rowIdOf } from "../../common/global-id";
 import { runMutation } from "../../common/mutation";
 import { nodeNotFound } from "../../common/node-registry";
@@ -72,12 +73,14 @@ export class MessageResolver {
   }
 
   @Query(() => EvidenceVerification, { description: "Recomputes a group's log from the stored rows and checks its signed heads." })
+  @Extensions({ cost: FIELD_COSTS.verifyEvidence })
   @Allow("TENANT", "USER")
   async verifyEvidence(@Arg("groupId", () => ID) groupId: string, @Ctx() ctx: RequestContext) {
     return ctx.app.evidence.verify(await this.visibleGroup(ctx, groupId));
   }
 
   @Query(() => String, { description: "Tenant or owner: the group's evidence bundle (JSON) for `npm run verify-evidence`." })
+  @Extensions({ cost: FIELD_COSTS.evidenceBundle })
   @Allow("TENANT", "USER")
   async evidenceBundle(@Arg("groupId", () => ID) groupId: string, @Ctx() ctx: RequestContext): Promise<string> {
     const group = await this.visibleGroup(ctx, groupId);
@@ -173,8 +176,9 @@ export class GroupHistoryResolver {
     return group.parentId ? ctx.loaders.group.load(group.parentId) : null;
   }
 
-  @FieldResolver(() => [Group], { description: "Sub-groups split from this one." })
+  @FieldResolver(() => [Group], { description: `Sub-groups split from this one, oldest first (the first ${LIST_BOUNDS.subGroups}).` })
+  @Extensions({ listSize: LIST_BOUNDS.subGroups })
   subGroups(@Root() group: Group, @Ctx() ctx: RequestContext) {
-    return ctx.app.groupReader.subGroupsOf(group);
+    return ctx.app.groupReader.subGroupsOf(group, LIST_BOUNDS.subGroups);
   }
 }

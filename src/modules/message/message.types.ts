@@ -1,6 +1,7 @@
-import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { Extensions, Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { UserError } from "../../common/errors";
 import { Connection } from "../../common/pagination";
+import { LIST_BOUNDS } from "../../policy/cost";
 import { DateTimeScalar } from "../../common/scalars";
 import { Group } from "../group/group.entity";
 import { GroupLogEntry } from "../group/group-log.entity";
@@ -77,12 +78,12 @@ export class Speaker {
 
 @ObjectType("GroupStats", { simpleResolvers: true })
 export class GroupStats {
-  @Field(() => [JoinSourceCount], { description: "Current members by how they joined." }) joinsBySource: JoinSourceCount[];
-  @Field(() => [JoinStateCount], { description: "Current members by the campaign tag of the code they joined through." }) joinsByState: JoinStateCount[];
+  @Field(() => [JoinSourceCount], { description: "Current members by how they joined." }) @Extensions({ listSize: LIST_BOUNDS.joinBreakdown }) joinsBySource: JoinSourceCount[];
+  @Field(() => [JoinStateCount], { description: `Current members by the campaign tag of the code they joined through (the ${LIST_BOUNDS.joinStates} commonest).` }) @Extensions({ listSize: LIST_BOUNDS.joinStates }) joinsByState: JoinStateCount[];
   @Field(() => Int, { description: "Messages written by members, all time." }) messageCount: number;
   @Field(() => Int) messagesInWindow: number;
   @Field(() => Int, { description: "Members who wrote at least one message in the window." }) activeMembers: number;
-  @Field(() => [Speaker], { description: "The ten most active writers in the window." }) topSpeakers: Speaker[];
+  @Field(() => [Speaker], { description: "The ten most active writers in the window." }) @Extensions({ listSize: LIST_BOUNDS.topSpeakers }) topSpeakers: Speaker[];
   @Field(() => Int) windowDays: number;
 }
 
@@ -97,9 +98,9 @@ export class TenantStats {
   @Field(() => Int, { description: "Groups not dissolved." }) groupCount: number;
   @Field(() => Int) memberships: number;
   @Field(() => Int) messagesInWindow: number;
-  @Field(() => [JoinSourceCount]) joinsBySource: JoinSourceCount[];
-  @Field(() => [DayCount]) joinsByDay: DayCount[];
-  @Field(() => [DayCount]) messagesByDay: DayCount[];
+  @Field(() => [JoinSourceCount]) @Extensions({ listSize: LIST_BOUNDS.joinBreakdown }) joinsBySource: JoinSourceCount[];
+  @Field(() => [DayCount]) @Extensions({ listSize: LIST_BOUNDS.statsDays }) joinsByDay: DayCount[];
+  @Field(() => [DayCount]) @Extensions({ listSize: LIST_BOUNDS.statsDays }) messagesByDay: DayCount[];
   @Field(() => Int) windowDays: number;
 }
 

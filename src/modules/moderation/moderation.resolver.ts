@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, Extensions, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { LIST_BOUNDS } from "../../policy/cost";
 import { runMutation } from "../../common/mutation";
 import { ConnectionArgs, pageRequest } from "../../common/pagination";
 import { Allow } from "../../context/allow";
@@ -27,6 +28,7 @@ export class ModerationResolver {
   }
 
   @Query(() => [ModerationKeyword], { description: "Tenant: the keyword list." })
+  @Extensions({ listSize: LIST_BOUNDS.moderationKeywords })
   @Allow("TENANT")
   moderationKeywords(@Ctx() ctx: RequestContext) {
     return ctx.app.db.read((em) => ctx.app.moderation.listKeywords(em, ctx.tenantId));

@@ -1,3 +1,4 @@
+import { LIST_BOUNDS } from "../../policy/cost";
 import type { EntityManager } from "typeorm";
 import type { Database } from "../../db/database";
 import { GroupLogEntry } from "../group/group-log.entity";
@@ -49,6 +50,8 @@ export class StatsService {
           .where("m.groupId = :groupId AND m.joinState IS NOT NULL", { groupId: group.rowId })
           .groupBy("m.joinState")
           .orderBy("count", "DESC")
+          .addOrderBy("m.joinState", "ASC")
+          .limit(LIST_BOUNDS.joinStates)
           .getRawMany(),
         messages().getCount(),
         messages().andWhere("l.createdAt > :since", { since }).getCount(),
