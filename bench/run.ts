@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 import { createConnection, type Connection } from "mysql2/promise";
-import { signUserToken } from "../src/context/credentials";
+import { signUserToken } from "../src/auth/credentials";
 import { newId } from "../src/common/ids";
 
 const DB_URL = new URL(process.env.BENCH_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/gp_bench");

@@ -3,7 +3,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { App } from "../app";
 import type { RequestContext } from "../context/context";
-import { safeEqual } from "../context/credentials";
+import { safeEqual } from "../auth/credentials";
 
 /** Mutations whose refusals are join refusals: every path by which a user asks to come in. */
 const JOIN_MUTATIONS = new Set(["joinGroupByCode", "joinByLiveCode", "respondToInvitation", "joinFaceToFaceGroup"]);

@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
 import { toGlobalId } from "../../common/global-id";
-import { Node } from "../../common/node";
+import { Node } from "../../graphql/node";
 import { DateTimeScalar } from "../../common/scalars";
 import { BigIntColumn, InstantColumn, RefColumn, RowIdColumn } from "../../db/columns";
 import { GroupCodeType, LiveCodeStatus } from "./code.enums";

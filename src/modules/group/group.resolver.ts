@@ -1,9 +1,9 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { rowIdOf } from "../../common/global-id";
-import { runMutation } from "../../common/mutation";
-import { nodeNotFound } from "../../common/node-registry";
+import { runMutation } from "../../graphql/mutation";
+import { nodeNotFound } from "../../graphql/node-registry";
 import { ConnectionArgs, pageRequest } from "../../common/pagination";
-import { Allow } from "../../context/allow";
+import { Allow } from "../../graphql/allow";
 import type { RequestContext } from "../../context/context";
 import { User } from "../user/user.entity";
 import { Group } from "./group.entity";

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity } from "typeorm";
 import { toGlobalId } from "../../common/global-id";
-import { Node } from "../../common/node";
+import { Node } from "../../graphql/node";
 import { DateTimeScalar } from "../../common/scalars";
 import { InstantColumn, RefColumn, RowIdColumn } from "../../db/columns";
 import { InvitationStatus } from "./group.enums";

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
-import { runMutation } from "../../common/mutation";
+import { runMutation } from "../../graphql/mutation";
 import { ConnectionArgs, pageRequest } from "../../common/pagination";
-import { Allow } from "../../context/allow";
+import { Allow } from "../../graphql/allow";
 import type { RequestContext } from "../../context/context";
 import { User } from "../user/user.entity";
 import { Group } from "./group.entity";

@@ -3,10 +3,10 @@ import { Arg, Args, Ctx, Extensions, FieldResolver, ID, Int, Mutation, Query, Re
 import { ErrorCode } from "../../common/errors";
 import { FIELD_COSTS, LIST_BOUNDS } from "../../policy/cost";
 import { rowIdOf } from "../../common/global-id";
-import { runMutation } from "../../common/mutation";
-import { nodeNotFound } from "../../common/node-registry";
+import { runMutation } from "../../graphql/mutation";
+import { nodeNotFound } from "../../graphql/node-registry";
 import { ConnectionArgs, pageRequest } from "../../common/pagination";
-import { Allow } from "../../context/allow";
+import { Allow } from "../../graphql/allow";
 import type { RequestContext } from "../../context/context";
 import { GroupLogEntry } from "../group/group-log.entity";
 import { Group } from "../group/group.entity";

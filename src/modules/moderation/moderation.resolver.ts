@@ -1,8 +1,8 @@
 import { Arg, Args, Ctx, Extensions, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import { LIST_BOUNDS } from "../../policy/cost";
-import { runMutation } from "../../common/mutation";
+import { runMutation } from "../../graphql/mutation";
 import { ConnectionArgs, pageRequest } from "../../common/pagination";
-import { Allow } from "../../context/allow";
+import { Allow } from "../../graphql/allow";
 import type { RequestContext } from "../../context/context";
 import { Group } from "../group/group.entity";
 import { GroupLogEntry } from "../group/group-log.entity";

@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
-import { Node } from "../../common/node";
-import { Allow } from "../../context/allow";
+import { Node } from "../../graphql/node";
+import { Allow } from "../../graphql/allow";
 import type { RequestContext } from "../../context/context";
 
 @Resolver()

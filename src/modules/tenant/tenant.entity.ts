@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity } from "typeorm";
 import { toGlobalId } from "../../common/global-id";
-import { Node } from "../../common/node";
+import { Node } from "../../graphql/node";
 import { DateTimeScalar } from "../../common/scalars";
 import { InstantColumn, RowIdColumn } from "../../db/columns";
 import { Plan, type PolicyOverrides } from "../../policy/limits";

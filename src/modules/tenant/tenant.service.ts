@@ -5,7 +5,7 @@ import { rowIdOf } from "../../common/global-id";
 import { newId } from "../../common/ids";
 import { type ConnectionShape, type PageRequest, toConnection } from "../../common/pagination";
 import { displayText, httpUrl, parseInput } from "../../common/validation";
-import { generateApiKey, newJwtSecret } from "../../context/credentials";
+import { generateApiKey, newJwtSecret } from "../../auth/credentials";
 import type { RequestContext } from "../../context/context";
 import type { Database } from "../../db/database";
 import { forUpdate, keysetPage } from "../../db/query";

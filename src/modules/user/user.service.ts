@@ -6,7 +6,7 @@ import { newId } from "../../common/ids";
 import { type ConnectionShape, type PageRequest, toConnection } from "../../common/pagination";
 import { displayText, externalKey, parseInput } from "../../common/validation";
 import type { RequestContext } from "../../context/context";
-import { signUserToken } from "../../context/credentials";
+import { signUserToken } from "../../auth/credentials";
 import type { Database } from "../../db/database";
 import { keysetPage } from "../../db/query";
 import { Contact } from "./contact.entity";

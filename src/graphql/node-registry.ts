@@ -1,7 +1,7 @@
 import { GraphQLError } from "graphql";
 import type { RequestContext } from "../context/context";
-import { fromGlobalId } from "./global-id";
-import { ErrorCode } from "./errors";
+import { fromGlobalId } from "../common/global-id";
+import { ErrorCode } from "../common/errors";
 
 export type NodeFetcher = (ctx: RequestContext, rowId: string) => Promise<object | null>;
 

@@ -6,7 +6,7 @@ import { TenantApiKey } from "../modules/tenant/api-key.entity";
 import { Tenant } from "../modules/tenant/tenant.entity";
 import { User } from "../modules/user/user.entity";
 import { claimedTenant, looksLikeApiKey, parseApiKey, safeEqual, sha256Hex, verifyUserToken } from "./credentials";
-import type { Principal } from "./principal";
+import type { Principal } from "../context/principal";
 
 export interface Authenticated {
   principal: Principal;

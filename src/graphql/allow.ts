@@ -1,7 +1,7 @@
 import { createMethodMiddlewareDecorator } from "type-graphql";
 import { notPermitted, unauthenticated } from "../common/errors";
-import type { RequestContext } from "./context";
-import type { PrincipalKind } from "./principal";
+import type { RequestContext } from "../context/context";
+import type { PrincipalKind } from "../context/principal";
 
 const DESCRIBE: Record<PrincipalKind, string> = {
   ANONYMOUS: "anyone",

@@ -1,6 +1,6 @@
 import type { EntityManager } from "typeorm";
 import type { RequestContext } from "../context/context";
-import { DomainError, DomainErrors, type UserError } from "./errors";
+import { DomainError, DomainErrors, type UserError } from "../common/errors";
 
 export type Payload<T> = T & { userErrors: UserError[] };
 
