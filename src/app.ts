@@ -1,46 +1,56 @@
+import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import { DataSource } from "typeorm";
-import { dataSourceOptions, ensureDatabase, parseDatabaseUrl } from "./db/datasource";
-import { type Clock, systemClock } from "./common/clock";
-import { NodeRegistry } from "./graphql/node-registry";
-import type { AppConfig } from "./config";
 import { Authenticator } from "./auth/authenticator";
-import type { RequestContext } from "./context/context";
+import { type Clock, systemClock } from "./common/clock";
+import type { AppConfig } from "./config";
+import { RequestContext } from "./context/context";
+import type { Principal } from "./context/principal";
 import { Database } from "./db/database";
+import { dataSourceOptions, ensureDatabase, parseDatabaseUrl } from "./db/datasource";
+import { runMigrations } from "./db/migrate";
+import { QueryCounter } from "./db/query-logger";
+import { ResolverContainer } from "./graphql/container";
+import { NodeRegistry } from "./graphql/node-registry";
 import { IdempotencyStore } from "./http/idempotency";
 import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter, unlimited } from "./http/rate-limit";
-import { QueryCounter } from "./db/query-logger";
-import { runMigrations } from "./db/migrate";
-import { GroupCode, LiveCode } from "./modules/code/code.entities";
+import { codeNodes } from "./modules/code/code.nodes";
 import { FaceToFaceService } from "./modules/code/face-to-face.service";
 import { GroupCodeService } from "./modules/code/group-code.service";
+import { PublicLinks } from "./modules/code/links";
 import { LiveCodeService } from "./modules/code/live-code.service";
-import { attachEvidenceSigner } from "./modules/evidence/leaf";
-import { EvidenceService } from "./modules/evidence/evidence.service";
-import { EvidenceSigner } from "./modules/evidence/signer";
 import { QrRenderer } from "./modules/code/qr";
-import { GroupLogEntry } from "./modules/group/group-log.entity";
-import { SplitService } from "./modules/group/split.service";
-import { MessageService } from "./modules/message/message.service";
-import { StatsService } from "./modules/stats/stats.service";
+import { EvidenceService } from "./modules/evidence/evidence.service";
+import { attachEvidenceSigner } from "./modules/evidence/leaf";
+import { EvidenceSigner } from "./modules/evidence/signer";
+import { groupNodes } from "./modules/group/group.nodes";
 import { GroupReader } from "./modules/group/group.reader";
 import { GroupService } from "./modules/group/group.service";
-import { Invitation } from "./modules/group/invitation.entity";
 import { InvitationService } from "./modules/group/invitation.service";
 import { MemberService } from "./modules/group/member.service";
-import { ReviewItem, RiskEvent } from "./modules/moderation/moderation.entities";
+import { SplitService } from "./modules/group/split.service";
+import { messageNodes } from "./modules/message/message.nodes";
+import { MessageService } from "./modules/message/message.service";
+import { moderationNodes } from "./modules/moderation/moderation.nodes";
 import { ModerationService } from "./modules/moderation/moderation.service";
 import { ReviewService } from "./modules/moderation/review.service";
 import { RiskService } from "./modules/moderation/risk.service";
+import { StatsService } from "./modules/stats/stats.service";
+import type { Tenant } from "./modules/tenant/tenant.entity";
+import { tenantNodes } from "./modules/tenant/tenant.nodes";
 import { TenantService } from "./modules/tenant/tenant.service";
+import { userNodes } from "./modules/user/user.nodes";
 import { UserService } from "./modules/user/user.service";
 import { PolicyRegistry } from "./policy/registry";
+import { buildAppSchema } from "./schema";
 
 /** The long-lived parts of one API instance, shared by every request. */
 export interface App {
   config: AppConfig;
-  /** Base of links handed to clients: PUBLIC_BASE_URL, else the address the server listens on. */
-  publicBaseUrl: string;
+  /** Links handed to clients: PUBLIC_BASE_URL, else the address the server listens on. */
+  links: PublicLinks;
+  /** The executable schema; its resolvers get these services through their constructors. */
+  schema: GraphQLSchema;
   log: Logger;
   clock: Clock;
   db: Database;
@@ -102,16 +112,16 @@ export async function createApp(options: AppOptions): Promise<App> {
   const review = new ReviewService(db);
   const invitations = new InvitationService(db);
   const groups = new GroupService(moderation, review, risk, invitations);
-  const app: App = {
-    config,
-    publicBaseUrl: config.publicBaseUrl ?? `http://${config.host}:${config.port}`,
-    log,
-    clock,
-    db,
+  const tenants = new TenantService(db);
+  const groupReader = new GroupReader(db);
+  const faceToFace = new FaceToFaceService(db, risk, groups);
+  const messages = new MessageService(db, moderation, review);
+  const services = {
     policies: new PolicyRegistry(),
     authenticator: new Authenticator(db, config.platformAdminToken, clock),
-    nodes: new NodeRegistry(),
-    tenants: new TenantService(db),
+    nodes: new NodeRegistry(tenantNodes(tenants), userNodes(), groupNodes(groupReader), codeNodes(groupReader, faceToFace), messageNodes(messages), moderationNodes()),
+    links: new PublicLinks(config.publicBaseUrl ?? `http://${config.host}:${config.port}`),
+    tenants,
     users: new UserService(db),
     risk,
     moderation,
@@ -119,14 +129,24 @@ export async function createApp(options: AppOptions): Promise<App> {
     invitations,
     groups,
     members: new MemberService(invitations, risk),
-    groupReader: new GroupReader(db),
+    groupReader,
     groupCodes: new GroupCodeService(),
     liveCodes: new LiveCodeService(db, moderation),
-    faceToFace: new FaceToFaceService(db, risk, groups),
-    messages: new MessageService(db, moderation, review),
+    faceToFace,
+    messages,
     evidence: new EvidenceService(db, signer),
     stats: new StatsService(db),
     split: new SplitService(),
+    qr: new QrRenderer({ cacheEntries: config.qrCacheEntries, workers: config.qrWorkers }),
+  };
+  const container = new ResolverContainer().provide(...Object.values(services));
+  const app: App = {
+    config,
+    log,
+    clock,
+    db,
+    ...services,
+    schema: buildAppSchema(container),
     idempotency: new IdempotencyStore(db, clock),
     qr: new QrRenderer({ cacheEntries: config.qrCacheEntries, workers: config.qrWorkers }),
     rateLimiter: !config.rateLimit.enabled
@@ -135,7 +155,6 @@ export async function createApp(options: AppOptions): Promise<App> {
         ? new RedisRateLimiter(config.redisUrl, config.rateLimit, log)
         : new MemoryRateLimiter(config.rateLimit, () => clock.now()),
   };
-  registerNodes(app);
   return app;
 }
 
@@ -147,37 +166,9 @@ function evidenceSigner(config: AppConfig): EvidenceSigner {
   return EvidenceSigner.fromFile(config.evidenceKeyFile);
 }
 
-function registerNodes(app: App): void {
-  app.nodes.register("Tenant", async (ctx, rowId) => {
-    if (ctx.principal.kind === "PLATFORM") return app.tenants.findTenant(rowId);
-    return ctx.tenant?.rowId === rowId ? ctx.tenant : null;
-  });
-  app.nodes.register("User", (ctx, rowId) => ctx.loaders.user.load(rowId));
-  app.nodes.register("Group", (ctx, rowId) => app.groupReader.visibleGroup(ctx, rowId));
-  app.nodes.register("Invitation", (ctx, rowId) =>
-    app.db.read(async (em) => {
-      if (!ctx.tenant) return null;
-      const invitation = await em.findOneBy(Invitation, { rowId, tenantId: ctx.tenant.rowId });
-      return invitation && (ctx.principal.kind === "TENANT" || invitation.inviteeId === ctx.userId) ? invitation : null;
-    }),
-  );
-  const tenantOnly = <T extends object>(entity: new () => T) => (ctx: RequestContext, rowId: string) =>
-    ctx.principal.kind === "TENANT" ? app.db.read((em) => em.findOneBy(entity, { rowId, tenantId: ctx.tenantId } as never)) : Promise.resolve(null);
-  app.nodes.register("ReviewItem", tenantOnly(ReviewItem));
-  app.nodes.register("GroupCode", async (ctx, rowId) => {
-    const code = ctx.tenant ? await app.db.read((em) => em.findOneBy(GroupCode, { rowId, tenantId: ctx.tenantId })) : null;
-    return code && (await app.groupReader.visibleGroup(ctx, code.groupId)) ? code : null;
-  });
-  app.nodes.register("LiveCode", async (ctx, rowId) => {
-    const code = ctx.tenant ? await app.db.read((em) => em.findOneBy(LiveCode, { rowId, tenantId: ctx.tenantId })) : null;
-    return code && (ctx.principal.kind === "TENANT" || code.createdBy === ctx.userId) ? code : null;
-  });
-  app.nodes.register("Message", async (ctx, rowId) => {
-    const entry = ctx.tenant ? await app.db.read((em) => em.findOneBy(GroupLogEntry, { rowId, tenantId: ctx.tenantId })) : null;
-    return entry && (await app.messages.canRead(ctx, entry)) ? entry : null;
-  });
-  app.nodes.register("FaceToFaceSession", (ctx, rowId) => app.faceToFace.sessionFor(ctx, rowId));
-  app.nodes.register("RiskEvent", tenantOnly(RiskEvent));
+/** One request's context: the caller, the tenant and its policy object (resolved once), the app's database and clock. */
+export function requestContext(app: App, requestId: string, log: Logger, principal: Principal, tenant: Tenant | null): RequestContext {
+  return new RequestContext({ requestId, log, principal, tenant, policy: tenant ? app.policies.forTenant(tenant) : null, db: app.db, clock: app.clock });
 }
 
 export async function closeApp(app: App): Promise<void> {

@@ -28,7 +28,7 @@ const COMMANDS: Command<any>[] = [
     parse: noOptions("seed"),
     async run(app, _options, out) {
       const { describeCredentials, seedDemo } = await import("./dev-seed.js");
-      out.stdout(describeCredentials(`${app.publicBaseUrl}/graphql`, null, await seedDemo(app)));
+      out.stdout(describeCredentials(`${app.links.base}/graphql`, null, await seedDemo(app)));
     },
   }),
   createTenant,

@@ -1,5 +1,5 @@
 import type { App } from "./app";
-import { RequestContext } from "./context/context";
+import { requestContext } from "./app";
 import { Tenant } from "./modules/tenant/tenant.entity";
 import { Plan } from "./policy/limits";
 
@@ -34,7 +34,7 @@ export function seededCredentials(app: App): DemoCredentials | undefined {
  * again reuses the tenant and rotates its key.
  */
 export async function seedDemo(app: App): Promise<DemoCredentials> {
-  const platform = new RequestContext(app, "seed", app.log, { kind: "PLATFORM" }, null);
+  const platform = requestContext(app, "seed", app.log, { kind: "PLATFORM" }, null);
   const existing = await app.db.read((em) => em.findOne(Tenant, { where: { name: DEMO_TENANT_NAME }, order: { createdAt: "ASC" } }));
   const { tenant, apiKey } = await app.db.tx((em) =>
     existing
@@ -45,7 +45,7 @@ export async function seedDemo(app: App): Promise<DemoCredentials> {
           qualifications: { dataUsageRulesUrl: "https://example.com/data-usage", financialLicense: "DEMO-FIN-0001" },
         }),
   );
-  const asTenant = new RequestContext(app, "seed", app.log, { kind: "TENANT", tenantId: tenant.rowId }, tenant);
+  const asTenant = requestContext(app, "seed", app.log, { kind: "TENANT", tenantId: tenant.rowId }, tenant);
   const { users } = await app.db.tx((em) => app.users.upsertUsers(asTenant, em, { users: DEMO_USERS }));
   const pairs = users.flatMap((u, i) => users.slice(i + 1).map((c) => ({ userId: u.id, contactId: c.id })));
   await app.db.tx((em) => app.users.addContacts(asTenant, em, { pairs }));

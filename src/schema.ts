@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
-import { buildSchema } from "type-graphql";
+import { buildSchemaSync, type ContainerType } from "type-graphql";
 import { CodeResolver, FaceToFaceSessionResolver, GroupCodeResolver, GroupCodesResolver, JoinSourceResolver, LiveCodeResolver } from "./modules/code/code.resolver";
 import { GroupResolver } from "./modules/group/group.resolver";
 import { InvitationResolver } from "./modules/group/invitation.resolver";
@@ -32,15 +32,18 @@ export const RESOLVERS = [
   GroupHistoryResolver,
 ] as const;
 
-let built: Promise<GraphQLSchema> | undefined;
-
-/** The executable schema, built once per process from the decorated classes. */
-export function buildAppSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers: [...RESOLVERS], validate: false, emitSchemaFile: false });
-  return built;
+/**
+ * The executable schema, built per app: resolvers are made by `container` with the app's services
+ * (see graphql/container.ts). Without a container (printing the SDL) no resolver is ever called.
+ */
+export function buildAppSchema(container?: ContainerType): GraphQLSchema {
+  return buildSchemaSync({ resolvers: [...RESOLVERS], validate: false, emitSchemaFile: false, ...(container ? { container } : {}) });
 }
 
+let printable: GraphQLSchema | undefined;
+
 /** The SDL committed as schema/schema.graphql (sorted, so diffs show only real changes). */
-export async function printAppSchema(): Promise<string> {
-  return `${printSchema(lexicographicSortSchema(await buildAppSchema()))}\n`;
+export function printAppSchema(): string {
+  printable ??= buildAppSchema();
+  return `${printSchema(lexicographicSortSchema(printable))}\n`;
 }

@@ -5,7 +5,8 @@
  */
 import type { App } from "../app";
 import { rowIdOf } from "../common/global-id";
-import { RequestContext } from "../context/context";
+import type { RequestContext } from "../context/context";
+import { requestContext } from "../app";
 import { Group } from "../modules/group/group.entity";
 import { Tenant } from "../modules/tenant/tenant.entity";
 import { User } from "../modules/user/user.entity";
@@ -13,7 +14,7 @@ import { UsageError } from "./args";
 
 /** The CLI acts as the platform operator: it runs on the machine that holds the database. */
 export function platformContext(app: App): RequestContext {
-  return new RequestContext(app, "cli", app.log, { kind: "PLATFORM" }, null);
+  return requestContext(app, "cli", app.log, { kind: "PLATFORM" }, null);
 }
 
 /** Acts as the given tenant (as its API key would); an unknown id is a usage error. */
@@ -21,7 +22,7 @@ export async function tenantContext(app: App, tenantGlobalId: string, usage: str
   const rowId = rowIdOf(tenantGlobalId, "Tenant");
   const tenant = rowId ? await app.db.read((em) => em.findOneBy(Tenant, { rowId })) : null;
   if (!tenant) throw new UsageError(`no tenant with id ${tenantGlobalId}`, usage);
-  return new RequestContext(app, "cli", app.log, { kind: "TENANT", tenantId: tenant.rowId }, tenant);
+  return requestContext(app, "cli", app.log, { kind: "TENANT", tenantId: tenant.rowId }, tenant);
 }
 
 /** A user of the context's tenant, by global User id or by the tenant's own external id. */

@@ -52,7 +52,7 @@ export const rotateApiKey = command({
   async run(app, options, out) {
     const { platformContext, tenantContext } = await import("./runtime.js");
     const ctx = await tenantContext(app, options.tenant!, this.usage);
-    const { tenant, apiKey } = await app.db.tx((em) => app.tenants.rotateApiKey(platformContext(app), em, ctx.tenant!.id));
+    const { tenant, apiKey } = await app.db.tx((em) => app.tenants.rotateApiKey(platformContext(app), em, toGlobalId("Tenant", ctx.tenantId)));
     if (options.json) return out.stdout(`${JSON.stringify({ tenantId: tenant.id, apiKey })}\n`);
     out.stdout(`New API key for ${tenant.name} (${tenant.id}):\n  ${apiKey}\n`);
     out.stderr("Every earlier key of this tenant is revoked.\n");

@@ -1,33 +1,60 @@
 import type { Logger } from "pino";
-import type { App } from "../app";
+import type { Clock } from "../common/clock";
 import { notPermitted } from "../common/errors";
-import type { Tenant } from "../modules/tenant/tenant.entity";
+import type { Database } from "../db/database";
 import type { TenantPolicy } from "../policy/policy";
-import { Loaders } from "./loaders";
+import { LoaderCache } from "./loaders";
 import type { Principal, PrincipalKind } from "./principal";
 
+/** The caller's tenant as a request carries it (the tenant module's entity is one). */
+export interface CallerTenant {
+  readonly rowId: string;
+}
+
+/** What a request context is made from; see {@link RequestContext}. */
+export interface RequestData {
+  requestId: string;
+  log: Logger;
+  principal: Principal;
+  /** The caller's tenant (tenant keys and user tokens), else null. */
+  tenant: CallerTenant | null;
+  /** The tenant's policy object, resolved once when the request starts (null without a tenant). */
+  policy: TenantPolicy | null;
+  db: Database;
+  clock: Clock;
+}
+
 /**
- * Everything one request runs with. Created once per request and never mutated after
- * authentication: services take it as their first argument.
+ * One request's data, and nothing else: who calls, for which tenant, under which policy, with
+ * which per-request loaders, clock and database handle. Created once per request and never
+ * changed after authentication; services take it as their first argument. Services themselves
+ * reach resolvers through their constructors, never through the context.
  */
 export class RequestContext {
-  readonly loaders: Loaders;
+  readonly requestId: string;
+  readonly log: Logger;
+  readonly principal: Principal;
+  readonly tenant: CallerTenant | null;
+  readonly db: Database;
+  readonly clock: Clock;
+  readonly loaders: LoaderCache;
   /** The operation's computed cost (see queryCostPlugin), once known. */
   queryCost = 0;
+  private readonly tenantPolicy: TenantPolicy | null;
 
-  constructor(
-    readonly app: App,
-    readonly requestId: string,
-    readonly log: Logger,
-    readonly principal: Principal,
-    /** The caller's tenant (tenant keys and user tokens). */
-    readonly tenant: Tenant | null,
-  ) {
-    this.loaders = new Loaders(app.db, tenant?.rowId ?? null, principal.kind === "USER" ? principal.userId : null);
+  constructor(data: RequestData) {
+    this.requestId = data.requestId;
+    this.log = data.log;
+    this.principal = data.principal;
+    this.tenant = data.tenant;
+    this.tenantPolicy = data.policy;
+    this.db = data.db;
+    this.clock = data.clock;
+    this.loaders = new LoaderCache(data.db, data.tenant?.rowId ?? null, this.userId);
   }
 
   now(): number {
-    return this.app.clock.now();
+    return this.clock.now();
   }
 
   /** The caller's tenant id; refuses the platform operator and anonymous callers. */
@@ -38,8 +65,8 @@ export class RequestContext {
 
   /** The tenant's policy object: its plan with overrides and qualifications applied. */
   get policy(): TenantPolicy {
-    if (!this.tenant) throw notPermitted("This operation needs a tenant API key or a user token");
-    return this.app.policies.forTenant(this.tenant);
+    if (!this.tenantPolicy) throw notPermitted("This operation needs a tenant API key or a user token");
+    return this.tenantPolicy;
   }
 
   /** The calling user's row id, or null for tenant keys. */

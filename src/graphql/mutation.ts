@@ -13,12 +13,12 @@ export async function runMutation<T extends object>(
   work: (em: EntityManager) => Promise<T>,
 ): Promise<Payload<Partial<T>>> {
   try {
-    const result = await ctx.app.db.tx(work);
+    const result = await ctx.db.tx(work);
     return { ...result, userErrors: [] };
   } catch (error) {
     const userErrors = refusalsOf(error);
     if (!userErrors) throw error;
-    if (error instanceof DomainError && error.afterRollback) await ctx.app.db.tx(error.afterRollback);
+    if (error instanceof DomainError && error.afterRollback) await ctx.db.tx(error.afterRollback);
     ctx.log.debug({ userErrors }, "mutation refused");
     return { userErrors } as Payload<Partial<T>>;
   }

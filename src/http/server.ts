@@ -9,10 +9,9 @@ import {
 } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDisableSuggestions } from "@apollo/server/plugin/disableSuggestions";
 import { GraphQLError } from "graphql";
-import { type App, closeApp } from "../app";
+import { type App, closeApp, requestContext } from "../app";
 import { isDatabaseUnavailable } from "../db/database";
-import { RequestContext } from "../context/context";
-import { buildAppSchema } from "../schema";
+import type { RequestContext } from "../context/context";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import { queryCostPlugin } from "./cost";
 import { createErrorFormatter, subscriptionsOverHttpRefusedPlugin, unavailableStatusPlugin } from "./errors";
@@ -94,7 +93,7 @@ function graphQLErrorBody(message: string, code: string) {
 /** Starts the HTTP server: `/graphql`, `/healthz`. Port 0 picks a free port (tests). */
 export async function startServer(app: App, port = app.config.port, host = app.config.host): Promise<RunningServer> {
   const production = app.config.env === "production";
-  const schema = await buildAppSchema();
+  const schema = app.schema;
   const armor = new ApolloArmor({
     maxDepth: { n: app.config.maxQueryDepth },
     maxAliases: { n: app.config.maxQueryAliases },
@@ -168,7 +167,7 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       throw error;
     }
     const log = app.log.child({ reqId: requestId });
-    const context = new RequestContext(app, requestId, log, authenticated.principal, authenticated.tenant);
+    const context = requestContext(app, requestId, log, authenticated.principal, authenticated.tenant);
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
@@ -289,7 +288,7 @@ export async function startServer(app: App, port = app.config.port, host = app.c
   });
   const address = server.address() as AddressInfo;
   const url = `http://${host}:${address.port}/graphql`;
-  if (!app.config.publicBaseUrl) app.publicBaseUrl = `http://${host}:${address.port}`;
+  if (!app.config.publicBaseUrl) app.links.base = `http://${host}:${address.port}`;
 
   let stopping: Promise<void> | null = null;
   async function stop(graceMs = 10_000): Promise<void> {

@@ -16,6 +16,7 @@ import { CodeStatus, GroupCodeType } from "./code.enums";
 import { GroupCode } from "./code.entities";
 import type { CreateGroupCodeInput, GroupCodePreview } from "./code.types";
 import { isWellFormedToken, newCodeToken } from "./links";
+import { groupById } from "../group/group.loaders";
 
 export const campaignState = () =>
   z
@@ -175,7 +176,7 @@ export class GroupCodeService {
     } catch {
       return null;
     }
-    const group = (await ctx.loaders.group.load(code.groupId))!;
+    const group = (await ctx.loaders.get(groupById).load(code.groupId))!;
     const now = ctx.now();
     const viewerIsMember = ctx.userId ? (await findMember(em, group.rowId, ctx.userId)) !== null : false;
     const refusal = viewerIsMember ? null : codeRefusal(ctx.policy, code, group, now);

@@ -25,3 +25,16 @@ export function renderQr(format: QrFormat, url: string): Promise<string> {
     ? QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: 2 })
     : QRCode.toDataURL(url, { errorCorrectionLevel: "M", margin: 2, scale: 8 });
 }
+
+/** Where links handed to clients point: PUBLIC_BASE_URL, else the server's own address once it listens. */
+export class PublicLinks {
+  constructor(public base: string) {}
+
+  groupCode(token: string): string {
+    return groupCodeUrl(this.base, token);
+  }
+
+  liveCode(token: string): string {
+    return liveCodeUrl(this.base, token);
+  }
+}

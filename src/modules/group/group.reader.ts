@@ -6,6 +6,7 @@ import { keysetPage } from "../../db/query";
 import { Group } from "./group.entity";
 import type { GroupStatus } from "./group.enums";
 import { Member } from "./member.entity";
+import { firstMembers, groupById, viewerMembership } from "./group.loaders";
 
 /** Read side of groups: visibility and the lists clients page through. */
 export class GroupReader {
@@ -15,12 +16,12 @@ export class GroupReader {
   async canSee(ctx: RequestContext, group: Group): Promise<boolean> {
     if (!ctx.tenant || group.tenantId !== ctx.tenant.rowId) return false;
     if (ctx.principal.kind === "TENANT") return true;
-    return (await ctx.loaders.viewerMembership.load(group.rowId)) !== null;
+    return (await ctx.loaders.get(viewerMembership).load(group.rowId)) !== null;
   }
 
   /** A group the caller may see, or null. */
   async visibleGroup(ctx: RequestContext, rowId: string): Promise<Group | null> {
-    const group = await ctx.loaders.group.load(rowId);
+    const group = await ctx.loaders.get(groupById).load(rowId);
     return group && (await this.canSee(ctx, group)) ? group : null;
   }
 
@@ -64,7 +65,7 @@ export class GroupReader {
     const scope = (em: EntityManager) => em.createQueryBuilder(Member, "m").where("m.groupId = :groupId", { groupId: group.rowId });
     const rows = page.after
       ? await this.db.read((em) => keysetPage(scope(em), "m.joinSeq", "m.userId", page).getMany())
-      : ((await ctx.loaders.firstMembers(page.limit + 1).load(group.rowId)) ?? []);
+      : ((await ctx.loaders.get(firstMembers(page.limit + 1)).load(group.rowId)) ?? []);
     return toConnection(rows, page, (m) => ({ key: m.joinSeq, id: m.userId }), () => Promise.resolve(group.memberCount));
   }
 

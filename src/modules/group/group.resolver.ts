@@ -31,68 +31,79 @@ import {
   TransferOwnershipPayload,
 } from "./group.types";
 import { Member } from "./member.entity";
+import { userById } from "../user/user.loaders";
+import { viewerMembership } from "./group.loaders";
+import { GroupReader } from "./group.reader";
+import { GroupService } from "./group.service";
+import { MemberService } from "./member.service";
 
 @Resolver(() => Group)
 export class GroupResolver {
+  constructor(
+    private readonly groupReader: GroupReader,
+    private readonly groupService: GroupService,
+    private readonly memberService: MemberService,
+  ) {}
+
   @Mutation(() => CreateGroupPayload, { description: "User: create a group from at least two contacts; the caller becomes its owner." })
   @Allow("TENANT", "USER")
   createGroup(@Arg("input", () => CreateGroupInput) input: CreateGroupInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.groups.createGroup(ctx, em, input));
+    return runMutation(ctx, (em) => this.groupService.createGroup(ctx, em, input));
   }
 
   @Mutation(() => InviteMembersPayload, { description: "Member: add contacts directly below the direct-add limit, invite them beyond it." })
   @Allow("TENANT", "USER")
   inviteMembers(@Arg("input", () => InviteMembersInput) input: InviteMembersInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.members.inviteMembers(ctx, em, input));
+    return runMutation(ctx, (em) => this.memberService.inviteMembers(ctx, em, input));
   }
 
   @Mutation(() => RemoveMemberPayload, { description: "Owner: anyone but self; admin: plain members; tenant: anyone." })
   @Allow("TENANT", "USER")
   removeMember(@Arg("input", () => RemoveMemberInput) input: RemoveMemberInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.members.removeMember(ctx, em, input));
+    return runMutation(ctx, (em) => this.memberService.removeMember(ctx, em, input));
   }
 
   @Mutation(() => LeaveGroupPayload, { description: "Member: leave. An owner hands over; the last member out dissolves the group." })
   @Allow("TENANT", "USER")
   leaveGroup(@Arg("input", () => LeaveGroupInput) input: LeaveGroupInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.members.leaveGroup(ctx, em, input));
+    return runMutation(ctx, (em) => this.memberService.leaveGroup(ctx, em, input));
   }
 
   @Mutation(() => RenameGroupPayload, { description: "Owner or admin: rename; the name passes keyword moderation." })
   @Allow("TENANT", "USER")
   renameGroup(@Arg("input", () => RenameGroupInput) input: RenameGroupInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.groups.renameGroup(ctx, em, input));
+    return runMutation(ctx, (em) => this.groupService.renameGroup(ctx, em, input));
   }
 
   @Mutation(() => SetMuteNotificationsPayload, { description: "Member: mute or unmute the group's notifications for yourself." })
   @Allow("TENANT", "USER")
   setMuteNotifications(@Arg("input", () => SetMuteNotificationsInput) input: SetMuteNotificationsInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.groups.setMuteNotifications(ctx, em, input));
+    return runMutation(ctx, (em) => this.groupService.setMuteNotifications(ctx, em, input));
   }
 
   @Mutation(() => SetMemberRolePayload, { description: "Owner: appoint (up to maxAdmins) or revoke an admin." })
   @Allow("TENANT", "USER")
   setMemberRole(@Arg("input", () => SetMemberRoleInput) input: SetMemberRoleInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.members.setMemberRole(ctx, em, input));
+    return runMutation(ctx, (em) => this.memberService.setMemberRole(ctx, em, input));
   }
 
   @Mutation(() => TransferOwnershipPayload, { description: "Owner: hand the group to an admin (when the plan requires it); the old owner becomes a member." })
   @Allow("TENANT", "USER")
   transferOwnership(@Arg("input", () => TransferOwnershipInput) input: TransferOwnershipInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.members.transferOwnership(ctx, em, input));
+    return runMutation(ctx, (em) => this.memberService.transferOwnership(ctx, em, input));
   }
 
   @Mutation(() => DissolveGroupPayload, { description: "Owner or tenant: dissolve the group." })
   @Allow("TENANT", "USER")
   dissolveGroup(@Arg("input", () => DissolveGroupInput) input: DissolveGroupInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.groups.dissolveGroup(ctx, em, input.groupId));
+    return runMutation(ctx, (em) => this.groupService.dissolveGroup(ctx, em, input.groupId));
   }
 
   @Query(() => Group, { description: "A group the caller belongs to (any group of the tenant, for a tenant key)." })
   @Allow("TENANT", "USER")
   async group(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Group> {
     const rowId = rowIdOf(id, "Group");
-    const group = rowId ? await ctx.app.groupReader.visibleGroup(ctx, rowId) : null;
+    const group = rowId ? await this.groupReader.visibleGroup(ctx, rowId) : null;
     if (!group) throw nodeNotFound();
     return group;
   }
@@ -100,7 +111,7 @@ export class GroupResolver {
   @Query(() => GroupConnection, { description: "User: the groups the caller is in, most recently joined first." })
   @Allow("USER")
   myGroups(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
-    return ctx.app.groupReader.groupsOf(ctx.tenantId, ctx.userId!, pageRequest(args));
+    return this.groupReader.groupsOf(ctx.tenantId, ctx.userId!, pageRequest(args));
   }
 
   @Query(() => GroupConnection, { description: "Tenant: every group of the tenant, newest first." })
@@ -110,12 +121,12 @@ export class GroupResolver {
     @Arg("status", () => GroupStatus, { nullable: true }) status: GroupStatus | null,
     @Ctx() ctx: RequestContext,
   ) {
-    return ctx.app.groupReader.tenantGroups(ctx.tenantId, status ?? null, pageRequest(args));
+    return this.groupReader.tenantGroups(ctx.tenantId, status ?? null, pageRequest(args));
   }
 
   @FieldResolver(() => User, { nullable: true, description: "Null once the group is dissolved." })
   owner(@Root() group: Group, @Ctx() ctx: RequestContext) {
-    return group.ownerId ? ctx.loaders.user.load(group.ownerId) : null;
+    return group.ownerId ? ctx.loaders.get(userById).load(group.ownerId) : null;
   }
 
   @FieldResolver(() => Int, { description: "The most members the group may hold under the tenant's policy." })
@@ -126,12 +137,12 @@ export class GroupResolver {
   @FieldResolver(() => MemberConnection, { nullable: true, description: "Null for callers who are not members." })
   async members(@Root() group: Group, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
     const page = pageRequest(args);
-    if (!(await ctx.app.groupReader.canSee(ctx, group))) return null;
-    return ctx.app.groupReader.members(ctx, group, page);
+    if (!(await this.groupReader.canSee(ctx, group))) return null;
+    return this.groupReader.members(ctx, group, page);
   }
 
   @FieldResolver(() => Member, { nullable: true, description: "The caller's own membership, or null." })
   viewerMembership(@Root() group: Group, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.viewerMembership.load(group.rowId);
+    return ctx.loaders.get(viewerMembership).load(group.rowId);
   }
 }

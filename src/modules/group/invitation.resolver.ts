@@ -9,13 +9,20 @@ import { InvitationStatus } from "./group.enums";
 import { InvitationConnection, RespondToInvitationInput, RespondToInvitationPayload } from "./group.types";
 import { Invitation } from "./invitation.entity";
 import { invitationStatus } from "./invitation.service";
+import { userById } from "../user/user.loaders";
+import { groupById } from "./group.loaders";
+import { InvitationService } from "./invitation.service";
 
 @Resolver(() => Invitation)
 export class InvitationResolver {
+  constructor(
+    private readonly invitations: InvitationService,
+  ) {}
+
   @Mutation(() => RespondToInvitationPayload, { description: "Invitee: accept (capacity is checked now) or decline." })
   @Allow("TENANT", "USER")
   respondToInvitation(@Arg("input", () => RespondToInvitationInput) input: RespondToInvitationInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.invitations.respond(ctx, em, input));
+    return runMutation(ctx, (em) => this.invitations.respond(ctx, em, input));
   }
 
   @Query(() => InvitationConnection, { description: "User: invitations addressed to the caller, newest first (default: the open ones)." })
@@ -25,7 +32,7 @@ export class InvitationResolver {
     @Arg("status", () => InvitationStatus, { nullable: true, defaultValue: InvitationStatus.PENDING }) status: InvitationStatus | null,
     @Ctx() ctx: RequestContext,
   ) {
-    return ctx.app.invitations.listFor(ctx.tenantId, ctx.userId!, status ?? null, ctx.now(), pageRequest(args));
+    return this.invitations.listFor(ctx.tenantId, ctx.userId!, status ?? null, ctx.now(), pageRequest(args));
   }
 
   @FieldResolver(() => InvitationStatus)
@@ -35,16 +42,16 @@ export class InvitationResolver {
 
   @FieldResolver(() => Group, { description: "The group (its members stay hidden until the invitee joins)." })
   async group(@Root() invitation: Invitation, @Ctx() ctx: RequestContext): Promise<Group> {
-    return (await ctx.loaders.group.load(invitation.groupId))!;
+    return (await ctx.loaders.get(groupById).load(invitation.groupId))!;
   }
 
   @FieldResolver(() => User)
   async invitee(@Root() invitation: Invitation, @Ctx() ctx: RequestContext): Promise<User> {
-    return (await ctx.loaders.user.load(invitation.inviteeId))!;
+    return (await ctx.loaders.get(userById).load(invitation.inviteeId))!;
   }
 
   @FieldResolver(() => User, { nullable: true })
   inviter(@Root() invitation: Invitation, @Ctx() ctx: RequestContext) {
-    return invitation.inviterId ? ctx.loaders.user.load(invitation.inviterId) : null;
+    return invitation.inviterId ? ctx.loaders.get(userById).load(invitation.inviterId) : null;
   }
 }

@@ -3,20 +3,21 @@ import type { RequestContext } from "../../context/context";
 import { User } from "../user/user.entity";
 import { JoinSource } from "./group.types";
 import { Member } from "./member.entity";
+import { userById } from "../user/user.loaders";
 
 @Resolver(() => Member)
 export class MemberResolver {
   /** Synchronous when the member was loaded with its user (the usual case): no promise per row. */
   @FieldResolver(() => User)
   user(@Root() member: Member, @Ctx() ctx: RequestContext): User | Promise<User> {
-    return member.user ?? ctx.loaders.user.load(member.userId).then((u) => u!);
+    return member.user ?? ctx.loaders.get(userById).load(member.userId).then((u) => u!);
   }
 
   @FieldResolver(() => JoinSource)
   async joinSource(@Root() member: Member, @Ctx() ctx: RequestContext): Promise<JoinSource> {
     return {
       kind: member.joinKind,
-      inviter: member.inviterId ? await ctx.loaders.user.load(member.inviterId) : null,
+      inviter: member.inviterId ? await ctx.loaders.get(userById).load(member.inviterId) : null,
       state: member.joinState,
       codeId: member.codeId,
       liveCodeId: member.liveCodeId,

@@ -29,6 +29,13 @@ import {
   SplitGroupPayload,
   TenantStats,
 } from "./message.types";
+import { userById } from "../user/user.loaders";
+import { groupById, viewerMembership } from "../group/group.loaders";
+import { EvidenceService } from "../evidence/evidence.service";
+import { GroupReader } from "../group/group.reader";
+import { MessageService } from "./message.service";
+import { SplitService } from "../group/split.service";
+import { StatsService } from "../stats/stats.service";
 
 function featureNotInPlan(): GraphQLError {
   return new GraphQLError("Statistics are not part of this plan", { extensions: { code: ErrorCode.FEATURE_NOT_IN_PLAN } });
@@ -41,42 +48,50 @@ const windowArg = (days: number) => {
 
 @Resolver()
 export class MessageResolver {
+  constructor(
+    private readonly evidenceService: EvidenceService,
+    private readonly groupReader: GroupReader,
+    private readonly messageService: MessageService,
+    private readonly split: SplitService,
+    private readonly statsService: StatsService,
+  ) {}
+
   @Mutation(() => SendMessagePayload, { description: "Member: post to an active group (BLOCK terms refuse, REVIEW terms hold the message)." })
   @Allow("TENANT", "USER")
   sendMessage(@Arg("input", () => SendMessageInput) input: SendMessageInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.messages.send(ctx, em, input));
+    return runMutation(ctx, (em) => this.messageService.send(ctx, em, input));
   }
 
   @Mutation(() => DeleteChatPayload, { description: "Member: hide the history so far from your own view (nothing is deleted)." })
   @Allow("TENANT", "USER")
   deleteChat(@Arg("input", () => DeleteChatInput) input: DeleteChatInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.messages.deleteChat(ctx, em, input.groupId));
+    return runMutation(ctx, (em) => this.messageService.deleteChat(ctx, em, input.groupId));
   }
 
   @Mutation(() => RestoreChatPayload, { description: "Member: bring back the history deleteChat hid." })
   @Allow("TENANT", "USER")
   restoreChat(@Arg("input", () => RestoreChatInput) input: RestoreChatInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.messages.restoreChat(ctx, em, input.groupId));
+    return runMutation(ctx, (em) => this.messageService.restoreChat(ctx, em, input.groupId));
   }
 
   @Mutation(() => SplitGroupPayload, { description: "Owner: move members beyond maxMembersPerGroup into linked sub-groups." })
   @Allow("TENANT", "USER")
   splitGroup(@Arg("input", () => SplitGroupInput) input: SplitGroupInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.split.split(ctx, em, input));
+    return runMutation(ctx, (em) => this.split.split(ctx, em, input));
   }
 
   @Query(() => InclusionProofType, { description: "Proof that a message is in its group's signed log." })
   @Allow("TENANT", "USER")
   async evidenceProof(@Arg("messageId", () => ID) messageId: string, @Ctx() ctx: RequestContext) {
     const entry = await this.readableEntry(ctx, messageId);
-    return ctx.app.evidence.proof(entry);
+    return this.evidenceService.proof(entry);
   }
 
   @Query(() => EvidenceVerification, { description: "Recomputes a group's log from the stored rows and checks its signed heads." })
   @Extensions({ cost: FIELD_COSTS.verifyEvidence })
   @Allow("TENANT", "USER")
   async verifyEvidence(@Arg("groupId", () => ID) groupId: string, @Ctx() ctx: RequestContext) {
-    return ctx.app.evidence.verify(await this.visibleGroup(ctx, groupId));
+    return this.evidenceService.verify(await this.visibleGroup(ctx, groupId));
   }
 
   @Query(() => String, { description: "Tenant or owner: the group's evidence bundle (JSON) for `npm run verify-evidence`." })
@@ -84,10 +99,10 @@ export class MessageResolver {
   @Allow("TENANT", "USER")
   async evidenceBundle(@Arg("groupId", () => ID) groupId: string, @Ctx() ctx: RequestContext): Promise<string> {
     const group = await this.visibleGroup(ctx, groupId);
-    if (ctx.principal.kind === "USER" && (await ctx.loaders.viewerMembership.load(group.rowId))?.role !== MemberRole.OWNER) {
+    if (ctx.principal.kind === "USER" && (await ctx.loaders.get(viewerMembership).load(group.rowId))?.role !== MemberRole.OWNER) {
       throw new GraphQLError("Only the owner or the tenant exports evidence", { extensions: { code: ErrorCode.NOT_PERMITTED } });
     }
-    const bundle = await ctx.app.evidence.bundle(group);
+    const bundle = await this.evidenceService.bundle(group);
     return JSON.stringify(bundle, null, 2);
   }
 
@@ -95,20 +110,20 @@ export class MessageResolver {
   @Allow("TENANT")
   tenantStats(@Arg("days", () => Int, { defaultValue: 30 }) days: number, @Ctx() ctx: RequestContext) {
     if (!ctx.policy.limits.statsEnabled) throw featureNotInPlan();
-    return ctx.app.stats.tenantStats(ctx.tenantId, windowArg(days), ctx.now());
+    return this.statsService.tenantStats(ctx.tenantId, windowArg(days), ctx.now());
   }
 
   private async visibleGroup(ctx: RequestContext, groupId: string): Promise<Group> {
     const rowId = rowIdOf(groupId, "Group");
-    const group = rowId ? await ctx.app.groupReader.visibleGroup(ctx, rowId) : null;
+    const group = rowId ? await this.groupReader.visibleGroup(ctx, rowId) : null;
     if (!group) throw nodeNotFound();
     return group;
   }
 
   private async readableEntry(ctx: RequestContext, messageId: string): Promise<GroupLogEntry> {
     const rowId = rowIdOf(messageId, "Message");
-    const entry = rowId && ctx.tenant ? await ctx.app.db.read((em) => em.findOneBy(GroupLogEntry, { rowId, tenantId: ctx.tenantId })) : null;
-    if (!entry || !(await ctx.app.messages.canRead(ctx, entry))) throw nodeNotFound();
+    const entry = rowId && ctx.tenant ? await ctx.db.read((em) => em.findOneBy(GroupLogEntry, { rowId, tenantId: ctx.tenantId })) : null;
+    if (!entry || !(await this.messageService.canRead(ctx, entry))) throw nodeNotFound();
     return entry;
   }
 }
@@ -137,48 +152,55 @@ export class MessageFieldsResolver {
 
   @FieldResolver(() => User, { nullable: true, description: "Who wrote it, or who acted." })
   sender(@Root() entry: GroupLogEntry, @Ctx() ctx: RequestContext) {
-    return entry.actorId ? ctx.loaders.user.load(entry.actorId) : null;
+    return entry.actorId ? ctx.loaders.get(userById).load(entry.actorId) : null;
   }
 
   @FieldResolver(() => User, { nullable: true, description: "Whom an event is about (the member who joined, left, was promoted…)." })
   subject(@Root() entry: GroupLogEntry, @Ctx() ctx: RequestContext) {
-    return entry.subjectId ? ctx.loaders.user.load(entry.subjectId) : null;
+    return entry.subjectId ? ctx.loaders.get(userById).load(entry.subjectId) : null;
   }
 }
 
 @Resolver(() => Group)
 export class GroupHistoryResolver {
+  constructor(
+    private readonly evidenceService: EvidenceService,
+    private readonly groupReader: GroupReader,
+    private readonly messageService: MessageService,
+    private readonly statsService: StatsService,
+  ) {}
+
   @FieldResolver(() => MessageConnection, { nullable: true, description: "The history the caller may read, newest first (null for non-members)." })
   messages(@Root() group: Group, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
-    return ctx.app.messages.history(ctx, group, pageRequest(args));
+    return this.messageService.history(ctx, group, pageRequest(args));
   }
 
   @FieldResolver(() => EvidenceHead, { nullable: true, description: "The signed tree head of the group's Merkle log." })
   async evidence(@Root() group: Group, @Ctx() ctx: RequestContext) {
-    if (!(await ctx.app.groupReader.canSee(ctx, group))) return null;
-    return ctx.app.evidence.head(group);
+    if (!(await this.groupReader.canSee(ctx, group))) return null;
+    return this.evidenceService.head(group);
   }
 
   @FieldResolver(() => GroupStats, { nullable: true, description: "Dashboards (plans with statsEnabled); owners, admins and the tenant." })
   async stats(@Root() group: Group, @Arg("days", () => Int, { defaultValue: 7 }) days: number, @Ctx() ctx: RequestContext) {
     if (!ctx.policy.limits.statsEnabled) throw featureNotInPlan();
     if (ctx.principal.kind === "USER") {
-      const membership = await ctx.loaders.viewerMembership.load(group.rowId);
+      const membership = await ctx.loaders.get(viewerMembership).load(group.rowId);
       if (!membership || membership.role === MemberRole.MEMBER) return null;
-    } else if (!(await ctx.app.groupReader.canSee(ctx, group))) return null;
-    const data = await ctx.app.stats.groupStats(group, windowArg(days), ctx.now());
-    const users = await Promise.all(data.topSpeakers.map((s) => ctx.loaders.user.load(s.userId)));
+    } else if (!(await this.groupReader.canSee(ctx, group))) return null;
+    const data = await this.statsService.groupStats(group, windowArg(days), ctx.now());
+    const users = await Promise.all(data.topSpeakers.map((s) => ctx.loaders.get(userById).load(s.userId)));
     return { ...data, topSpeakers: data.topSpeakers.map((s, i) => ({ user: users[i], messages: s.messages })).filter((s) => s.user) };
   }
 
   @FieldResolver(() => Group, { nullable: true, description: "The core group this one was split from." })
   parent(@Root() group: Group, @Ctx() ctx: RequestContext) {
-    return group.parentId ? ctx.loaders.group.load(group.parentId) : null;
+    return group.parentId ? ctx.loaders.get(groupById).load(group.parentId) : null;
   }
 
   @FieldResolver(() => [Group], { description: `Sub-groups split from this one, oldest first (the first ${LIST_BOUNDS.subGroups}).` })
   @Extensions({ listSize: LIST_BOUNDS.subGroups })
   subGroups(@Root() group: Group, @Ctx() ctx: RequestContext) {
-    return ctx.app.groupReader.subGroupsOf(group, LIST_BOUNDS.subGroups);
+    return this.groupReader.subGroupsOf(group, LIST_BOUNDS.subGroups);
   }
 }

@@ -15,6 +15,7 @@ import { Member } from "../group/member.entity";
 import { ReviewDecision, ReviewSubjectType } from "../moderation/moderation.enums";
 import type { ModerationService } from "../moderation/moderation.service";
 import type { ReviewService } from "../moderation/review.service";
+import { groupById, viewerMembership } from "../group/group.loaders";
 
 const sendSchema = z.object({
   groupId: z.string(),
@@ -38,7 +39,7 @@ export class MessageService {
   constructor(
     private readonly db: Database,
     private readonly moderation: ModerationService,
-    review: ReviewService,
+    private readonly review: ReviewService,
   ) {
     review.registerSubject(ReviewSubjectType.MESSAGE, (em, ctx, subjectId, decision) => this.applyReview(em, ctx, subjectId, decision));
   }
@@ -59,7 +60,7 @@ export class MessageService {
       now,
     );
     if (review) {
-      await ctx.app.review.enqueue(em, { tenantId: group.tenantId, subjectType: ReviewSubjectType.MESSAGE, subjectId: message.rowId, reason: `message matched review term "${review.term}"` }, now);
+      await this.review.enqueue(em, { tenantId: group.tenantId, subjectType: ReviewSubjectType.MESSAGE, subjectId: message.rowId, reason: `message matched review term "${review.term}"` }, now);
     }
     return { message };
   }
@@ -103,7 +104,7 @@ export class MessageService {
 
   /** Whether the caller may read this entry (used by node() and evidence proofs). */
   async canRead(ctx: RequestContext, entry: GroupLogEntry): Promise<boolean> {
-    const group = await ctx.loaders.group.load(entry.groupId);
+    const group = await ctx.loaders.get(groupById).load(entry.groupId);
     if (!group) return false;
     const viewer = await this.viewerOf(ctx, group);
     if (viewer === undefined) return false;
@@ -115,7 +116,7 @@ export class MessageService {
   private async viewerOf(ctx: RequestContext, group: Group): Promise<Viewer | null | undefined> {
     if (!ctx.tenant || group.tenantId !== ctx.tenant.rowId) return undefined;
     if (ctx.principal.kind === "TENANT") return null;
-    const member = await ctx.loaders.viewerMembership.load(group.rowId);
+    const member = await ctx.loaders.get(viewerMembership).load(group.rowId);
     if (!member) return undefined;
     return { userId: member.userId, fromSeq: Math.max(member.joinSeq, member.clearedThroughSeq + 1) };
   }

@@ -18,20 +18,31 @@ import {
   SetModerationKeywordsInput,
   SetModerationKeywordsPayload,
 } from "./moderation.types";
+import { userById } from "../user/user.loaders";
+import { groupById } from "../group/group.loaders";
+import { ModerationService } from "./moderation.service";
+import { ReviewService } from "./review.service";
+import { RiskService } from "./risk.service";
 
 @Resolver()
 export class ModerationResolver {
+  constructor(
+    private readonly moderation: ModerationService,
+    private readonly review: ReviewService,
+    private readonly risk: RiskService,
+  ) {}
+
   @Mutation(() => SetModerationKeywordsPayload, { description: "Tenant: replace the keyword list (BLOCK refuses, REVIEW holds for review)." })
   @Allow("TENANT")
   setModerationKeywords(@Arg("input", () => SetModerationKeywordsInput) input: SetModerationKeywordsInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.moderation.setKeywords(ctx, em, input));
+    return runMutation(ctx, (em) => this.moderation.setKeywords(ctx, em, input));
   }
 
   @Query(() => [ModerationKeyword], { description: "Tenant: the keyword list." })
   @Extensions({ listSize: LIST_BOUNDS.moderationKeywords })
   @Allow("TENANT")
   moderationKeywords(@Ctx() ctx: RequestContext) {
-    return ctx.app.db.read((em) => ctx.app.moderation.listKeywords(em, ctx.tenantId));
+    return ctx.db.read((em) => this.moderation.listKeywords(em, ctx.tenantId));
   }
 
   @Query(() => ReviewItemConnection, { description: "Tenant: the manual review queue, oldest first." })
@@ -41,19 +52,19 @@ export class ModerationResolver {
     @Arg("status", () => ReviewStatus, { nullable: true, defaultValue: ReviewStatus.PENDING }) status: ReviewStatus | null,
     @Ctx() ctx: RequestContext,
   ) {
-    return ctx.app.review.queue(ctx.tenantId, status ?? null, pageRequest(args));
+    return this.review.queue(ctx.tenantId, status ?? null, pageRequest(args));
   }
 
   @Mutation(() => ResolveReviewItemPayload, { description: "Tenant: approve (the group becomes ACTIVE) or reject (BLOCKED)." })
   @Allow("TENANT")
   resolveReviewItem(@Arg("input", () => ResolveReviewItemInput) input: ResolveReviewItemInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.review.resolve(ctx, em, input));
+    return runMutation(ctx, (em) => this.review.resolve(ctx, em, input));
   }
 
   @Query(() => RiskEventConnection, { description: "Tenant: abnormal behaviour the risk controls recorded, newest first." })
   @Allow("TENANT")
   riskEvents(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
-    return ctx.app.risk.list(ctx.tenantId, pageRequest(args));
+    return this.risk.list(ctx.tenantId, pageRequest(args));
   }
 }
 
@@ -61,8 +72,8 @@ export class ModerationResolver {
 export class ReviewItemResolver {
   @FieldResolver(() => ReviewSubject, { nullable: true, description: "The held content." })
   subject(@Root() item: ReviewItem, @Ctx() ctx: RequestContext): Promise<Group | GroupLogEntry | null> {
-    if (item.subjectType === ReviewSubjectType.GROUP) return ctx.loaders.group.load(item.subjectId);
-    return ctx.app.db.read((em) => em.findOneBy(GroupLogEntry, { rowId: item.subjectId, tenantId: item.tenantId }));
+    if (item.subjectType === ReviewSubjectType.GROUP) return ctx.loaders.get(groupById).load(item.subjectId);
+    return ctx.db.read((em) => em.findOneBy(GroupLogEntry, { rowId: item.subjectId, tenantId: item.tenantId }));
   }
 }
 
@@ -70,11 +81,11 @@ export class ReviewItemResolver {
 export class RiskEventResolver {
   @FieldResolver(() => User, { nullable: true })
   user(@Root() event: RiskEvent, @Ctx() ctx: RequestContext) {
-    return event.userId ? ctx.loaders.user.load(event.userId) : null;
+    return event.userId ? ctx.loaders.get(userById).load(event.userId) : null;
   }
 
   @FieldResolver(() => Group, { nullable: true })
   group(@Root() event: RiskEvent, @Ctx() ctx: RequestContext) {
-    return event.groupId ? ctx.loaders.group.load(event.groupId) : null;
+    return event.groupId ? ctx.loaders.get(groupById).load(event.groupId) : null;
   }
 }

@@ -3,6 +3,7 @@ import { runMutation } from "../../graphql/mutation";
 import { ConnectionArgs, pageRequest } from "../../common/pagination";
 import { Allow } from "../../graphql/allow";
 import type { RequestContext } from "../../context/context";
+import { nodeNotFound } from "../../graphql/node-registry";
 import { Tenant } from "./tenant.entity";
 import {
   CreateTenantInput,
@@ -16,46 +17,57 @@ import {
   UpdateTenantInput,
   UpdateTenantPayload,
 } from "./tenant.types";
+import { Authenticator } from "../../auth/authenticator";
+import { PolicyRegistry } from "../../policy/registry";
+import { TenantService } from "./tenant.service";
 
 @Resolver(() => Tenant)
 export class TenantResolver {
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly policies: PolicyRegistry,
+    private readonly tenantService: TenantService,
+  ) {}
+
   @Mutation(() => CreateTenantPayload, { description: "Platform operator: create a tenant; its API key is returned once." })
   @Allow("PLATFORM")
   createTenant(@Arg("input", () => CreateTenantInput) input: CreateTenantInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.tenants.createTenant(ctx, em, input));
+    return runMutation(ctx, (em) => this.tenantService.createTenant(ctx, em, input));
   }
 
   @Mutation(() => UpdateTenantPayload, { description: "Platform operator: change a tenant's name, plan, overrides or qualifications." })
   @Allow("PLATFORM")
   async updateTenant(@Arg("input", () => UpdateTenantInput) input: UpdateTenantInput, @Ctx() ctx: RequestContext) {
-    const payload = await runMutation(ctx, (em) => ctx.app.tenants.updateTenant(ctx, em, input));
-    if (payload.tenant) ctx.app.authenticator.invalidateTenant(payload.tenant.rowId);
+    const payload = await runMutation(ctx, (em) => this.tenantService.updateTenant(ctx, em, input));
+    if (payload.tenant) this.authenticator.invalidateTenant(payload.tenant.rowId);
     return payload;
   }
 
   @Mutation(() => RotateTenantApiKeyPayload, { description: "Platform operator: revoke a tenant's API keys and issue a new one." })
   @Allow("PLATFORM")
   async rotateTenantApiKey(@Arg("input", () => RotateTenantApiKeyInput) input: RotateTenantApiKeyInput, @Ctx() ctx: RequestContext) {
-    const payload = await runMutation(ctx, (em) => ctx.app.tenants.rotateApiKey(ctx, em, input.tenantId));
-    if (payload.tenant) ctx.app.authenticator.invalidateTenant(payload.tenant.rowId);
+    const payload = await runMutation(ctx, (em) => this.tenantService.rotateApiKey(ctx, em, input.tenantId));
+    if (payload.tenant) this.authenticator.invalidateTenant(payload.tenant.rowId);
     return payload;
   }
 
   @Query(() => TenantConnection, { description: "Platform operator: every tenant, oldest first." })
   @Allow("PLATFORM")
   tenants(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
-    return ctx.app.tenants.listTenants(pageRequest(args));
+    return this.tenantService.listTenants(pageRequest(args));
   }
 
   @Query(() => Tenant, { description: "The caller's own tenant." })
   @Allow("TENANT", "USER")
-  myTenant(@Ctx() ctx: RequestContext): Tenant {
-    return ctx.tenant!;
+  async myTenant(@Ctx() ctx: RequestContext): Promise<Tenant> {
+    const tenant = await this.tenantService.findTenant(ctx.tenantId);
+    if (!tenant) throw nodeNotFound();
+    return tenant;
   }
 
   @FieldResolver(() => PlanPolicyType, { description: "The limits in force: the plan with overrides applied." })
   policy(@Root() tenant: Tenant, @Ctx() ctx: RequestContext): PlanPolicyType {
-    return ctx.app.policies.forTenant(tenant).limits;
+    return this.policies.forTenant(tenant).limits;
   }
 
   @FieldResolver(() => PolicyOverridesType, { nullable: true })

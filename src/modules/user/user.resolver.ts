@@ -13,31 +13,37 @@ import {
   UpsertUsersPayload,
   UserConnection,
 } from "./user.types";
+import { userById } from "./user.loaders";
+import { UserService } from "./user.service";
 
 @Resolver(() => User)
 export class UserResolver {
+  constructor(
+    private readonly userService: UserService,
+  ) {}
+
   @Mutation(() => UpsertUsersPayload, { description: "Tenant: create or rename users by externalId (idempotent)." })
   @Allow("TENANT")
   upsertUsers(@Arg("input", () => UpsertUsersInput) input: UpsertUsersInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.users.upsertUsers(ctx, em, input));
+    return runMutation(ctx, (em) => this.userService.upsertUsers(ctx, em, input));
   }
 
   @Mutation(() => AddContactsPayload, { description: "Tenant: make pairs of users mutual contacts (idempotent)." })
   @Allow("TENANT")
   addContacts(@Arg("input", () => AddContactsInput) input: AddContactsInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.users.addContacts(ctx, em, input));
+    return runMutation(ctx, (em) => this.userService.addContacts(ctx, em, input));
   }
 
   @Mutation(() => IssueUserTokenPayload, { description: "Tenant: a signed token a frontend uses to act as the user." })
   @Allow("TENANT")
   issueUserToken(@Arg("input", () => IssueUserTokenInput) input: IssueUserTokenInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => ctx.app.users.issueUserToken(ctx, em, input));
+    return runMutation(ctx, (em) => this.userService.issueUserToken(ctx, em, input));
   }
 
   @Query(() => User, { nullable: true, description: "The calling user (null for tenant keys)." })
   @Allow("TENANT", "USER")
   async viewer(@Ctx() ctx: RequestContext): Promise<User | null> {
-    return ctx.userId ? ctx.loaders.user.load(ctx.userId) : null;
+    return ctx.userId ? ctx.loaders.get(userById).load(ctx.userId) : null;
   }
 
   @Query(() => UserConnection, { description: "Tenant: its users, oldest first; `externalIds` narrows the list." })
@@ -47,7 +53,7 @@ export class UserResolver {
     @Arg("externalIds", () => [String], { nullable: true }) externalIds: string[] | null,
     @Ctx() ctx: RequestContext,
   ) {
-    return ctx.app.users.listUsers(ctx.tenantId, pageRequest(args), externalIds?.slice(0, 500));
+    return this.userService.listUsers(ctx.tenantId, pageRequest(args), externalIds?.slice(0, 500));
   }
 
   @FieldResolver(() => UserConnection, {
@@ -58,6 +64,6 @@ export class UserResolver {
     const page = pageRequest(args);
     if (user.tenantId !== ctx.tenant?.rowId) return null;
     if (ctx.principal.kind === "USER" && ctx.principal.userId !== user.rowId) return null;
-    return ctx.app.users.contactsOf(user.tenantId, user.rowId, page);
+    return this.userService.contactsOf(user.tenantId, user.rowId, page);
   }
 }

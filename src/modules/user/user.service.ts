@@ -2,6 +2,7 @@ import { type EntityManager, In } from "typeorm";
 import { z } from "zod";
 import { DomainError, DomainErrors, ErrorCode, notFound } from "../../common/errors";
 import { rowIdOf } from "../../common/global-id";
+import { Tenant } from "../tenant/tenant.entity";
 import { newId } from "../../common/ids";
 import { type ConnectionShape, type PageRequest, toConnection } from "../../common/pagination";
 import { displayText, externalKey, parseInput } from "../../common/validation";
@@ -107,7 +108,7 @@ export class UserService {
     const rowId = rowIdOf(data.userId, "User");
     const user = rowId ? await em.findOneBy(User, { tenantId: ctx.tenantId, rowId }) : null;
     if (!user) throw notFound("User", ["input", "userId"]);
-    const tenant = ctx.tenant!;
+    const tenant = await em.findOneByOrFail(Tenant, { rowId: ctx.tenantId });
     const { token, expiresAt } = await signUserToken(tenant.jwtSecret, { tenantId: tenant.rowId, userId: user.rowId }, ctx.now(), data.ttlSeconds ?? 3600);
     return { token, expiresAt, user };
   }

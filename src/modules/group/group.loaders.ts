@@ -1,0 +1,33 @@
+import { In } from "typeorm";
+import { byKeys, defineLoader } from "../../context/loaders";
+import { userById } from "../user/user.loaders";
+import { Group } from "./group.entity";
+import { firstMembersOfGroups } from "./member-page";
+import { Member } from "./member.entity";
+
+/** Groups of the caller's tenant by row id. */
+export const groupById = defineLoader<string, Group>("group", ({ db, tenantId }, ids) =>
+  db.read(async (em) => byKeys(ids, await em.find(Group, { where: { tenantId, rowId: In([...ids]) } }), (g) => g.rowId)),
+);
+
+/** The calling user's membership of each group (null: not a member, or no calling user). */
+export const viewerMembership = defineLoader<string, Member>("viewerMembership", ({ db, tenantId, viewerId }, groupIds) =>
+  viewerId
+    ? db.read(async (em) => byKeys(groupIds, await em.find(Member, { where: { tenantId, userId: viewerId, groupId: In([...groupIds]) } }), (m) => m.groupId))
+    : Promise.resolve(groupIds.map(() => null)),
+);
+
+/**
+ * The first `take` members (with users) of each requested group: one statement for a whole page
+ * of groups. The users it brings are primed into the user loader. Use with `take` as the variant.
+ */
+export function firstMembers(take: number) {
+  return defineLoader<string, Member[]>(`firstMembers:${take}`, ({ db, tenantId, loaders }, groupIds) =>
+    db.read(async (em) => {
+      const byGroup = await firstMembersOfGroups(em, tenantId, groupIds, take);
+      const users = loaders.get(userById);
+      for (const members of byGroup.values()) for (const member of members) if (member.user) users.prime(member.userId, member.user);
+      return groupIds.map((id) => byGroup.get(id) ?? []);
+    }),
+  );
+}

@@ -1,0 +1,19 @@
+import type { NodeFetchers } from "../../graphql/node-registry";
+import type { GroupReader } from "./group.reader";
+import { Invitation } from "./invitation.entity";
+
+/**
+ * A group is visible to its members and to its tenant's key (GroupReader.canSee); an invitation
+ * to its invitee and to the tenant's key.
+ */
+export function groupNodes(reader: GroupReader): NodeFetchers {
+  return {
+    Group: (ctx, rowId) => reader.visibleGroup(ctx, rowId),
+    Invitation: (ctx, rowId) =>
+      ctx.db.read(async (em) => {
+        if (!ctx.tenant) return null;
+        const invitation = await em.findOneBy(Invitation, { rowId, tenantId: ctx.tenant.rowId });
+        return invitation && (ctx.principal.kind === "TENANT" || invitation.inviteeId === ctx.userId) ? invitation : null;
+      }),
+  };
+}
