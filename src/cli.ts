@@ -28,7 +28,19 @@ const COMMANDS: Command<any>[] = [
     parse: noOptions("seed"),
     async run(app, _options, out) {
       const { describeCredentials, seedDemo } = await import("./dev-seed.js");
-      out.stdout(describeCredentials(`${app.links.base}/graphql`, null, await seedDemo(app)));
+      const { devStateEnabled, readDevState, runningServer, saveDemo } = await import("./dev-credentials.js");
+      const demo = await seedDemo(app);
+      const { config } = app;
+      if (!devStateEnabled(config)) {
+        out.stdout(describeCredentials(app.links.base, null, demo));
+        return;
+      }
+      // Saved for the development server and its explorer, which pick them up without a restart.
+      saveDemo(config, demo);
+      // The address printed is the running server's own (its real port), else what it will use.
+      const base = config.publicBaseUrl ?? runningServer(config)?.baseUrl ?? (config.port !== 0 ? app.links.base : null);
+      const platformToken = process.env.PLATFORM_ADMIN_TOKEN ? null : (readDevState(config).platformAdminToken ?? null);
+      out.stdout(describeCredentials(base, platformToken, demo));
     },
   }),
   createTenant,

@@ -26,6 +26,8 @@ export interface AppConfig {
   evidenceSigningKey: string | undefined;
   /** Where development keeps a generated evidence key when none is configured. */
   evidenceKeyFile: string;
+  /** Where development keeps the demo credentials and the generated platform token (never used in production). */
+  devCredentialsFile: string;
   /** Execute operations with graphql-jit (GRAPHQL_JIT=false: graphql-js). */
   graphqlJit: boolean;
   /** Largest computed cost one operation may have (MAX_QUERY_COST). */
@@ -91,6 +93,7 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     maxBodyBytes: intFromEnv("MAX_BODY_BYTES", 1_000_000, 1024, 50_000_000),
     evidenceSigningKey: process.env.EVIDENCE_SIGNING_KEY?.replace(/\\n/g, "\n") || undefined,
     evidenceKeyFile: process.env.EVIDENCE_KEY_FILE ?? "./data/evidence-key.pem",
+    devCredentialsFile: process.env.DEV_CREDENTIALS_FILE || "./data/dev-credentials.json",
     graphqlJit: process.env.GRAPHQL_JIT !== "false",
     maxQueryCost: intFromEnv("MAX_QUERY_COST", 10_000, 10, 10_000_000),
     maxQueryDepth: intFromEnv("MAX_QUERY_DEPTH", 15, 2, 100),

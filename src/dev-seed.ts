@@ -1,9 +1,12 @@
 import type { App } from "./app";
+import { rowIdOf } from "./common/global-id";
 import { requestContext } from "./app";
 import { Tenant } from "./modules/tenant/tenant.entity";
 import { Plan } from "./policy/limits";
 
 export const DEMO_TENANT_NAME = "Demo tenant";
+/** Demo user tokens last a day; a development server issues fresh ones when they have expired. */
+const DEMO_TOKEN_TTL_SECONDS = 24 * 3600;
 const DEMO_USERS = [
   { externalId: "alice", displayName: "Alice" },
   { externalId: "bob", displayName: "Bob" },
@@ -23,9 +26,48 @@ export interface DemoCredentials {
 /** What each app instance seeded in this process: the development explorer offers it to its user. */
 const seeded = new WeakMap<App, DemoCredentials>();
 
-/** The demo credentials this process seeded into `app`, if it did (they live only in memory). */
+/** The demo credentials this process seeded into (or loaded for) `app`, if it did. */
 export function seededCredentials(app: App): DemoCredentials | undefined {
   return seeded.get(app);
+}
+
+/** Makes `demo` the credentials the explorer of `app` offers. */
+export function rememberCredentials(app: App, demo: DemoCredentials): void {
+  seeded.set(app, demo);
+}
+
+async function accepted(app: App, token: string): Promise<boolean> {
+  try {
+    await app.authenticator.authenticate(`Bearer ${token}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Saved demo credentials made usable again: null when their API key no longer works on this
+ * database (rotated, or another database); otherwise the same key with a fresh token for every
+ * demo user whose token expired or was revoked. `changed` says whether a token was replaced.
+ */
+export async function refreshDemo(app: App, demo: DemoCredentials): Promise<{ demo: DemoCredentials; changed: boolean } | null> {
+  if (!demo?.apiKey || !Array.isArray(demo.users) || !(await accepted(app, demo.apiKey))) return null;
+  const rowId = rowIdOf(demo.tenantId, "Tenant");
+  const tenant = rowId ? await app.db.read((em) => em.findOneBy(Tenant, { rowId })) : null;
+  if (!tenant) return null;
+  const asTenant = requestContext(app, "seed", app.log, { kind: "TENANT", tenantId: tenant.rowId }, tenant);
+  let changed = false;
+  const users = [];
+  for (const user of demo.users) {
+    if (await accepted(app, user.token)) {
+      users.push(user);
+      continue;
+    }
+    const { token } = await app.db.tx((em) => app.users.issueUserToken(asTenant, em, { userId: user.userId, ttlSeconds: DEMO_TOKEN_TTL_SECONDS }));
+    users.push({ ...user, token });
+    changed = true;
+  }
+  return { demo: { ...demo, users }, changed };
 }
 
 /**
@@ -59,20 +101,26 @@ export async function seedDemo(app: App): Promise<DemoCredentials> {
   return demo;
 }
 
-export function describeCredentials(url: string, platformToken: string | null, demo: DemoCredentials): string {
-  const lines = [
-    "",
-    "Group platform — development credentials",
-    `  GraphQL endpoint:      ${url}`,
-    `  API explorer, console: ${url.replace(/\/graphql$/, "/")} · ${url.replace(/\/graphql$/, "/console")}`,
-  ];
+/**
+ * What `npm start` and `npm run seed` print. `baseUrl` is where the server really answers (its bound
+ * port, or PUBLIC_BASE_URL); null when no server is running and its address is not known yet.
+ */
+export function describeCredentials(baseUrl: string | null, platformToken: string | null, demo: DemoCredentials): string {
+  const base = baseUrl?.replace(/\/+$/, "") ?? null;
+  const endpoint = base ? `${base}/graphql` : "<server>/graphql";
+  const lines = ["", "Group platform — development credentials"];
+  if (base) {
+    lines.push(`  GraphQL endpoint:      ${endpoint}`, `  API explorer, console: ${base}/ · ${base}/console`);
+  } else {
+    lines.push("  (no server is running: `npm start` prints its address; use it for <server> below)");
+  }
   if (platformToken) lines.push(`  Platform admin token:  ${platformToken}`);
   lines.push(`  Demo tenant API key:   ${demo.apiKey}`);
   for (const user of demo.users) lines.push(`  Token for ${user.externalId.padEnd(6)}      ${user.token}`);
   lines.push(
     "",
     "Try it:",
-    `  curl -s ${url} -H 'content-type: application/json' \\`,
+    `  curl -s ${endpoint} -H 'content-type: application/json' \\`,
     `    -H 'authorization: Bearer ${demo.users[0]?.token ?? demo.apiKey}' \\`,
     `    -d '{"query":"{ viewer { id displayName contacts(first: 10) { totalCount edges { node { displayName } } } } }"}'`,
     "",

@@ -1,12 +1,14 @@
 // Bundles the browser code into dist/web with esbuild: the operator console (/console) and the
 // development API explorer (/). Everything comes from node_modules, so the pages work offline.
-import { copyFile, mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const out = join(root, "dist/web");
+// Built beside the live bundle and swapped in at the end: a running server keeps serving the old one.
+const live = join(root, "dist/web");
+const out = join(root, "dist/web.next");
 
 const common = {
   bundle: true,
@@ -66,3 +68,5 @@ await esbuild.build({
     "graphql.worker": "monaco-graphql/esm/graphql.worker.js",
   },
 });
+await rm(live, { recursive: true, force: true });
+await rename(out, live);

@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import type { App } from "../app";
-import { seededCredentials } from "../dev-seed";
+import { devStateEnabled, savedDemo, saveDemo } from "../dev-credentials";
+import { type DemoCredentials, refreshDemo, rememberCredentials, seededCredentials } from "../dev-seed";
 import { PAGE_SECURITY_HEADERS, sendNotBuilt, StaticFiles, WEB_ROOT } from "./static-files";
 
 const files = new StaticFiles(join(WEB_ROOT, "explorer"));
@@ -19,17 +20,32 @@ async function stillValid(app: App, token: string): Promise<boolean> {
   }
 }
 
-const NOT_SEEDED = "This server did not seed the demo tenant in this run: run `npm run seed` and paste a printed token into the Headers tab.";
+const NOT_SEEDED = "No demo credentials are known for this database: run `npm run seed` (the explorer picks them up) or paste a token into the Headers tab.";
+
+/**
+ * The demo credentials to offer: in development the ones saved in ./data/ (so `npm run seed` in
+ * another terminal is picked up, and expired tokens are renewed), else what this process seeded.
+ */
+async function currentDemo(app: App): Promise<DemoCredentials | undefined> {
+  if (!devStateEnabled(app.config)) return seededCredentials(app);
+  const saved = savedDemo(app.config) ?? seededCredentials(app);
+  if (!saved) return undefined;
+  const refreshed = await refreshDemo(app, saved);
+  if (!refreshed) return saved; // the key no longer works: sessionFor says so
+  if (refreshed.changed) saveDemo(app.config, refreshed.demo);
+  rememberCredentials(app, refreshed.demo);
+  return refreshed.demo;
+}
 
 /**
  * What the explorer page needs from this process: the demo credentials it seeded at start, if it
  * did and they still work. They are handed only to a browser on this machine, outside production.
  */
 async function sessionFor(app: App, req: IncomingMessage) {
-  const demo = seededCredentials(app);
   const without = (hint: string) => ({ graphqlPath: "/graphql", generation: "none", demo: null, hint });
-  if (!demo) return without(NOT_SEEDED);
   if (!LOOPBACK.has(req.socket.remoteAddress ?? "")) return without("Demo credentials are only shown to a browser on the machine the server runs on.");
+  const demo = await currentDemo(app);
+  if (!demo) return without(NOT_SEEDED);
   // `npm run seed` in another process rotates the key this process remembers.
   if (!(await stillValid(app, demo.apiKey))) {
     return without("The demo API key this server seeded has been rotated (by `npm run seed`?): paste the new credentials into the Headers tab.");

@@ -65,28 +65,3 @@ export class TenantPolicy {
     return { ok: true, seconds: requestedSeconds };
   }
 }
-
-/** Problems with a merged set of limits (empty when coherent). Used to refuse bad overrides. */
-export function limitProblems(limits: PolicyLimits): Array<{ field: keyof PolicyLimits; message: string }> {
-  const problems: Array<{ field: keyof PolicyLimits; message: string }> = [];
-  const atMostGroupSize = ["directAddLimit", "codeJoinCap", "permanentCodeMaxMembers", "liveCodeGroupCap"] as const;
-  for (const field of atMostGroupSize) {
-    const value = limits[field];
-    if (value != null && value > limits.maxGroupSize) {
-      problems.push({ field, message: `${field} (${value}) may not exceed maxGroupSize (${limits.maxGroupSize})` });
-    }
-  }
-  if (limits.temporaryCodeTtlMinSeconds > limits.temporaryCodeTtlMaxSeconds) {
-    problems.push({ field: "temporaryCodeTtlMinSeconds", message: "temporaryCodeTtlMinSeconds may not exceed temporaryCodeTtlMaxSeconds" });
-  }
-  if (
-    limits.temporaryCodeTtlSeconds < limits.temporaryCodeTtlMinSeconds ||
-    limits.temporaryCodeTtlSeconds > limits.temporaryCodeTtlMaxSeconds
-  ) {
-    problems.push({ field: "temporaryCodeTtlSeconds", message: "temporaryCodeTtlSeconds must lie within the allowed TTL range" });
-  }
-  if (limits.codeTypes.includes(CodeType.LIVE) && limits.liveCodeGroupCap == null) {
-    problems.push({ field: "liveCodeGroupCap", message: "plans with LIVE codes need a liveCodeGroupCap" });
-  }
-  return problems;
-}

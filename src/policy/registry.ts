@@ -1,7 +1,10 @@
 import { STANDARD_COMPLIANCE_CHECKS, type TenantQualifications } from "./compliance";
-import { Plan, POLICY_FIELDS, type PolicyLimits, type PolicyOverrides } from "./limits";
+import { Plan, type PolicyOverrides } from "./limits";
+import { mergeLimits } from "./overrides";
 import { PLAN_LIMITS } from "./plans";
 import { type PlanPolicy, TenantPolicy } from "./policy";
+
+export { mergeLimits };
 
 /** The standard plans as policy objects. */
 export const PLAN_POLICIES: Readonly<Record<Plan, PlanPolicy>> = Object.freeze({
@@ -13,18 +16,6 @@ export const PLAN_POLICIES: Readonly<Record<Plan, PlanPolicy>> = Object.freeze({
     complianceChecks: STANDARD_COMPLIANCE_CHECKS,
   },
 });
-
-/** A plan's limits with overrides applied field by field (undefined fields keep the plan's value). */
-export function mergeLimits(plan: Plan, overrides: PolicyOverrides | null | undefined): PolicyLimits {
-  const merged: PolicyLimits = { ...PLAN_POLICIES[plan].limits, codeTypes: [...PLAN_POLICIES[plan].limits.codeTypes] };
-  if (overrides) {
-    for (const field of POLICY_FIELDS) {
-      const value = overrides[field];
-      if (value !== undefined) (merged as unknown as Record<string, unknown>)[field] = value;
-    }
-  }
-  return merged;
-}
 
 export interface PolicySource {
   rowId: string;

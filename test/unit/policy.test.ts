@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { GroupCategory } from "../../src/policy/compliance";
 import { CodeType, Plan } from "../../src/policy/limits";
-import { limitProblems } from "../../src/policy/policy";
-import { mergeLimits, PolicyRegistry } from "../../src/policy/registry";
+import { applyOverridesPatch, mergeLimits, overrideProblems } from "../../src/policy/overrides";
+import { PolicyRegistry } from "../../src/policy/registry";
 
 const tenant = (plan: Plan, extra: Partial<Parameters<PolicyRegistry["forTenant"]>[0]> = {}) => ({
   rowId: "t1",
@@ -67,8 +67,57 @@ describe("plan policy objects", () => {
   });
 
   it("finds incoherent limits", () => {
-    assert.deepEqual(limitProblems(mergeLimits(Plan.PERSONAL, {})), []);
-    assert.deepEqual(limitProblems(mergeLimits(Plan.PERSONAL, { directAddLimit: 101 })).map((p) => p.field), ["directAddLimit"]);
-    assert.deepEqual(limitProblems(mergeLimits(Plan.PERSONAL, { codeTypes: [CodeType.LIVE] })).map((p) => p.field), ["liveCodeGroupCap"]);
+    const problems = (plan: Plan, patch: Parameters<typeof overrideProblems>[2]) =>
+      overrideProblems(plan, applyOverridesPatch(null, patch), patch).map((p) => p.field);
+    assert.deepEqual(problems(Plan.PERSONAL, {}), []);
+    assert.deepEqual(problems(Plan.PERSONAL, { directAddLimit: 101 }), ["directAddLimit"]);
+    assert.deepEqual(problems(Plan.PERSONAL, { codeTypes: [CodeType.LIVE] }), ["liveCodeGroupCap"]);
+  });
+});
+
+describe("policy overrides", () => {
+  it("are a patch: given replaces, null clears back to the plan, absent keeps", () => {
+    const stored = { maxGroupSize: 1000, directAddLimit: 1000, maxAdmins: 5 };
+    assert.deepEqual(applyOverridesPatch(stored, undefined), stored);
+    assert.equal(applyOverridesPatch(stored, null), null);
+    assert.deepEqual(applyOverridesPatch(stored, { maxAdmins: 7 }), { maxGroupSize: 1000, directAddLimit: 1000, maxAdmins: 7 });
+    assert.deepEqual(applyOverridesPatch(stored, { directAddLimit: null, statsEnabled: true }), { maxGroupSize: 1000, maxAdmins: 5, statsEnabled: true });
+    assert.equal(applyOverridesPatch({ maxAdmins: 5 }, { maxAdmins: null }), null, "nothing left: no overrides at all");
+    assert.equal(applyOverridesPatch(null, {}), null);
+    assert.deepEqual(stored, { maxGroupSize: 1000, directAddLimit: 1000, maxAdmins: 5 }, "the stored object is not mutated");
+  });
+
+  it("lowering maxGroupSize alone brings every cap bounded by it down with it", () => {
+    const patch = { maxGroupSize: 60 };
+    assert.deepEqual(overrideProblems(Plan.PERSONAL, applyOverridesPatch(null, patch), patch), []);
+    const personal = mergeLimits(Plan.PERSONAL, { maxGroupSize: 30 });
+    assert.deepEqual([personal.maxGroupSize, personal.directAddLimit, personal.codeJoinCap, personal.permanentCodeMaxMembers], [30, 30, 30, 30]);
+    assert.equal(personal.liveCodeGroupCap, null, "no limit stays no limit");
+    const enterprise = mergeLimits(Plan.ENTERPRISE, { maxGroupSize: 50 });
+    assert.deepEqual([enterprise.directAddLimit, enterprise.codeJoinCap, enterprise.liveCodeGroupCap, enterprise.permanentCodeMaxMembers], [50, 50, 50, null]);
+    const above = mergeLimits(Plan.PERSONAL, { maxGroupSize: 60 });
+    assert.deepEqual([above.directAddLimit, above.codeJoinCap, above.permanentCodeMaxMembers], [40, 60, 40], "caps already below stay where they are");
+  });
+
+  it("caps stored earlier follow a later, lower maxGroupSize; caps sent now are held to it", () => {
+    const stored = { maxGroupSize: 1000, directAddLimit: 1000, codeJoinCap: 1000 };
+    const lower = { maxGroupSize: 300 };
+    const merged = applyOverridesPatch(stored, lower);
+    assert.deepEqual(overrideProblems(Plan.ENTERPRISE_CERTIFIED, merged, lower), []);
+    assert.deepEqual([mergeLimits(Plan.ENTERPRISE_CERTIFIED, merged).directAddLimit, mergeLimits(Plan.ENTERPRISE_CERTIFIED, merged).codeJoinCap], [300, 300]);
+    const contradictory = { maxGroupSize: 300, codeJoinCap: 400 };
+    assert.deepEqual(
+      overrideProblems(Plan.ENTERPRISE_CERTIFIED, applyOverridesPatch(stored, contradictory), contradictory).map((p) => p.field),
+      ["codeJoinCap"],
+    );
+  });
+
+  it("reports every explicit contradiction in one answer", () => {
+    const patch = { maxGroupSize: 60, directAddLimit: 70, codeJoinCap: 100, permanentCodeMaxMembers: 61, liveCodeGroupCap: 60, temporaryCodeTtlMinSeconds: 7200, temporaryCodeTtlMaxSeconds: 3600 };
+    const problems = overrideProblems(Plan.ENTERPRISE, applyOverridesPatch(null, patch), patch);
+    assert.deepEqual(problems.map((p) => p.field), ["directAddLimit", "codeJoinCap", "permanentCodeMaxMembers", "temporaryCodeTtlMinSeconds"]);
+    assert.match(problems[1]!.message, /codeJoinCap \(100\) may not exceed maxGroupSize \(60\)/);
+    const ttl = { temporaryCodeTtlSeconds: 3600 };
+    assert.deepEqual(overrideProblems(Plan.PERSONAL, applyOverridesPatch(null, ttl), ttl).map((p) => p.field), ["temporaryCodeTtlSeconds"]);
   });
 });

@@ -1,6 +1,6 @@
 import type { EntityManager } from "typeorm";
 import { z } from "zod";
-import { DomainError, ErrorCode, notFound } from "../../common/errors";
+import { DomainError, DomainErrors, ErrorCode, notFound } from "../../common/errors";
 import { rowIdOf } from "../../common/global-id";
 import { newId } from "../../common/ids";
 import { type ConnectionShape, type PageRequest, toConnection } from "../../common/pagination";
@@ -10,8 +10,7 @@ import type { RequestContext } from "../../context/context";
 import type { Database } from "../../db/database";
 import { forUpdate, keysetPage } from "../../db/query";
 import { CodeType, Plan, type PolicyOverrides } from "../../policy/limits";
-import { limitProblems } from "../../policy/policy";
-import { mergeLimits } from "../../policy/registry";
+import { applyOverridesPatch, overrideProblems, type OverridesPatch } from "../../policy/overrides";
 import { TenantApiKey } from "./api-key.entity";
 import { Tenant } from "./tenant.entity";
 import type { CreateTenantInput, UpdateTenantInput } from "./tenant.types";
@@ -67,17 +66,18 @@ const updateSchema = z.object({
   qualifications: qualificationsSchema,
 });
 
-/** Drops unset (null/undefined) fields: an override is either a value or absent. */
-function compactOverrides(raw: z.output<typeof overridesSchema>): PolicyOverrides | null {
-  if (!raw) return null;
-  const entries = Object.entries(raw).filter(([, value]) => value !== null && value !== undefined);
-  return entries.length ? (Object.fromEntries(entries) as PolicyOverrides) : null;
-}
-
-/** Refuses overrides that would leave the policy incoherent (e.g. directAddLimit above maxGroupSize). */
-function assertCoherent(plan: Plan, overrides: PolicyOverrides | null): void {
-  const problem = limitProblems(mergeLimits(plan, overrides))[0];
-  if (problem) throw new DomainError(ErrorCode.INVALID_INPUT, problem.message, ["input", "policyOverrides", problem.field]);
+/**
+ * The overrides a tenant ends up with after `patch`, or every contradiction in them at once
+ * (each a userError at its field). Nothing is written before this has passed.
+ */
+function patchedOverrides(plan: Plan, stored: PolicyOverrides | null, patch: z.output<typeof overridesSchema>): PolicyOverrides | null {
+  const explicit = patch as OverridesPatch | null | undefined;
+  const overrides = applyOverridesPatch(stored, explicit);
+  const problems = overrideProblems(plan, overrides, explicit);
+  if (problems.length) {
+    throw new DomainErrors(problems.map((p) => new DomainError(ErrorCode.INVALID_INPUT, p.message, ["input", "policyOverrides", p.field])));
+  }
+  return overrides;
 }
 
 /** Tenants and their credentials: the platform operator's side of the service. */
@@ -87,8 +87,7 @@ export class TenantService {
   /** Creates a tenant and its first API key (returned once, stored hashed). */
   async createTenant(ctx: RequestContext, em: EntityManager, input: CreateTenantInput): Promise<{ tenant: Tenant; apiKey: string }> {
     const data = parseInput(createSchema, input);
-    const policyOverrides = compactOverrides(data.policyOverrides);
-    assertCoherent(data.plan, policyOverrides);
+    const policyOverrides = patchedOverrides(data.plan, null, data.policyOverrides);
     const now = ctx.now();
     const tenant = em.create(Tenant, {
       rowId: newId(),
@@ -111,9 +110,8 @@ export class TenantService {
     const data = parseInput(updateSchema, input);
     const tenant = await this.lockTenant(em, data.tenantId, ["input", "tenantId"]);
     const plan = data.plan ?? tenant.plan;
-    // Omitted: keep; explicit null: clear; object: replace.
-    const policyOverrides = data.policyOverrides === undefined ? tenant.policyOverrides : compactOverrides(data.policyOverrides);
-    assertCoherent(plan, policyOverrides);
+    // A patch: a field given replaces it, null clears it, absent keeps it; `policyOverrides: null` clears them all.
+    const policyOverrides = patchedOverrides(plan, tenant.policyOverrides, data.policyOverrides);
     const changes: Partial<Tenant> = {
       name: data.name ?? tenant.name,
       plan,

@@ -25,7 +25,12 @@ export class PlanPolicyType implements PolicyLimits {
   @Field(() => Int) bulkActionWindowSeconds: number;
 }
 
-/** Operator overrides of a plan: any field set here replaces the plan's value. */
+/**
+ * Operator overrides of a plan: any field set here replaces the plan's value. As input to
+ * updateTenant it is a patch: a field given replaces that override, null clears it back to the
+ * plan's value, a field not given is unchanged. directAddLimit, codeJoinCap,
+ * permanentCodeMaxMembers and liveCodeGroupCap follow a lowered maxGroupSize unless set explicitly.
+ */
 @ObjectType("PolicyOverrides", { simpleResolvers: true })
 @InputType("PolicyOverridesInput")
 export class PolicyOverridesType implements PolicyOverrides {
@@ -79,7 +84,7 @@ export class UpdateTenantInput {
   @Field(() => ID) tenantId: string;
   @Field(() => String, { nullable: true }) name?: string | null;
   @Field(() => Plan, { nullable: true }) plan?: Plan | null;
-  @Field(() => PolicyOverridesType, { nullable: true, description: "Replaces all overrides; null clears them; omitted keeps them." })
+  @Field(() => PolicyOverridesType, { nullable: true, description: "A patch: fields given replace those overrides, a field set to null returns to the plan's value, fields not given are kept; null clears every override." })
   policyOverrides?: PolicyOverridesType | null;
   @Field(() => TenantQualificationsType, { nullable: true, description: "Fields given replace the stored ones; omitted fields are kept." })
   qualifications?: TenantQualificationsType | null;
