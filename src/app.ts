@@ -148,7 +148,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...services,
     schema: buildAppSchema(container),
     idempotency: new IdempotencyStore(db, clock),
-    qr: new QrRenderer({ cacheEntries: config.qrCacheEntries, workers: config.qrWorkers }),
     rateLimiter: !config.rateLimit.enabled
       ? unlimited
       : config.redisUrl
