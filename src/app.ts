@@ -124,7 +124,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     evidence: new EvidenceService(db, signer),
     stats: new StatsService(db),
     split: new SplitService(),
-    idempotency: new IdempotencyStore(db, clock),
+    idempotency: new IdempotencyStore(db, clock, config.idempotency),
     rateLimiter: !config.rateLimit.enabled
       ? unlimited
       : config.redisUrl

@@ -38,8 +38,13 @@ export interface AppConfig {
   redisUrl: string | undefined;
   /** Per-principal leaky bucket of query-cost points (RATE_LIMIT=off disables it). */
   rateLimit: { enabled: boolean; capacity: number; leakPerSecond: number };
-  /** When set, `GET /metrics` requires `Authorization: Bearer <metricsToken>`. */
+  /** When set, `GET /metrics` requires `Authorization: Bearer <metricsToken>`; unset in production: closed. */
   metricsToken: string | undefined;
+  /**
+   * What one principal may keep under Idempotency-Keys at a time: live keys, and bytes of stored
+   * responses. A new key past either bound is refused (429 IDEMPOTENCY_KEY_LIMIT_REACHED).
+   */
+  idempotency: { maxKeysPerPrincipal: number; maxBytesPerPrincipal: number };
 }
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
@@ -96,6 +101,10 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
       leakPerSecond: intFromEnv("RATE_LIMIT_LEAK_PER_SECOND", 2_000, 1, 100_000_000),
     },
     metricsToken: process.env.METRICS_TOKEN || undefined,
+    idempotency: {
+      maxKeysPerPrincipal: intFromEnv("IDEMPOTENCY_MAX_KEYS", 1000, 1, 10_000_000),
+      maxBytesPerPrincipal: intFromEnv("IDEMPOTENCY_MAX_BYTES", 10_000_000, 1000, 10_000_000_000),
+    },
     ...overrides,
   };
 }
