@@ -45,6 +45,11 @@ export interface AppConfig {
    * responses. A new key past either bound is refused (429 IDEMPOTENCY_KEY_LIMIT_REACHED).
    */
   idempotency: { maxKeysPerPrincipal: number; maxBytesPerPrincipal: number };
+  /**
+   * Failed authentications per client address (socket address): a leaky bucket of `limit` failures
+   * refilled at `refillPerMinute`; past it, failures are answered 429 RATE_LIMITED. limit 0: off.
+   */
+  authFailures: { limit: number; refillPerMinute: number };
 }
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
@@ -104,6 +109,10 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     idempotency: {
       maxKeysPerPrincipal: intFromEnv("IDEMPOTENCY_MAX_KEYS", 1000, 1, 10_000_000),
       maxBytesPerPrincipal: intFromEnv("IDEMPOTENCY_MAX_BYTES", 10_000_000, 1000, 10_000_000_000),
+    },
+    authFailures: {
+      limit: intFromEnv("AUTH_FAILURE_LIMIT", 100, 0, 1_000_000),
+      refillPerMinute: intFromEnv("AUTH_FAILURE_REFILL_PER_MINUTE", 60, 1, 1_000_000),
     },
     ...overrides,
   };

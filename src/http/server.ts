@@ -162,6 +162,15 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       authenticated = await app.authenticator.authenticate(req.headers.authorization);
     } catch (error) {
       if (error instanceof GraphQLError) {
+        // Every failure spends from the client address's budget; past it, failures are 429 (a valid
+        // credential from the same address is never held back: only failures are counted and refused).
+        const decision = await app.authFailureLimiter.consume(`authfail:${req.socket.remoteAddress ?? "unknown"}`, 1);
+        if (!decision.allowed) {
+          metrics.countHttpError("RATE_LIMITED");
+          return sendJson(res, 429, graphQLErrorBody("Too many failed authentications from this address; retry later", "RATE_LIMITED"), {
+            "retry-after": String(Math.max(1, decision.retryAfterSeconds)),
+          });
+        }
         metrics.countHttpError(String(error.extensions.code));
         return sendJson(res, 401, graphQLErrorBody(error.message, String(error.extensions.code)), { "www-authenticate": "Bearer" });
       }

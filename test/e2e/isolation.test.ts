@@ -532,7 +532,8 @@ describe("tenant isolation of every operation that takes an id, a token or a cur
 
   before(
     async () => {
-      server = await startTestServer();
+      // Hundreds of deliberately forged credentials from one address: a failure budget to match.
+      server = await startTestServer({ config: { authFailures: { limit: 100_000, refillPerMinute: 60 } } });
       alpha = await populateTenant(server, "Alpha");
       bravo = await populateTenant(server, "Bravo");
     },
