@@ -358,6 +358,22 @@ const CASES: Case[] = [
     key: "NOT_FOUND",
   },
   {
+    field: "revokeUserTokens",
+    kind: "mutation",
+    doc: mutation("revokeUserTokens", "RevokeUserTokensInput", "user { id displayName }"),
+    vars: (v) => ({ userId: v.userIds[0] }),
+    user: "DENIED",
+    key: "NOT_FOUND",
+  },
+  {
+    field: "rotateTokenSigningSecret",
+    kind: "mutation",
+    doc: mutation("rotateTokenSigningSecret", "RotateTokenSigningSecretInput", "tenant { id name }"),
+    vars: (v) => ({ tenantId: v.tenantId }),
+    user: "DENIED",
+    key: "NOT_FOUND",
+  },
+  {
     field: "rotateTenantApiKey",
     kind: "mutation",
     doc: mutation("rotateTenantApiKey", "RotateTenantApiKeyInput", "apiKey tenant { id name }"),
