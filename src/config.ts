@@ -42,12 +42,22 @@ export interface AppConfig {
   redisUrl: string | undefined;
   /** Per-principal leaky bucket of query-cost points (RATE_LIMIT=off disables it). */
   rateLimit: { enabled: boolean; capacity: number; leakPerSecond: number };
-  /** When set, `GET /metrics` requires `Authorization: Bearer <metricsToken>`. */
+  /** When set, `GET /metrics` requires `Authorization: Bearer <metricsToken>`; unset in production: closed. */
   metricsToken: string | undefined;
   /** Rendered QR codes kept in memory (QR_CACHE_ENTRIES; SVG and PNG count separately). */
   qrCacheEntries: number;
   /** Worker threads drawing QR codes that are not cached yet (QR_WORKERS). */
   qrWorkers: number;
+  /**
+   * What one principal may keep under Idempotency-Keys at a time: live keys, and bytes of stored
+   * responses. A new key past either bound is refused (429 IDEMPOTENCY_KEY_LIMIT_REACHED).
+   */
+  idempotency: { maxKeysPerPrincipal: number; maxBytesPerPrincipal: number };
+  /**
+   * Failed authentications per client address (socket address): a leaky bucket of `limit` failures
+   * refilled at `refillPerMinute`; past it, failures are answered 429 RATE_LIMITED. limit 0: off.
+   */
+  authFailures: { limit: number; refillPerMinute: number };
 }
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
@@ -108,6 +118,14 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     metricsToken: process.env.METRICS_TOKEN || undefined,
     qrCacheEntries: intFromEnv("QR_CACHE_ENTRIES", 10_000, 1, 10_000_000),
     qrWorkers: intFromEnv("QR_WORKERS", 1, 1, 64),
+    idempotency: {
+      maxKeysPerPrincipal: intFromEnv("IDEMPOTENCY_MAX_KEYS", 1000, 1, 10_000_000),
+      maxBytesPerPrincipal: intFromEnv("IDEMPOTENCY_MAX_BYTES", 10_000_000, 1000, 10_000_000_000),
+    },
+    authFailures: {
+      limit: intFromEnv("AUTH_FAILURE_LIMIT", 100, 0, 1_000_000),
+      refillPerMinute: intFromEnv("AUTH_FAILURE_REFILL_PER_MINUTE", 60, 1, 1_000_000),
+    },
     ...overrides,
   };
 }

@@ -19,6 +19,7 @@ import { createErrorFormatter, subscriptionsOverHttpRefusedPlugin, unavailableSt
 import { jitExecutor, localGateway } from "./executor";
 import { isValidIdempotencyKey, requestHash } from "./idempotency";
 import { Metrics } from "./metrics";
+import { operationTypeOf } from "./operation-type";
 import { requestLogPlugin } from "./request-log";
 import { operatorRoutes } from "./routes";
 
@@ -162,6 +163,15 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       authenticated = await app.authenticator.authenticate(req.headers.authorization);
     } catch (error) {
       if (error instanceof GraphQLError) {
+        // Every failure spends from the client address's budget; past it, failures are 429 (a valid
+        // credential from the same address is never held back: only failures are counted and refused).
+        const decision = await app.authFailureLimiter.consume(`authfail:${req.socket.remoteAddress ?? "unknown"}`, 1);
+        if (!decision.allowed) {
+          metrics.countHttpError("RATE_LIMITED");
+          return sendJson(res, 429, graphQLErrorBody("Too many failed authentications from this address; retry later", "RATE_LIMITED"), {
+            "retry-after": String(Math.max(1, decision.retryAfterSeconds)),
+          });
+        }
         metrics.countHttpError(String(error.extensions.code));
         return sendJson(res, 401, graphQLErrorBody(error.message, String(error.extensions.code)), { "www-authenticate": "Bearer" });
       }
@@ -181,7 +191,14 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       });
 
     const idempotencyKey = req.headers["idempotency-key"];
-    if (typeof idempotencyKey === "string" && req.method === "POST" && context.principal.kind !== "ANONYMOUS") {
+    // Mutations only: a query (or a body that selects no runnable operation) has no effect to
+    // protect, so it is answered afresh and nothing is stored.
+    if (
+      typeof idempotencyKey === "string" &&
+      req.method === "POST" &&
+      context.principal.kind !== "ANONYMOUS" &&
+      operationTypeOf(body, app.config.maxQueryTokens) === "mutation"
+    ) {
       if (!isValidIdempotencyKey(idempotencyKey)) {
         return sendJson(res, 400, graphQLErrorBody("Idempotency-Key must be 1…255 visible ASCII characters", "BAD_REQUEST"));
       }
@@ -218,6 +235,10 @@ export async function startServer(app: App, port = app.config.port, host = app.c
         return sendJson(res, 422, graphQLErrorBody("This Idempotency-Key was already used with a different request", "IDEMPOTENCY_KEY_REUSED"));
       case "in-progress":
         return sendJson(res, 409, graphQLErrorBody("A request with this Idempotency-Key is still in progress; retry later", "IDEMPOTENCY_KEY_IN_USE"));
+      case "over-limit":
+        return sendJson(res, 429, graphQLErrorBody(`Too many Idempotency-Keys: ${claim.reason}; retry later or send the request without a key`, "IDEMPOTENCY_KEY_LIMIT_REACHED"), {
+          "retry-after": String(claim.retryAfterSeconds),
+        });
       case "claimed":
         break;
     }
@@ -278,6 +299,11 @@ export async function startServer(app: App, port = app.config.port, host = app.c
         if (draining && inFlight === 0) drained?.();
       });
   });
+  // Expired idempotency keys are deleted every few minutes (claims only skip them).
+  const purge = setInterval(() => {
+    app.idempotency.purgeExpired().catch((error: unknown) => app.log.warn({ err: error }, "idempotency purge failed"));
+  }, 5 * 60_000);
+  purge.unref();
   server.keepAliveTimeout = 65_000;
   server.requestTimeout = 60_000;
 
@@ -295,6 +321,7 @@ export async function startServer(app: App, port = app.config.port, host = app.c
   async function stop(graceMs = 10_000): Promise<void> {
     stopping ??= (async () => {
       draining = true;
+      clearInterval(purge);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (inFlight > 0) {

@@ -115,7 +115,8 @@ describe(`fuzzing over HTTP (${engine})`, () => {
 
   before(
     async () => {
-      server = await startTestServer({ clock });
+      // Bad credentials are part of the fuzzing, all from one address: a failure budget to match.
+      server = await startTestServer({ clock, config: { authFailures: { limit: 100_000, refillPerMinute: 60 } } });
       a = await fuzzTenant(server, {
         name: "Fuzz personal",
         users: 7,

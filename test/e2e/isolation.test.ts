@@ -358,6 +358,22 @@ const CASES: Case[] = [
     key: "NOT_FOUND",
   },
   {
+    field: "revokeUserTokens",
+    kind: "mutation",
+    doc: mutation("revokeUserTokens", "RevokeUserTokensInput", "user { id displayName }"),
+    vars: (v) => ({ userId: v.userIds[0] }),
+    user: "DENIED",
+    key: "NOT_FOUND",
+  },
+  {
+    field: "rotateTokenSigningSecret",
+    kind: "mutation",
+    doc: mutation("rotateTokenSigningSecret", "RotateTokenSigningSecretInput", "tenant { id name }"),
+    vars: (v) => ({ tenantId: v.tenantId }),
+    user: "DENIED",
+    key: "NOT_FOUND",
+  },
+  {
     field: "rotateTenantApiKey",
     kind: "mutation",
     doc: mutation("rotateTenantApiKey", "RotateTenantApiKeyInput", "apiKey tenant { id name }"),
@@ -532,7 +548,8 @@ describe("tenant isolation of every operation that takes an id, a token or a cur
 
   before(
     async () => {
-      server = await startTestServer();
+      // Hundreds of deliberately forged credentials from one address: a failure budget to match.
+      server = await startTestServer({ config: { authFailures: { limit: 100_000, refillPerMinute: 60 } } });
       alpha = await populateTenant(server, "Alpha");
       bravo = await populateTenant(server, "Bravo");
     },

@@ -11,6 +11,8 @@ import {
   PolicyOverridesType,
   RotateTenantApiKeyInput,
   RotateTenantApiKeyPayload,
+  RotateTokenSigningSecretInput,
+  RotateTokenSigningSecretPayload,
   TenantConnection,
   TenantQualificationsType,
   UpdateTenantInput,
@@ -37,6 +39,16 @@ export class TenantResolver {
   @Allow("PLATFORM")
   async rotateTenantApiKey(@Arg("input", () => RotateTenantApiKeyInput) input: RotateTenantApiKeyInput, @Ctx() ctx: RequestContext) {
     const payload = await runMutation(ctx, (em) => ctx.app.tenants.rotateApiKey(ctx, em, input.tenantId));
+    if (payload.tenant) ctx.app.authenticator.invalidateTenant(payload.tenant.rowId);
+    return payload;
+  }
+
+  @Mutation(() => RotateTokenSigningSecretPayload, {
+    description: "Tenant key (its own tenant) or platform operator: a new token-signing secret, ending every user token issued until now. API keys are untouched.",
+  })
+  @Allow("PLATFORM", "TENANT")
+  async rotateTokenSigningSecret(@Arg("input", () => RotateTokenSigningSecretInput) input: RotateTokenSigningSecretInput, @Ctx() ctx: RequestContext) {
+    const payload = await runMutation(ctx, (em) => ctx.app.tenants.rotateTokenSigningSecret(ctx, em, input.tenantId));
     if (payload.tenant) ctx.app.authenticator.invalidateTenant(payload.tenant.rowId);
     return payload;
   }

@@ -140,6 +140,23 @@ export class TenantService {
     return { tenant, apiKey: await this.issueApiKey(em, tenant.rowId, now) };
   }
 
+  /**
+   * Gives the tenant a new token-signing secret: every user token signed with the old one stops
+   * authenticating (API keys are untouched). A tenant key may rotate only its own tenant's secret.
+   */
+  async rotateTokenSigningSecret(ctx: RequestContext, em: EntityManager, tenantGlobalId: string | null | undefined): Promise<{ tenant: Tenant }> {
+    let globalId = tenantGlobalId ?? null;
+    if (ctx.principal.kind === "TENANT") {
+      if (globalId !== null && rowIdOf(globalId, "Tenant") !== ctx.tenantId) throw notFound("Tenant", ["input", "tenantId"]);
+      globalId = ctx.tenant!.id;
+    }
+    if (globalId === null) throw new DomainError(ErrorCode.INVALID_INPUT, "tenantId: the platform operator must name the tenant", ["input", "tenantId"]);
+    const tenant = await this.lockTenant(em, globalId, ["input", "tenantId"]);
+    const changes: Partial<Tenant> = { jwtSecret: newJwtSecret(), version: tenant.version + 1, updatedAt: ctx.now() };
+    await em.update(Tenant, { rowId: tenant.rowId }, changes);
+    return { tenant: Object.assign(tenant, changes) };
+  }
+
   async listTenants(page: PageRequest): Promise<ConnectionShape<Tenant>> {
     const rows = await this.db.read((em) => keysetPage(em.createQueryBuilder(Tenant, "t"), "t.createdAt", "t.rowId", page).getMany());
     return toConnection(rows, page, (t) => ({ key: t.createdAt, id: t.rowId }), () => this.db.read((em) => em.count(Tenant)));

@@ -9,6 +9,8 @@ import {
   AddContactsPayload,
   IssueUserTokenInput,
   IssueUserTokenPayload,
+  RevokeUserTokensInput,
+  RevokeUserTokensPayload,
   UpsertUsersInput,
   UpsertUsersPayload,
   UserConnection,
@@ -32,6 +34,16 @@ export class UserResolver {
   @Allow("TENANT")
   issueUserToken(@Arg("input", () => IssueUserTokenInput) input: IssueUserTokenInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => ctx.app.users.issueUserToken(ctx, em, input));
+  }
+
+  @Mutation(() => RevokeUserTokensPayload, {
+    description: "Tenant: end every token issued to the user until now; tokens issued afterwards work.",
+  })
+  @Allow("TENANT")
+  async revokeUserTokens(@Arg("input", () => RevokeUserTokensInput) input: RevokeUserTokensInput, @Ctx() ctx: RequestContext) {
+    const payload = await runMutation(ctx, (em) => ctx.app.users.revokeUserTokens(ctx, em, input));
+    if (payload.user) ctx.app.authenticator.invalidateUser(payload.user.tenantId, payload.user.rowId);
+    return payload;
   }
 
   @Query(() => User, { nullable: true, description: "The calling user (null for tenant keys)." })
