@@ -40,6 +40,36 @@ export interface AppConfig {
   rateLimit: { enabled: boolean; capacity: number; leakPerSecond: number };
   /** When set, `GET /metrics` requires `Authorization: Bearer <metricsToken>`. */
   metricsToken: string | undefined;
+  /**
+   * Origins whose browser scripts may call `/graphql` (CORS_ORIGINS, comma-separated), e.g.
+   * `https://app.example.com`; `["*"]` (any origin) is refused in production. Empty: no CORS.
+   */
+  corsOrigins: string[];
+}
+
+/**
+ * CORS_ORIGINS: a comma-separated list of origins (`scheme://host[:port]`, exactly as a browser
+ * sends them in `Origin`), or `*`. Anything else is refused at start, so a typo cannot silently
+ * leave a browser app locked out (or a path-carrying URL never match).
+ */
+export function parseCorsOrigins(raw: string | undefined): string[] {
+  const items = (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (items.includes("*")) {
+    if (items.length > 1) throw new Error("CORS_ORIGINS: `*` stands alone, it cannot be combined with listed origins");
+    return ["*"];
+  }
+  for (const item of items) {
+    let origin: string | null = null;
+    try {
+      origin = new URL(item).origin;
+    } catch {
+      origin = null;
+    }
+    if (origin !== item || !/^https?:/.test(item)) {
+      throw new Error(`CORS_ORIGINS: ${JSON.stringify(item)} is not an origin (scheme://host[:port], no path or trailing slash)`);
+    }
+  }
+  return [...new Set(items)];
 }
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
@@ -70,7 +100,7 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   }
   if (platformAdminToken && platformAdminToken.length < 16) throw new Error("PLATFORM_ADMIN_TOKEN must be at least 16 characters");
   const port = intFromEnv("PORT", 4000, 0, 65535);
-  return {
+  const config: AppConfig = {
     env,
     host: process.env.HOST ?? "127.0.0.1",
     port,
@@ -96,6 +126,11 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
       leakPerSecond: intFromEnv("RATE_LIMIT_LEAK_PER_SECOND", 2_000, 1, 100_000_000),
     },
     metricsToken: process.env.METRICS_TOKEN || undefined,
+    corsOrigins: parseCorsOrigins(process.env.CORS_ORIGINS),
     ...overrides,
   };
+  if (config.env === "production" && config.corsOrigins.includes("*")) {
+    throw new Error("CORS_ORIGINS=* is not allowed in production: list the browser origins that may call the API (comma-separated, e.g. https://app.example.com)");
+  }
+  return config;
 }

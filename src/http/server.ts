@@ -15,6 +15,7 @@ import { RequestContext } from "../context/context";
 import { buildAppSchema } from "../schema";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import { queryCostPlugin } from "./cost";
+import { Cors } from "./cors";
 import { createErrorFormatter, unavailableStatusPlugin } from "./errors";
 import { jitExecutor, localGateway } from "./executor";
 import { isValidIdempotencyKey, requestHash } from "./idempotency";
@@ -108,6 +109,7 @@ export async function startServer(app: App, port = app.config.port, host = app.c
   }).protect();
   const metrics = new Metrics(app);
   const extraRoutes = operatorRoutes(app, metrics);
+  const cors = new Cors(app.config.corsOrigins);
   const apollo = new ApolloServer<RequestContext>({
     // graphql-jit unless switched off (GRAPHQL_JIT=false runs the reference graphql-js executor).
     ...(app.config.graphqlJit ? { gateway: localGateway(schema, jitExecutor(schema)) } : { schema }),
@@ -246,7 +248,7 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       const ok = !draining && health.ok;
       return sendJson(res, ok ? 200 : 503, { status: ok ? "ok" : draining ? "draining" : "unavailable", ...(health.wsrep ? { wsrep: health.wsrep } : {}) });
     }
-    if (path === "/graphql") return handleGraphQL(req, res, requestId);
+    if (path === "/graphql") return cors.handle(req, res) ? undefined : handleGraphQL(req, res, requestId);
     if (path === "/evidence/public-key" && req.method === "GET") {
       const signer = app.evidence.signer;
       return sendJson(res, 200, { algorithm: "Ed25519", keyId: signer.keyId, publicKeyPem: signer.publicKeyPem() });
