@@ -15,6 +15,7 @@ import { RequestContext } from "../context/context";
 import { buildAppSchema } from "../schema";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import { queryCostPlugin } from "./cost";
+import { handleCodePage } from "./code-pages";
 import { Cors } from "./cors";
 import { createErrorFormatter, unavailableStatusPlugin } from "./errors";
 import { jitExecutor, localGateway } from "./executor";
@@ -253,6 +254,7 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       const signer = app.evidence.signer;
       return sendJson(res, 200, { algorithm: "Ed25519", keyId: signer.keyId, publicKeyPem: signer.publicKeyPem() });
     }
+    if (await handleCodePage(app, req, res, path, requestId)) return;
     if (await extraRoutes(req, res, path)) return;
     if (path === "/" && req.method === "GET") {
       return sendJson(res, 200, { service: "group-platform", graphql: "/graphql", health: "/healthz" });
