@@ -5,14 +5,20 @@ import { GroupLogEntry } from "../group/group-log.entity";
 import type { Group } from "../group/group.entity";
 import { leafData } from "./leaf";
 import { inclusionPath, leafHash, MerkleFrontier } from "./merkle";
-import type { EvidenceSigner } from "./signer";
+import { type EvidenceSigner, type HeadVersion, type TreeHead, treeHeadMessage } from "./signer";
 
 export interface SignedHead {
+  /** The group's global id, as signed (v2). */
+  groupId: string;
   treeSize: number;
   rootHash: string;
   signedAt: number;
   signature: string;
   keyId: string;
+  /** Format of the signed bytes (see treeHeadMessage). */
+  version: HeadVersion;
+  /** Base64 of exactly the bytes the signature covers. */
+  signedBytes: string;
 }
 
 export interface InclusionProof {
@@ -33,7 +39,8 @@ export interface Verification {
 }
 
 export interface EvidenceBundle {
-  format: "group-platform-evidence/v1";
+  /** v2: `treeHead` carries `version` (its signed-bytes format) and `groupId`. */
+  format: "group-platform-evidence/v2";
   groupId: string;
   groupRowId: string;
   algorithm: "Ed25519";
@@ -43,9 +50,23 @@ export interface EvidenceBundle {
   entries: Array<{ seq: number; leafData: string; leafHash: string }>;
 }
 
-type Row = Pick<GroupLogEntry, "seq" | "kind" | "actorId" | "subjectId" | "text" | "data" | "createdAt" | "leafHash" | "rootHash" | "signature" | "keyId">;
+type Row = Pick<GroupLogEntry, "groupId" | "seq" | "kind" | "actorId" | "subjectId" | "text" | "data" | "createdAt" | "leafHash" | "rootHash" | "signature" | "keyId" | "headVersion">;
 
-const COLUMNS = { seq: true, kind: true, actorId: true, subjectId: true, text: true, data: true, createdAt: true, leafHash: true, rootHash: true, signature: true, keyId: true } as const;
+const COLUMNS = {
+  groupId: true,
+  seq: true,
+  kind: true,
+  actorId: true,
+  subjectId: true,
+  text: true,
+  data: true,
+  createdAt: true,
+  leafHash: true,
+  rootHash: true,
+  signature: true,
+  keyId: true,
+  headVersion: true,
+} as const;
 
 /**
  * Tamper evidence: each group's history is an append-only Merkle log whose every size has a signed
@@ -106,7 +127,7 @@ export class EvidenceService {
     if (firstBroken === null && rows.length > 0) {
       // Heads agree with the rows; one signature over the last head vouches for all of them.
       const last = rows[rows.length - 1];
-      if (!this.signer.verify({ groupId: group.rowId, treeSize: last.seq, rootHash: last.rootHash ?? "", signedAt: last.createdAt }, last.signature ?? "")) {
+      if (!this.headHolds(group.rowId, last)) {
         firstBroken = this.firstForgedHead(group.rowId, rows);
       }
     }
@@ -116,8 +137,7 @@ export class EvidenceService {
 
   /** Rows and heads were rewritten together: the first head whose signature fails (binary search over a rewritten suffix). */
   private firstForgedHead(groupId: string, rows: Row[]): number {
-    const valid = (i: number) =>
-      this.signer.verify({ groupId, treeSize: rows[i].seq, rootHash: rows[i].rootHash ?? "", signedAt: rows[i].createdAt }, rows[i].signature ?? "");
+    const valid = (i: number) => this.headHolds(groupId, rows[i]);
     let lo = 0;
     let hi = rows.length - 1;
     while (lo < hi) {
@@ -128,12 +148,17 @@ export class EvidenceService {
     return rows[lo].seq;
   }
 
+  /** The row's stored head signature verifies, in the format it was signed in (v1 heads stay valid). */
+  private headHolds(groupRowId: string, row: Row): boolean {
+    return this.signer.verify(treeHeadOf(groupRowId, row), row.headVersion ?? 1, row.signature ?? "");
+  }
+
   /** Everything an auditor needs to check the log offline with `npm run verify-evidence`. */
   async bundle(group: Group): Promise<EvidenceBundle | null> {
     const rows = await this.db.read((em) => this.rows(em, group.rowId));
     if (!rows.length) return null;
     return {
-      format: "group-platform-evidence/v1",
+      format: "group-platform-evidence/v2",
       groupId: toGlobalId("Group", group.rowId),
       groupRowId: group.rowId,
       algorithm: "Ed25519",
@@ -145,6 +170,21 @@ export class EvidenceService {
   }
 }
 
+function treeHeadOf(groupRowId: string, row: Row): TreeHead {
+  return { groupRowId, treeSize: row.seq, rootHash: row.rootHash ?? "", signedAt: row.createdAt };
+}
+
 function headOf(row: Row): SignedHead {
-  return { treeSize: row.seq, rootHash: row.rootHash ?? "", signedAt: row.createdAt, signature: row.signature ?? "", keyId: row.keyId ?? "" };
+  const head = treeHeadOf(row.groupId, row);
+  const version = row.headVersion ?? 1;
+  return {
+    groupId: toGlobalId("Group", row.groupId),
+    treeSize: head.treeSize,
+    rootHash: head.rootHash,
+    signedAt: head.signedAt,
+    signature: row.signature ?? "",
+    keyId: row.keyId ?? "",
+    version,
+    signedBytes: treeHeadMessage(head, version).toString("base64"),
+  };
 }
