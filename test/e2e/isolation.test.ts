@@ -13,7 +13,8 @@ import { snapshotAll, snapshotDiff } from "../support/snapshot";
  * Cross-tenant isolation, systematically: two fully populated tenants, and every operation of the
  * schema that takes an id, a token or a cursor called by one tenant's user token and API key with
  * the other tenant's values. Each must refuse exactly as it refuses values that never existed
- * (NOT_FOUND, or the principal-kind refusal that comes before any lookup), change no row, and
+ * (NOT_FOUND — for node(id:) a plain null, as Relay expects — or the principal-kind refusal that
+ * comes before any lookup), change no row, and
  * mention nothing of the other tenant.
  */
 
