@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { DataSource } from "typeorm";
 import { dataSourceOptions, ensureDatabase, parseDatabaseUrl } from "./db/datasource";
 import { type Clock, systemClock } from "./common/clock";
+import { parseMemberKey } from "./common/global-id";
 import { NodeRegistry } from "./common/node-registry";
 import type { AppConfig } from "./config";
 import { Authenticator } from "./context/authenticator";
@@ -27,6 +28,7 @@ import { GroupReader } from "./modules/group/group.reader";
 import { GroupService } from "./modules/group/group.service";
 import { Invitation } from "./modules/group/invitation.entity";
 import { InvitationService } from "./modules/group/invitation.service";
+import { Member } from "./modules/group/member.entity";
 import { MemberService } from "./modules/group/member.service";
 import { ReviewItem, RiskEvent } from "./modules/moderation/moderation.entities";
 import { ModerationService } from "./modules/moderation/moderation.service";
@@ -165,6 +167,12 @@ function registerNodes(app: App): void {
   });
   app.nodes.register("User", (ctx, rowId) => ctx.loaders.user.load(rowId));
   app.nodes.register("Group", (ctx, rowId) => app.groupReader.visibleGroup(ctx, rowId));
+  // A membership is visible exactly where the group's member list is: to its members and the tenant.
+  app.nodes.register("Member", async (ctx, key) => {
+    const { groupId, userId } = parseMemberKey(key);
+    if (!(await app.groupReader.visibleGroup(ctx, groupId))) return null;
+    return app.db.read((em) => em.findOneBy(Member, { groupId, userId, tenantId: ctx.tenantId }));
+  });
   app.nodes.register("Invitation", (ctx, rowId) =>
     app.db.read(async (em) => {
       if (!ctx.tenant) return null;

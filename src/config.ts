@@ -58,6 +58,36 @@ export interface AppConfig {
    * refilled at `refillPerMinute`; past it, failures are answered 429 RATE_LIMITED. limit 0: off.
    */
   authFailures: { limit: number; refillPerMinute: number };
+  /**
+   * Origins whose browser scripts may call `/graphql` (CORS_ORIGINS, comma-separated), e.g.
+   * `https://app.example.com`; `["*"]` (any origin) is refused in production. Empty: no CORS.
+   */
+  corsOrigins: string[];
+}
+
+/**
+ * CORS_ORIGINS: a comma-separated list of origins (`scheme://host[:port]`, exactly as a browser
+ * sends them in `Origin`), or `*`. Anything else is refused at start, so a typo cannot silently
+ * leave a browser app locked out (or a path-carrying URL never match).
+ */
+export function parseCorsOrigins(raw: string | undefined): string[] {
+  const items = (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (items.includes("*")) {
+    if (items.length > 1) throw new Error("CORS_ORIGINS: `*` stands alone, it cannot be combined with listed origins");
+    return ["*"];
+  }
+  for (const item of items) {
+    let origin: string | null = null;
+    try {
+      origin = new URL(item).origin;
+    } catch {
+      origin = null;
+    }
+    if (origin !== item || !/^https?:/.test(item)) {
+      throw new Error(`CORS_ORIGINS: ${JSON.stringify(item)} is not an origin (scheme://host[:port], no path or trailing slash)`);
+    }
+  }
+  return [...new Set(items)];
 }
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
@@ -88,7 +118,7 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   }
   if (platformAdminToken && platformAdminToken.length < 16) throw new Error("PLATFORM_ADMIN_TOKEN must be at least 16 characters");
   const port = intFromEnv("PORT", 4000, 0, 65535);
-  return {
+  const config: AppConfig = {
     env,
     host: process.env.HOST ?? "127.0.0.1",
     port,
@@ -126,6 +156,11 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
       limit: intFromEnv("AUTH_FAILURE_LIMIT", 100, 0, 1_000_000),
       refillPerMinute: intFromEnv("AUTH_FAILURE_REFILL_PER_MINUTE", 60, 1, 1_000_000),
     },
+    corsOrigins: parseCorsOrigins(process.env.CORS_ORIGINS),
     ...overrides,
   };
+  if (config.env === "production" && config.corsOrigins.includes("*")) {
+    throw new Error("CORS_ORIGINS=* is not allowed in production: list the browser origins that may call the API (comma-separated, e.g. https://app.example.com)");
+  }
+  return config;
 }

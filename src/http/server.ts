@@ -15,6 +15,8 @@ import { RequestContext } from "../context/context";
 import { buildAppSchema } from "../schema";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import { queryCostPlugin } from "./cost";
+import { handleCodePage } from "./code-pages";
+import { Cors } from "./cors";
 import { createErrorFormatter, subscriptionsOverHttpRefusedPlugin, unavailableStatusPlugin } from "./errors";
 import { jitExecutor, localGateway } from "./executor";
 import { isValidIdempotencyKey, requestHash } from "./idempotency";
@@ -109,6 +111,7 @@ export async function startServer(app: App, port = app.config.port, host = app.c
   }).protect();
   const metrics = new Metrics(app);
   const extraRoutes = operatorRoutes(app, metrics);
+  const cors = new Cors(app.config.corsOrigins);
   const apollo = new ApolloServer<RequestContext>({
     // graphql-jit unless switched off (GRAPHQL_JIT=false runs the reference graphql-js executor).
     ...(app.config.graphqlJit ? { gateway: localGateway(schema, jitExecutor(schema)) } : { schema }),
@@ -268,11 +271,12 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       const ok = !draining && health.ok;
       return sendJson(res, ok ? 200 : 503, { status: ok ? "ok" : draining ? "draining" : "unavailable", ...(health.wsrep ? { wsrep: health.wsrep } : {}) });
     }
-    if (path === "/graphql") return handleGraphQL(req, res, requestId);
+    if (path === "/graphql") return cors.handle(req, res) ? undefined : handleGraphQL(req, res, requestId);
     if (path === "/evidence/public-key" && req.method === "GET") {
       const signer = app.evidence.signer;
       return sendJson(res, 200, { algorithm: "Ed25519", keyId: signer.keyId, publicKeyPem: signer.publicKeyPem() });
     }
+    if (await handleCodePage(app, req, res, path, requestId)) return;
     if (await extraRoutes(req, res, path)) return;
     if (path === "/" && req.method === "GET") {
       return sendJson(res, 200, { service: "group-platform", graphql: "/graphql", health: "/healthz" });
