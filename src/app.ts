@@ -74,6 +74,8 @@ export interface App {
   stats: StatsService;
   split: SplitService;
   rateLimiter: RateLimiter;
+  /** Failed authentications per client address (AUTH_FAILURE_LIMIT); shared through Redis when REDIS_URL is set. */
+  authFailureLimiter: RateLimiter;
   idempotency: IdempotencyStore;
   /** QR codes of join links: cached per URL, drawn on worker threads. */
   qr: QrRenderer;
@@ -147,7 +149,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     db,
     ...services,
     schema: buildAppSchema(container),
-    idempotency: new IdempotencyStore(db, clock),
+    idempotency: new IdempotencyStore(db, clock, config.idempotency),
+    authFailureLimiter: authFailureLimiter(config, log, clock),
     rateLimiter: !config.rateLimit.enabled
       ? unlimited
       : config.redisUrl
@@ -155,6 +158,14 @@ export async function createApp(options: AppOptions): Promise<App> {
         : new MemoryRateLimiter(config.rateLimit, () => clock.now()),
   };
   return app;
+}
+
+/** One failure costs one point; the bucket holds AUTH_FAILURE_LIMIT and refills AUTH_FAILURE_REFILL_PER_MINUTE. */
+function authFailureLimiter(config: AppConfig, log: Logger, clock: Clock): RateLimiter {
+  const { limit, refillPerMinute } = config.authFailures;
+  if (limit === 0) return unlimited;
+  const settings = { capacity: limit, leakPerSecond: refillPerMinute / 60 };
+  return config.redisUrl ? new RedisRateLimiter(config.redisUrl, settings, log) : new MemoryRateLimiter(settings, () => clock.now());
 }
 
 /** The evidence key: configured; else (development) a key file under ./data/; in tests a fresh key. */
@@ -173,6 +184,7 @@ export function requestContext(app: App, requestId: string, log: Logger, princip
 export async function closeApp(app: App): Promise<void> {
   await app.rateLimiter.close();
   await app.qr.close();
+  await app.authFailureLimiter.close();
   if (app.db.dataSource.isInitialized) await app.db.dataSource.destroy();
 }
 

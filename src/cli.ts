@@ -5,7 +5,7 @@ import "reflect-metadata";
 import { UsageError } from "./cli/args";
 import { type Command, command, type Output } from "./cli/command";
 import { exportEvidence } from "./cli/evidence-command";
-import { createTenant, issueToken, rotateApiKey } from "./cli/tenant-commands";
+import { createTenant, issueToken, revokeUserTokens, rotateApiKey, rotateTokenSecret } from "./cli/tenant-commands";
 
 const noOptions = (name: string) => (argv: string[]) => {
   if (argv.length) throw new UsageError(`${name} takes no arguments`, `Usage: group-platform ${name}`);
@@ -45,7 +45,9 @@ const COMMANDS: Command<any>[] = [
   }),
   createTenant,
   rotateApiKey,
+  rotateTokenSecret,
   issueToken,
+  revokeUserTokens,
   exportEvidence,
 ];
 

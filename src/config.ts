@@ -42,12 +42,52 @@ export interface AppConfig {
   redisUrl: string | undefined;
   /** Per-principal leaky bucket of query-cost points (RATE_LIMIT=off disables it). */
   rateLimit: { enabled: boolean; capacity: number; leakPerSecond: number };
-  /** When set, `GET /metrics` requires `Authorization: Bearer <metricsToken>`. */
+  /** When set, `GET /metrics` requires `Authorization: Bearer <metricsToken>`; unset in production: closed. */
   metricsToken: string | undefined;
   /** Rendered QR codes kept in memory (QR_CACHE_ENTRIES; SVG and PNG count separately). */
   qrCacheEntries: number;
   /** Worker threads drawing QR codes that are not cached yet (QR_WORKERS). */
   qrWorkers: number;
+  /**
+   * What one principal may keep under Idempotency-Keys at a time: live keys, and bytes of stored
+   * responses. A new key past either bound is refused (429 IDEMPOTENCY_KEY_LIMIT_REACHED).
+   */
+  idempotency: { maxKeysPerPrincipal: number; maxBytesPerPrincipal: number };
+  /**
+   * Failed authentications per client address (socket address): a leaky bucket of `limit` failures
+   * refilled at `refillPerMinute`; past it, failures are answered 429 RATE_LIMITED. limit 0: off.
+   */
+  authFailures: { limit: number; refillPerMinute: number };
+  /**
+   * Origins whose browser scripts may call `/graphql` (CORS_ORIGINS, comma-separated), e.g.
+   * `https://app.example.com`; `["*"]` (any origin) is refused in production. Empty: no CORS.
+   */
+  corsOrigins: string[];
+}
+
+/**
+ * CORS_ORIGINS: a comma-separated list of origins (`scheme://host[:port]`, exactly as a browser
+ * sends them in `Origin`), or `*`. Anything else is refused at start, so a typo cannot silently
+ * leave a browser app locked out (or a path-carrying URL never match).
+ */
+export function parseCorsOrigins(raw: string | undefined): string[] {
+  const items = (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (items.includes("*")) {
+    if (items.length > 1) throw new Error("CORS_ORIGINS: `*` stands alone, it cannot be combined with listed origins");
+    return ["*"];
+  }
+  for (const item of items) {
+    let origin: string | null = null;
+    try {
+      origin = new URL(item).origin;
+    } catch {
+      origin = null;
+    }
+    if (origin !== item || !/^https?:/.test(item)) {
+      throw new Error(`CORS_ORIGINS: ${JSON.stringify(item)} is not an origin (scheme://host[:port], no path or trailing slash)`);
+    }
+  }
+  return [...new Set(items)];
 }
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
@@ -78,7 +118,7 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   }
   if (platformAdminToken && platformAdminToken.length < 16) throw new Error("PLATFORM_ADMIN_TOKEN must be at least 16 characters");
   const port = intFromEnv("PORT", 4000, 0, 65535);
-  return {
+  const config: AppConfig = {
     env,
     host: process.env.HOST ?? "127.0.0.1",
     port,
@@ -108,6 +148,19 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     metricsToken: process.env.METRICS_TOKEN || undefined,
     qrCacheEntries: intFromEnv("QR_CACHE_ENTRIES", 10_000, 1, 10_000_000),
     qrWorkers: intFromEnv("QR_WORKERS", 1, 1, 64),
+    idempotency: {
+      maxKeysPerPrincipal: intFromEnv("IDEMPOTENCY_MAX_KEYS", 1000, 1, 10_000_000),
+      maxBytesPerPrincipal: intFromEnv("IDEMPOTENCY_MAX_BYTES", 10_000_000, 1000, 10_000_000_000),
+    },
+    authFailures: {
+      limit: intFromEnv("AUTH_FAILURE_LIMIT", 100, 0, 1_000_000),
+      refillPerMinute: intFromEnv("AUTH_FAILURE_REFILL_PER_MINUTE", 60, 1, 1_000_000),
+    },
+    corsOrigins: parseCorsOrigins(process.env.CORS_ORIGINS),
     ...overrides,
   };
+  if (config.env === "production" && config.corsOrigins.includes("*")) {
+    throw new Error("CORS_ORIGINS=* is not allowed in production: list the browser origins that may call the API (comma-separated, e.g. https://app.example.com)");
+  }
+  return config;
 }

@@ -194,7 +194,7 @@ export type GroupMembersQueryVariables = Exact<{
 }>;
 
 
-export type GroupMembersQuery = { group: { id: string, name: string, owner: { displayName: string } | null, members: { totalCount: number, edges: Array<{ node: { role: MemberRole, joinedAt: string, user: { displayName: string }, joinSource: { kind: JoinSourceKind, state: string | null, inviter: { displayName: string } | null } } }> } | null } };
+export type GroupMembersQuery = { group: { id: string, name: string, owner: { displayName: string } | null, members: { totalCount: number, edges: Array<{ node: { role: MemberRole, joinedAt: string, user: { displayName: string }, joinSource: { kind: JoinSourceKind, state: string | null, inviter: { displayName: string } | null } } }> } | null } | null };
 
 export type ReviewQueueQueryVariables = Exact<{
   status?: ReviewStatus | null | undefined;

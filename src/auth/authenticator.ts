@@ -25,14 +25,19 @@ export const AUTH_CACHE_TTL_MS = 5_000;
  * Turns an `Authorization` header into a principal. Any token that is present but not valid —
  * malformed, forged, expired, revoked, or naming a tenant or user that does not exist — is
  * UNAUTHENTICATED; there is no partial trust. Lookups are cached briefly so the hot path costs no
- * SQL: tenants and API keys for AUTH_CACHE_TTL_MS, verified tokens until they expire.
+ * SQL: tenants, API keys and users' revocation instants for AUTH_CACHE_TTL_MS (dropped at once on
+ * this instance when they change), verified signatures until the token expires.
  */
 export class Authenticator {
   private readonly tenants = new LRUCache<string, Tenant>({ max: 10_000, ttl: AUTH_CACHE_TTL_MS });
   private readonly apiKeys = new LRUCache<string, string>({ max: 10_000, ttl: AUTH_CACHE_TTL_MS });
-  private readonly tokens = new LRUCache<string, { tenantId: string; userId: string; expiresAt: number }>({ max: 50_000 });
-  /** Users are never deleted, so a user once seen stays known. */
-  private readonly users = new LRUCache<string, true>({ max: 200_000 });
+  /** Verified tokens (signature checked once), with the tenant secret they were verified against. */
+  private readonly tokens = new LRUCache<string, { tenantId: string; userId: string; expiresAt: number; issuedAt: number; secret: string }>({ max: 50_000 });
+  /** Each user's revocation instant (tokens issued before it are refused); 0 when none. */
+  private readonly users = new LRUCache<string, { validFrom: number }>({ max: 200_000, ttl: AUTH_CACHE_TTL_MS });
+  /** Bumped by invalidateUser, so a lookup racing a revocation does not cache the state before it. */
+  private tenantGeneration = 0;
+  private readonly userGenerations = new LRUCache<string, number>({ max: 100_000, ttl: 60_000 });
 
   constructor(
     private readonly db: Database,
@@ -44,6 +49,15 @@ export class Authenticator {
   invalidateTenant(tenantId: string): void {
     this.tenants.delete(tenantId);
     this.apiKeys.clear();
+    this.tenantGeneration++;
+  }
+
+  /** Forgets what this instance cached about a user's revocation (revokeUserTokens): honoured at once. */
+  invalidateUser(tenantId: string, userId: string): void {
+    const key = `${tenantId}:${userId}`;
+    this.users.delete(key);
+    // A lookup that began before the revocation committed must not cache what it read.
+    this.userGenerations.set(key, (this.userGenerations.get(key) ?? 0) + 1);
   }
 
   async authenticate(header: string | undefined): Promise<Authenticated> {
@@ -62,8 +76,10 @@ export class Authenticator {
   private async tenant(tenantId: string): Promise<Tenant | null> {
     const cached = this.tenants.get(tenantId);
     if (cached) return cached;
+    const generation = this.tenantGeneration;
     const tenant = await this.db.read((em) => em.findOneBy(Tenant, { rowId: tenantId }));
-    if (tenant) this.tenants.set(tenantId, tenant);
+    // Not cached when an invalidation (a rotated secret, a changed plan) happened meanwhile.
+    if (tenant && generation === this.tenantGeneration) this.tenants.set(tenantId, tenant);
     return tenant;
   }
 
@@ -88,7 +104,10 @@ export class Authenticator {
     if (known) {
       if (known.expiresAt <= now) return null;
       const tenant = await this.tenant(known.tenantId);
-      return tenant ? { principal: { kind: "USER", tenantId: tenant.rowId, userId: known.userId }, tenant } : null;
+      // A rotated signing secret ends every token verified against the old one.
+      if (!tenant || tenant.jwtSecret !== known.secret) return null;
+      if (!(await this.issuedAfterRevocation(tenant.rowId, known.userId, known.issuedAt))) return null;
+      return { principal: { kind: "USER", tenantId: tenant.rowId, userId: known.userId }, tenant };
     }
     const tenantId = claimedTenant(token);
     if (!tenantId || tenantId.length > 36) return null;
@@ -96,12 +115,26 @@ export class Authenticator {
     if (!tenant) return null;
     const claims = await verifyUserToken(token, tenant.jwtSecret, tenant.rowId, now);
     if (!claims || claims.userId.length > 36) return null;
-    const userKey = `${tenant.rowId}:${claims.userId}`;
-    if (!this.users.has(userKey)) {
-      if (!(await this.db.read((em) => em.existsBy(User, { tenantId: tenant.rowId, rowId: claims.userId })))) return null;
-      this.users.set(userKey, true);
-    }
-    this.tokens.set(token, { tenantId: tenant.rowId, userId: claims.userId, expiresAt: claims.expiresAt });
+    if (!(await this.issuedAfterRevocation(tenant.rowId, claims.userId, claims.issuedAt))) return null;
+    this.tokens.set(token, { tenantId: tenant.rowId, userId: claims.userId, expiresAt: claims.expiresAt, issuedAt: claims.issuedAt, secret: tenant.jwtSecret });
     return { principal: { kind: "USER", tenantId: tenant.rowId, userId: claims.userId }, tenant };
+  }
+
+  /**
+   * Whether the user exists and a token issued at `issuedAt` postdates their last revocation. The
+   * user's state is cached for AUTH_CACHE_TTL_MS: another instance's revocation is seen within
+   * that time, this instance's at once (invalidateUser).
+   */
+  private async issuedAfterRevocation(tenantId: string, userId: string, issuedAt: number): Promise<boolean> {
+    const key = `${tenantId}:${userId}`;
+    let state = this.users.get(key);
+    if (!state) {
+      const generation = this.userGenerations.get(key);
+      const user = await this.db.read((em) => em.findOne(User, { where: { tenantId, rowId: userId }, select: { rowId: true, tokensValidFrom: true } }));
+      if (!user) return false;
+      state = { validFrom: user.tokensValidFrom ?? 0 };
+      if (this.userGenerations.get(key) === generation) this.users.set(key, state);
+    }
+    return issuedAt >= state.validFrom;
   }
 }

@@ -56,6 +56,11 @@ export interface UserTokenClaims {
 export interface VerifiedClaims extends UserTokenClaims {
   /** Epoch milliseconds. */
   expiresAt: number;
+  /**
+   * When the token was issued, in epoch milliseconds: the `iat_ms` claim, so a revocation and a
+   * token issued later in the same second tell apart; tokens without it count from `iat`.
+   */
+  issuedAt: number;
 }
 
 /** Signs a user token with the tenant's own secret: HS256 only, issuer and audience pinned. */
@@ -67,7 +72,7 @@ export async function signUserToken(
 ): Promise<{ token: string; expiresAt: number }> {
   const iat = Math.floor(issuedAtMs / 1000);
   const exp = iat + ttlSeconds;
-  const token = await new SignJWT({ tid: claims.tenantId })
+  const token = await new SignJWT({ tid: claims.tenantId, iat_ms: issuedAtMs })
     .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
     .setIssuer(ISSUER)
     .setAudience(`tenant:${claims.tenantId}`)
@@ -97,10 +102,13 @@ export async function verifyUserToken(token: string, jwtSecret: string, tenantId
       issuer: ISSUER,
       audience: `tenant:${tenantId}`,
       currentDate: new Date(nowMs),
-      requiredClaims: ["exp", "sub", "tid"],
+      requiredClaims: ["exp", "iat", "sub", "tid"],
     });
     if (payload.tid !== tenantId || typeof payload.sub !== "string") return null;
-    return { tenantId, userId: payload.sub, expiresAt: (payload.exp ?? 0) * 1000 };
+    const iat = (payload.iat ?? 0) * 1000;
+    // iat_ms must agree with iat (same second), so it cannot claim a later issue time than the token has.
+    const iatMs = typeof payload.iat_ms === "number" && Number.isInteger(payload.iat_ms) && Math.floor(payload.iat_ms / 1000) * 1000 === iat ? payload.iat_ms : iat;
+    return { tenantId, userId: payload.sub, expiresAt: (payload.exp ?? 0) * 1000, issuedAt: iatMs };
   } catch (error) {
     if (error instanceof joseErrors.JOSEError) return null;
     throw error;

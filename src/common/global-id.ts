@@ -22,8 +22,28 @@ export function fromGlobalId(globalId: string): DecodedId | null {
   if (sep <= 0) return null;
   const type = decoded.slice(0, sep);
   const id = decoded.slice(sep + 1);
-  if (!/^[A-Za-z]+$/.test(type) || !UUID.test(id)) return null;
+  if (!/^[A-Za-z]+$/.test(type)) return null;
+  if (type === "Member" ? !isMemberKey(id) : !UUID.test(id)) return null;
   return { type, id };
+}
+
+/**
+ * A membership has no row id of its own: its key is the (group, user) pair, so its global id stays
+ * the same through role changes and is the same however the member was reached.
+ */
+export function memberKey(groupId: string, userId: string): string {
+  return `${groupId}:${userId}`;
+}
+
+function isMemberKey(key: string): boolean {
+  const [groupId, userId, ...rest] = key.split(":");
+  return rest.length === 0 && UUID.test(groupId ?? "") && UUID.test(userId ?? "");
+}
+
+/** The (group, user) pair of a Member's key (see memberKey). */
+export function parseMemberKey(key: string): { groupId: string; userId: string } {
+  const [groupId, userId] = key.split(":");
+  return { groupId, userId };
 }
 
 /** The row id behind a global id of the expected type, or null when it is malformed or of another type. */

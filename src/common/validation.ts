@@ -5,6 +5,45 @@ import { DomainError, DomainErrors, ErrorCode } from "./errors";
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
+/**
+ * Mutation inputs that are multi-line texts (a chat message, a welcome message posted to the
+ * group): they may also hold tab, line feed and CR LF line ends. Keyed `mutation.argument.path`.
+ */
+const MULTI_LINE_INPUTS = new Set(["sendMessage.input.text", "createLiveCode.input.welcomeMessage", "updateLiveCode.input.welcomeMessage"]);
+
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_IN_MULTI_LINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/u;
+
+/**
+ * The one rule for every string input of every mutation (applied centrally, before the resolver
+ * runs: see `Allow`): no C0 or C1 control character, DEL, or bidirectional embedding, override or
+ * isolate (U+202A–U+202E, U+2066–U+2069) — only multi-line texts may hold \t, \n and \r\n. Every
+ * offending string is reported as an INVALID_INPUT error whose `field` is its path from the
+ * argument, e.g. ["input", "keywords", "2", "term"].
+ */
+export function controlCharacterProblems(mutation: string, args: Record<string, unknown>): DomainError[] {
+  const problems: DomainError[] = [];
+  const stack: Array<[unknown, string[]]> = Object.entries(args).map(([name, value]) => [value, [name]]);
+  while (stack.length) {
+    const [value, path] = stack.pop()!;
+    if (typeof value === "string") {
+      const multiLine = MULTI_LINE_INPUTS.has(`${mutation}.${path.filter((p) => !/^\d+$/.test(p)).join(".")}`);
+      const found = (multiLine ? FORBIDDEN_IN_MULTI_LINE : FORBIDDEN_CHARS).exec(value);
+      if (found) {
+        const codePoint = `U+${found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+        const allowed = multiLine ? " (only tab, line feed and CR LF line ends are allowed)" : "";
+        problems.push(invalidInput(`${path.slice(1).join(".") || path[0]}: must not contain control characters or bidirectional overrides (${codePoint})${allowed}`, path));
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => stack.push([item, [...path, String(index)]]));
+    } else if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+      for (const [key, child] of Object.entries(value)) stack.push([child, [...path, key]]);
+    }
+  }
+  // Reported in input order (the walk above is depth-first from the end).
+  return problems.reverse();
+}
+
 /** A human-readable name: trimmed, NFC, 1…max characters (code points), no control characters. */
 export function displayText(max: number) {
   return z

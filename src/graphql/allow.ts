@@ -1,5 +1,6 @@
 import { createMethodMiddlewareDecorator } from "type-graphql";
 import { notPermitted, unauthenticated } from "../common/errors";
+import { controlCharacterProblems } from "../common/validation";
 import type { RequestContext } from "../context/context";
 import type { PrincipalKind } from "../context/principal";
 
@@ -13,13 +14,24 @@ const DESCRIBE: Record<PrincipalKind, string> = {
 /**
  * Which principals may call an operation. Anonymous callers get UNAUTHENTICATED; an authenticated
  * principal of another kind gets NOT_PERMITTED. Applied to root fields only, never to hot object fields.
+ * On mutations it also applies the control-character rule to every string input (see
+ * controlCharacterProblems); every mutation carries @Allow (a unit test checks it).
  */
 export function Allow(...kinds: Exclude<PrincipalKind, "ANONYMOUS">[]): MethodDecorator {
-  return createMethodMiddlewareDecorator<RequestContext>(({ context }, next) => {
+  return createMethodMiddlewareDecorator<RequestContext>(({ context, info, args }, next) => {
     const { kind } = context.principal;
     if (kind === "ANONYMOUS") throw unauthenticated("This operation needs an Authorization: Bearer token");
     if (!(kinds as PrincipalKind[]).includes(kind)) {
       throw notPermitted(`This operation needs ${kinds.map((k) => DESCRIBE[k]).join(" or ")}`);
+    }
+    // Every mutation has @Allow, so this is the one place where every string input of every
+    // mutation meets the control-character rule: refused before the resolver runs, nothing written.
+    if (info.parentType.name === "Mutation") {
+      const problems = controlCharacterProblems(info.fieldName, args);
+      if (problems.length) {
+        context.log.debug({ userErrors: problems.map((p) => p.toUserError()) }, "mutation refused");
+        return Promise.resolve({ userErrors: problems.map((p) => p.toUserError()) });
+      }
     }
     return next();
   });

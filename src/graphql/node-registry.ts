@@ -31,11 +31,10 @@ export class NodeRegistry {
     for (const fetchers of modules) for (const [type, fetcher] of Object.entries(fetchers)) this.fetchers.set(type, fetcher);
   }
 
-  async fetch(ctx: RequestContext, globalId: string): Promise<object> {
+  /** The object, or null for an id that is malformed, unknown, of another tenant or not visible to the caller (Relay). */
+  async fetch(ctx: RequestContext, globalId: string): Promise<object | null> {
     const decoded = fromGlobalId(globalId);
     const fetcher = decoded && this.fetchers.get(decoded.type);
-    const node = fetcher ? await fetcher(ctx, decoded.id) : null;
-    if (!node) throw nodeNotFound();
-    return node;
+    return fetcher ? await fetcher(ctx, decoded.id) : null;
   }
 }

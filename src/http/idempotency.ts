@@ -11,6 +11,8 @@ export const ABANDONED_AFTER_MS = 60_000;
 
 export type Claim =
   | { kind: "claimed" }
+  /** The principal already keeps as many keys (or bytes) as it may: a new key is refused. */
+  | { kind: "over-limit"; reason: string; retryAfterSeconds: number }
   | { kind: "replay"; status: number; body: string }
   | { kind: "mismatch" }
   | { kind: "in-progress" };
@@ -38,14 +40,49 @@ export function requestHash(scope: string, body: string): string {
  * back; the same key with a different request is refused; a duplicate arriving while the first is
  * still running waits for it (and is refused if it takes too long) — it never runs twice.
  */
+export interface IdempotencyLimits {
+  /** Live keys one principal (scope) may hold. */
+  maxKeysPerPrincipal: number;
+  /** Bytes of stored responses one principal may hold (characters on SQLite, whose LENGTH counts them). */
+  maxBytesPerPrincipal: number;
+}
+
 export class IdempotencyStore {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly limits: IdempotencyLimits = { maxKeysPerPrincipal: Number.MAX_SAFE_INTEGER, maxBytesPerPrincipal: Number.MAX_SAFE_INTEGER },
   ) {}
+
+  /**
+   * Whether the principal may open one more key: null if so, else the refusal. Its existing keys
+   * are never refused (a retry must replay). The check and the insert are not one statement, so
+   * concurrent new keys of one principal may overshoot the bound by their number.
+   */
+  private async overLimit(scope: string, key: string, now: number): Promise<Claim | null> {
+    const [usage] = (await this.db.read((em) =>
+      em.query("SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(body)), 0) AS bytes, MIN(expires_at) AS oldest FROM idempotency_keys WHERE scope = ? AND expires_at > ?", [scope, now]),
+    )) as Array<{ n: number | string; bytes: number | string; oldest: number | string | null }>;
+    const { maxKeysPerPrincipal, maxBytesPerPrincipal } = this.limits;
+    const keys = Number(usage.n);
+    const bytes = Number(usage.bytes);
+    if (keys < maxKeysPerPrincipal && bytes < maxBytesPerPrincipal) return null;
+    const [existing] = (await this.db.read((em) => em.query("SELECT 1 AS found FROM idempotency_keys WHERE scope = ? AND idem_key = ?", [scope, key]))) as unknown[];
+    if (existing) return null;
+    // Expired rows of this principal go now rather than at the next periodic purge.
+    await this.db.tx((em) => em.query("DELETE FROM idempotency_keys WHERE scope = ? AND expires_at <= ?", [scope, now]));
+    const retryAfterSeconds = Math.max(1, Math.ceil((Number(usage.oldest ?? now) - now) / 1000));
+    const reason =
+      keys >= maxKeysPerPrincipal
+        ? `at most ${maxKeysPerPrincipal} Idempotency-Keys may be live per principal (24 h each)`
+        : `at most ${maxBytesPerPrincipal} bytes of responses may be stored under Idempotency-Keys per principal`;
+    return { kind: "over-limit", reason, retryAfterSeconds };
+  }
 
   /** Claims the key for this request, or says what to answer instead. */
   async claim(scope: string, key: string, hash: string): Promise<Claim> {
+    const refused = await this.overLimit(scope, key, this.clock.now());
+    if (refused) return refused;
     for (let attempt = 0; attempt < 3; attempt++) {
       const now = this.clock.now();
       try {

@@ -171,9 +171,19 @@ export class Metrics {
     };
   }
 
-  /** `GET /metrics` in the Prometheus text format; bearer-protected when METRICS_TOKEN is set. */
+  /**
+   * `GET /metrics` in the Prometheus text format; bearer-protected when METRICS_TOKEN is set. In
+   * production without METRICS_TOKEN it is closed (403): operation names, error rates and pool sizes
+   * are not for the public.
+   */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const token = this.app.config.metricsToken;
+    if (!token && this.app.config.env === "production") {
+      const body = JSON.stringify({ error: "Metrics are disabled: in production GET /metrics needs METRICS_TOKEN to be set on the server" });
+      res.writeHead(403, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body), "cache-control": "no-store" });
+      res.end(body);
+      return;
+    }
     if (token && !safeEqual(req.headers.authorization ?? "", `Bearer ${token}`)) {
       res.writeHead(401, { "content-type": "text/plain; charset=utf-8", "www-authenticate": "Bearer" });
       res.end("metrics need the METRICS_TOKEN bearer token\n");

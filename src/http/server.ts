@@ -14,10 +14,13 @@ import { isDatabaseUnavailable } from "../db/database";
 import type { RequestContext } from "../context/context";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import { queryCostPlugin } from "./cost";
+import { handleCodePage } from "./code-pages";
+import { Cors } from "./cors";
 import { createErrorFormatter, subscriptionsOverHttpRefusedPlugin, unavailableStatusPlugin } from "./errors";
 import { jitExecutor, localGateway } from "./executor";
 import { isValidIdempotencyKey, requestHash } from "./idempotency";
 import { Metrics } from "./metrics";
+import { operationTypeOf } from "./operation-type";
 import { requestLogPlugin } from "./request-log";
 import { operatorRoutes } from "./routes";
 
@@ -107,6 +110,7 @@ export async function startServer(app: App, port = app.config.port, host = app.c
   }).protect();
   const metrics = new Metrics(app);
   const extraRoutes = operatorRoutes(app, metrics);
+  const cors = new Cors(app.config.corsOrigins);
   const apollo = new ApolloServer<RequestContext>({
     // graphql-jit unless switched off (GRAPHQL_JIT=false runs the reference graphql-js executor).
     ...(app.config.graphqlJit ? { gateway: localGateway(schema, jitExecutor(schema)) } : { schema }),
@@ -161,6 +165,15 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       authenticated = await app.authenticator.authenticate(req.headers.authorization);
     } catch (error) {
       if (error instanceof GraphQLError) {
+        // Every failure spends from the client address's budget; past it, failures are 429 (a valid
+        // credential from the same address is never held back: only failures are counted and refused).
+        const decision = await app.authFailureLimiter.consume(`authfail:${req.socket.remoteAddress ?? "unknown"}`, 1);
+        if (!decision.allowed) {
+          metrics.countHttpError("RATE_LIMITED");
+          return sendJson(res, 429, graphQLErrorBody("Too many failed authentications from this address; retry later", "RATE_LIMITED"), {
+            "retry-after": String(Math.max(1, decision.retryAfterSeconds)),
+          });
+        }
         metrics.countHttpError(String(error.extensions.code));
         return sendJson(res, 401, graphQLErrorBody(error.message, String(error.extensions.code)), { "www-authenticate": "Bearer" });
       }
@@ -180,7 +193,14 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       });
 
     const idempotencyKey = req.headers["idempotency-key"];
-    if (typeof idempotencyKey === "string" && req.method === "POST" && context.principal.kind !== "ANONYMOUS") {
+    // Mutations only: a query (or a body that selects no runnable operation) has no effect to
+    // protect, so it is answered afresh and nothing is stored.
+    if (
+      typeof idempotencyKey === "string" &&
+      req.method === "POST" &&
+      context.principal.kind !== "ANONYMOUS" &&
+      operationTypeOf(body, app.config.maxQueryTokens) === "mutation"
+    ) {
       if (!isValidIdempotencyKey(idempotencyKey)) {
         return sendJson(res, 400, graphQLErrorBody("Idempotency-Key must be 1…255 visible ASCII characters", "BAD_REQUEST"));
       }
@@ -217,6 +237,10 @@ export async function startServer(app: App, port = app.config.port, host = app.c
         return sendJson(res, 422, graphQLErrorBody("This Idempotency-Key was already used with a different request", "IDEMPOTENCY_KEY_REUSED"));
       case "in-progress":
         return sendJson(res, 409, graphQLErrorBody("A request with this Idempotency-Key is still in progress; retry later", "IDEMPOTENCY_KEY_IN_USE"));
+      case "over-limit":
+        return sendJson(res, 429, graphQLErrorBody(`Too many Idempotency-Keys: ${claim.reason}; retry later or send the request without a key`, "IDEMPOTENCY_KEY_LIMIT_REACHED"), {
+          "retry-after": String(claim.retryAfterSeconds),
+        });
       case "claimed":
         break;
     }
@@ -246,11 +270,12 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       const ok = !draining && health.ok;
       return sendJson(res, ok ? 200 : 503, { status: ok ? "ok" : draining ? "draining" : "unavailable", ...(health.wsrep ? { wsrep: health.wsrep } : {}) });
     }
-    if (path === "/graphql") return handleGraphQL(req, res, requestId);
+    if (path === "/graphql") return cors.handle(req, res) ? undefined : handleGraphQL(req, res, requestId);
     if (path === "/evidence/public-key" && req.method === "GET") {
       const signer = app.evidence.signer;
       return sendJson(res, 200, { algorithm: "Ed25519", keyId: signer.keyId, publicKeyPem: signer.publicKeyPem() });
     }
+    if (await handleCodePage(app, req, res, path, requestId)) return;
     if (await extraRoutes(req, res, path)) return;
     if (path === "/" && req.method === "GET") {
       return sendJson(res, 200, { service: "group-platform", graphql: "/graphql", health: "/healthz" });
@@ -277,6 +302,11 @@ export async function startServer(app: App, port = app.config.port, host = app.c
         if (draining && inFlight === 0) drained?.();
       });
   });
+  // Expired idempotency keys are deleted every few minutes (claims only skip them).
+  const purge = setInterval(() => {
+    app.idempotency.purgeExpired().catch((error: unknown) => app.log.warn({ err: error }, "idempotency purge failed"));
+  }, 5 * 60_000);
+  purge.unref();
   server.keepAliveTimeout = 65_000;
   server.requestTimeout = 60_000;
 
@@ -294,6 +324,7 @@ export async function startServer(app: App, port = app.config.port, host = app.c
   async function stop(graceMs = 10_000): Promise<void> {
     stopping ??= (async () => {
       draining = true;
+      clearInterval(purge);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (inFlight > 0) {

@@ -53,7 +53,7 @@ describe("group-platform CLI", () => {
   it("explains bad arguments with exit code 2 and no stack trace", async () => {
     const help = await cli("help");
     assert.equal(help.code, 0);
-    for (const name of ["migrate", "seed", "print-schema", "create-tenant", "rotate-api-key", "issue-token", "export-evidence"]) {
+    for (const name of ["migrate", "seed", "print-schema", "create-tenant", "rotate-api-key", "rotate-token-secret", "issue-token", "revoke-user-tokens", "export-evidence"]) {
       assert.match(help.stdout, new RegExp(`^  ${name} `, "m"));
     }
     assert.match((await cli("issue-token", "--help")).stdout, /--tenant <tenant id> --user <user id \| external id>/);
@@ -67,6 +67,46 @@ describe("group-platform CLI", () => {
     assertCleanError(await cli("issue-token", "--tenant", "x", "--user", "y", "--ttl", "ten"), 2, /--ttl must be a whole number in 60…2592000/);
     assertCleanError(await cli("export-evidence", "--group", "nope"), 2, /no group with id nope/);
     assertCleanError(await cli("migrate", "extra"), 2, /migrate takes no arguments/);
+  });
+
+  it("revoke-user-tokens ends one user's tokens; rotate-token-secret ends all of a tenant's, not its API key", async () => {
+    const tenant = JSON.parse((await cli("create-tenant", "--name", "Revoking", "--plan", "PERSONAL", "--json")).stdout);
+    ok(
+      dataOf(
+        await server.gql(
+          `mutation($input: UpsertUsersInput!) { upsertUsers(input: $input) { users { id } userErrors { code } } }`,
+          { input: { users: [{ externalId: "cat", displayName: "Cat" }, { externalId: "dan", displayName: "Dan" }] } },
+          tenant.apiKey,
+        ),
+      ).upsertUsers,
+    );
+    const tokenOf = async (user: string) => JSON.parse((await cli("issue-token", "--tenant", tenant.tenantId, "--user", user, "--json")).stdout).token as string;
+    const [cat, dan] = [await tokenOf("cat"), await tokenOf("dan")];
+    const viewer = async (token: string) => (await server.gql(`{ viewer { id } }`, {}, token)).status;
+    /** The CLI is another process: the server sees its changes when its 5 s authentication cache expires. */
+    const eventually = async (token: string, status: number) => {
+      let seen = 0;
+      for (let i = 0; i < 70 && seen !== status; i++) {
+        seen = await viewer(token);
+        if (seen !== status) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return seen;
+    };
+    assert.equal(await viewer(cat), 200);
+    const revoked = await cli("revoke-user-tokens", "--tenant", tenant.tenantId, "--user", "cat", "--json");
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.equal(JSON.parse(revoked.stdout).externalId, "cat");
+    assert.equal(await eventually(cat, 401), 401);
+    assert.equal(await viewer(dan), 200, "another user's token still works");
+    assert.equal(await viewer(await tokenOf("cat")), 200, "a token issued afterwards works");
+    assertCleanError(await cli("revoke-user-tokens", "--tenant", tenant.tenantId, "--user", "nobody"), 2, /no user nobody/);
+
+    const rotated = await cli("rotate-token-secret", "--tenant", tenant.tenantId, "--json");
+    assert.equal(rotated.code, 0, rotated.stderr);
+    assert.equal(await eventually(dan, 401), 401);
+    assert.equal(dataOf(await server.gql(`{ myTenant { id } }`, {}, tenant.apiKey)).myTenant.id, tenant.tenantId, "the API key still works");
+    assert.equal(await viewer(await tokenOf("dan")), 200, "tokens signed with the new secret work");
+    assertCleanError(await cli("rotate-token-secret", "--tenant", "nope"), 2, /no tenant with id nope/);
   });
 
   it("creates a tenant, rotates its key and issues user tokens the API accepts", async () => {

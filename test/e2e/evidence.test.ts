@@ -53,14 +53,92 @@ describe("tamper-evident evidence", () => {
   });
   after(() => server.close());
 
-  it("publishes a signed tree head that verifies with the public key", async () => {
+  it("publishes a signed tree head whose signature verifies from the API's own values and the public key alone", async () => {
     const key = (await (await fetch(`${server.base}/evidence/public-key`)).json()) as any;
     assert.equal(key.algorithm, "Ed25519");
-    const head = dataOf(await server.gql(`query($id: ID!) { group(id: $id) { evidence { treeSize rootHash signedAt signature keyId } } }`, { id: groupId }, owner.token)).group.evidence;
+    const publicKey = createPublicKey(key.publicKeyPem);
+    const group = dataOf(
+      await server.gql(`query($id: ID!) { group(id: $id) { id evidence { groupId version treeSize rootHash signedAt signature keyId signedBytes } } }`, { id: groupId }, owner.token),
+    ).group;
+    const head = group.evidence;
     assert.equal(head.treeSize, 17, "group created, 3 joins, 12 messages, 1 rename");
     assert.equal(head.keyId, key.keyId);
-    const message = Buffer.from(`group-platform/evidence/v1\n${rowId}\n${head.treeSize}\n${Date.parse(head.signedAt)}\n${head.rootHash}`);
-    assert.ok(verify(null, message, createPublicKey(key.publicKeyPem), Buffer.from(head.signature, "base64")));
+    assert.equal(head.version, 2);
+    assert.equal(head.groupId, group.id);
+    // The README's v2 bytes, from nothing but what the API returned: no id to decode.
+    const message = Buffer.from(`group-platform/evidence/v2\n${group.id}\n${head.treeSize}\n${head.signedAt}\n${head.rootHash}`, "utf8");
+    assert.equal(head.signedBytes, message.toString("base64"));
+    assert.ok(verify(null, message, publicKey, Buffer.from(head.signature, "base64")));
+    assert.ok(!message.toString().includes(rowId), "the signed bytes name no internal id");
+    // Any other value does not verify.
+    for (const forged of [
+      `group-platform/evidence/v2\n${group.id}\n${head.treeSize + 1}\n${head.signedAt}\n${head.rootHash}`,
+      `group-platform/evidence/v2\n${group.id}\n${head.treeSize}\n${new Date(Date.parse(head.signedAt) + 1).toISOString()}\n${head.rootHash}`,
+      `group-platform/evidence/v2\n${group.id}\n${head.treeSize}\n${head.signedAt}\n${"0".repeat(64)}`,
+    ]) {
+      assert.ok(!verify(null, Buffer.from(forged), publicKey, Buffer.from(head.signature, "base64")), forged);
+    }
+    // An inclusion proof's head is checked the same way.
+    const proof = dataOf(
+      await server.gql(`query($id: ID!) { evidenceProof(messageId: $id) { head { groupId version treeSize rootHash signedAt signature } } }`, { id: messages[3].id }, a.users[1].token),
+    ).evidenceProof.head;
+    const proofBytes = Buffer.from(`group-platform/evidence/v${proof.version}\n${proof.groupId}\n${proof.treeSize}\n${proof.signedAt}\n${proof.rootHash}`);
+    assert.equal(proof.groupId, groupId);
+    assert.ok(verify(null, proofBytes, publicKey, Buffer.from(proof.signature, "base64")));
+  });
+
+  it("heads signed in the older v1 format (before the upgrade) still verify, online and offline", async () => {
+    const old = (await createGroup(server, owner, a.users.slice(1, 3), { name: "Before v2" })).id;
+    const oldRow = Buffer.from(old, "base64url").toString().split(":")[1];
+    for (let i = 0; i < 3; i++) ok(dataOf(await server.gql(SEND, { input: { groupId: old, text: `old ${i}` } }, owner.token)).sendMessage);
+    // What an instance before v2 stored: every head signed over the v1 bytes, head_version 1.
+    const signer = server.server.app.evidence.signer;
+    const rows = await server.sql("SELECT seq, root_hash, created_at FROM group_log WHERE group_id = ? ORDER BY seq", [oldRow]);
+    for (const row of rows) {
+      const signature = signer.sign({ groupRowId: oldRow, treeSize: Number(row.seq), rootHash: row.root_hash, signedAt: Number(row.created_at) }, 1);
+      await server.sql("UPDATE group_log SET signature = ?, head_version = 1 WHERE group_id = ? AND seq = ?", [signature, oldRow, row.seq]);
+    }
+    assert.equal(dataOf(await server.gql(VERIFY, { id: old }, owner.token)).verifyEvidence.valid, true);
+    const head = dataOf(await server.gql(`query($id: ID!) { group(id: $id) { evidence { version signedAt treeSize rootHash signature signedBytes } } }`, { id: old }, owner.token)).group.evidence;
+    assert.equal(head.version, 1);
+    const v1 = Buffer.from(`group-platform/evidence/v1\n${oldRow}\n${head.treeSize}\n${Date.parse(head.signedAt)}\n${head.rootHash}`);
+    assert.equal(head.signedBytes, v1.toString("base64"), "the exact bytes are exposed for old heads too");
+    assert.ok(verify(null, Buffer.from(head.signedBytes, "base64"), signer.publicKey, Buffer.from(head.signature, "base64")));
+
+    // New appends are signed v2; the log as a whole stays valid.
+    ok(dataOf(await server.gql(SEND, { input: { groupId: old, text: "after the upgrade" } }, owner.token)).sendMessage);
+    assert.equal(dataOf(await server.gql(`query($id: ID!) { group(id: $id) { evidence { version } } }`, { id: old }, owner.token)).group.evidence.version, 2);
+    assert.equal(dataOf(await server.gql(VERIFY, { id: old }, owner.token)).verifyEvidence.valid, true);
+    // A v1 head relabelled v2 (or the other way round) does not verify: the version is not a free choice.
+    await server.sql("UPDATE group_log SET head_version = 2 WHERE group_id = ? AND seq = ?", [oldRow, 2]);
+    await server.sql("UPDATE group_log SET head_version = 1 WHERE group_id = ? AND seq = ?", [oldRow, rows.length + 1]);
+    const relabelled = dataOf(await server.gql(VERIFY, { id: old }, owner.token)).verifyEvidence;
+    assert.deepEqual([relabelled.valid, relabelled.firstBrokenSeq], [false, rows.length + 1]);
+    await server.sql("UPDATE group_log SET head_version = 2 WHERE group_id = ? AND seq = ?", [oldRow, rows.length + 1]);
+
+    // An old export (format v1, no head version) still passes the offline verifier.
+    const bundle = JSON.parse(dataOf(await server.gql(`query($id: ID!) { evidenceBundle(groupId: $id) }`, { id: old }, a.apiKey)).evidenceBundle);
+    assert.equal(bundle.format, "group-platform-evidence/v2");
+    const last = rows.length;
+    const oldBundle = { ...bundle, format: "group-platform-evidence/v1", entries: bundle.entries.slice(0, last) };
+    const oldHead = rows[last - 1];
+    oldBundle.treeHead = {
+      treeSize: last,
+      rootHash: oldHead.root_hash,
+      signedAt: Number(oldHead.created_at),
+      signature: signer.sign({ groupRowId: oldRow, treeSize: last, rootHash: oldHead.root_hash, signedAt: Number(oldHead.created_at) }, 1),
+      keyId: signer.keyId,
+    };
+    delete oldBundle.groupId;
+    const dir = mkdtempSync(join(tmpdir(), "gp-evidence-v1-"));
+    const keyFile = join(dir, "key.pem");
+    writeFileSync(keyFile, signer.publicKeyPem());
+    const cli = join(__dirname, "../../src/tools/verify-evidence.js");
+    for (const [name, content] of [["v1.json", oldBundle], ["v2.json", bundle]] as const) {
+      writeFileSync(join(dir, name), JSON.stringify(content));
+      const run = spawnSync(process.execPath, [cli, join(dir, name), "--public-key", keyFile], { encoding: "utf8" });
+      assert.equal(run.status, 0, `${name}: ${run.stdout}${run.stderr}`);
+    }
   });
 
   it("gives inclusion proofs that an independent verifier accepts", async () => {

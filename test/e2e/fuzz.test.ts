@@ -115,7 +115,8 @@ describe(`fuzzing over HTTP (${engine})`, () => {
 
   before(
     async () => {
-      server = await startTestServer({ clock });
+      // Bad credentials are part of the fuzzing, all from one address: a failure budget to match.
+      server = await startTestServer({ clock, config: { authFailures: { limit: 100_000, refillPerMinute: 60 } } });
       a = await fuzzTenant(server, {
         name: "Fuzz personal",
         users: 7,
@@ -276,6 +277,9 @@ describe(`fuzzing over HTTP (${engine})`, () => {
             "/evidence/public-key",
             "/",
             "/nope",
+            "/join/not-a-token",
+            "/live/%3Cscript%3E",
+            "/join/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
             "/graphql?" + "a=1&".repeat(2000),
           ),
         },

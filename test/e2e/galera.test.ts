@@ -19,6 +19,8 @@ import { engine, startTestServer, type TestServer } from "../support/server";
 // One run is enough: the cluster is its own database servers, whatever DATABASE_URL names. In CI
 // the packages are installed by .ci/run, so a missing one fails there instead of skipping.
 const missing = missingClusterTools();
+/** /metrics is closed in production without a token; the instances get one in every mode. */
+const METRICS_TOKEN = "galera-test-metrics-token";
 const skip = engine !== "mysql" ? "runs once, in the MariaDB pass" : missing.length && !process.env.CI ? `Galera is not installed (missing ${missing.join(", ")})` : false;
 
 const HAPROXY_CONFIG = join(__dirname, "../../../deploy/haproxy.cfg");
@@ -73,7 +75,7 @@ describe("three API instances on a three-node MariaDB Galera cluster", { skip },
     // All three start at once, each on its own node, on an empty database: the lease lets one migrate.
     instances = await Promise.all(
       cluster.nodes.map((node) =>
-        startApiProcess({ DATABASE_URL: `${node.url}/${database}`, PLATFORM_ADMIN_TOKEN: platformToken, EVIDENCE_SIGNING_KEY: evidenceKey, RATE_LIMIT: "off", DB_POOL_SIZE: "10" }),
+        startApiProcess({ DATABASE_URL: `${node.url}/${database}`, PLATFORM_ADMIN_TOKEN: platformToken, EVIDENCE_SIGNING_KEY: evidenceKey, RATE_LIMIT: "off", DB_POOL_SIZE: "10", METRICS_TOKEN: METRICS_TOKEN }),
       ),
     );
     // Fixtures (tenants, users, contacts) go through an in-process instance on node 1.
@@ -126,7 +128,7 @@ describe("three API instances on a three-node MariaDB Galera cluster", { skip },
     // The nodes did conflict on the code's row, and the losers were re-run rather than failed.
     const retries = await Promise.all(
       instances.map(async (instance) => {
-        const text = await (await fetch(`${instance.base}/metrics`)).text();
+        const text = await (await fetch(`${instance.base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
         return Number(/^gp_db_transaction_retries_total (\d+)/m.exec(text)?.[1] ?? Number.NaN);
       }),
     );

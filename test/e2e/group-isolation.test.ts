@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { dataOf, errorCodes, type FixtureTenant, twoTenants } from "../support/fixtures";
@@ -59,9 +60,26 @@ describe("tenant isolation of groups", () => {
 
   it("queries: group, node, members and invitations stay inside the tenant", async () => {
     for (const token of [b.users[0].token, b.apiKey]) {
-      assert.deepEqual(errorCodes(await server.gql(`query($id: ID!) { group(id: $id) { id } }`, { id: groupId }, token)), ["NOT_FOUND"]);
-      assert.deepEqual(errorCodes(await server.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: groupId }, token)), ["NOT_FOUND"]);
-      assert.deepEqual(errorCodes(await server.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: invitationId }, token)), ["NOT_FOUND"]);
+      // group(id:): null with NOT_FOUND at its path, the rest of the request answered; node(id:): null, no error.
+      // Exactly as for ids that never existed.
+      const unknownGroup = Buffer.from(`Group:${randomUUID()}`).toString("base64url");
+      const unknownInvitation = Buffer.from(`Invitation:${randomUUID()}`).toString("base64url");
+      const GROUP = `query($id: ID!) { group(id: $id) { id name } viewer { __typename } }`;
+      const foreign = await server.gql(GROUP, { id: groupId }, token);
+      assert.equal(foreign.status, 200);
+      assert.deepEqual(errorCodes(foreign), ["NOT_FOUND"]);
+      assert.deepEqual(foreign.errors![0].path, ["group"]);
+      assert.equal(foreign.data.group, null);
+      const unknown = await server.gql(GROUP, { id: unknownGroup }, token);
+      assert.deepEqual({ data: foreign.data, errors: foreign.errors, status: foreign.status }, { data: unknown.data, errors: unknown.errors, status: unknown.status });
+      for (const [id, never] of [[groupId, unknownGroup], [invitationId, unknownInvitation]]) {
+        const seen = await server.gql(`query($id: ID!) { node(id: $id) { id } }`, { id }, token);
+        assert.equal(seen.status, 200);
+        assert.equal(seen.errors, undefined);
+        assert.deepEqual(seen.data, { node: null });
+        const control = await server.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: never }, token);
+        assert.deepEqual({ data: seen.data, errors: seen.errors }, { data: control.data, errors: control.errors });
+      }
     }
     assert.equal(dataOf(await server.gql(`{ groups { totalCount } }`, {}, b.apiKey)).groups.totalCount, 0);
     assert.equal(dataOf(await server.gql(`{ groups { totalCount } }`, {}, a.apiKey)).groups.totalCount, 1);

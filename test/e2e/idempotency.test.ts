@@ -81,4 +81,86 @@ describe("Idempotency-Key", () => {
     assert.equal(dataOf(JSON.parse(r1.text)).sendMessage.userErrors[0].code, "INVALID_INPUT");
     assert.equal(r2.text, r1.text);
   });
+
+  const keyRows = async () => Number((await server.sql("SELECT COUNT(*) AS n FROM idempotency_keys"))[0].n);
+  const READ = `query Read($id: ID!) { group(id: $id) { id name messages(first: 50) { edges { node { text } } } } }`;
+
+  it("applies to mutations only: a query under a key is answered afresh and nothing is stored", async () => {
+    const stored = await keyRows();
+    for (let i = 0; i < 20; i++) {
+      const response = await post({ query: READ, variables: { id: groupId } }, a.users[0].token, `read-${i}`);
+      assert.equal(response.status, 200);
+      assert.equal(response.replayed, null);
+    }
+    // The same key again: still answered afresh, so a change in between shows.
+    const first = await post({ query: READ, variables: { id: groupId } }, a.users[0].token, "read-again");
+    ok(JSON.parse((await post({ query: SEND, variables: { input: { groupId, text: "in between" } } }, a.users[0].token)).text).data.sendMessage);
+    const second = await post({ query: READ, variables: { id: groupId } }, a.users[0].token, "read-again");
+    assert.equal(second.replayed, null);
+    assert.notEqual(second.text, first.text, "the second read sees the new message");
+    // A shorthand query, a bad document and an operation name that selects nothing store nothing either.
+    assert.equal((await post({ query: "{ viewer { id } }" }, a.users[0].token, "shorthand")).status, 200);
+    assert.equal((await post({ query: "mutation {" }, a.users[0].token, "broken")).status, 400);
+    assert.equal((await post({ query: READ, operationName: "Nope", variables: { id: groupId } }, a.users[0].token, "unknown-op")).status, 400);
+    assert.equal(await keyRows(), stored, "no row for any of them");
+  });
+
+  it("operationName picks the operation whose type decides: the query of a two-operation document is not stored, its mutation is", async () => {
+    const document = `query Read($id: ID!) { group(id: $id) { id } }
+      # a comment { with braces }
+      mutation Send($input: SendMessageInput! = { groupId: "x", text: "default {" }) { sendMessage(input: $input) { message { id } userErrors { code } } }`;
+    const stored = await keyRows();
+    const read = await post({ query: document, operationName: "Read", variables: { id: groupId } }, a.users[0].token, "two-ops");
+    assert.equal(read.status, 200);
+    assert.equal(await keyRows(), stored, "the query stored nothing");
+    const before = await messageCount();
+    const body = { query: document, operationName: "Send", variables: { input: { groupId, text: "picked by name" } } };
+    const sent = await post(body, a.users[0].token, "two-ops-send");
+    const retry = await post(body, a.users[0].token, "two-ops-send");
+    assert.equal(retry.replayed, "true");
+    assert.equal(retry.text, sent.text);
+    assert.equal(await messageCount(), before + 1);
+    assert.equal(await keyRows(), stored + 1);
+  });
+});
+
+describe("Idempotency-Key: what one principal may store is bounded", () => {
+  let server: TestServer;
+  let a: FixtureTenant;
+  let groupId: string;
+  before(async () => {
+    server = await startTestServer({ config: { idempotency: { maxKeysPerPrincipal: 3, maxBytesPerPrincipal: 1_000_000 } } });
+    [a] = await twoTenants(server, { users: 3 });
+    groupId = (await createGroup(server, a.users[0], a.users.slice(1))).id;
+  });
+  after(() => server.close());
+
+  async function send(token: string, key: string, text: string) {
+    const response = await fetch(server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "idempotency-key": key },
+      body: JSON.stringify({ query: SEND, variables: { input: { groupId, text } } }),
+    });
+    return { status: response.status, retryAfter: response.headers.get("retry-after"), replayed: response.headers.get("idempotent-replayed"), json: (await response.json()) as any };
+  }
+  const messageCount = async () => Number((await server.sql("SELECT COUNT(*) AS n FROM group_log WHERE kind = 'MESSAGE'"))[0].n);
+
+  it("past IDEMPOTENCY_MAX_KEYS live keys a new key is refused (429, Retry-After, nothing runs); its existing keys still replay; others are unaffected", async () => {
+    const [owner, other] = a.users;
+    for (let i = 0; i < 3; i++) assert.equal((await send(owner.token, `k${i}`, `m${i}`)).status, 200);
+    const before = await messageCount();
+    const refused = await send(owner.token, "k3", "one too many");
+    assert.equal(refused.status, 429);
+    assert.equal(refused.json.errors[0].extensions.code, "IDEMPOTENCY_KEY_LIMIT_REACHED");
+    assert.match(refused.json.errors[0].message, /at most 3 Idempotency-Keys/);
+    const retryAfter = Number(refused.retryAfter);
+    assert.ok(retryAfter > 23 * 3600 && retryAfter <= 24 * 3600, `Retry-After ${refused.retryAfter}: until the oldest key expires`);
+    assert.equal(await messageCount(), before, "the refused request ran nothing");
+    const replay = await send(owner.token, "k0", "m0");
+    assert.equal(replay.status, 200);
+    assert.equal(replay.replayed, "true", "an existing key still replays at the bound");
+    assert.equal((await send(other.token, "k3", "someone else")).status, 200, "the bound is per principal");
+    const rows = Number((await server.sql("SELECT COUNT(*) AS n FROM idempotency_keys WHERE idem_key = 'k3'"))[0].n);
+    assert.equal(rows, 1, "only the other principal's k3 is stored");
+  });
 });

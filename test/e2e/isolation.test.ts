@@ -13,13 +13,15 @@ import { snapshotAll, snapshotDiff } from "../support/snapshot";
  * Cross-tenant isolation, systematically: two fully populated tenants, and every operation of the
  * schema that takes an id, a token or a cursor called by one tenant's user token and API key with
  * the other tenant's values. Each must refuse exactly as it refuses values that never existed
- * (NOT_FOUND, or the principal-kind refusal that comes before any lookup), change no row, and
+ * (NOT_FOUND — for node(id:) a plain null, as Relay expects — or the principal-kind refusal that
+ * comes before any lookup), change no row, and
  * mention nothing of the other tenant.
  */
 
 /** What one principal must see. Mutations refuse in userErrors; queries with a top-level error. */
 type Outcome =
-  | "NOT_FOUND" // mutation: userErrors all NOT_FOUND; query: top-level NOT_FOUND
+  | "NOT_FOUND" // mutation: userErrors all NOT_FOUND; query: null with a NOT_FOUND error at its path
+  | "ABSENT" // query: null and no error at all (node(id:), as Relay expects)
   | "NOT_PERMITTED" // mutation: userErrors NOT_PERMITTED (the principal cannot do this to any id)
   | "DENIED" // top-level NOT_PERMITTED: the operation is not for this kind of principal at all
   | "EMPTY" // a list of the caller's own tenant that must come back empty
@@ -36,6 +38,8 @@ interface Target {
   reviewGroupId: string;
   faceToFaceGroupId: string;
   invitationId: string;
+  /** The main group's first member (its owner): a Member's global id. */
+  memberId: string;
   codeId: string;
   codeToken: string;
   liveCodeId: string;
@@ -70,6 +74,7 @@ const target = (t: PopulatedTenant): Target => ({
   reviewGroupId: t.reviewGroupId,
   faceToFaceGroupId: t.faceToFaceGroupId,
   invitationId: t.invitationId,
+  memberId: memberGid(t.mainGroupId, t.users[0].id),
   codeId: t.codeId,
   codeToken: t.codeToken,
   liveCodeId: t.liveCodeId,
@@ -82,6 +87,11 @@ const target = (t: PopulatedTenant): Target => ({
   cursors: t.cursors,
 });
 
+/** A Member's global id as the server builds it: "Member:<group row id>:<user row id>", base64url. */
+function memberGid(groupId: string, userId: string): string {
+  const row = (id: string) => Buffer.from(id, "base64url").toString("utf8").split(":")[1];
+  return Buffer.from(`Member:${row(groupId)}:${row(userId)}`, "utf8").toString("base64url");
+}
 const gid = (type: string) => Buffer.from(`${type}:${randomUUID()}`, "utf8").toString("base64url");
 const token = () => randomBytes(24).toString("base64url");
 
@@ -95,6 +105,7 @@ const phantom = (real: Target): Target => ({
   reviewGroupId: gid("Group"),
   faceToFaceGroupId: gid("Group"),
   invitationId: gid("Invitation"),
+  memberId: Buffer.from(`Member:${randomUUID()}:${randomUUID()}`, "utf8").toString("base64url"),
   codeId: gid("GroupCode"),
   codeToken: token(),
   liveCodeId: gid("LiveCode"),
@@ -116,7 +127,7 @@ const JOIN_SEL = "group { id name } member { role user { id } }";
 const NODE_DOC = `query($id: ID!) { node(id: $id) { id __typename
   ... on Group { name memberCount } ... on User { displayName externalId } ... on Tenant { name } ... on Message { text }
   ... on GroupCode { token } ... on LiveCode { token name } ... on Invitation { status } ... on ReviewItem { reason }
-  ... on RiskEvent { detail } ... on FaceToFaceSession { participants { id } } } }`;
+  ... on RiskEvent { detail } ... on FaceToFaceSession { participants { id } } ... on Member { role user { id } group { id name } } } }`;
 const GROUP_DOC = `query($id: ID!) { group(id: $id) { id name memberCount owner { id displayName }
   members { edges { node { user { id displayName } } } } messages { edges { node { id text } } } codes { token } } }`;
 const page = (field: string, args = "", extra = "") =>
@@ -134,6 +145,7 @@ const CASES: Case[] = [
       ["User", (v: Target) => v.userIds[0]],
       ["Group", (v: Target) => v.mainGroupId],
       ["Invitation", (v: Target) => v.invitationId],
+      ["Member", (v: Target) => v.memberId],
       ["GroupCode", (v: Target) => v.codeId],
       ["LiveCode", (v: Target) => v.liveCodeId],
       ["Message", (v: Target) => v.messageId],
@@ -142,7 +154,7 @@ const CASES: Case[] = [
       ["RiskEvent", (v: Target) => v.riskEventId],
       ["FaceToFaceSession", (v: Target) => v.sessionId],
     ] as const
-  ).map(([type, pick]): Case => ({ field: "node", label: `node(${type})`, kind: "query", doc: NODE_DOC, vars: (v) => ({ id: pick(v) }), user: "NOT_FOUND", key: "NOT_FOUND" })),
+  ).map(([type, pick]): Case => ({ field: "node", label: `node(${type})`, kind: "query", doc: NODE_DOC, vars: (v) => ({ id: pick(v) }), user: "ABSENT", key: "ABSENT" })),
   { field: "evidenceBundle", kind: "query", doc: `query($id: ID!) { evidenceBundle(groupId: $id) }`, vars: (v) => ({ id: v.mainGroupId }), user: "NOT_FOUND", key: "NOT_FOUND" },
   {
     field: "evidenceProof",
@@ -358,6 +370,22 @@ const CASES: Case[] = [
     key: "NOT_FOUND",
   },
   {
+    field: "revokeUserTokens",
+    kind: "mutation",
+    doc: mutation("revokeUserTokens", "RevokeUserTokensInput", "user { id displayName }"),
+    vars: (v) => ({ userId: v.userIds[0] }),
+    user: "DENIED",
+    key: "NOT_FOUND",
+  },
+  {
+    field: "rotateTokenSigningSecret",
+    kind: "mutation",
+    doc: mutation("rotateTokenSigningSecret", "RotateTokenSigningSecretInput", "tenant { id name }"),
+    vars: (v) => ({ tenantId: v.tenantId }),
+    user: "DENIED",
+    key: "NOT_FOUND",
+  },
+  {
     field: "rotateTenantApiKey",
     kind: "mutation",
     doc: mutation("rotateTenantApiKey", "RotateTenantApiKeyInput", "apiKey tenant { id name }"),
@@ -494,7 +522,12 @@ function checkOutcome(c: Case, outcome: Outcome, response: GraphQLResponse, labe
   if (c.kind === "query") {
     if (outcome === "NOT_FOUND") {
       assert.deepEqual(codes, ["NOT_FOUND"], `${label}: ${JSON.stringify(response.errors ?? response.data)}`);
+      assert.deepEqual(response.errors![0].path, [c.field], `${label}: the error is at the field's path`);
       assert.equal(value ?? null, null, label);
+    } else if (outcome === "ABSENT") {
+      assert.deepEqual(codes, [], `${label}: ${JSON.stringify(response.errors)}`);
+      assert.equal(response.status, 200, label);
+      assert.deepEqual(response.data, { [c.field]: null }, label);
     } else if (outcome === "EMPTY") {
       assert.deepEqual(codes, [], label);
       assert.equal(value.totalCount, 0, label);
@@ -532,7 +565,8 @@ describe("tenant isolation of every operation that takes an id, a token or a cur
 
   before(
     async () => {
-      server = await startTestServer();
+      // Hundreds of deliberately forged credentials from one address: a failure budget to match.
+      server = await startTestServer({ config: { authFailures: { limit: 100_000, refillPerMinute: 60 } } });
       alpha = await populateTenant(server, "Alpha");
       bravo = await populateTenant(server, "Bravo");
     },

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { dataOf, type FixtureTenant, ok, twoTenants } from "../support/fixtures";
 import { codes, createGroup } from "../support/groups";
-import { engine, startTestServer, type TestServer } from "../support/server";
+import { engine, startTestServer, testEvidenceKey, type TestServer } from "../support/server";
 
 /** One sample of the Prometheus text format: name, labels, value. */
 interface Sample {
@@ -31,7 +31,9 @@ function valueOf(samples: Sample[], name: string, labels: Record<string, string>
   return found[0]?.value;
 }
 
-async function scrape(server: TestServer, headers: Record<string, string> = {}): Promise<Sample[]> {
+const SCRAPE_TOKEN = "metrics-scrape-token-for-test";
+
+async function scrape(server: TestServer, headers: Record<string, string> = { authorization: `Bearer ${SCRAPE_TOKEN}` }): Promise<Sample[]> {
   const response = await fetch(`${server.base}/metrics`, { headers });
   assert.equal(response.status, 200);
   assert.match(response.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
@@ -47,7 +49,8 @@ describe("GET /metrics", () => {
   let server: TestServer;
   let a: FixtureTenant;
   before(async () => {
-    server = await startTestServer();
+    // In production /metrics needs METRICS_TOKEN; the scrapes below send it in every mode.
+    server = await startTestServer({ config: { metricsToken: SCRAPE_TOKEN } });
     [a] = await twoTenants(server, { users: 4 });
   });
   after(() => server.close());
@@ -118,6 +121,25 @@ describe("GET /metrics", () => {
     }
     // Default process metrics come along.
     assert.ok((valueOf(samples, "gp_process_resident_memory_bytes") ?? 0) > 0);
+  });
+
+  it("is closed in production unless METRICS_TOKEN is set, open in development and test", async () => {
+    for (const env of ["production", "development", "test"] as const) {
+      const instance = await startTestServer({ config: { env, metricsToken: undefined, evidenceSigningKey: testEvidenceKey } });
+      try {
+        const response = await fetch(`${instance.base}/metrics`);
+        if (env === "production") {
+          assert.equal(response.status, 403);
+          assert.match(response.headers.get("content-type") ?? "", /^application\/json/);
+          assert.match(((await response.json()) as { error: string }).error, /METRICS_TOKEN/);
+        } else {
+          assert.equal(response.status, 200, env);
+          assert.match(await response.text(), /gp_graphql_requests_total/);
+        }
+      } finally {
+        await instance.close();
+      }
+    }
   });
 
   it("requires the bearer token when METRICS_TOKEN is set", async () => {

@@ -39,6 +39,15 @@ const fields = {
   welcomeMessage: welcome,
   state: campaignState(),
 };
+export interface LiveCodePreview {
+  name: string;
+  status: LiveCodeStatus;
+  expiresAt: number | null;
+  joinable: boolean;
+  /** The ErrorCode a join would be refused with now, or null. */
+  refusal: ErrorCode | null;
+}
+
 const createSchema = z.object({ name: displayText(100), ...fields });
 const updateSchema = z.object({ liveCodeId: z.string(), name: displayText(100).nullish(), enabled: z.boolean().nullish(), ...fields, groupIds: fields.groupIds.nullish() });
 
@@ -118,6 +127,33 @@ export class LiveCodeService {
     }
     await em.update(LiveCode, { rowId: liveCode.rowId }, changes);
     return { liveCode: Object.assign(liveCode, changes) };
+  }
+
+  /**
+   * What scanning the code shows before joining: its name, status, and whether a join would be
+   * admitted now — or the ErrorCode it would be refused with (the same checks as `join`, read-only).
+   */
+  async preview(ctx: RequestContext, em: EntityManager, token: string): Promise<LiveCodePreview | null> {
+    const code = isWellFormedToken(token) ? await em.findOneBy(LiveCode, { token, tenantId: ctx.tenantId }) : null;
+    if (!code) return null;
+    const now = ctx.now();
+    const status = liveCodeStatus(code, now);
+    const refusal = await this.previewRefusal(ctx, em, code, status);
+    return { name: code.name, status, expiresAt: code.expiresAt, joinable: refusal === null, refusal };
+  }
+
+  private async previewRefusal(ctx: RequestContext, em: EntityManager, code: LiveCode, status: LiveCodeStatus): Promise<ErrorCode | null> {
+    if (status === LiveCodeStatus.DISABLED) return ErrorCode.CODE_REVOKED;
+    if (status === LiveCodeStatus.EXPIRED) return ErrorCode.CODE_EXPIRED;
+    if (!ctx.policy.allowsCodeType(CodeType.LIVE) || ctx.policy.limits.liveCodeGroupCap == null) return ErrorCode.FEATURE_NOT_IN_PLAN;
+    if (code.autoCreateGroups) return null;
+    const cap = Math.min(code.perGroupCap, ctx.policy.codeJoinCapacity(CodeType.LIVE));
+    const open = await em
+      .createQueryBuilder(Group, "g")
+      .innerJoin(LiveCodeGroup, "l", "l.groupId = g.rowId")
+      .where("l.liveCodeId = :codeId AND g.status = :active AND g.memberCount < :cap", { codeId: code.rowId, active: GroupStatus.ACTIVE, cap })
+      .getCount();
+    return open > 0 ? null : ErrorCode.GROUP_FULL;
   }
 
   /** Routes the caller to the first listed group below the cap, opening a new one when allowed. */

@@ -5,14 +5,20 @@ import { GroupLogEntry } from "../group/group-log.entity";
 import type { Group } from "../group/group.entity";
 import { leafData } from "./leaf";
 import { inclusionPath, leafHash, MerkleFrontier } from "./merkle";
-import type { EvidenceSigner } from "./signer";
+import { type EvidenceSigner, type HeadVersion, type TreeHead, treeHeadMessage } from "./signer";
 
 export interface SignedHead {
+  /** The group's global id, as signed (v2). */
+  groupId: string;
   treeSize: number;
   rootHash: string;
   signedAt: number;
   signature: string;
   keyId: string;
+  /** Format of the signed bytes (see treeHeadMessage). */
+  version: HeadVersion;
+  /** Base64 of exactly the bytes the signature covers. */
+  signedBytes: string;
 }
 
 export interface InclusionProof {
@@ -33,7 +39,8 @@ export interface Verification {
 }
 
 export interface EvidenceBundle {
-  format: "group-platform-evidence/v1";
+  /** v2: `treeHead` carries `version` (its signed-bytes format) and `groupId`. */
+  format: "group-platform-evidence/v2";
   groupId: string;
   groupRowId: string;
   algorithm: "Ed25519";
@@ -43,16 +50,30 @@ export interface EvidenceBundle {
   entries: Array<{ seq: number; leafData: string; leafHash: string }>;
 }
 
-type Row = Pick<GroupLogEntry, "seq" | "kind" | "actorId" | "subjectId" | "text" | "data" | "createdAt" | "leafHash" | "rootHash" | "signature" | "keyId">;
+type Row = Pick<GroupLogEntry, "groupId" | "seq" | "kind" | "actorId" | "subjectId" | "text" | "data" | "createdAt" | "leafHash" | "rootHash" | "signature" | "keyId" | "headVersion">;
 
-type Head = Pick<Row, "seq" | "rootHash" | "signature" | "createdAt">;
+type Head = Pick<Row, "seq" | "rootHash" | "signature" | "createdAt" | "headVersion">;
 
 /** Rows read (and hashed) between two turns of the event loop. */
 const PAGE = 250;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-const COLUMNS = { seq: true, kind: true, actorId: true, subjectId: true, text: true, data: true, createdAt: true, leafHash: true, rootHash: true, signature: true, keyId: true } as const;
+const COLUMNS = {
+  groupId: true,
+  seq: true,
+  kind: true,
+  actorId: true,
+  subjectId: true,
+  text: true,
+  data: true,
+  createdAt: true,
+  leafHash: true,
+  rootHash: true,
+  signature: true,
+  keyId: true,
+  headVersion: true,
+} as const;
 
 /**
  * Tamper evidence: each group's history is an append-only Merkle log whose every size has a signed
@@ -107,7 +128,7 @@ export class EvidenceService {
           firstBroken = heads.length + 1;
           break;
         }
-        heads.push({ seq: row.seq, rootHash: row.rootHash, signature: row.signature, createdAt: row.createdAt });
+        heads.push({ seq: row.seq, rootHash: row.rootHash, signature: row.signature, createdAt: row.createdAt, headVersion: row.headVersion });
         frontier.append(leafHash(leafData({ ...row, groupId: group.rowId })));
         if (frontier.root().toString("hex") !== row.rootHash) {
           firstBroken = row.seq;
@@ -119,7 +140,7 @@ export class EvidenceService {
     if (firstBroken === null && heads.length < group.logSize) firstBroken = heads.length + 1;
     if (firstBroken === null && heads.length > 0) {
       // Heads agree with the rows; one signature over the last head vouches for all of them.
-      if (!this.headSigned(group.rowId, heads[heads.length - 1])) firstBroken = this.firstForgedHead(group.rowId, heads);
+      if (!this.headHolds(group.rowId, heads[heads.length - 1])) firstBroken = this.firstForgedHead(group.rowId, heads);
     }
     const root = firstBroken === null && heads.length ? heads[heads.length - 1].rootHash : null;
     return { valid: firstBroken === null, firstBrokenSeq: firstBroken, treeSize: heads.length, rootHash: root };
@@ -139,20 +160,21 @@ export class EvidenceService {
     }
   }
 
-  private headSigned(groupId: string, head: Head): boolean {
-    return this.signer.verify({ groupId, treeSize: head.seq, rootHash: head.rootHash ?? "", signedAt: head.createdAt }, head.signature ?? "");
-  }
-
   /** Rows and heads were rewritten together: the first head whose signature fails (binary search over a rewritten suffix). */
   private firstForgedHead(groupId: string, heads: Head[]): number {
     let lo = 0;
     let hi = heads.length - 1;
     while (lo < hi) {
       const mid = Math.floor((lo + hi) / 2);
-      if (this.headSigned(groupId, heads[mid])) lo = mid + 1;
+      if (this.headHolds(groupId, heads[mid])) lo = mid + 1;
       else hi = mid;
     }
     return heads[lo].seq;
+  }
+
+  /** The row's stored head signature verifies, in the format it was signed in (v1 heads stay valid). */
+  private headHolds(groupRowId: string, row: Head): boolean {
+    return this.signer.verify(treeHeadOf(groupRowId, row), row.headVersion ?? 1, row.signature ?? "");
   }
 
   /** Everything an auditor needs to check the log offline with `npm run verify-evidence`. */
@@ -165,7 +187,7 @@ export class EvidenceService {
     }
     if (!last) return null;
     return {
-      format: "group-platform-evidence/v1",
+      format: "group-platform-evidence/v2",
       groupId: toGlobalId("Group", group.rowId),
       groupRowId: group.rowId,
       algorithm: "Ed25519",
@@ -177,6 +199,21 @@ export class EvidenceService {
   }
 }
 
+function treeHeadOf(groupRowId: string, row: Head): TreeHead {
+  return { groupRowId, treeSize: row.seq, rootHash: row.rootHash ?? "", signedAt: row.createdAt };
+}
+
 function headOf(row: Row): SignedHead {
-  return { treeSize: row.seq, rootHash: row.rootHash ?? "", signedAt: row.createdAt, signature: row.signature ?? "", keyId: row.keyId ?? "" };
+  const head = treeHeadOf(row.groupId, row);
+  const version = row.headVersion ?? 1;
+  return {
+    groupId: toGlobalId("Group", row.groupId),
+    treeSize: head.treeSize,
+    rootHash: head.rootHash,
+    signedAt: head.signedAt,
+    signature: row.signature ?? "",
+    keyId: row.keyId ?? "",
+    version,
+    signedBytes: treeHeadMessage(head, version).toString("base64"),
+  };
 }

@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Column, Entity } from "typeorm";
 import { toGlobalId } from "../../common/global-id";
 import { Node } from "../../graphql/node";
+import type { HeadVersion } from "../evidence/signer";
 import { DateTimeScalar } from "../../common/scalars";
 import { InstantColumn, RefColumn, RowIdColumn } from "../../db/columns";
 
@@ -69,4 +70,8 @@ export class GroupLogEntry implements Node {
 
   @Column({ type: "varchar", length: 16, nullable: true })
   keyId: string | null;
+
+  /** The format of the bytes `signature` covers (see treeHeadMessage): 1 for heads signed before v2 existed. */
+  @Column({ type: "int", default: 1 })
+  headVersion: HeadVersion;
 }

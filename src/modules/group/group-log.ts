@@ -2,6 +2,7 @@ import type { EntityManager } from "typeorm";
 import { newId } from "../../common/ids";
 import { leafData, evidenceSignerOf } from "../evidence/leaf";
 import { leafHash, MerkleFrontier } from "../evidence/merkle";
+import { CURRENT_HEAD_VERSION } from "../evidence/signer";
 import { Group } from "./group.entity";
 import { GroupLogEntry, type LogData } from "./group-log.entity";
 
@@ -51,8 +52,9 @@ export async function appendLogWithSeats(em: EntityManager, group: Group, entrie
     frontier.append(leaf);
     row.leafHash = leaf.toString("hex");
     row.rootHash = frontier.root().toString("hex");
-    row.signature = signer.sign({ groupId: group.rowId, treeSize: row.seq, rootHash: row.rootHash, signedAt: now });
+    row.signature = signer.sign({ groupRowId: group.rowId, treeSize: row.seq, rootHash: row.rootHash, signedAt: now }, CURRENT_HEAD_VERSION);
     row.keyId = signer.keyId;
+    row.headVersion = CURRENT_HEAD_VERSION;
     return row;
   });
   const logSize = group.logSize + rows.length;

@@ -99,7 +99,10 @@ export class GroupResolver {
     return runMutation(ctx, (em) => this.groupService.dissolveGroup(ctx, em, input.groupId));
   }
 
-  @Query(() => Group, { description: "A group the caller belongs to (any group of the tenant, for a tenant key)." })
+  @Query(() => Group, {
+    nullable: true,
+    description: "A group the caller belongs to (any group of the tenant, for a tenant key). Unknown or not visible: null, with a NOT_FOUND error at this path; the operation's other fields are still answered.",
+  })
   @Allow("TENANT", "USER")
   async group(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Group> {
     const rowId = rowIdOf(id, "Group");

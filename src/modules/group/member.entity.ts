@@ -1,13 +1,21 @@
-import { Field, ObjectType } from "type-graphql";
+import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryColumn } from "typeorm";
+import { memberKey, toGlobalId } from "../../common/global-id";
+import { Node } from "../../graphql/node";
 import { DateTimeScalar } from "../../common/scalars";
 import { BigIntColumn, InstantColumn, RefColumn } from "../../db/columns";
 import type { User } from "../user/user.entity";
 import { JoinSourceKind, MemberRole } from "./group.enums";
 
 @Entity("group_members")
-@ObjectType("Member", { simpleResolvers: true, description: "A user's membership of a group." })
-export class Member {
+@ObjectType("Member", { implements: Node, simpleResolvers: true, description: "A user's membership of a group." })
+export class Member implements Node {
+  /** The membership's own global id (of the group and user pair): stable across role changes, for client caches. */
+  @Field(() => ID)
+  get id(): string {
+    return toGlobalId("Member", memberKey(this.groupId, this.userId));
+  }
+
   @PrimaryColumn({ name: "group_id", type: "varchar", length: 36 })
   groupId: string;
 

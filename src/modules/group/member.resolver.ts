@@ -1,9 +1,11 @@
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../../context/context";
 import { User } from "../user/user.entity";
+import { Group } from "./group.entity";
 import { JoinSource } from "./group.types";
 import { Member } from "./member.entity";
 import { userById } from "../user/user.loaders";
+import { groupById } from "./group.loaders";
 
 @Resolver(() => Member)
 export class MemberResolver {
@@ -11,6 +13,11 @@ export class MemberResolver {
   @FieldResolver(() => User)
   user(@Root() member: Member, @Ctx() ctx: RequestContext): User | Promise<User> {
     return member.user ?? ctx.loaders.get(userById).load(member.userId).then((u) => u!);
+  }
+
+  @FieldResolver(() => Group, { description: "The group this is a membership of." })
+  group(@Root() member: Member, @Ctx() ctx: RequestContext): Promise<Group> {
+    return ctx.loaders.get(groupById).load(member.groupId).then((g) => g!);
   }
 
   @FieldResolver(() => JoinSource)

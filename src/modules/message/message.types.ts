@@ -38,6 +38,12 @@ export class EvidenceHead {
   @Field(() => DateTimeScalar) signedAt: number;
   @Field(() => String, { description: "Base64 Ed25519 signature over the tree head (see README: evidence)." }) signature: string;
   @Field(() => String, { description: "Which key signed (GET /evidence/public-key)." }) keyId: string;
+  @Field(() => ID, { description: "The group's global id (`Group.id`), as the v2 signed bytes name it." }) groupId: string;
+  @Field(() => Int, {
+    description: "Format of the signed bytes. 2: `group-platform/evidence/v2\\n<groupId>\\n<treeSize>\\n<signedAt>\\n<rootHash>` from this object's own values; 1: heads signed before v2 (README: evidence).",
+  })
+  version: number;
+  @Field(() => String, { description: "Base64 of exactly the bytes `signature` covers, for checking a reconstruction." }) signedBytes: string;
 }
 
 @ObjectType("InclusionProof", { simpleResolvers: true })

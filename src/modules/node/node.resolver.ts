@@ -10,9 +10,12 @@ export class NodeResolver {
     private readonly nodes: NodeRegistry,
   ) {}
 
-  @Query(() => Node, { description: "Any object by its global id; ids of other tenants are NOT_FOUND." })
+  @Query(() => Node, {
+    nullable: true,
+    description: "Any object by its global id; null (no error) for an id the caller cannot see: unknown, malformed or of another tenant.",
+  })
   @Allow("PLATFORM", "TENANT", "USER")
-  node(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext): Promise<object> {
+  node(@Arg("id", () => ID) id: string, @Ctx() ctx: RequestContext): Promise<object | null> {
     return this.nodes.fetch(ctx, id);
   }
 }

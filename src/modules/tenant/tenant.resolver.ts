@@ -12,6 +12,8 @@ import {
   PolicyOverridesType,
   RotateTenantApiKeyInput,
   RotateTenantApiKeyPayload,
+  RotateTokenSigningSecretInput,
+  RotateTokenSigningSecretPayload,
   TenantConnection,
   TenantQualificationsType,
   UpdateTenantInput,
@@ -47,6 +49,16 @@ export class TenantResolver {
   @Allow("PLATFORM")
   async rotateTenantApiKey(@Arg("input", () => RotateTenantApiKeyInput) input: RotateTenantApiKeyInput, @Ctx() ctx: RequestContext) {
     const payload = await runMutation(ctx, (em) => this.tenantService.rotateApiKey(ctx, em, input.tenantId));
+    if (payload.tenant) this.authenticator.invalidateTenant(payload.tenant.rowId);
+    return payload;
+  }
+
+  @Mutation(() => RotateTokenSigningSecretPayload, {
+    description: "Tenant key (its own tenant) or platform operator: a new token-signing secret, ending every user token issued until now. API keys are untouched.",
+  })
+  @Allow("PLATFORM", "TENANT")
+  async rotateTokenSigningSecret(@Arg("input", () => RotateTokenSigningSecretInput) input: RotateTokenSigningSecretInput, @Ctx() ctx: RequestContext) {
+    const payload = await runMutation(ctx, (em) => this.tenantService.rotateTokenSigningSecret(ctx, em, input.tenantId));
     if (payload.tenant) this.authenticator.invalidateTenant(payload.tenant.rowId);
     return payload;
   }

@@ -1,7 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { z } from "zod";
 import { DomainError, DomainErrors, ErrorCode, notFound } from "../../common/errors";
-import { rowIdOf } from "../../common/global-id";
+import { rowIdOf, toGlobalId } from "../../common/global-id";
 import { newId } from "../../common/ids";
 import { type ConnectionShape, type PageRequest, toConnection } from "../../common/pagination";
 import { displayText, httpUrl, parseInput } from "../../common/validation";
@@ -138,6 +138,23 @@ export class TenantService {
       .where("tenant_id = :tenantId AND revoked_at IS NULL", { tenantId: tenant.rowId })
       .execute();
     return { tenant, apiKey: await this.issueApiKey(em, tenant.rowId, now) };
+  }
+
+  /**
+   * Gives the tenant a new token-signing secret: every user token signed with the old one stops
+   * authenticating (API keys are untouched). A tenant key may rotate only its own tenant's secret.
+   */
+  async rotateTokenSigningSecret(ctx: RequestContext, em: EntityManager, tenantGlobalId: string | null | undefined): Promise<{ tenant: Tenant }> {
+    let globalId = tenantGlobalId ?? null;
+    if (ctx.principal.kind === "TENANT") {
+      if (globalId !== null && rowIdOf(globalId, "Tenant") !== ctx.tenantId) throw notFound("Tenant", ["input", "tenantId"]);
+      globalId = toGlobalId("Tenant", ctx.tenantId);
+    }
+    if (globalId === null) throw new DomainError(ErrorCode.INVALID_INPUT, "tenantId: the platform operator must name the tenant", ["input", "tenantId"]);
+    const tenant = await this.lockTenant(em, globalId, ["input", "tenantId"]);
+    const changes: Partial<Tenant> = { jwtSecret: newJwtSecret(), version: tenant.version + 1, updatedAt: ctx.now() };
+    await em.update(Tenant, { rowId: tenant.rowId }, changes);
+    return { tenant: Object.assign(tenant, changes) };
   }
 
   async listTenants(page: PageRequest): Promise<ConnectionShape<Tenant>> {

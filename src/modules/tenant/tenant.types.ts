@@ -109,4 +109,17 @@ export class RotateTenantApiKeyPayload {
   @Field(() => [UserError]) userErrors: UserError[];
 }
 
+@InputType()
+export class RotateTokenSigningSecretInput {
+  @Field(() => ID, { nullable: true, description: "The tenant; required for the platform operator, optional (its own) for a tenant key." })
+  tenantId?: string | null;
+}
+
+@ObjectType()
+export class RotateTokenSigningSecretPayload {
+  @Field(() => Tenant, { nullable: true, description: "The tenant: every user token issued until now no longer authenticates." })
+  tenant?: Tenant | null;
+  @Field(() => [UserError]) userErrors: UserError[];
+}
+
 export const TenantConnection = Connection(Tenant, "Tenant");

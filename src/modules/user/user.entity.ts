@@ -33,4 +33,8 @@ export class User implements Node {
 
   @InstantColumn()
   updatedAt: number;
+
+  /** Tokens issued before this instant (epoch ms) are revoked (revokeUserTokens); null: none ever was. */
+  @InstantColumn({ nullable: true })
+  tokensValidFrom: number | null;
 }

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Authenticator } from "../../auth/authenticator";
 import { runMutation } from "../../graphql/mutation";
 import { ConnectionArgs, pageRequest } from "../../common/pagination";
 import { Allow } from "../../graphql/allow";
@@ -9,6 +10,8 @@ import {
   AddContactsPayload,
   IssueUserTokenInput,
   IssueUserTokenPayload,
+  RevokeUserTokensInput,
+  RevokeUserTokensPayload,
   UpsertUsersInput,
   UpsertUsersPayload,
   UserConnection,
@@ -20,6 +23,7 @@ import { UserService } from "./user.service";
 export class UserResolver {
   constructor(
     private readonly userService: UserService,
+    private readonly authenticator: Authenticator,
   ) {}
 
   @Mutation(() => UpsertUsersPayload, { description: "Tenant: create or rename users by externalId (idempotent)." })
@@ -38,6 +42,16 @@ export class UserResolver {
   @Allow("TENANT")
   issueUserToken(@Arg("input", () => IssueUserTokenInput) input: IssueUserTokenInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => this.userService.issueUserToken(ctx, em, input));
+  }
+
+  @Mutation(() => RevokeUserTokensPayload, {
+    description: "Tenant: end every token issued to the user until now; tokens issued afterwards work.",
+  })
+  @Allow("TENANT")
+  async revokeUserTokens(@Arg("input", () => RevokeUserTokensInput) input: RevokeUserTokensInput, @Ctx() ctx: RequestContext) {
+    const payload = await runMutation(ctx, (em) => this.userService.revokeUserTokens(ctx, em, input));
+    if (payload.user) this.authenticator.invalidateUser(payload.user.tenantId, payload.user.rowId);
+    return payload;
   }
 
   @Query(() => User, { nullable: true, description: "The calling user (null for tenant keys)." })

@@ -9,10 +9,10 @@ import { displayText, externalKey, parseInput } from "../../common/validation";
 import type { RequestContext } from "../../context/context";
 import { signUserToken } from "../../auth/credentials";
 import type { Database } from "../../db/database";
-import { keysetPage } from "../../db/query";
+import { forUpdate, keysetPage } from "../../db/query";
 import { Contact } from "./contact.entity";
 import { User } from "./user.entity";
-import type { AddContactsInput, IssueUserTokenInput, UpsertUsersInput } from "./user.types";
+import type { AddContactsInput, IssueUserTokenInput, RevokeUserTokensInput, UpsertUsersInput } from "./user.types";
 
 const upsertSchema = z.object({
   users: z
@@ -27,6 +27,8 @@ const contactsSchema = z.object({
     .min(1, "must name at least one pair")
     .max(500, "at most 500 pairs per call"),
 });
+
+const revokeSchema = z.object({ userId: z.string().max(200) });
 
 const tokenSchema = z.object({
   userId: z.string().max(200),
@@ -109,8 +111,31 @@ export class UserService {
     const user = rowId ? await em.findOneBy(User, { tenantId: ctx.tenantId, rowId }) : null;
     if (!user) throw notFound("User", ["input", "userId"]);
     const tenant = await em.findOneByOrFail(Tenant, { rowId: ctx.tenantId });
-    const { token, expiresAt } = await signUserToken(tenant.jwtSecret, { tenantId: tenant.rowId, userId: user.rowId }, ctx.now(), data.ttlSeconds ?? 3600);
+    // Never before the user's last revocation, even on an instance whose clock lags: a token issued
+    // after revokeUserTokens (in the same millisecond, too) must work.
+    const issuedAt = Math.max(ctx.now(), user.tokensValidFrom ?? 0);
+    const { token, expiresAt } = await signUserToken(tenant.jwtSecret, { tenantId: tenant.rowId, userId: user.rowId }, issuedAt, data.ttlSeconds ?? 3600);
     return { token, expiresAt, user };
+  }
+
+  /**
+   * Ends every token issued to the user until now: tokens carry their issue time in milliseconds
+   * and those issued before `tokensValidFrom` are refused. It is set one millisecond past now, and
+   * tokens issued afterwards never start before it (issueUserToken), so "before" and "after" the
+   * revocation are told apart even within one millisecond. The caller drops the user from the
+   * authentication cache after the commit.
+   */
+  async revokeUserTokens(ctx: RequestContext, em: EntityManager, input: RevokeUserTokensInput): Promise<{ user: User }> {
+    const data = parseInput(revokeSchema, input);
+    const rowId = rowIdOf(data.userId, "User");
+    const user = rowId
+      ? await forUpdate(em.createQueryBuilder(User, "u")).where("u.tenantId = :tenantId AND u.rowId = :rowId", { tenantId: ctx.tenantId, rowId }).getOne()
+      : null;
+    if (!user) throw notFound("User", ["input", "userId"]);
+    const validFrom = Math.max(ctx.now() + 1, user.tokensValidFrom ?? 0);
+    await em.update(User, { tenantId: user.tenantId, rowId: user.rowId }, { tokensValidFrom: validFrom });
+    user.tokensValidFrom = validFrom;
+    return { user };
   }
 
   /** A user's contacts, oldest friendship first. */

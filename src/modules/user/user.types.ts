@@ -66,4 +66,16 @@ export class IssueUserTokenPayload {
   @Field(() => [UserError]) userErrors: UserError[];
 }
 
+@InputType()
+export class RevokeUserTokensInput {
+  @Field(() => ID) userId: string;
+}
+
+@ObjectType()
+export class RevokeUserTokensPayload {
+  @Field(() => User, { nullable: true, description: "The user whose tokens issued until now no longer authenticate." })
+  user?: User | null;
+  @Field(() => [UserError]) userErrors: UserError[];
+}
+
 export const UserConnection = Connection(User, "User");

@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { ManualClock } from "../../src/common/clock";
+import { dataOf, errorCodes, type FixtureTenant, ok, twoTenants } from "../support/fixtures";
+import { startTestServer, type TestServer } from "../support/server";
+
+const VIEWER = `{ viewer { id } }`;
+const ISSUE = `mutation($input: IssueUserTokenInput!) { issueUserToken(input: $input) { token userErrors { code } } }`;
+const REVOKE = `mutation($input: RevokeUserTokensInput!) { revokeUserTokens(input: $input) { user { id } userErrors { code field } } }`;
+const ROTATE_SECRET = `mutation($input: RotateTokenSigningSecretInput!) { rotateTokenSigningSecret(input: $input) { tenant { id } userErrors { code field } } }`;
+const ROTATE_KEY = `mutation($input: RotateTenantApiKeyInput!) { rotateTenantApiKey(input: $input) { apiKey userErrors { code } } }`;
+
+describe("user token revocation", () => {
+  // Half-way through a second: a second-granular `iat` alone could not tell the tokens below apart.
+  const clock = new ManualClock(Date.parse("2026-07-01T00:00:00.500Z"));
+  let server: TestServer;
+  let a: FixtureTenant;
+  let b: FixtureTenant;
+  before(async () => {
+    server = await startTestServer({ clock });
+    [a, b] = await twoTenants(server, { users: 3 });
+  });
+  after(() => server.close());
+
+  const issue = async (tenant: FixtureTenant, userId: string) =>
+    ok(dataOf(await server.gql(ISSUE, { input: { userId, ttlSeconds: 30 * 24 * 3600 } }, tenant.apiKey)).issueUserToken).token as string;
+  const works = async (token: string) => {
+    const response = await server.gql(VIEWER, {}, token);
+    return response.status === 200 && response.data?.viewer?.id !== undefined;
+  };
+  const refused = async (token: string) => {
+    const response = await server.gql(VIEWER, {}, token);
+    return response.status === 401 && errorCodes(response).join() === "UNAUTHENTICATED";
+  };
+
+  it("revokeUserTokens ends the user's earlier tokens at once (even cached ones); a token issued in the same millisecond afterwards works", async () => {
+    const [alice, bob] = a.users;
+    const older = await issue(a, alice.id);
+    assert.ok(await works(older), "verified and cached before the revocation");
+    assert.ok(await works(alice.token));
+    const payload = ok(dataOf(await server.gql(REVOKE, { input: { userId: alice.id } }, a.apiKey)).revokeUserTokens);
+    assert.equal(payload.user.id, alice.id);
+    assert.ok(await refused(older), "a cached token is refused at once on this instance");
+    assert.ok(await refused(alice.token));
+    // Same clock reading as the revocation: issued after it, so it works.
+    const newer = await issue(a, alice.id);
+    assert.ok(await works(newer));
+    clock.advance(2000);
+    assert.ok(await works(newer), "still works later");
+    assert.ok(await refused(older));
+    // Other users, and the other tenant, are untouched.
+    assert.ok(await works(bob.token));
+    assert.ok(await works(b.users[0].token));
+    alice.token = newer;
+  });
+
+  it("revokeUserTokens is the tenant's: unknown and foreign users are NOT_FOUND, user tokens are NOT_PERMITTED; nothing changes", async () => {
+    const foreign = dataOf(await server.gql(REVOKE, { input: { userId: b.users[0].id } }, a.apiKey)).revokeUserTokens;
+    assert.deepEqual(foreign.userErrors, [{ code: "NOT_FOUND", field: ["input", "userId"] }]);
+    assert.equal(foreign.user, null);
+    assert.ok(await works(b.users[0].token), "the foreign user's tokens still work");
+    const unknown = dataOf(await server.gql(REVOKE, { input: { userId: "nope" } }, a.apiKey)).revokeUserTokens;
+    assert.deepEqual(unknown.userErrors, [{ code: "NOT_FOUND", field: ["input", "userId"] }]);
+    assert.deepEqual(errorCodes(await server.gql(REVOKE, { input: { userId: a.users[1].id } }, a.users[1].token)), ["NOT_PERMITTED"]);
+    assert.ok(await works(a.users[1].token));
+  });
+
+  it("rotating the API key does not end user tokens", async () => {
+    const rotated = ok(dataOf(await server.gql(ROTATE_KEY, { input: { tenantId: a.id } }, server.platformToken)).rotateTenantApiKey);
+    assert.ok(await refused(a.apiKey), "the old key is revoked");
+    a.apiKey = rotated.apiKey;
+    for (const user of a.users) assert.ok(await works(user.token), `${user.externalId}'s token still works`);
+  });
+
+  it("rotateTokenSigningSecret (tenant key) ends every user token of the tenant, cached or not; API keys and the other tenant are untouched", async () => {
+    const tokens = a.users.map((u) => u.token);
+    for (const token of tokens) assert.ok(await works(token));
+    const payload = ok(dataOf(await server.gql(ROTATE_SECRET, { input: {} }, a.apiKey)).rotateTokenSigningSecret);
+    assert.equal(payload.tenant.id, a.id);
+    for (const token of tokens) assert.ok(await refused(token), "ended at once on this instance");
+    assert.equal(dataOf(await server.gql(`{ myTenant { id } }`, {}, a.apiKey)).myTenant.id, a.id, "the API key still works");
+    for (const user of b.users) assert.ok(await works(user.token), "tenant B is untouched");
+    const fresh = await issue(a, a.users[0].id);
+    assert.ok(await works(fresh), "tokens signed with the new secret work");
+    a.users[0].token = fresh;
+  });
+
+  it("rotateTokenSigningSecret: a tenant key names only its own tenant; the platform operator names any", async () => {
+    const foreign = dataOf(await server.gql(ROTATE_SECRET, { input: { tenantId: b.id } }, a.apiKey)).rotateTokenSigningSecret;
+    assert.deepEqual(foreign.userErrors, [{ code: "NOT_FOUND", field: ["input", "tenantId"] }]);
+    assert.ok(await works(b.users[0].token));
+    const unnamed = dataOf(await server.gql(ROTATE_SECRET, { input: {} }, server.platformToken)).rotateTokenSigningSecret;
+    assert.deepEqual(unnamed.userErrors, [{ code: "INVALID_INPUT", field: ["input", "tenantId"] }]);
+    assert.deepEqual(errorCodes(await server.gql(ROTATE_SECRET, { input: {} }, b.users[0].token)), ["NOT_PERMITTED"]);
+    ok(dataOf(await server.gql(ROTATE_SECRET, { input: { tenantId: b.id } }, server.platformToken)).rotateTokenSigningSecret);
+    for (const user of b.users) assert.ok(await refused(user.token));
+    assert.ok(await works(a.users[0].token), "tenant A is untouched");
+  });
+});
