@@ -697,7 +697,7 @@ describe("tenant isolation of every operation that takes an id, a token or a cur
       `{ myTenant { id name qualifications { dataUsageRulesUrl } } }`,
       `{ myGroups(first: 20) { edges { node { id name owner { displayName } members(first: 20) { edges { node { user { displayName } } } } } } } }`,
       `{ myInvitations(first: 100) { edges { node { id group { name } } } } }`,
-      `{ liveCodes(first: 100) { edges { node { id name token groups { name } } } } }`,
+      `{ liveCodes(first: 50) { edges { node { id name token groups { name } } } } }`,
       `{ groups(first: 20) { edges { node { id name messages(first: 20) { edges { node { text } } } } } } }`,
       `{ users(first: 100) { edges { node { id externalId displayName } } } }`,
       `{ moderationKeywords { term } }`,
