@@ -3,7 +3,7 @@ import { GroupLogEntry } from "./modules/group/group-log.entity";
 import { Group } from "./modules/group/group.entity";
 import { Invitation } from "./modules/group/invitation.entity";
 import { Member } from "./modules/group/member.entity";
-import { ModerationKeyword, ReviewItem, RiskEvent } from "./modules/moderation/moderation.entities";
+import { ModerationKeyword, ModerationListVersion, PlatformModerationKeyword, ReviewItem, RiskEvent } from "./modules/moderation/moderation.entities";
 import { TenantApiKey } from "./modules/tenant/api-key.entity";
 import { Tenant } from "./modules/tenant/tenant.entity";
 import { Contact } from "./modules/user/contact.entity";
@@ -14,6 +14,8 @@ export const ENTITIES = [
   Tenant, TenantApiKey, User, Contact, Group, Member, Invitation, GroupLogEntry, ModerationKeyword,
   ReviewItem,
   RiskEvent,
+  PlatformModerationKeyword,
+  ModerationListVersion,
   GroupCode,
   LiveCode,
   LiveCodeGroup,

@@ -1,4 +1,4 @@
-import { type ComplianceCheck, type ComplianceSubject, type TenantQualifications } from "./compliance";
+import { acceptsLiveCodes, type ComplianceCheck, type ComplianceSubject, requiresJoinApproval, type TenantQualifications } from "./compliance";
 import { CodeType, Plan, type PolicyLimits } from "./limits";
 
 /**
@@ -40,6 +40,16 @@ export class TenantPolicy {
       if (problem) missing.push(problem);
     }
     return missing;
+  }
+
+  /** Whether joining this group always needs approval (groups that protect minors); see compliance.ts. */
+  requiresJoinApproval(group: Pick<ComplianceSubject, "category">): boolean {
+    return requiresJoinApproval(group);
+  }
+
+  /** Whether a LIVE code may lead to this group (not to groups that protect minors). */
+  allowsLiveCodeFor(group: Pick<ComplianceSubject, "category">): boolean {
+    return acceptsLiveCodes(group);
   }
 
   /** Whether a group of `memberCount` (owner counted) may still grow by direct add. */

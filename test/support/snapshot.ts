@@ -10,6 +10,8 @@ const TABLES = [
   "invitations",
   "group_log",
   "moderation_keywords",
+  "platform_moderation_keywords",
+  "moderation_list_versions",
   "review_items",
   "risk_events",
   "group_codes",

@@ -310,7 +310,7 @@ export class LiveCodeService {
 
   private async screen(ctx: RequestContext, em: EntityManager, texts: Record<string, string | null | undefined>): Promise<void> {
     for (const [field, text] of Object.entries(texts)) {
-      if (text) await this.moderation.assertAllowed(em, ctx, text, ["input", field]);
+      if (text) await this.moderation.screen(ctx, em, text, ["input", field]);
     }
   }
 

@@ -85,7 +85,7 @@ export class GroupService {
     }
     const missing = policy.missingCompliance({ category, minorProtection });
     if (missing.length) throw new DomainError(ErrorCode.COMPLIANCE_REQUIRED, `Compliance requirements not met: ${missing.join("; ")}`, ["input", "category"]);
-    const review = await this.moderation.assertAllowed(em, ctx, data.name, ["input", "name"]);
+    const review = await this.moderation.screen(ctx, em, data.name, ["input", "name"], { category });
     await this.assertCreationAllowance(ctx, em, ownerId);
 
     // Writes.
@@ -141,7 +141,7 @@ export class GroupService {
     assertNotDissolved(group);
     const member = await memberActor(em, ctx, group);
     requireRole(member, [MemberRole.OWNER, MemberRole.ADMIN], "rename the group");
-    const review = await this.moderation.assertAllowed(em, ctx, name, ["input", "name"], group.rowId);
+    const review = await this.moderation.screen(ctx, em, name, ["input", "name"], { groupId: group.rowId, category: group.category });
     if (name === group.name) return { group };
     const now = ctx.now();
     const previous = group.name;

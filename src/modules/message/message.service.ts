@@ -51,7 +51,7 @@ export class MessageService {
     assertNotDissolved(group);
     const member = await memberActor(em, ctx, group);
     assertAcceptsMembers(group);
-    const review = await this.moderation.assertAllowed(em, ctx, data.text, ["input", "text"], group.rowId);
+    const review = await this.moderation.screen(ctx, em, data.text, ["input", "text"], { groupId: group.rowId, category: group.category });
     const now = ctx.now();
     const [message] = await appendLog(
       em,
