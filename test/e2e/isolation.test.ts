@@ -194,6 +194,7 @@ const CASES: Case[] = [
   { field: "riskEvents", kind: "query", doc: page("riskEvents"), vars: (v) => ({ after: v.cursors.riskEvents }), user: "DENIED", key: "OWN_DATA", phantom: false },
   { field: "users", label: "users(after)", kind: "query", doc: page("users"), vars: (v) => ({ after: v.cursors.users }), user: "DENIED", key: "OWN_DATA", phantom: false },
   { field: "tenants", kind: "query", doc: page("tenants"), vars: (v) => ({ after: v.cursors.groups }), user: "DENIED", key: "DENIED", phantom: false },
+  { field: "platformModerationKeywords", kind: "query", doc: `query($after: String) { platformModerationKeywords(first: 5, after: $after) { totalCount edges { cursor node { term } } } }`, vars: (v) => ({ after: v.cursors.groups }), user: "DENIED", key: "DENIED", phantom: false },
   {
     field: "User.contacts",
     kind: "query",
