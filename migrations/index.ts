@@ -7,6 +7,7 @@ import { ActivityIndex1764547200000 } from "./1764547200000-ActivityIndex";
 import { TokenRevocation1764633600000 } from "./1764633600000-TokenRevocation";
 import { HeadVersion1764633600001 } from "./1764633600001-HeadVersion";
 import { PlatformModeration1764806400100 } from "./1764806400100-PlatformModeration";
+import { MemberTags1764806400200 } from "./1764806400200-MemberTags";
 
 /** Every migration, oldest first. Listed explicitly so the build needs no file globbing. */
-export const MIGRATIONS = [Foundation1764028800000, Groups1764115200000, Codes1764288000000, Evidence1764374400000, Idempotency1764460800000, ActivityIndex1764547200000, TokenRevocation1764633600000, HeadVersion1764633600001, PlatformModeration1764806400100];
+export const MIGRATIONS = [Foundation1764028800000, Groups1764115200000, Codes1764288000000, Evidence1764374400000, Idempotency1764460800000, ActivityIndex1764547200000, TokenRevocation1764633600000, HeadVersion1764633600001, PlatformModeration1764806400100, MemberTags1764806400200];

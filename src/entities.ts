@@ -8,6 +8,7 @@ import { TenantApiKey } from "./modules/tenant/api-key.entity";
 import { Tenant } from "./modules/tenant/tenant.entity";
 import { Contact } from "./modules/user/contact.entity";
 import { User } from "./modules/user/user.entity";
+import { UserTag } from "./modules/user/user-tag.entity";
 
 /** Every TypeORM entity of the service. */
 export const ENTITIES = [
@@ -16,6 +17,7 @@ export const ENTITIES = [
   RiskEvent,
   PlatformModerationKeyword,
   ModerationListVersion,
+  UserTag,
   GroupCode,
   LiveCode,
   LiveCodeGroup,

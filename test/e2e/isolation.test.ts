@@ -379,6 +379,14 @@ const CASES: Case[] = [
     key: "NOT_FOUND",
   },
   {
+    field: "setUserTags",
+    kind: "mutation",
+    doc: mutation("setUserTags", "SetUserTagsInput", "user { id tags }"),
+    vars: (v) => ({ userId: v.userIds[0], tags: ["isolation"] }),
+    user: "DENIED",
+    key: "NOT_FOUND",
+  },
+  {
     field: "rotateTokenSigningSecret",
     kind: "mutation",
     doc: mutation("rotateTokenSigningSecret", "RotateTokenSigningSecretInput", "tenant { id name }"),

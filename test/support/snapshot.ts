@@ -12,6 +12,7 @@ const TABLES = [
   "moderation_keywords",
   "platform_moderation_keywords",
   "moderation_list_versions",
+  "user_tags",
   "review_items",
   "risk_events",
   "group_codes",

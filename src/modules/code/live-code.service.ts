@@ -23,6 +23,7 @@ import { LiveCode, LiveCodeGroup } from "./code.entities";
 import type { CreateLiveCodeInput, LiveCodeStats, UpdateLiveCodeInput } from "./code.types";
 import { campaignState } from "./group-code.service";
 import { isWellFormedToken, newCodeToken } from "./links";
+import { addTags, tagList } from "../user/tags";
 
 const welcome = z
   .string()
@@ -38,6 +39,7 @@ const fields = {
   expiresAt: z.date().nullish(),
   welcomeMessage: welcome,
   state: campaignState(),
+  tags: tagList().nullish(),
 };
 export interface LiveCodePreview {
   name: string;
@@ -88,6 +90,7 @@ export class LiveCodeService {
       expiresAt: data.expiresAt ? data.expiresAt.getTime() : null,
       welcomeMessage: data.welcomeMessage || null,
       state: data.state || null,
+      tagList: data.tags?.length ? data.tags : null,
       storedStatus: LiveCodeStatus.ACTIVE,
       createdBy: creatorId,
       joinCount: 0,
@@ -117,6 +120,7 @@ export class LiveCodeService {
     }
     if (data.welcomeMessage !== undefined) changes.welcomeMessage = data.welcomeMessage || null;
     if (data.state !== undefined) changes.state = data.state || null;
+    if (data.tags !== undefined) changes.tagList = data.tags?.length ? data.tags : null;
     if (data.enabled != null) changes.storedStatus = data.enabled ? LiveCodeStatus.ACTIVE : LiveCodeStatus.DISABLED;
     await this.screen(ctx, em, { name: changes.name, baseName: changes.baseName, welcomeMessage: changes.welcomeMessage });
     if (data.groupIds) {
@@ -187,6 +191,7 @@ export class LiveCodeService {
       cap,
       now,
     );
+    if (code.tagList?.length) await addTags(em, ctx.tenantId, userId, code.tagList, now);
     if (code.welcomeMessage) {
       await appendLog(em, group, [{ kind: GroupEventKind.WELCOME_MESSAGE, subjectId: userId, text: code.welcomeMessage, data: { liveCode: code.rowId } }], now);
     }
@@ -335,6 +340,9 @@ export class LiveCodeService {
       const role = roles.get(id);
       if (!group || (userId && !role && !keep.has(id))) problems.push(notFound("Group", ["input", "groupIds", index]));
       else if (group.status === GroupStatus.DISSOLVED) problems.push(new DomainError(ErrorCode.GROUP_DISSOLVED, "The group has been dissolved", ["input", "groupIds", index]));
+      else if (!ctx.policy.allowsLiveCodeFor(group)) {
+        problems.push(new DomainError(ErrorCode.COMPLIANCE_REQUIRED, "Groups that protect minors (EDUCATION) accept no live codes", ["input", "groupIds", index]));
+      }
       else if (userId && role === MemberRole.MEMBER && !keep.has(id)) {
         problems.push(new DomainError(ErrorCode.NOT_PERMITTED, "Only owners and admins can put a group behind a live code", ["input", "groupIds", index]));
       }
