@@ -26,6 +26,7 @@ import { EvidenceSigner } from "./modules/evidence/signer";
 import { groupNodes } from "./modules/group/group.nodes";
 import { GroupReader } from "./modules/group/group.reader";
 import { GroupService } from "./modules/group/group.service";
+import { HandOverService } from "./modules/group/handover.service";
 import { InvitationService } from "./modules/group/invitation.service";
 import { MemberService } from "./modules/group/member.service";
 import { SplitService } from "./modules/group/split.service";
@@ -65,6 +66,7 @@ export interface App {
   invitations: InvitationService;
   groups: GroupService;
   members: MemberService;
+  handOver: HandOverService;
   groupReader: GroupReader;
   groupCodes: GroupCodeService;
   liveCodes: LiveCodeService;
@@ -131,6 +133,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     invitations,
     groups,
     members: new MemberService(invitations, risk),
+    handOver: new HandOverService(),
     groupReader,
     groupCodes: new GroupCodeService(),
     liveCodes: new LiveCodeService(db, moderation),

@@ -5,6 +5,7 @@ import { CodeResolver, FaceToFaceSessionResolver, GroupCodeResolver, GroupCodesR
 import { GroupResolver } from "./modules/group/group.resolver";
 import { InvitationResolver } from "./modules/group/invitation.resolver";
 import { MemberResolver } from "./modules/group/member.resolver";
+import { HandOverResolver } from "./modules/group/handover.resolver";
 import { ModerationResolver, ReviewItemResolver, RiskEventResolver } from "./modules/moderation/moderation.resolver";
 import { GroupHistoryResolver, MessageFieldsResolver, MessageResolver } from "./modules/message/message.resolver";
 import { NodeResolver } from "./modules/node/node.resolver";
@@ -17,6 +18,7 @@ export const RESOLVERS = [
   UserResolver,
   GroupResolver,
   MemberResolver,
+  HandOverResolver,
   InvitationResolver,
   ModerationResolver,
   ReviewItemResolver,

@@ -379,6 +379,16 @@ const CASES: Case[] = [
     key: "NOT_FOUND",
   },
   {
+    // Its payload's `transferred` is a non-null list (the contract), so a refusal is not all-null:
+    // another tenant's users are NOT_FOUND with nothing changed in test/e2e/enterprise-handover.test.ts.
+    field: "transferUserGroups",
+    kind: "mutation",
+    doc: mutation("transferUserGroups", "TransferUserGroupsInput", "transferred { id name owner { id } }"),
+    vars: (v) => ({ fromUserId: v.userIds[0], toUserId: v.userIds[1] }),
+    user: "DENIED",
+    key: "ELSEWHERE",
+  },
+  {
     field: "setUserTags",
     kind: "mutation",
     doc: mutation("setUserTags", "SetUserTagsInput", "user { id tags }"),
