@@ -15,6 +15,15 @@ export enum CodeType {
 }
 registerEnumType(CodeType, { name: "CodeType" });
 
+/** What happens to a group created over the daily creation limit. */
+export enum CreationOverflow {
+  /** Refused (RATE_LIMITED). */
+  REFUSE = "REFUSE",
+  /** Created PENDING_REVIEW, with a review item for the tenant's operators. */
+  REVIEW = "REVIEW",
+}
+registerEnumType(CreationOverflow, { name: "CreationOverflow", description: "What happens to a group created over the daily creation limit." });
+
 /**
  * Every number and switch a plan decides. A tenant's `policyOverrides` may replace any of them.
  * `null` means "no such limit / feature" (e.g. no live codes on the personal plan).
@@ -40,6 +49,8 @@ export interface PolicyLimits {
   liveCodeGroupCap: number | null;
   /** Groups one user may create in a rolling 24 hours. */
   dailyGroupCreationLimit: number;
+  /** Over `dailyGroupCreationLimit`: refuse the group, or create it held for review (a risk event either way). */
+  dailyGroupCreationOverflow: CreationOverflow;
   /** Admins per group (owner not counted). */
   maxAdmins: number;
   /** Ownership may only be transferred to an ADMIN. */
@@ -69,6 +80,7 @@ export const POLICY_FIELDS = [
   "codeJoinCap",
   "liveCodeGroupCap",
   "dailyGroupCreationLimit",
+  "dailyGroupCreationOverflow",
   "maxAdmins",
   "transferRequiresAdmin",
   "requireDataUsageRules",

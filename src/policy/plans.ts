@@ -1,4 +1,4 @@
-import { CodeType, Plan, type PolicyLimits } from "./limits";
+import { CodeType, CreationOverflow, Plan, type PolicyLimits } from "./limits";
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -15,6 +15,7 @@ export const PERSONAL_LIMITS: Readonly<PolicyLimits> = Object.freeze({
   codeJoinCap: 100,
   liveCodeGroupCap: null,
   dailyGroupCreationLimit: 5,
+  dailyGroupCreationOverflow: CreationOverflow.REFUSE,
   maxAdmins: 3,
   transferRequiresAdmin: true,
   requireDataUsageRules: false,
@@ -36,6 +37,7 @@ export const ENTERPRISE_LIMITS: Readonly<PolicyLimits> = Object.freeze({
   codeJoinCap: 200,
   liveCodeGroupCap: 200,
   dailyGroupCreationLimit: 50,
+  dailyGroupCreationOverflow: CreationOverflow.REFUSE,
   maxAdmins: 10,
   transferRequiresAdmin: true,
   requireDataUsageRules: true,

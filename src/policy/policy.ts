@@ -1,5 +1,5 @@
 import { acceptsLiveCodes, type ComplianceCheck, type ComplianceSubject, requiresJoinApproval, type TenantQualifications } from "./compliance";
-import { CodeType, Plan, type PolicyLimits } from "./limits";
+import { CodeType, CreationOverflow, Plan, type PolicyLimits } from "./limits";
 
 /**
  * A plan as code: its limits and the compliance checks that apply to it. The three standard plans
@@ -50,6 +50,14 @@ export class TenantPolicy {
   /** Whether a LIVE code may lead to this group (not to groups that protect minors). */
   allowsLiveCodeFor(group: Pick<ComplianceSubject, "category">): boolean {
     return acceptsLiveCodes(group);
+  }
+
+  /**
+   * Whether a group created over the daily creation limit is held for review (true) rather than
+   * refused (false): the policy's `dailyGroupCreationOverflow`.
+   */
+  reviewsCreationOverflow(): boolean {
+    return this.limits.dailyGroupCreationOverflow === CreationOverflow.REVIEW;
   }
 
   /** Whether a group of `memberCount` (owner counted) may still grow by direct add. */

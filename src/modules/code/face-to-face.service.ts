@@ -125,7 +125,8 @@ export class FaceToFaceService {
     if (session.expiresAt <= now) throw new DomainError(ErrorCode.CODE_EXPIRED, "The face-to-face session has expired", ["input", "sessionId"]);
     const cap = ctx.policy.codeJoinCapacity(CodeType.FACE_TO_FACE);
     if (!session.groupId) {
-      await this.groups.assertCreationAllowance(ctx, em, userId);
+      // Face-to-face groups are made on the spot for several people at once: over the limit they are refused, whatever the policy.
+      await this.groups.assertCreationAllowance(ctx, em, userId, { canReview: false });
       const missing = ctx.policy.missingCompliance({ category: GroupCategory.GENERAL, minorProtection: false });
       if (missing.length) throw new DomainError(ErrorCode.COMPLIANCE_REQUIRED, `Compliance requirements not met: ${missing.join("; ")}`);
       const group = await insertGroup(em, { tenantId: session.tenantId, name: `Face to face ${session.digits}`, ownerId: userId, createdData: { faceToFace: session.rowId } }, now);

@@ -86,13 +86,13 @@ export class GroupService {
     const missing = policy.missingCompliance({ category, minorProtection });
     if (missing.length) throw new DomainError(ErrorCode.COMPLIANCE_REQUIRED, `Compliance requirements not met: ${missing.join("; ")}`, ["input", "category"]);
     const review = await this.moderation.screen(ctx, em, data.name, ["input", "name"], { category });
-    await this.assertCreationAllowance(ctx, em, ownerId);
+    const overflow = await this.assertCreationAllowance(ctx, em, ownerId);
 
     // Writes.
     const now = ctx.now();
     const group = await insertGroup(
       em,
-      { tenantId, name: data.name, ownerId, category, minorProtection, status: review ? GroupStatus.PENDING_REVIEW : GroupStatus.ACTIVE },
+      { tenantId, name: data.name, ownerId, category, minorProtection, status: review || overflow ? GroupStatus.PENDING_REVIEW : GroupStatus.ACTIVE },
       now,
     );
     const direct = Math.max(0, Math.min(policy.limits.directAddLimit, policy.limits.maxGroupSize) - 1);
@@ -107,8 +107,9 @@ export class GroupService {
       now,
     );
     const invitations = await this.invitations.open(em, ctx, group, memberIds.slice(direct), ownerId, now);
-    if (review) {
-      await this.review.enqueue(em, { tenantId, subjectType: ReviewSubjectType.GROUP, subjectId: group.rowId, reason: `group name matched review term "${review.term}"` }, now);
+    const reasons = [review && `group name matched review term "${review.term}"`, overflow].filter((r): r is string => Boolean(r));
+    if (reasons.length) {
+      await this.review.enqueue(em, { tenantId, subjectType: ReviewSubjectType.GROUP, subjectId: group.rowId, reason: reasons.join("; ") }, now);
     }
     await this.risk.noteBulkAction(em, policy, { tenantId, userId: ownerId, groupId: group.rowId, kind: RiskEventKind.BULK_INVITE }, memberIds.length, now);
     return { group, invitations };
@@ -117,8 +118,11 @@ export class GroupService {
   /**
    * The plan's rolling 24-hour creation limit. The creator's user row is locked first, so two
    * concurrent creations by one person are counted one after the other, never both under the limit.
+   * Over the limit a risk event is recorded either way; then the policy decides: refuse
+   * (RATE_LIMITED, the event kept despite the rollback) or, where the path can hold a group for
+   * review (`canReview`), accept it — the returned reason says the new group must be held.
    */
-  async assertCreationAllowance(ctx: RequestContext, em: EntityManager, userId: string): Promise<void> {
+  async assertCreationAllowance(ctx: RequestContext, em: EntityManager, userId: string, options: { canReview?: boolean } = {}): Promise<string | null> {
     await forUpdate(em.createQueryBuilder(User, "u")).where("u.rowId = :userId", { userId }).getOne();
     const now = ctx.now();
     const limit = ctx.policy.limits.dailyGroupCreationLimit;
@@ -126,12 +130,14 @@ export class GroupService {
       .createQueryBuilder(Group, "g")
       .where("g.createdBy = :userId AND g.createdAt > :since", { userId, since: now - DAY_MS })
       .getCount();
-    if (created >= limit) {
-      const tenantId = ctx.tenantId;
-      throw new DomainError(ErrorCode.RATE_LIMITED, `At most ${limit} groups may be created in 24 hours`).recording((tx) =>
-        this.risk.record(tx, { tenantId, kind: RiskEventKind.GROUP_CREATION_LIMIT, userId, detail: `tried to create group ${created + 1} within 24 h (limit ${limit})` }, now),
-      );
+    if (created < limit) return null;
+    const tenantId = ctx.tenantId;
+    const event = { tenantId, kind: RiskEventKind.GROUP_CREATION_LIMIT, userId, detail: `tried to create group ${created + 1} within 24 h (limit ${limit})` };
+    if ((options.canReview ?? true) && ctx.policy.reviewsCreationOverflow()) {
+      await this.risk.record(em, { ...event, detail: `${event.detail}; held for review` }, now);
+      return `group ${created + 1} within 24 h is over the daily creation limit (${limit})`;
     }
+    throw new DomainError(ErrorCode.RATE_LIMITED, `At most ${limit} groups may be created in 24 hours`).recording((tx) => this.risk.record(tx, event, now));
   }
 
   /** Owners and admins rename; the new name passes moderation like a new group's. */

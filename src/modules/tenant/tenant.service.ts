@@ -9,7 +9,7 @@ import { generateApiKey, newJwtSecret } from "../../auth/credentials";
 import type { RequestContext } from "../../context/context";
 import type { Database } from "../../db/database";
 import { forUpdate, keysetPage } from "../../db/query";
-import { CodeType, Plan, type PolicyOverrides } from "../../policy/limits";
+import { CodeType, CreationOverflow, Plan, type PolicyOverrides } from "../../policy/limits";
 import { applyOverridesPatch, overrideProblems, type OverridesPatch } from "../../policy/overrides";
 import { TenantApiKey } from "./api-key.entity";
 import { Tenant } from "./tenant.entity";
@@ -34,6 +34,7 @@ const overridesSchema = z
     codeJoinCap: count(1, 100_000),
     liveCodeGroupCap: count(2, 100_000),
     dailyGroupCreationLimit: count(0, 100_000),
+    dailyGroupCreationOverflow: z.enum(CreationOverflow).nullish(),
     maxAdmins: count(0, 1000),
     transferRequiresAdmin: z.boolean().nullish(),
     requireDataUsageRules: z.boolean().nullish(),

@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { UserError } from "../../common/errors";
 import { Connection } from "../../common/pagination";
-import { CodeType, Plan, type PolicyLimits, type PolicyOverrides } from "../../policy/limits";
+import { CodeType, CreationOverflow, Plan, type PolicyLimits, type PolicyOverrides } from "../../policy/limits";
 import { Tenant } from "./tenant.entity";
 
 @ObjectType("PlanPolicy", { simpleResolvers: true, description: "The limits a tenant's requests run under (plan plus overrides)." })
@@ -16,6 +16,8 @@ export class PlanPolicyType implements PolicyLimits {
   @Field(() => Int) codeJoinCap: number;
   @Field(() => Int, { nullable: true }) liveCodeGroupCap: number | null;
   @Field(() => Int) dailyGroupCreationLimit: number;
+  @Field(() => CreationOverflow, { description: "Over the daily creation limit: REFUSE (RATE_LIMITED) or REVIEW (created PENDING_REVIEW)." })
+  dailyGroupCreationOverflow: CreationOverflow;
   @Field(() => Int) maxAdmins: number;
   @Field(() => Boolean) transferRequiresAdmin: boolean;
   @Field(() => Boolean) requireDataUsageRules: boolean;
@@ -44,6 +46,7 @@ export class PolicyOverridesType implements PolicyOverrides {
   @Field(() => Int, { nullable: true }) codeJoinCap?: number;
   @Field(() => Int, { nullable: true }) liveCodeGroupCap?: number | null;
   @Field(() => Int, { nullable: true }) dailyGroupCreationLimit?: number;
+  @Field(() => CreationOverflow, { nullable: true }) dailyGroupCreationOverflow?: CreationOverflow;
   @Field(() => Int, { nullable: true }) maxAdmins?: number;
   @Field(() => Boolean, { nullable: true }) transferRequiresAdmin?: boolean;
   @Field(() => Boolean, { nullable: true }) requireDataUsageRules?: boolean;
