@@ -107,6 +107,28 @@ describe("platform baseline moderation", () => {
     ]);
   });
 
+  it("a list changed through one instance is applied at once by another (cached matchers follow the list's version)", async () => {
+    const other = await startTestServer({ databaseUrl: server.databaseUrl, platformToken: server.platformToken });
+    try {
+      const [owner, m1, m2] = a.users;
+      const attempt = async (name: string) => codes(await mutate(other, "createGroup", { name, memberIds: [m1.id, m2.id] }, owner.token));
+      assert.deepEqual(await attempt("Casino club"), ["CONTENT_BLOCKED"]); // the other instance builds and caches its matchers
+      assert.deepEqual(await attempt("Bingo club"), []);
+      await setPlatform([{ term: "bingo", action: "BLOCK" }]);
+      assert.deepEqual(await attempt("Bıngo club"), ["CONTENT_BLOCKED"]);
+      assert.deepEqual(await attempt("Casino club"), []);
+      ok(dataOf(await server.gql(SET_TENANT, { input: { keywords: [{ term: "poker", action: "BLOCK" }] } }, a.apiKey)).setModerationKeywords);
+      assert.deepEqual(await attempt("Poker club"), ["CONTENT_BLOCKED"]);
+    } finally {
+      await other.close();
+      await setPlatform([
+        { term: "casino", action: "BLOCK" },
+        { term: "赌博", action: "BLOCK" },
+        { term: "lottery", action: "REVIEW" },
+      ]);
+    }
+  });
+
   it("EDUCATION groups are screened against the minor-protection list too; others are not", async () => {
     for (const tenant of [a, b]) {
       const [owner, m1, m2] = tenant.users;
