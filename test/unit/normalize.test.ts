@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import fc from "fast-check";
+import { AhoCorasick } from "../../src/modules/moderation/aho-corasick";
 import { foldForMatching, KeywordMatcher, matchKeywords, skeleton } from "../../src/modules/moderation/normalize";
 
 const rule = (term: string, action = "BLOCK") => ({ term, folded: foldForMatching(term), action });
@@ -62,8 +64,13 @@ describe("evasions of a keyword all match", () => {
     ["Chinese, spaced", "周末 赌 博 群"],
     ["Chinese, punctuated", "赌，博"],
     ["Chinese, zero-width", "赌\u200b博"],
+    ["Korean, spaced after a syllable with a final consonant", "오늘 도 박 하자"],
+    ["Korean, punctuated", "도.박"],
+    ["Cyrillic word, upper case", "КАЗИНО"],
+    ["Cyrillic word, Latin look-alikes mixed in", "кaзинo"],
+    ["half-width katakana", "ｷﾞｬﾝﾌﾞﾙ"],
   ];
-  const matcher = new KeywordMatcher([rule("casino"), rule("赌博")]);
+  const matcher = new KeywordMatcher([rule("casino"), rule("赌博"), rule("도박"), rule("казино"), rule("ギャンブル")]);
 
   for (const [name, text] of EVASIONS) {
     it(name, () => assert.equal(matcher.match(text).length, 1, JSON.stringify(text)));
@@ -90,7 +97,27 @@ describe("ordinary text does not match", () => {
   }
 });
 
-describe("the keyword automaton", () => {
+describe("the Aho–Corasick automaton", () => {
+  it("finds exactly the occurrences a search for each pattern finds", () => {
+    const alphabet = fc.constantFrom("a", "b", "c", "赌", "\u1100", "\ud83d\ude00");
+    const word = (max: number) => fc.array(alphabet, { minLength: 1, maxLength: max }).map((units) => units.join(""));
+    fc.assert(
+      fc.property(fc.uniqueArray(word(4), { maxLength: 12 }), fc.array(alphabet, { maxLength: 40 }).map((u) => u.join("")), (patterns, text) => {
+        const automaton = new AhoCorasick(patterns.map((p) => [p, p] as const));
+        const found = [...automaton.scan(text)].sort();
+        const expected = patterns.flatMap((p) => {
+          const at: string[] = [];
+          for (let i = text.indexOf(p); i !== -1; i = text.indexOf(p, i + 1)) at.push(p);
+          return at;
+        });
+        assert.deepEqual(found, expected.sort());
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("the keyword matcher", () => {
   it("finds every term that occurs, once, whatever their overlaps", () => {
     const matcher = new KeywordMatcher([rule("he"), rule("she"), rule("hers"), rule("usher", "REVIEW")]);
     assert.deepEqual(matcher.match("ushers").map((r) => r.term).sort(), ["he", "hers", "she", "usher"]);

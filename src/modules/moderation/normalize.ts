@@ -1,4 +1,4 @@
-import AhoCorasick from "modern-ahocorasick";
+import { AhoCorasick } from "./aho-corasick";
 
 /**
  * Unicode's confusables.txt prototypes (UTS #39 "Recommended confusable mapping", one code point →
@@ -60,14 +60,14 @@ export class KeywordMatcher<A> {
       else byFolded.set(rule.folded, [rule]);
     }
     this.size = rules.length;
-    this.automaton = byFolded.size ? new AhoCorasick([...byFolded].map(([pattern, data]) => ({ pattern, data }))) : null;
+    this.automaton = byFolded.size ? new AhoCorasick(byFolded) : null;
   }
 
   /** The rules whose folded term occurs in the already folded text, in order of occurrence. */
   matchFolded(folded: string): KeywordRule<A>[] {
     if (!this.automaton || folded.length === 0) return [];
     const found: KeywordRule<A>[] = [];
-    for (const hit of this.automaton.iterate(folded)) for (const rule of hit.data ?? []) if (!found.includes(rule)) found.push(rule);
+    for (const rules of this.automaton.scan(folded)) for (const rule of rules) if (!found.includes(rule)) found.push(rule);
     return found;
   }
 
