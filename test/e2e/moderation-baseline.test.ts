@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { dataOf, errorCodes, type FixtureTenant, ok, twoTenants } from "../support/fixtures";
 import { codes, createGroup, mutate } from "../support/groups";
+import { DEFAULT_PLATFORM_KEYWORDS, seedDemo } from "../../src/dev-seed";
 import { startTestServer, type TestServer } from "../support/server";
 import { snapshot } from "../support/snapshot";
 
@@ -144,5 +145,27 @@ describe("platform baseline moderation", () => {
       ok(dataOf(await server.gql(SEND, { input: { groupId: general.id, text: "vape" } }, m1.token)).sendMessage);
       ok(dataOf(await server.gql(SEND, { input: { groupId: school.id, text: "homework due friday" } }, m1.token)).sendMessage);
     }
+  });
+});
+
+describe("the development seed's default platform lists", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  it("writes a small default for each list while it was never set, and leaves an operator's list alone", async () => {
+    const read = async (list: string) =>
+      dataOf(await server.gql(`query($list: PlatformKeywordList) { platformModerationKeywords(list: $list, first: 100) { edges { node { term action } } } }`, { list }, server.platformToken))
+        .platformModerationKeywords.edges.map((e: any) => e.node.term)
+        .sort();
+    await seedDemo(server.server.app);
+    for (const list of ["BASELINE", "MINOR_PROTECTION"] as const) {
+      assert.deepEqual(await read(list), DEFAULT_PLATFORM_KEYWORDS[list].map((k) => k.term).sort());
+    }
+    ok(dataOf(await server.gql(SET_PLATFORM, { input: { keywords: [{ term: "operator's own", action: "BLOCK" }] } }, server.platformToken)).setPlatformModerationKeywords);
+    await seedDemo(server.server.app);
+    assert.deepEqual(await read("BASELINE"), ["operator's own"]);
   });
 });
