@@ -113,4 +113,19 @@ describe(`member tags (${engine})`, () => {
     // Tenant B's users are untouched.
     assert.deepEqual(await tagsOf(b.apiKey, b.users[5]), []);
   });
+
+  it("concurrent joins through two tagging codes never take a user past 20 tags", async () => {
+    const [owner, m1, m2] = b.users;
+    const joiner = b.users[6];
+    const { id: g1 } = await createGroup(server, owner, [m1, m2], { name: "Fair A" });
+    const { id: g2 } = await createGroup(server, owner, [m1, m2], { name: "Fair B" });
+    const first = ok(dataOf(await server.gql(CREATE_LIVE, { input: { name: "A", groupIds: [g1], tags: ["a1", "a2"] } }, owner.token)).createLiveCode).liveCode;
+    const second = ok(dataOf(await server.gql(CREATE_LIVE, { input: { name: "B", groupIds: [g2], tags: ["b1", "b2"] } }, owner.token)).createLiveCode).liveCode;
+    ok(await setTags(b, joiner, Array.from({ length: 18 }, (_, i) => `k${String(i).padStart(2, "0")}`)));
+    const joins = await Promise.all([first, second].map((code) => server.gql(JOIN_LIVE, { input: { token: code.token } }, joiner.token)));
+    for (const join of joins) ok(dataOf(join).joinByLiveCode);
+    const tags: string[] = await tagsOf(b.apiKey, joiner);
+    assert.equal(tags.length, 20);
+    assert.equal(tags.filter((t) => !t.startsWith("k")).length, 2);
+  });
 });
