@@ -21,8 +21,8 @@ import { PublicLinks } from "./modules/code/links";
 import { LiveCodeService } from "./modules/code/live-code.service";
 import { QrRenderer } from "./modules/code/qr";
 import { EvidenceService } from "./modules/evidence/evidence.service";
-import { attachEvidenceSigner } from "./modules/evidence/leaf";
 import { EvidenceSigner } from "./modules/evidence/signer";
+import { GroupLog } from "./modules/group/group-log";
 import { groupNodes } from "./modules/group/group.nodes";
 import { GroupReader } from "./modules/group/group.reader";
 import { GroupService } from "./modules/group/group.service";
@@ -106,18 +106,19 @@ export async function createApp(options: AppOptions): Promise<App> {
   const db = new Database(dataSource, queries, { galera: server.galera, causalReads });
   if (server.galera) log.info({ causalReads }, "database is a Galera cluster node");
   const signer = evidenceSigner(config);
-  attachEvidenceSigner(dataSource, signer);
   if (options.migrate !== false) await runMigrations(db, log);
 
+  // Every history append seals its entries with the evidence key: the one GroupLog holds it.
+  const groupLog = new GroupLog(signer);
   const risk = new RiskService(db);
   const moderation = new ModerationService(risk);
   const review = new ReviewService(db);
-  const invitations = new InvitationService(db);
-  const groups = new GroupService(moderation, review, risk, invitations);
+  const invitations = new InvitationService(db, groupLog);
+  const groups = new GroupService(moderation, review, risk, invitations, groupLog);
   const tenants = new TenantService(db);
   const groupReader = new GroupReader(db);
-  const faceToFace = new FaceToFaceService(db, risk, groups);
-  const messages = new MessageService(db, moderation, review);
+  const faceToFace = new FaceToFaceService(db, risk, groups, groupLog);
+  const messages = new MessageService(db, moderation, review, groupLog);
   const services = {
     policies: new PolicyRegistry(),
     authenticator: new Authenticator(db, config.platformAdminToken, clock),
@@ -130,15 +131,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     review,
     invitations,
     groups,
-    members: new MemberService(invitations, risk),
+    members: new MemberService(invitations, risk, groupLog),
     groupReader,
-    groupCodes: new GroupCodeService(),
-    liveCodes: new LiveCodeService(db, moderation),
+    groupCodes: new GroupCodeService(groupLog),
+    liveCodes: new LiveCodeService(db, moderation, groupLog),
     faceToFace,
     messages,
     evidence: new EvidenceService(db, signer),
     stats: new StatsService(db),
-    split: new SplitService(),
+    split: new SplitService(groupLog),
     qr: new QrRenderer({ cacheEntries: config.qrCacheEntries, workers: config.qrWorkers }),
   };
   const container = new ResolverContainer().provide(...Object.values(services));

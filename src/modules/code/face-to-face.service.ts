@@ -20,6 +20,7 @@ import type { GroupService } from "../group/group.service";
 import { RiskEventKind } from "../moderation/moderation.enums";
 import type { RiskService } from "../moderation/risk.service";
 import { FaceToFaceAttempt, FaceToFaceParticipant, FaceToFaceSession, FaceToFaceSlot } from "./code.entities";
+import type { GroupLog } from "../group/group-log";
 
 /** People who enter the same digits within this distance share a session. */
 export const FACE_TO_FACE_RADIUS_METRES = 1000;
@@ -49,6 +50,7 @@ export class FaceToFaceService {
     private readonly db: Database,
     private readonly risk: RiskService,
     private readonly groups: GroupService,
+    private readonly groupLog: GroupLog,
   ) {}
 
   /** A session's participants in order of arrival (the first `limit`). */
@@ -128,15 +130,15 @@ export class FaceToFaceService {
       await this.groups.assertCreationAllowance(ctx, em, userId);
       const missing = ctx.policy.missingCompliance({ category: GroupCategory.GENERAL, minorProtection: false });
       if (missing.length) throw new DomainError(ErrorCode.COMPLIANCE_REQUIRED, `Compliance requirements not met: ${missing.join("; ")}`);
-      const group = await insertGroup(em, { tenantId: session.tenantId, name: `Face to face ${session.digits}`, ownerId: userId, createdData: { faceToFace: session.rowId } }, now);
-      const { admitted } = await admitMembers(em, group, [{ userId, role: MemberRole.OWNER, source: { kind: JoinSourceKind.FACE_TO_FACE } }], cap, now);
+      const group = await insertGroup(this.groupLog, em, { tenantId: session.tenantId, name: `Face to face ${session.digits}`, ownerId: userId, createdData: { faceToFace: session.rowId } }, now);
+      const { admitted } = await admitMembers(this.groupLog, em, group, [{ userId, role: MemberRole.OWNER, source: { kind: JoinSourceKind.FACE_TO_FACE } }], cap, now);
       session.groupId = group.rowId;
       await em.update(FaceToFaceSession, { rowId: session.rowId }, { groupId: group.rowId });
       return { group, member: admitted[0] };
     }
     const group = await lockGroupRow(em, ctx, session.groupId, ["input", "sessionId"]);
     if (group.status === GroupStatus.DISSOLVED) throw new DomainError(ErrorCode.GROUP_DISSOLVED, "The group has been dissolved");
-    const { admitted, existing } = await admitMembers(em, group, [{ userId, source: { kind: JoinSourceKind.FACE_TO_FACE } }], cap, now);
+    const { admitted, existing } = await admitMembers(this.groupLog, em, group, [{ userId, source: { kind: JoinSourceKind.FACE_TO_FACE } }], cap, now);
     return { group, member: admitted[0] ?? existing[0] };
   }
 

@@ -17,6 +17,7 @@ import { GroupCode } from "./code.entities";
 import type { CreateGroupCodeInput, GroupCodePreview } from "./code.types";
 import { isWellFormedToken, newCodeToken } from "./links";
 import { groupById } from "../group/group.loaders";
+import type { GroupLog } from "../group/group-log";
 
 export const campaignState = () =>
   z
@@ -76,6 +77,8 @@ export function codeRefusal(policy: TenantPolicy, code: GroupCode, group: Group,
 
 /** Group QR codes: permanent, temporary, use-limited and revocable links into one group. */
 export class GroupCodeService {
+  constructor(private readonly groupLog: GroupLog) {}
+
   /** Owners and admins make codes of the types their plan allows. */
   async createCode(ctx: RequestContext, em: EntityManager, input: CreateGroupCodeInput): Promise<{ code: GroupCode }> {
     const data = parseInput(createSchema, input);
@@ -158,6 +161,7 @@ export class GroupCodeService {
       .execute();
     if (counted.affected !== 1) throw statusRefusal(CodeStatus.EXHAUSTED);
     const { admitted } = await admitMembers(
+      this.groupLog,
       em,
       group,
       [{ userId, source: { kind: JoinSourceKind.GROUP_CODE, codeId: code.rowId, state: code.state } }],

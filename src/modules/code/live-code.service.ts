@@ -12,7 +12,7 @@ import { forUpdate, keysetPage } from "../../db/query";
 import { CodeType } from "../../policy/limits";
 import { lockGroupRow } from "../group/access";
 import { insertGroup } from "../group/group.factory";
-import { appendLog } from "../group/group-log";
+import type { GroupLog } from "../group/group-log";
 import { Group } from "../group/group.entity";
 import { GroupEventKind, GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
 import { Member } from "../group/member.entity";
@@ -65,6 +65,7 @@ export class LiveCodeService {
   constructor(
     private readonly db: Database,
     private readonly moderation: ModerationService,
+    private readonly groupLog: GroupLog,
   ) {}
 
   async create(ctx: RequestContext, em: EntityManager, input: CreateLiveCodeInput): Promise<{ liveCode: LiveCode }> {
@@ -181,6 +182,7 @@ export class LiveCodeService {
     const group = (await this.nextOpenGroup(em, ctx, code, cap)) ?? (code.autoCreateGroups ? await this.openGroup(em, ctx, code, cap, now) : null);
     if (!group) throw groupFull(cap);
     const { admitted } = await admitMembers(
+      this.groupLog,
       em,
       group,
       [{ userId, source: { kind: JoinSourceKind.LIVE_CODE, liveCodeId: code.rowId, state: code.state } }],
@@ -188,7 +190,7 @@ export class LiveCodeService {
       now,
     );
     if (code.welcomeMessage) {
-      await appendLog(em, group, [{ kind: GroupEventKind.WELCOME_MESSAGE, subjectId: userId, text: code.welcomeMessage, data: { liveCode: code.rowId } }], now);
+      await this.groupLog.append(em, group, [{ kind: GroupEventKind.WELCOME_MESSAGE, subjectId: userId, text: code.welcomeMessage, data: { liveCode: code.rowId } }], now);
     }
     await em.createQueryBuilder().update(LiveCode).set({ joinCount: () => "join_count + 1" }).where("id = :id", { id: code.rowId }).execute();
     return { group, member: admitted[0] };
@@ -227,6 +229,7 @@ export class LiveCodeService {
     if (1 + admins.length >= cap) throw groupFull(cap);
     const n = links.length + 1;
     const group = await insertGroup(
+      this.groupLog,
       em,
       {
         tenantId: code.tenantId,
@@ -242,7 +245,7 @@ export class LiveCodeService {
       { userId: code.createdBy, role: MemberRole.OWNER, source: { kind: JoinSourceKind.CREATOR } },
       ...admins.map((a) => ({ userId: a.userId, role: MemberRole.ADMIN, source: { kind: JoinSourceKind.DIRECT_ADD, inviterId: code.createdBy } })),
     ];
-    await admitMembers(em, group, founders, cap, now);
+    await admitMembers(this.groupLog, em, group, founders, cap, now);
     await em.insert(LiveCodeGroup, { liveCodeId: code.rowId, groupId: group.rowId, position: (links.at(-1)?.position ?? 0) + 1, addedAt: now });
     await em.createQueryBuilder().update(LiveCode).set({ groupsCreated: () => "groups_created + 1" }).where("id = :id", { id: code.rowId }).execute();
     return group;

@@ -13,7 +13,7 @@ import type { RiskService } from "../moderation/risk.service";
 import { Contact } from "../user/contact.entity";
 import { User } from "../user/user.entity";
 import { actorOn, assertNotDissolved, lockGroup, lockGroupRow, memberActor, requireRole } from "./access";
-import { appendLog } from "./group-log";
+import type { GroupLog } from "./group-log";
 import { insertGroup } from "./group.factory";
 import { Group } from "./group.entity";
 import { GroupEventKind, GroupStatus, JoinSourceKind, MemberRole } from "./group.enums";
@@ -41,6 +41,7 @@ export class GroupService {
     private readonly review: ReviewService,
     private readonly risk: RiskService,
     private readonly invitations: InvitationService,
+    private readonly groupLog: GroupLog,
   ) {
     review.registerSubject(ReviewSubjectType.GROUP, (em, ctx, subjectId, decision) => this.applyReview(em, ctx, subjectId, decision));
   }
@@ -91,12 +92,14 @@ export class GroupService {
     // Writes.
     const now = ctx.now();
     const group = await insertGroup(
+      this.groupLog,
       em,
       { tenantId, name: data.name, ownerId, category, minorProtection, status: review ? GroupStatus.PENDING_REVIEW : GroupStatus.ACTIVE },
       now,
     );
     const direct = Math.max(0, Math.min(policy.limits.directAddLimit, policy.limits.maxGroupSize) - 1);
     await admitMembers(
+      this.groupLog,
       em,
       group,
       [
@@ -148,7 +151,7 @@ export class GroupService {
     group.name = name;
     if (review && group.status === GroupStatus.ACTIVE) group.status = GroupStatus.PENDING_REVIEW;
     await em.update(Group, { rowId: group.rowId }, { name, status: group.status, updatedAt: now });
-    await appendLog(em, group, [{ kind: GroupEventKind.GROUP_RENAMED, actorId: member.userId, text: name, data: { from: previous } }], now);
+    await this.groupLog.append(em, group, [{ kind: GroupEventKind.GROUP_RENAMED, actorId: member.userId, text: name, data: { from: previous } }], now);
     if (review) {
       await this.review.enqueue(em, { tenantId: group.tenantId, subjectType: ReviewSubjectType.GROUP, subjectId: group.rowId, reason: `group name matched review term "${review.term}"` }, now);
     }
@@ -173,7 +176,7 @@ export class GroupService {
     assertNotDissolved(group);
     const actor = await actorOn(em, ctx, group);
     if (actor.kind === "MEMBER") requireRole(actor.member, [MemberRole.OWNER], "dissolve the group");
-    await dissolve(em, group, actor.kind === "MEMBER" ? actor.member.userId : null, ctx.now());
+    await dissolve(this.groupLog, em, group, actor.kind === "MEMBER" ? actor.member.userId : null, ctx.now());
     return { group };
   }
 
@@ -184,6 +187,6 @@ export class GroupService {
     const now = ctx.now();
     group.status = decision === ReviewDecision.APPROVE ? GroupStatus.ACTIVE : GroupStatus.BLOCKED;
     await em.update(Group, { rowId: group.rowId }, { status: group.status, updatedAt: now });
-    await appendLog(em, group, [{ kind: decision === ReviewDecision.APPROVE ? GroupEventKind.GROUP_APPROVED : GroupEventKind.GROUP_BLOCKED }], now);
+    await this.groupLog.append(em, group, [{ kind: decision === ReviewDecision.APPROVE ? GroupEventKind.GROUP_APPROVED : GroupEventKind.GROUP_BLOCKED }], now);
   }
 }

@@ -7,7 +7,7 @@ import type { RequestContext } from "../../context/context";
 import type { Database } from "../../db/database";
 import { forUpdate, keysetPage } from "../../db/query";
 import { assertAcceptsMembers, findMember, lockGroupRow } from "./access";
-import { appendLog } from "./group-log";
+import type { GroupLog } from "./group-log";
 import type { Group } from "./group.entity";
 import { GroupEventKind, InvitationStatus, JoinSourceKind } from "./group.enums";
 import { Invitation } from "./invitation.entity";
@@ -21,7 +21,10 @@ export function invitationStatus(invitation: Invitation, now: number): Invitatio
 
 /** Invitations: how groups grow past their direct-add limit — the invitee must accept. */
 export class InvitationService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly groupLog: GroupLog,
+  ) {}
 
   /**
    * Opens PENDING invitations on a locked group. Someone who already holds an open invitation
@@ -56,7 +59,7 @@ export class InvitationService {
         }),
       );
     for (let i = 0; i < fresh.length; i += 200) await em.insert(Invitation, fresh.slice(i, i + 200));
-    await appendLog(
+    await this.groupLog.append(
       em,
       group,
       fresh.map((inv) => ({ kind: GroupEventKind.MEMBER_INVITED, actorId: inviterId, subjectId: inv.inviteeId })),
@@ -95,6 +98,7 @@ export class InvitationService {
     }
     assertAcceptsMembers(group);
     const { admitted, existing } = await admitMembers(
+      this.groupLog,
       em,
       group,
       [{ userId, source: { kind: JoinSourceKind.INVITATION, inviterId: invitation.inviterId } }],

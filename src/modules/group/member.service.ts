@@ -9,7 +9,7 @@ import type { RiskService } from "../moderation/risk.service";
 import { Contact } from "../user/contact.entity";
 import { User } from "../user/user.entity";
 import { actorOn, assertAcceptsMembers, assertNotDissolved, findMember, lockGroup, memberActor, requireRole } from "./access";
-import { appendLog } from "./group-log";
+import type { GroupLog } from "./group-log";
 import { Group } from "./group.entity";
 import { AssignableRole, GroupEventKind, JoinSourceKind, MemberRole } from "./group.enums";
 import type { Invitation } from "./invitation.entity";
@@ -27,6 +27,7 @@ export class MemberService {
   constructor(
     private readonly invitations: InvitationService,
     private readonly risk: RiskService,
+    private readonly groupLog: GroupLog,
   ) {}
 
   /**
@@ -66,6 +67,7 @@ export class MemberService {
     const now = ctx.now();
     const slots = Math.max(0, Math.min(policy.limits.directAddLimit, policy.limits.maxGroupSize) - group.memberCount);
     const { admitted } = await admitMembers(
+      this.groupLog,
       em,
       group,
       newcomers.slice(0, slots).map((userId) => ({ userId, source: { kind: JoinSourceKind.DIRECT_ADD, inviterId: inviter.userId } })),
@@ -102,7 +104,7 @@ export class MemberService {
       }
     }
     const actorId = actor.kind === "MEMBER" ? actor.member.userId : null;
-    await departMember(em, group, target, GroupEventKind.MEMBER_REMOVED, actorId, now);
+    await departMember(this.groupLog, em, group, target, GroupEventKind.MEMBER_REMOVED, actorId, now);
     if (actorId) {
       await this.risk.noteBulkAction(em, ctx.policy, { tenantId: group.tenantId, userId: actorId, groupId: group.rowId, kind: RiskEventKind.BULK_REMOVE }, 1, now);
     }
@@ -114,7 +116,7 @@ export class MemberService {
     const group = await lockGroup(em, ctx, input.groupId);
     assertNotDissolved(group);
     const member = await memberActor(em, ctx, group);
-    await departMember(em, group, member, GroupEventKind.MEMBER_LEFT, member.userId, ctx.now());
+    await departMember(this.groupLog, em, group, member, GroupEventKind.MEMBER_LEFT, member.userId, ctx.now());
     return { group };
   }
 
@@ -137,7 +139,7 @@ export class MemberService {
     const previous = target.role;
     target.role = role;
     await em.update(Member, { groupId: group.rowId, userId: target.userId }, { role });
-    await appendLog(em, group, [{ kind: GroupEventKind.ROLE_CHANGED, actorId: owner.userId, subjectId: target.userId, data: { from: previous, to: role } }], now);
+    await this.groupLog.append(em, group, [{ kind: GroupEventKind.ROLE_CHANGED, actorId: owner.userId, subjectId: target.userId, data: { from: previous, to: role } }], now);
     return { group, member: target };
   }
 
@@ -157,7 +159,7 @@ export class MemberService {
     await em.update(Member, { groupId: group.rowId, userId: owner.userId }, { role: MemberRole.MEMBER });
     group.ownerId = target.userId;
     await em.update(Group, { rowId: group.rowId }, { ownerId: target.userId, updatedAt: now });
-    await appendLog(em, group, [{ kind: GroupEventKind.OWNERSHIP_TRANSFERRED, actorId: owner.userId, subjectId: target.userId }], now);
+    await this.groupLog.append(em, group, [{ kind: GroupEventKind.OWNERSHIP_TRANSFERRED, actorId: owner.userId, subjectId: target.userId }], now);
     return { group };
   }
 

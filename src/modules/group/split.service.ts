@@ -4,7 +4,7 @@ import { DomainError, ErrorCode } from "../../common/errors";
 import { parseInput, truncateText } from "../../common/validation";
 import type { RequestContext } from "../../context/context";
 import { assertAcceptsMembers, assertNotDissolved, lockGroup, memberActor, requireRole } from "./access";
-import { appendLog } from "./group-log";
+import type { GroupLog } from "./group-log";
 import { insertGroup } from "./group.factory";
 import { Group } from "./group.entity";
 import { GroupEventKind, JoinSourceKind, MemberRole } from "./group.enums";
@@ -19,6 +19,8 @@ const splitSchema = z.object({ groupId: z.string(), maxMembersPerGroup: z.number
  * sub-groups where the owner owns and the admins administer.
  */
 export class SplitService {
+  constructor(private readonly groupLog: GroupLog) {}
+
   async split(ctx: RequestContext, em: EntityManager, input: { groupId: string; maxMembersPerGroup: number }): Promise<{ coreGroup: Group; subGroups: Group[] }> {
     const data = parseInput(splitSchema, input);
     const core = await lockGroup(em, ctx, data.groupId);
@@ -47,12 +49,13 @@ export class SplitService {
     await em.delete(Member, { groupId: core.rowId, userId: In(moved.map((m) => m.userId)) });
     await em.createQueryBuilder().update(Group).set({ memberCount: () => `member_count - ${moved.length}`, updatedAt: now }).where("id = :id", { id: core.rowId }).execute();
     core.memberCount -= moved.length;
-    await appendLog(em, core, moved.map((m) => ({ kind: GroupEventKind.MEMBER_LEFT, actorId: owner.userId, subjectId: m.userId, data: { reason: "SPLIT" } })), now);
+    await this.groupLog.append(em, core, moved.map((m) => ({ kind: GroupEventKind.MEMBER_LEFT, actorId: owner.userId, subjectId: m.userId, data: { reason: "SPLIT" } })), now);
 
     const subGroups: Group[] = [];
     for (let i = 0; i < moved.length; i += perSubGroup) {
       const chunk = moved.slice(i, i + perSubGroup);
       const sub = await insertGroup(
+      this.groupLog,
       em,
         {
           tenantId: core.tenantId,
@@ -67,16 +70,17 @@ export class SplitService {
       );
       const source = { kind: JoinSourceKind.SPLIT, inviterId: owner.userId };
       await admitMembers(
+        this.groupLog,
         em,
         sub,
         [...leaders.map((m) => ({ userId: m.userId, role: m.role, source })), ...chunk.map((m) => ({ userId: m.userId, source }))],
         max,
         now,
       );
-      await appendLog(em, sub, [{ kind: GroupEventKind.NOTICE, text: `This group was split from "${core.name}".`, data: { core: core.rowId } }], now);
+      await this.groupLog.append(em, sub, [{ kind: GroupEventKind.NOTICE, text: `This group was split from "${core.name}".`, data: { core: core.rowId } }], now);
       subGroups.push(sub);
     }
-    await appendLog(
+    await this.groupLog.append(
       em,
       core,
       [{ kind: GroupEventKind.NOTICE, text: `This group was split: ${moved.length} members moved to ${subGroups.length} sub-groups.`, data: { subGroups: subGroups.length } }],
