@@ -2,12 +2,15 @@ import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchemaSync, type ContainerType } from "type-graphql";
 import { CodeResolver, FaceToFaceSessionResolver, GroupCodeResolver, GroupCodesResolver, JoinSourceResolver, LiveCodeResolver } from "./modules/code/code.resolver";
+import { EvidenceResolver, GroupEvidenceResolver } from "./modules/evidence/evidence.resolver";
 import { GroupResolver } from "./modules/group/group.resolver";
 import { InvitationResolver } from "./modules/group/invitation.resolver";
 import { MemberResolver } from "./modules/group/member.resolver";
+import { SplitResolver } from "./modules/group/split.resolver";
 import { ModerationResolver, ReviewItemResolver, RiskEventResolver } from "./modules/moderation/moderation.resolver";
 import { GroupHistoryResolver, MessageFieldsResolver, MessageResolver } from "./modules/message/message.resolver";
 import { NodeResolver } from "./modules/node/node.resolver";
+import { GroupStatsResolver, StatsResolver } from "./modules/stats/stats.resolver";
 import { TenantResolver } from "./modules/tenant/tenant.resolver";
 import { UserResolver } from "./modules/user/user.resolver";
 
@@ -30,6 +33,11 @@ export const RESOLVERS = [
   MessageResolver,
   MessageFieldsResolver,
   GroupHistoryResolver,
+  SplitResolver,
+  EvidenceResolver,
+  GroupEvidenceResolver,
+  StatsResolver,
+  GroupStatsResolver,
 ] as const;
 
 /**
