@@ -12,6 +12,7 @@ import type { ReviewService } from "../moderation/review.service";
 import type { RiskService } from "../moderation/risk.service";
 import { Contact } from "../user/contact.entity";
 import { User } from "../user/user.entity";
+import { detectBulkAction } from "./bulk-actions";
 import { actorOn, assertNotDissolved, lockGroup, lockGroupRow, memberActor, requireRole } from "./access";
 import type { GroupLog } from "./group-log";
 import { insertGroup } from "./group.factory";
@@ -113,7 +114,8 @@ export class GroupService {
     if (review) {
       await this.review.enqueue(em, { tenantId, subjectType: ReviewSubjectType.GROUP, subjectId: group.rowId, reason: `group name matched review term "${review.term}"` }, now);
     }
-    await this.risk.noteBulkAction(em, policy, { tenantId, userId: ownerId, groupId: group.rowId, kind: RiskEventKind.BULK_INVITE }, memberIds.length, now);
+    const bulk = await detectBulkAction(em, policy, { tenantId, userId: ownerId, groupId: group.rowId, kind: RiskEventKind.BULK_INVITE }, memberIds.length, now);
+    if (bulk) await this.risk.record(em, bulk, now);
     return { group, invitations };
   }
 

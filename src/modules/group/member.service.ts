@@ -8,6 +8,7 @@ import { RiskEventKind } from "../moderation/moderation.enums";
 import type { RiskService } from "../moderation/risk.service";
 import { Contact } from "../user/contact.entity";
 import { User } from "../user/user.entity";
+import { detectBulkAction } from "./bulk-actions";
 import { actorOn, assertAcceptsMembers, assertNotDissolved, findMember, lockGroup, memberActor, requireRole } from "./access";
 import type { GroupLog } from "./group-log";
 import { Group } from "./group.entity";
@@ -75,13 +76,14 @@ export class MemberService {
       now,
     );
     const invitations: Invitation[] = await this.invitations.open(em, ctx, group, newcomers.slice(slots), inviter.userId, now);
-    await this.risk.noteBulkAction(
+    const bulk = await detectBulkAction(
       em,
       policy,
       { tenantId: group.tenantId, userId: inviter.userId, groupId: group.rowId, kind: RiskEventKind.BULK_INVITE },
       newcomers.length,
       now,
     );
+    if (bulk) await this.risk.record(em, bulk, now);
     return { group, added: admitted, invitations };
   }
 
@@ -106,7 +108,8 @@ export class MemberService {
     const actorId = actor.kind === "MEMBER" ? actor.member.userId : null;
     await departMember(this.groupLog, em, group, target, GroupEventKind.MEMBER_REMOVED, actorId, now);
     if (actorId) {
-      await this.risk.noteBulkAction(em, ctx.policy, { tenantId: group.tenantId, userId: actorId, groupId: group.rowId, kind: RiskEventKind.BULK_REMOVE }, 1, now);
+      const bulk = await detectBulkAction(em, ctx.policy, { tenantId: group.tenantId, userId: actorId, groupId: group.rowId, kind: RiskEventKind.BULK_REMOVE }, 1, now);
+      if (bulk) await this.risk.record(em, bulk, now);
     }
     return { group };
   }
