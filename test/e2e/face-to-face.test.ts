@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ManualClock } from "../../src/common/clock";
-import { distanceMetres } from "../../src/modules/code/face-to-face.service";
+import { distanceMetres } from "../../src/modules/code/distance";
 import { createTenant, dataOf, type FixtureTenant, type FixtureUser, ok, twoTenants } from "../support/fixtures";
 import { codes } from "../support/groups";
 import { startTestServer, type TestServer } from "../support/server";

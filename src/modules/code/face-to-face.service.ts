@@ -19,6 +19,7 @@ import { admitMembers } from "../group/membership";
 import type { GroupService } from "../group/group.service";
 import { RiskEventKind } from "../moderation/moderation.enums";
 import type { RiskService } from "../moderation/risk.service";
+import { distanceMetres } from "./distance";
 import { FaceToFaceAttempt, FaceToFaceParticipant, FaceToFaceSession, FaceToFaceSlot } from "./code.entities";
 import type { GroupLog } from "../group/group-log";
 
@@ -34,15 +35,6 @@ const enterSchema = z.object({
   latitude: z.number().finite().min(-90).max(90),
   longitude: z.number().finite().min(-180).max(180),
 });
-
-/** Great-circle distance in metres (haversine). */
-export function distanceMetres(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const rad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * rad;
-  const dLon = (lon2 - lon1) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6_371_000 * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 /** Face-to-face groups: people nearby enter the same four digits and form a group together. */
 export class FaceToFaceService {

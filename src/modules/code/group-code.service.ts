@@ -9,7 +9,7 @@ import { CodeType } from "../../policy/limits";
 import type { TenantPolicy } from "../../policy/policy";
 import { actorOn, assertAcceptsMembers, assertNotDissolved, findMember, lockGroup, lockGroupRow, requireRole } from "../group/access";
 import { Group } from "../group/group.entity";
-import { GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
+import { GroupStatus, JoinSourceKind } from "../group/group.enums";
 import type { Member } from "../group/member.entity";
 import { admitMembers } from "../group/membership";
 import { CodeStatus, GroupCodeType } from "./code.enums";
@@ -85,7 +85,7 @@ export class GroupCodeService {
     const group = await lockGroup(em, ctx, data.groupId);
     assertNotDissolved(group);
     const actor = await actorOn(em, ctx, group);
-    if (actor.kind === "MEMBER") requireRole(actor.member, [MemberRole.OWNER, MemberRole.ADMIN], "create group codes");
+    if (actor.kind === "MEMBER") requireRole(actor.member, "create group codes");
     assertAcceptsMembers(group);
     const policy = ctx.policy;
     if (!policy.allowsCodeType(planCodeType(data.type))) {
@@ -128,7 +128,7 @@ export class GroupCodeService {
     if (!found) throw notFound("Group code", ["input", "codeId"]);
     const group = await lockGroupRow(em, ctx, found.groupId, ["input", "codeId"]);
     const actor = await actorOn(em, ctx, group, ["input", "codeId"]);
-    if (actor.kind === "MEMBER") requireRole(actor.member, [MemberRole.OWNER, MemberRole.ADMIN], "revoke group codes");
+    if (actor.kind === "MEMBER") requireRole(actor.member, "revoke group codes");
     if (found.revokedAt === null) {
       found.revokedAt = ctx.now();
       await em.update(GroupCode, { rowId: found.rowId }, { revokedAt: found.revokedAt });

@@ -8,9 +8,9 @@ import { nodeNotFound } from "../../graphql/node-registry";
 import { FIELD_COSTS } from "../../policy/cost";
 import { GroupLogEntry } from "../group/group-log.entity";
 import { Group } from "../group/group.entity";
-import { MemberRole } from "../group/group.enums";
 import { viewerMembership } from "../group/group.loaders";
 import { GroupReader } from "../group/group.reader";
+import { mayDo } from "../group/roles";
 import { MessageService } from "../message/message.service";
 import { EvidenceService } from "./evidence.service";
 import { EvidenceHead, EvidenceVerification, InclusionProofType } from "./evidence.types";
@@ -43,7 +43,8 @@ export class EvidenceResolver {
   @Allow("TENANT", "USER")
   async evidenceBundle(@Arg("groupId", () => ID) groupId: string, @Ctx() ctx: RequestContext): Promise<string> {
     const group = await this.visibleGroup(ctx, groupId);
-    if (ctx.principal.kind === "USER" && (await ctx.loaders.get(viewerMembership).load(group.rowId))?.role !== MemberRole.OWNER) {
+    const membership = ctx.principal.kind === "USER" ? await ctx.loaders.get(viewerMembership).load(group.rowId) : null;
+    if (ctx.principal.kind === "USER" && !(membership && mayDo(membership.role, "export evidence"))) {
       throw new GraphQLError("Only the owner or the tenant exports evidence", { extensions: { code: ErrorCode.NOT_PERMITTED } });
     }
     const bundle = await this.evidenceService.bundle(group);

@@ -145,7 +145,7 @@ export class GroupService {
     const group = await lockGroup(em, ctx, input.groupId);
     assertNotDissolved(group);
     const member = await memberActor(em, ctx, group);
-    requireRole(member, [MemberRole.OWNER, MemberRole.ADMIN], "rename the group");
+    requireRole(member, "rename the group");
     const review = await this.moderation.assertAllowed(em, ctx, name, ["input", "name"], group.rowId);
     if (name === group.name) return { group };
     const now = ctx.now();
@@ -177,7 +177,7 @@ export class GroupService {
     const group = await lockGroup(em, ctx, groupId);
     assertNotDissolved(group);
     const actor = await actorOn(em, ctx, group);
-    if (actor.kind === "MEMBER") requireRole(actor.member, [MemberRole.OWNER], "dissolve the group");
+    if (actor.kind === "MEMBER") requireRole(actor.member, "dissolve the group");
     await dissolve(this.groupLog, em, group, actor.kind === "MEMBER" ? actor.member.userId : null, ctx.now());
     return { group };
   }

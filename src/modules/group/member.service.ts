@@ -17,6 +17,7 @@ import type { Invitation } from "./invitation.entity";
 import type { InvitationService } from "./invitation.service";
 import { Member } from "./member.entity";
 import { admitMembers, departMember, groupFull } from "./membership";
+import { removalRefusal, roleChangeRefusal, transferRefusal } from "./roles";
 
 const inviteSchema = z.object({
   groupId: z.string(),
@@ -99,11 +100,8 @@ export class MemberService {
     const now = ctx.now();
     if (actor.kind === "MEMBER") {
       const { member } = actor;
-      requireRole(member, [MemberRole.OWNER, MemberRole.ADMIN], "remove members");
-      if (target.userId === member.userId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Use leaveGroup to leave a group", ["input", "userId"]);
-      if (member.role === MemberRole.ADMIN && target.role !== MemberRole.MEMBER) {
-        throw new DomainError(ErrorCode.NOT_PERMITTED, "Admins can only remove plain members", ["input", "userId"]);
-      }
+      const refusal = removalRefusal(member, target);
+      if (refusal) throw refusal;
     }
     const actorId = actor.kind === "MEMBER" ? actor.member.userId : null;
     await departMember(this.groupLog, em, group, target, GroupEventKind.MEMBER_REMOVED, actorId, now);
@@ -128,9 +126,10 @@ export class MemberService {
     const group = await lockGroup(em, ctx, input.groupId);
     assertNotDissolved(group);
     const owner = await memberActor(em, ctx, group);
-    requireRole(owner, [MemberRole.OWNER], "appoint or revoke admins");
+    requireRole(owner, "appoint or revoke admins");
     const target = await this.targetMember(em, group, input.userId);
-    if (target.role === MemberRole.OWNER) throw new DomainError(ErrorCode.NOT_PERMITTED, "The owner's role changes only by transferOwnership", ["input", "userId"]);
+    const refusal = roleChangeRefusal(target);
+    if (refusal) throw refusal;
     const role = input.role === AssignableRole.ADMIN ? MemberRole.ADMIN : MemberRole.MEMBER;
     if (target.role === role) return { group, member: target };
     if (role === MemberRole.ADMIN) {
@@ -151,12 +150,10 @@ export class MemberService {
     const group = await lockGroup(em, ctx, input.groupId);
     assertNotDissolved(group);
     const owner = await memberActor(em, ctx, group);
-    requireRole(owner, [MemberRole.OWNER], "transfer ownership");
+    requireRole(owner, "transfer ownership");
     const target = await this.targetMember(em, group, input.userId);
-    if (target.userId === owner.userId) throw new DomainError(ErrorCode.INVALID_INPUT, "The caller already owns the group", ["input", "userId"]);
-    if (ctx.policy.limits.transferRequiresAdmin && target.role !== MemberRole.ADMIN) {
-      throw new DomainError(ErrorCode.TARGET_NOT_ADMIN, "Ownership can only be transferred to an admin", ["input", "userId"]);
-    }
+    const refusal = transferRefusal(owner, target, ctx.policy.limits.transferRequiresAdmin);
+    if (refusal) throw refusal;
     const now = ctx.now();
     await em.update(Member, { groupId: group.rowId, userId: target.userId }, { role: MemberRole.OWNER });
     await em.update(Member, { groupId: group.rowId, userId: owner.userId }, { role: MemberRole.MEMBER });

@@ -26,7 +26,7 @@ export class SplitService {
     const core = await lockGroup(em, ctx, data.groupId);
     assertNotDissolved(core);
     const owner = await memberActor(em, ctx, core);
-    requireRole(owner, [MemberRole.OWNER], "split the group");
+    requireRole(owner, "split the group");
     assertAcceptsMembers(core);
     const max = data.maxMembersPerGroup;
     if (max > ctx.policy.limits.maxGroupSize) {

@@ -4,9 +4,9 @@ import { ErrorCode } from "../../common/errors";
 import type { RequestContext } from "../../context/context";
 import { Allow } from "../../graphql/allow";
 import { Group } from "../group/group.entity";
-import { MemberRole } from "../group/group.enums";
 import { viewerMembership } from "../group/group.loaders";
 import { GroupReader } from "../group/group.reader";
+import { mayDo } from "../group/roles";
 import { userById } from "../user/user.loaders";
 import { StatsService } from "./stats.service";
 import { GroupStats, TenantStats } from "./stats.types";
@@ -45,7 +45,7 @@ export class GroupStatsResolver {
     if (!ctx.policy.limits.statsEnabled) throw featureNotInPlan();
     if (ctx.principal.kind === "USER") {
       const membership = await ctx.loaders.get(viewerMembership).load(group.rowId);
-      if (!membership || membership.role === MemberRole.MEMBER) return null;
+      if (!membership || !mayDo(membership.role, "see group statistics")) return null;
     } else if (!(await this.groupReader.canSee(ctx, group))) return null;
     const data = await this.statsService.groupStats(group, windowArg(days), ctx.now());
     const users = await Promise.all(data.topSpeakers.map((s) => ctx.loaders.get(userById).load(s.userId)));
