@@ -55,8 +55,8 @@ export class SplitService {
     for (let i = 0; i < moved.length; i += perSubGroup) {
       const chunk = moved.slice(i, i + perSubGroup);
       const sub = await insertGroup(
-      this.groupLog,
-      em,
+        this.groupLog,
+        em,
         {
           tenantId: core.tenantId,
           name: truncateText(`${core.name} (${subGroups.length + 2})`, 100),
