@@ -23,6 +23,7 @@ import { Metrics } from "./metrics";
 import { operationTypeOf } from "./operation-type";
 import { requestLogPlugin } from "./request-log";
 import { operatorRoutes } from "./routes";
+import { SubscriptionServer } from "./subscriptions";
 
 export interface RunningServer {
   url: string;
@@ -111,6 +112,9 @@ export async function startServer(app: App, port = app.config.port, host = app.c
   const metrics = new Metrics(app);
   const extraRoutes = operatorRoutes(app, metrics);
   const cors = new Cors(app.config.corsOrigins);
+  // GraphQL subscriptions: WebSocket upgrades of /graphql on this same server (see subscriptions.ts).
+  const subscriptions = new SubscriptionServer(app);
+  metrics.trackSubscriptions(subscriptions);
   const apollo = new ApolloServer<RequestContext>({
     // graphql-jit unless switched off (GRAPHQL_JIT=false runs the reference graphql-js executor).
     ...(app.config.graphqlJit ? { gateway: localGateway(schema, jitExecutor(schema)) } : { schema }),
@@ -134,6 +138,7 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       ...(production ? [ApolloServerPluginDisableSuggestions()] : []),
       requestLogPlugin(),
       metrics.plugin(),
+      subscriptions.plugin(),
     ],
   });
   await apollo.start();
@@ -307,6 +312,12 @@ export async function startServer(app: App, port = app.config.port, host = app.c
     app.idempotency.purgeExpired().catch((error: unknown) => app.log.warn({ err: error }, "idempotency purge failed"));
   }, 5 * 60_000);
   purge.unref();
+  // The event feed keeps 30 days: older events are deleted every ten minutes.
+  const eventCleanup = setInterval(() => {
+    app.events.purgeExpired(app.clock.now()).catch((error: unknown) => app.log.warn({ err: error }, "event cleanup failed"));
+  }, 10 * 60_000);
+  eventCleanup.unref();
+  subscriptions.attach(server);
   server.keepAliveTimeout = 65_000;
   server.requestTimeout = 60_000;
 
@@ -325,8 +336,11 @@ export async function startServer(app: App, port = app.config.port, host = app.c
     stopping ??= (async () => {
       draining = true;
       clearInterval(purge);
+      clearInterval(eventCleanup);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // WebSocket connections are not HTTP requests: closed now, or the server would never finish closing.
+      await subscriptions.close();
       if (inFlight > 0) {
         await Promise.race([
           new Promise<void>((resolve) => (drained = resolve)),
