@@ -23,6 +23,11 @@ import { QrRenderer } from "./modules/code/qr";
 import { EvidenceService } from "./modules/evidence/evidence.service";
 import { attachEvidenceSigner } from "./modules/evidence/leaf";
 import { EvidenceSigner } from "./modules/evidence/signer";
+import { type EventBus, MemoryEventBus, RedisEventBus } from "./modules/events/bus";
+import { EventService } from "./modules/events/event.service";
+import { eventNodes } from "./modules/events/events.nodes";
+import { attachLiveEvents, LiveEvents } from "./modules/events/live";
+import { attachEventBus } from "./modules/events/outbox";
 import { groupNodes } from "./modules/group/group.nodes";
 import { GroupReader } from "./modules/group/group.reader";
 import { GroupService } from "./modules/group/group.service";
@@ -79,6 +84,12 @@ export interface App {
   idempotency: IdempotencyStore;
   /** QR codes of join links: cached per URL, drawn on worker threads. */
   qr: QrRenderer;
+  /** The event feed and its retention. */
+  events: EventService;
+  /** Committed events, fanned out to every instance (Redis when REDIS_URL is set). */
+  eventBus: EventBus;
+  /** This instance's subscriptions. */
+  live: LiveEvents;
 }
 
 export interface AppOptions {
@@ -108,6 +119,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const signer = evidenceSigner(config);
   attachEvidenceSigner(dataSource, signer);
   if (options.migrate !== false) await runMigrations(db, log);
+  // Events recorded in a transaction are published here once it commits (modules/events/outbox.ts).
+  const eventBus: EventBus = config.redisUrl ? new RedisEventBus(config.redisUrl, log) : new MemoryEventBus();
+  attachEventBus(dataSource, eventBus);
 
   const risk = new RiskService(db);
   const moderation = new ModerationService(risk);
@@ -121,7 +135,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const services = {
     policies: new PolicyRegistry(),
     authenticator: new Authenticator(db, config.platformAdminToken, clock),
-    nodes: new NodeRegistry(tenantNodes(tenants), userNodes(), groupNodes(groupReader), codeNodes(groupReader, faceToFace), messageNodes(messages), moderationNodes()),
+    nodes: new NodeRegistry(tenantNodes(tenants), userNodes(), groupNodes(groupReader), codeNodes(groupReader, faceToFace), messageNodes(messages), moderationNodes(), eventNodes()),
     links: new PublicLinks(config.publicBaseUrl ?? `http://${config.host}:${config.port}`),
     tenants,
     users: new UserService(db),
@@ -140,6 +154,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     stats: new StatsService(db),
     split: new SplitService(),
     qr: new QrRenderer({ cacheEntries: config.qrCacheEntries, workers: config.qrWorkers }),
+    events: new EventService(db),
   };
   const container = new ResolverContainer().provide(...Object.values(services));
   const app: App = {
@@ -149,6 +164,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     db,
     ...services,
     schema: buildAppSchema(container),
+    eventBus,
+    live: new LiveEvents(db, eventBus, config.subscriptions),
     idempotency: new IdempotencyStore(db, clock, config.idempotency),
     authFailureLimiter: authFailureLimiter(config, log, clock),
     rateLimiter: !config.rateLimit.enabled
@@ -157,6 +174,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         ? new RedisRateLimiter(config.redisUrl, config.rateLimit, log)
         : new MemoryRateLimiter(config.rateLimit, () => clock.now()),
   };
+  attachLiveEvents(app.schema, app.live);
   return app;
 }
 
@@ -182,6 +200,8 @@ export function requestContext(app: App, requestId: string, log: Logger, princip
 }
 
 export async function closeApp(app: App): Promise<void> {
+  app.live.close();
+  await app.eventBus.close();
   await app.rateLimiter.close();
   await app.qr.close();
   await app.authFailureLimiter.close();

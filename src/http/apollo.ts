@@ -1,4 +1,4 @@
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -19,7 +19,7 @@ import { requestLogPlugin } from "./request-log";
  * armor's depth/alias/directive limits, our connection-aware cost and rate limit, one error
  * formatter, request logs and metrics. Introspection and suggestions are off in production.
  */
-export async function createApollo(app: App, metrics: Metrics): Promise<ApolloServer<RequestContext>> {
+export async function createApollo(app: App, metrics: Metrics, plugins: ApolloServerPlugin<RequestContext>[] = []): Promise<ApolloServer<RequestContext>> {
   const production = app.config.env === "production";
   const schema = app.schema;
   const armor = new ApolloArmor({
@@ -56,6 +56,7 @@ export async function createApollo(app: App, metrics: Metrics): Promise<ApolloSe
       ...(production ? [ApolloServerPluginDisableSuggestions()] : []),
       requestLogPlugin(),
       metrics.plugin(),
+      ...plugins,
     ],
   });
   await apollo.start();

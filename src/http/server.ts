@@ -9,6 +9,7 @@ import { GraphQLHandler } from "./graphql-handler";
 import { Metrics } from "./metrics";
 import { graphQLErrorBody, HttpError, requestIdOf, sendJson } from "./respond";
 import { operatorRoutes } from "./routes";
+import { SubscriptionServer } from "./subscriptions";
 
 export interface RunningServer {
   url: string;
@@ -21,7 +22,10 @@ export interface RunningServer {
 /** Starts the HTTP server: `/graphql`, `/healthz`. Port 0 picks a free port (tests). */
 export async function startServer(app: App, port = app.config.port, host = app.config.host): Promise<RunningServer> {
   const metrics = new Metrics(app);
-  const apollo = await createApollo(app, metrics);
+  // GraphQL subscriptions: WebSocket upgrades of /graphql on this same server (see subscriptions.ts).
+  const subscriptions = new SubscriptionServer(app);
+  metrics.trackSubscriptions(subscriptions);
+  const apollo = await createApollo(app, metrics, [subscriptions.plugin()]);
   const graphql = new GraphQLHandler(app, apollo, metrics);
   const extraRoutes = operatorRoutes(app, metrics);
   const cors = new Cors(app.config.corsOrigins);
@@ -76,6 +80,12 @@ export async function startServer(app: App, port = app.config.port, host = app.c
     app.idempotency.purgeExpired().catch((error: unknown) => app.log.warn({ err: error }, "idempotency purge failed"));
   }, 5 * 60_000);
   purge.unref();
+  // The event feed keeps 30 days: older events are deleted every ten minutes.
+  const eventCleanup = setInterval(() => {
+    app.events.purgeExpired(app.clock.now()).catch((error: unknown) => app.log.warn({ err: error }, "event cleanup failed"));
+  }, 10 * 60_000);
+  eventCleanup.unref();
+  subscriptions.attach(server);
   server.keepAliveTimeout = 65_000;
   server.requestTimeout = 60_000;
 
@@ -94,8 +104,11 @@ export async function startServer(app: App, port = app.config.port, host = app.c
     stopping ??= (async () => {
       draining = true;
       clearInterval(purge);
+      clearInterval(eventCleanup);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // WebSocket connections are not HTTP requests: closed now, or the server would never finish closing.
+      await subscriptions.close();
       if (inFlight > 0) {
         await Promise.race([
           new Promise<void>((resolve) => (drained = resolve)),

@@ -13,6 +13,20 @@ import { GroupEventKind, InvitationStatus, JoinSourceKind } from "./group.enums"
 import { Invitation } from "./invitation.entity";
 import type { Member } from "./member.entity";
 import { admitMembers } from "./membership";
+import { toGlobalId } from "../../common/global-id";
+import { recordEvents } from "../events/outbox";
+
+/** An invitation's event details (ids as global ids). */
+function invitationData(invitation: Invitation): Record<string, unknown> {
+  return {
+    invitationId: toGlobalId("Invitation", invitation.rowId),
+    groupId: toGlobalId("Group", invitation.groupId),
+    inviteeId: toGlobalId("User", invitation.inviteeId),
+    inviterId: invitation.inviterId ? toGlobalId("User", invitation.inviterId) : null,
+    status: invitation.storedStatus,
+    expiresAt: new Date(invitation.expiresAt).toISOString(),
+  };
+}
 
 /** The status a client sees: a PENDING invitation past its expiry reads as EXPIRED. */
 export function invitationStatus(invitation: Invitation, now: number): InvitationStatus {
@@ -56,6 +70,11 @@ export class InvitationService {
         }),
       );
     for (let i = 0; i < fresh.length; i += 200) await em.insert(Invitation, fresh.slice(i, i + 200));
+    await recordEvents(
+      em,
+      fresh.map((inv) => ({ tenantId: group.tenantId, type: "invitation.created", groupId: group.rowId, data: invitationData(inv), audience: [inv.inviteeId] })),
+      now,
+    );
     await appendLog(
       em,
       group,
@@ -91,6 +110,7 @@ export class InvitationService {
     if (!input.accept) {
       Object.assign(invitation, { storedStatus: InvitationStatus.DECLINED, openKey: null, respondedAt: now });
       await em.update(Invitation, { rowId: invitation.rowId }, { storedStatus: InvitationStatus.DECLINED, openKey: null, respondedAt: now });
+      await recordEvents(em, [{ tenantId: group.tenantId, type: "invitation.answered", groupId: group.rowId, data: invitationData(invitation), audience: invitation.inviterId ? [invitation.inviterId] : [] }], now);
       return { invitation, member: null };
     }
     assertAcceptsMembers(group);
@@ -103,6 +123,7 @@ export class InvitationService {
     );
     Object.assign(invitation, { storedStatus: InvitationStatus.ACCEPTED, openKey: null, respondedAt: now });
     await em.update(Invitation, { rowId: invitation.rowId }, { storedStatus: InvitationStatus.ACCEPTED, openKey: null, respondedAt: now });
+    await recordEvents(em, [{ tenantId: group.tenantId, type: "invitation.answered", groupId: group.rowId, data: invitationData(invitation), audience: invitation.inviterId ? [invitation.inviterId] : [] }], now);
     return { invitation, member: admitted[0] ?? existing[0] };
   }
 

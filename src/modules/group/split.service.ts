@@ -1,3 +1,4 @@
+import { toGlobalId } from "../../common/global-id";
 import { type EntityManager, In } from "typeorm";
 import { z } from "zod";
 import { DomainError, ErrorCode } from "../../common/errors";
@@ -79,7 +80,7 @@ export class SplitService {
     await appendLog(
       em,
       core,
-      [{ kind: GroupEventKind.NOTICE, text: `This group was split: ${moved.length} members moved to ${subGroups.length} sub-groups.`, data: { subGroups: subGroups.length } }],
+      [{ kind: GroupEventKind.NOTICE, text: `This group was split: ${moved.length} members moved to ${subGroups.length} sub-groups.`, data: { subGroups: subGroups.length }, event: { subGroupIds: subGroups.map((g) => toGlobalId("Group", g.rowId)) } }],
       now,
     );
     return { coreGroup: core, subGroups };
