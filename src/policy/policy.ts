@@ -1,5 +1,6 @@
 import { type ComplianceCheck, type ComplianceSubject, type TenantQualifications } from "./compliance";
-import { CodeType, Plan, type PolicyLimits } from "./limits";
+import type { PolicyLimits } from "./fields";
+import { CodeType, Plan } from "./limits";
 
 /**
  * A plan as code: its limits and the compliance checks that apply to it. The three standard plans
