@@ -29,6 +29,7 @@ import { eventNodes } from "./modules/events/events.nodes";
 import { attachLiveEvents, LiveEvents } from "./modules/events/live";
 import { attachEventBus } from "./modules/events/outbox";
 import { groupNodes } from "./modules/group/group.nodes";
+import { GroupCreation } from "./modules/group/group-creation";
 import { GroupReader } from "./modules/group/group.reader";
 import { GroupService } from "./modules/group/group.service";
 import { InvitationService } from "./modules/group/invitation.service";
@@ -127,10 +128,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   const moderation = new ModerationService(risk);
   const review = new ReviewService(db);
   const invitations = new InvitationService(db);
-  const groups = new GroupService(moderation, review, risk, invitations);
+  const groupCreation = new GroupCreation(moderation, review, risk, invitations);
+  const groups = new GroupService(moderation, review, groupCreation);
   const tenants = new TenantService(db);
   const groupReader = new GroupReader(db);
-  const faceToFace = new FaceToFaceService(db, risk, groups);
+  const faceToFace = new FaceToFaceService(db, risk, groupCreation);
   const messages = new MessageService(db, moderation, review);
   const services = {
     policies: new PolicyRegistry(),
@@ -143,16 +145,17 @@ export async function createApp(options: AppOptions): Promise<App> {
     moderation,
     review,
     invitations,
+    groupCreation,
     groups,
     members: new MemberService(invitations, risk),
     groupReader,
     groupCodes: new GroupCodeService(),
-    liveCodes: new LiveCodeService(db, moderation),
+    liveCodes: new LiveCodeService(db, moderation, groupCreation),
     faceToFace,
     messages,
     evidence: new EvidenceService(db, signer),
-    stats: new StatsService(db),
-    split: new SplitService(),
+    stats: new StatsService(db, groupReader),
+    split: new SplitService(groupCreation),
     qr: new QrRenderer({ cacheEntries: config.qrCacheEntries, workers: config.qrWorkers }),
     events: new EventService(db),
   };

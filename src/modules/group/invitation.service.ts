@@ -65,7 +65,7 @@ export class InvitationService {
           storedStatus: InvitationStatus.PENDING,
           openKey: inviteeId,
           createdAt: now,
-          expiresAt: now + ctx.policy.limits.invitationTtlSeconds * 1000,
+          expiresAt: ctx.policy.invitationExpiresAt(now),
           respondedAt: null,
         }),
       );
@@ -118,7 +118,7 @@ export class InvitationService {
       em,
       group,
       [{ userId, source: { kind: JoinSourceKind.INVITATION, inviterId: invitation.inviterId } }],
-      ctx.policy.limits.maxGroupSize,
+      ctx.policy.groupCapacity(),
       now,
     );
     Object.assign(invitation, { storedStatus: InvitationStatus.ACCEPTED, openKey: null, respondedAt: now });

@@ -61,15 +61,15 @@ export class MemberService {
     if (newcomers.some((id) => !contacts.has(id))) {
       throw new DomainError(ErrorCode.NOT_A_CONTACT, "Members can only invite their own contacts", ["input", "userIds"]);
     }
-    if (newcomers.length && group.memberCount >= policy.limits.maxGroupSize) throw groupFull(policy.limits.maxGroupSize);
+    if (newcomers.length && !policy.fitsInGroup(group.memberCount + 1)) throw groupFull(policy.groupCapacity());
 
     const now = ctx.now();
-    const slots = Math.max(0, Math.min(policy.limits.directAddLimit, policy.limits.maxGroupSize) - group.memberCount);
+    const slots = policy.directAddSlots(group.memberCount);
     const { admitted } = await admitMembers(
       em,
       group,
       newcomers.slice(0, slots).map((userId) => ({ userId, source: { kind: JoinSourceKind.DIRECT_ADD, inviterId: inviter.userId } })),
-      policy.limits.maxGroupSize,
+      policy.groupCapacity(),
       now,
     );
     const invitations: Invitation[] = await this.invitations.open(em, ctx, group, newcomers.slice(slots), inviter.userId, now);
@@ -130,7 +130,7 @@ export class MemberService {
     if (target.role === role) return { group, member: target };
     if (role === MemberRole.ADMIN) {
       const admins = await em.countBy(Member, { groupId: group.rowId, role: MemberRole.ADMIN });
-      const max = ctx.policy.limits.maxAdmins;
+      const max = ctx.policy.adminLimit();
       if (admins >= max) throw new DomainError(ErrorCode.ADMIN_LIMIT_REACHED, `A group has at most ${max} admins on this plan`, ["input", "role"]);
     }
     const now = ctx.now();
@@ -149,7 +149,7 @@ export class MemberService {
     requireRole(owner, [MemberRole.OWNER], "transfer ownership");
     const target = await this.targetMember(em, group, input.userId);
     if (target.userId === owner.userId) throw new DomainError(ErrorCode.INVALID_INPUT, "The caller already owns the group", ["input", "userId"]);
-    if (ctx.policy.limits.transferRequiresAdmin && target.role !== MemberRole.ADMIN) {
+    if (ctx.policy.transferRequiresAdmin() && target.role !== MemberRole.ADMIN) {
       throw new DomainError(ErrorCode.TARGET_NOT_ADMIN, "Ownership can only be transferred to an admin", ["input", "userId"]);
     }
     const now = ctx.now();

@@ -37,14 +37,6 @@ import { MessageService } from "./message.service";
 import { SplitService } from "../group/split.service";
 import { StatsService } from "../stats/stats.service";
 
-function featureNotInPlan(): GraphQLError {
-  return new GraphQLError("Statistics are not part of this plan", { extensions: { code: ErrorCode.FEATURE_NOT_IN_PLAN } });
-}
-
-const windowArg = (days: number) => {
-  if (!Number.isInteger(days) || days < 1 || days > 366) throw new GraphQLError("`days` must be 1…366", { extensions: { code: ErrorCode.INVALID_INPUT } });
-  return days;
-};
 
 @Resolver()
 export class MessageResolver {
@@ -109,8 +101,7 @@ export class MessageResolver {
   @Query(() => TenantStats, { description: "Tenant: activity across all its groups (plans with statsEnabled)." })
   @Allow("TENANT")
   tenantStats(@Arg("days", () => Int, { defaultValue: 30 }) days: number, @Ctx() ctx: RequestContext) {
-    if (!ctx.policy.limits.statsEnabled) throw featureNotInPlan();
-    return this.statsService.tenantStats(ctx.tenantId, windowArg(days), ctx.now());
+    return this.statsService.tenantDashboard(ctx, days);
   }
 
   private async visibleGroup(ctx: RequestContext, groupId: string): Promise<Group> {
@@ -183,12 +174,8 @@ export class GroupHistoryResolver {
 
   @FieldResolver(() => GroupStats, { nullable: true, description: "Dashboards (plans with statsEnabled); owners, admins and the tenant." })
   async stats(@Root() group: Group, @Arg("days", () => Int, { defaultValue: 7 }) days: number, @Ctx() ctx: RequestContext) {
-    if (!ctx.policy.limits.statsEnabled) throw featureNotInPlan();
-    if (ctx.principal.kind === "USER") {
-      const membership = await ctx.loaders.get(viewerMembership).load(group.rowId);
-      if (!membership || membership.role === MemberRole.MEMBER) return null;
-    } else if (!(await this.groupReader.canSee(ctx, group))) return null;
-    const data = await this.statsService.groupStats(group, windowArg(days), ctx.now());
+    const data = await this.statsService.groupDashboard(ctx, group, days);
+    if (!data) return null;
     const users = await Promise.all(data.topSpeakers.map((s) => ctx.loaders.get(userById).load(s.userId)));
     return { ...data, topSpeakers: data.topSpeakers.map((s, i) => ({ user: users[i], messages: s.messages })).filter((s) => s.user) };
   }

@@ -68,7 +68,7 @@ export class RiskService {
     now: number,
   ): Promise<void> {
     if (added <= 0) return;
-    const { bulkActionThreshold: threshold, bulkActionWindowSeconds: window } = policy.limits;
+    const { threshold, windowSeconds: window } = policy.bulkActionRule();
     const kinds = event.kind === RiskEventKind.BULK_INVITE ? [GroupEventKind.MEMBER_INVITED, GroupEventKind.MEMBER_JOINED] : [GroupEventKind.MEMBER_REMOVED];
     const recent = await em
       .createQueryBuilder(GroupLogEntry, "l")
