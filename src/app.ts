@@ -22,8 +22,14 @@ import { LiveCodeService } from "./modules/code/live-code.service";
 import { QrRenderer } from "./modules/code/qr";
 import { EvidenceService } from "./modules/evidence/evidence.service";
 import { EvidenceSigner } from "./modules/evidence/signer";
+import { type EventBus, MemoryEventBus, RedisEventBus } from "./modules/events/bus";
+import { EventService } from "./modules/events/event.service";
+import { eventNodes } from "./modules/events/events.nodes";
+import { attachLiveEvents, LiveEvents } from "./modules/events/live";
+import { attachEventBus } from "./modules/events/outbox";
 import { GroupLog } from "./modules/group/group-log";
 import { groupNodes } from "./modules/group/group.nodes";
+import { GroupCreation } from "./modules/group/group-creation";
 import { GroupReader } from "./modules/group/group.reader";
 import { GroupService } from "./modules/group/group.service";
 import { InvitationService } from "./modules/group/invitation.service";
@@ -79,6 +85,12 @@ export interface App {
   idempotency: IdempotencyStore;
   /** QR codes of join links: cached per URL, drawn on worker threads. */
   qr: QrRenderer;
+  /** The event feed and its retention. */
+  events: EventService;
+  /** Committed events, fanned out to every instance (Redis when REDIS_URL is set). */
+  eventBus: EventBus;
+  /** This instance's subscriptions. */
+  live: LiveEvents;
 }
 
 export interface AppOptions {
@@ -107,6 +119,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (server.galera) log.info({ causalReads }, "database is a Galera cluster node");
   const signer = evidenceSigner(config);
   if (options.migrate !== false) await runMigrations(db, log);
+  // Events recorded in a transaction are published here once it commits (modules/events/outbox.ts).
+  const eventBus: EventBus = config.redisUrl ? new RedisEventBus(config.redisUrl, log) : new MemoryEventBus();
+  attachEventBus(dataSource, eventBus);
 
   // Every history append seals its entries with the evidence key: the one GroupLog holds it.
   const groupLog = new GroupLog(signer);
@@ -114,15 +129,16 @@ export async function createApp(options: AppOptions): Promise<App> {
   const moderation = new ModerationService(risk);
   const review = new ReviewService(db);
   const invitations = new InvitationService(db, groupLog);
-  const groups = new GroupService(moderation, review, risk, invitations, groupLog);
+  const groupCreation = new GroupCreation(moderation, review, risk, invitations, groupLog);
+  const groups = new GroupService(moderation, review, groupCreation, groupLog);
   const tenants = new TenantService(db);
   const groupReader = new GroupReader(db);
-  const faceToFace = new FaceToFaceService(db, risk, groups, groupLog);
+  const faceToFace = new FaceToFaceService(db, risk, groupCreation, groupLog);
   const messages = new MessageService(db, moderation, review, groupLog);
   const services = {
     policies: new PolicyRegistry(),
     authenticator: new Authenticator(db, config.platformAdminToken, clock),
-    nodes: new NodeRegistry(tenantNodes(tenants), userNodes(), groupNodes(groupReader), codeNodes(groupReader, faceToFace), messageNodes(messages), moderationNodes()),
+    nodes: new NodeRegistry(tenantNodes(tenants), userNodes(), groupNodes(groupReader), codeNodes(groupReader, faceToFace), messageNodes(messages), moderationNodes(), eventNodes()),
     links: new PublicLinks(config.publicBaseUrl ?? `http://${config.host}:${config.port}`),
     tenants,
     users: new UserService(db),
@@ -130,17 +146,19 @@ export async function createApp(options: AppOptions): Promise<App> {
     moderation,
     review,
     invitations,
+    groupCreation,
     groups,
     members: new MemberService(invitations, risk, groupLog),
     groupReader,
     groupCodes: new GroupCodeService(groupLog),
-    liveCodes: new LiveCodeService(db, moderation, groupLog),
+    liveCodes: new LiveCodeService(db, moderation, groupCreation, groupLog),
     faceToFace,
     messages,
     evidence: new EvidenceService(db, signer),
-    stats: new StatsService(db),
-    split: new SplitService(groupLog),
+    stats: new StatsService(db, groupReader),
+    split: new SplitService(groupLog, groupCreation),
     qr: new QrRenderer({ cacheEntries: config.qrCacheEntries, workers: config.qrWorkers }),
+    events: new EventService(db),
   };
   const container = new ResolverContainer().provide(...Object.values(services));
   const app: App = {
@@ -150,6 +168,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     db,
     ...services,
     schema: buildAppSchema(container),
+    eventBus,
+    live: new LiveEvents(db, eventBus, config.subscriptions),
     idempotency: new IdempotencyStore(db, clock, config.idempotency),
     authFailureLimiter: authFailureLimiter(config, log, clock),
     rateLimiter: !config.rateLimit.enabled
@@ -158,6 +178,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         ? new RedisRateLimiter(config.redisUrl, config.rateLimit, log)
         : new MemoryRateLimiter(config.rateLimit, () => clock.now()),
   };
+  attachLiveEvents(app.schema, app.live);
   return app;
 }
 
@@ -183,6 +204,8 @@ export function requestContext(app: App, requestId: string, log: Logger, princip
 }
 
 export async function closeApp(app: App): Promise<void> {
+  app.live.close();
+  await app.eventBus.close();
   await app.rateLimiter.close();
   await app.qr.close();
   await app.authFailureLimiter.close();

@@ -63,6 +63,19 @@ export interface AppConfig {
    * `https://app.example.com`; `["*"]` (any origin) is refused in production. Empty: no CORS.
    */
   corsOrigins: string[];
+  /**
+   * GraphQL subscriptions over WebSocket (README "Real time"): open connections and subscriptions
+   * per principal, the most bytes a socket may have unsent before it is closed as a slow consumer
+   * (1013), undelivered viewerActivity events kept per subscription, and how often an open
+   * connection's credential is checked again (revocation closes it with 4401).
+   */
+  subscriptions: {
+    connectionsPerPrincipal: number;
+    subscriptionsPerPrincipal: number;
+    maxBufferedBytes: number;
+    maxQueuedPerSubscription: number;
+    authRecheckMs: number;
+  };
 }
 
 /**
@@ -157,6 +170,13 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
       refillPerMinute: intFromEnv("AUTH_FAILURE_REFILL_PER_MINUTE", 60, 1, 1_000_000),
     },
     corsOrigins: parseCorsOrigins(process.env.CORS_ORIGINS),
+    subscriptions: {
+      connectionsPerPrincipal: intFromEnv("WS_CONNECTIONS_PER_PRINCIPAL", 20, 1, 1_000_000),
+      subscriptionsPerPrincipal: intFromEnv("WS_SUBSCRIPTIONS_PER_PRINCIPAL", 100, 1, 1_000_000),
+      maxBufferedBytes: intFromEnv("WS_MAX_BUFFERED_BYTES", 4_000_000, 1024, 1_000_000_000),
+      maxQueuedPerSubscription: intFromEnv("WS_MAX_QUEUED_EVENTS", 1000, 1, 1_000_000),
+      authRecheckMs: intFromEnv("WS_AUTH_RECHECK_MS", 5000, 50, 3_600_000),
+    },
     ...overrides,
   };
   if (config.env === "production" && config.corsOrigins.includes("*")) {

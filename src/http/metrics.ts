@@ -35,6 +35,13 @@ export class Metrics {
   private readonly joinRefusals: Counter<"mutation" | "code">;
   private readonly inFlight: Gauge<"type">;
 
+  private subscriptionServer: { openConnections: number; slowConsumersClosed: number } | null = null;
+
+  /** Reports the WebSocket server's connections and slow consumers closed. */
+  trackSubscriptions(server: { openConnections: number; slowConsumersClosed: number }): void {
+    this.subscriptionServer = server;
+  }
+
   constructor(private readonly app: App) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: "gp_" });
@@ -74,6 +81,47 @@ export class Metrics {
       help: "GraphQL requests being executed; every mutation holds one database transaction",
       labelNames: ["type"],
       registers,
+    });
+    const metrics = this;
+    new Gauge({
+      name: "gp_subscriptions_open",
+      help: "GraphQL subscriptions open on this instance (groupActivity, viewerActivity)",
+      registers,
+      collect() {
+        this.set(app.live.open);
+      },
+    });
+    new Gauge({
+      name: "gp_websocket_connections_open",
+      help: "WebSocket (graphql-transport-ws) connections open on this instance",
+      registers,
+      collect() {
+        this.set(metrics.subscriptionServer?.openConnections ?? 0);
+      },
+    });
+    new Gauge({
+      name: "gp_websocket_slow_consumers_closed",
+      help: "WebSocket connections closed (1013) because the client let too much data pile up unsent, since start",
+      registers,
+      collect() {
+        this.set(metrics.subscriptionServer?.slowConsumersClosed ?? 0);
+      },
+    });
+    new Gauge({
+      name: "gp_events_published",
+      help: "Committed events and group-log wake-ups this instance published to the event bus, since start",
+      registers,
+      collect() {
+        this.set(app.eventBus.published);
+      },
+    });
+    new Gauge({
+      name: "gp_events_recorded_last_minute",
+      help: "Events written to the outbox in the last minute, by every instance (the outbox's recent volume; webhook backlog comes with webhooks)",
+      registers,
+      async collect() {
+        this.set(await app.events.countSince(app.clock.now() - 60_000).catch(() => 0));
+      },
     });
     new Gauge({
       name: "gp_db_info",

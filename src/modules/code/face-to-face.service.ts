@@ -9,14 +9,12 @@ import type { Database } from "../../db/database";
 import { User } from "../user/user.entity";
 import { forUpdate } from "../../db/query";
 import { CodeType } from "../../policy/limits";
-import { GroupCategory } from "../../policy/compliance";
 import { lockGroupRow } from "../group/access";
 import type { Group } from "../group/group.entity";
-import { insertGroup } from "../group/group.factory";
-import { GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
+import { GroupStatus, JoinSourceKind } from "../group/group.enums";
 import type { Member } from "../group/member.entity";
 import { admitMembers } from "../group/membership";
-import type { GroupService } from "../group/group.service";
+import type { GroupCreation } from "../group/group-creation";
 import { RiskEventKind } from "../moderation/moderation.enums";
 import type { RiskService } from "../moderation/risk.service";
 import { distanceMetres } from "./distance";
@@ -41,7 +39,7 @@ export class FaceToFaceService {
   constructor(
     private readonly db: Database,
     private readonly risk: RiskService,
-    private readonly groups: GroupService,
+    private readonly creation: GroupCreation,
     private readonly groupLog: GroupLog,
   ) {}
 
@@ -119,14 +117,10 @@ export class FaceToFaceService {
     if (session.expiresAt <= now) throw new DomainError(ErrorCode.CODE_EXPIRED, "The face-to-face session has expired", ["input", "sessionId"]);
     const cap = ctx.policy.codeJoinCapacity(CodeType.FACE_TO_FACE);
     if (!session.groupId) {
-      await this.groups.assertCreationAllowance(ctx, em, userId);
-      const missing = ctx.policy.missingCompliance({ category: GroupCategory.GENERAL, minorProtection: false });
-      if (missing.length) throw new DomainError(ErrorCode.COMPLIANCE_REQUIRED, `Compliance requirements not met: ${missing.join("; ")}`);
-      const group = await insertGroup(this.groupLog, em, { tenantId: session.tenantId, name: `Face to face ${session.digits}`, ownerId: userId, createdData: { faceToFace: session.rowId } }, now);
-      const { admitted } = await admitMembers(this.groupLog, em, group, [{ userId, role: MemberRole.OWNER, source: { kind: JoinSourceKind.FACE_TO_FACE } }], cap, now);
+      const { group, owner } = await this.creation.forFaceToFace(ctx, em, { ownerId: userId, digits: session.digits, sessionId: session.rowId, capacity: cap });
       session.groupId = group.rowId;
       await em.update(FaceToFaceSession, { rowId: session.rowId }, { groupId: group.rowId });
-      return { group, member: admitted[0] };
+      return { group, member: owner };
     }
     const group = await lockGroupRow(em, ctx, session.groupId, ["input", "sessionId"]);
     if (group.status === GroupStatus.DISSOLVED) throw new DomainError(ErrorCode.GROUP_DISSOLVED, "The group has been dissolved");

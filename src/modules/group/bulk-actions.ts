@@ -26,7 +26,7 @@ const COUNTED: Record<BulkAction["kind"], GroupEventKind[]> = {
  */
 export async function detectBulkAction(em: EntityManager, policy: TenantPolicy, action: BulkAction, added: number, now: number): Promise<RiskEventInput | null> {
   if (added <= 0) return null;
-  const { bulkActionThreshold: threshold, bulkActionWindowSeconds: window } = policy.limits;
+  const { threshold, windowSeconds: window } = policy.bulkActionRule();
   const recent = await em
     .createQueryBuilder(GroupLogEntry, "l")
     .where("l.actorId = :userId AND l.kind IN (:...kinds) AND l.createdAt > :since AND l.subjectId <> l.actorId", {

@@ -2,6 +2,8 @@ import type { EntityManager } from "typeorm";
 import { newId } from "../../common/ids";
 import { type HeadSigner, sealLeaves } from "../evidence/sealing";
 import { Group } from "./group.entity";
+import { announceAfterCommit, recordEvents } from "../events/outbox";
+import { groupLogEvents } from "./group-events";
 import { GroupLogEntry, type LogData } from "./group-log.entity";
 
 export interface LogEntryInput {
@@ -11,6 +13,8 @@ export interface LogEntryInput {
   text?: string | null;
   status?: string;
   data?: LogData | null;
+  /** Details for the entry's event (feed, webhooks) that the log itself does not keep, e.g. a join's full source. */
+  event?: Record<string, unknown>;
 }
 
 /** Seats taken by the same write: the member count moves with the log, in one conditional UPDATE. */
@@ -31,7 +35,8 @@ export class GroupLog {
    * The caller holds the group's row lock (see lockGroup), so sequence numbers are allocated
    * without gaps or races; `group.logSize` is kept in step. With `seats`, the member count moves in
    * the same UPDATE, guarded by `member_count + add <= cap`; when that guard refuses, nothing is
-   * written and null is returned.
+   * written and null is returned. Each entry's event is recorded in the same transaction (see
+   * group-events.ts).
    */
   async appendWithSeats(em: EntityManager, group: Group, entries: LogEntryInput[], now: number, seats?: SeatChange): Promise<GroupLogEntry[] | null> {
     if (entries.length === 0) return [];
@@ -64,6 +69,10 @@ export class GroupLog {
     const result = await update.execute();
     if (seats && result.affected !== 1) return null;
     for (let i = 0; i < rows.length; i += 200) await em.insert(GroupLogEntry, rows.slice(i, i + 200));
+    // Every entry is also an event, in the same transaction (the outbox); see group-events.ts.
+    const { events, wakeUps } = groupLogEvents(group, rows, entries.map((e) => e.event));
+    await recordEvents(em, events, now);
+    announceAfterCommit(em, wakeUps);
     Object.assign(group, { logSize, merkleFrontier, memberCount: group.memberCount + (seats?.add ?? 0) });
     return rows;
   }

@@ -64,16 +64,16 @@ export class MemberService {
     if (newcomers.some((id) => !contacts.has(id))) {
       throw new DomainError(ErrorCode.NOT_A_CONTACT, "Members can only invite their own contacts", ["input", "userIds"]);
     }
-    if (newcomers.length && group.memberCount >= policy.limits.maxGroupSize) throw groupFull(policy.limits.maxGroupSize);
+    if (newcomers.length && !policy.fitsInGroup(group.memberCount + 1)) throw groupFull(policy.groupCapacity());
 
     const now = ctx.now();
-    const slots = Math.max(0, Math.min(policy.limits.directAddLimit, policy.limits.maxGroupSize) - group.memberCount);
+    const slots = policy.directAddSlots(group.memberCount);
     const { admitted } = await admitMembers(
       this.groupLog,
       em,
       group,
       newcomers.slice(0, slots).map((userId) => ({ userId, source: { kind: JoinSourceKind.DIRECT_ADD, inviterId: inviter.userId } })),
-      policy.limits.maxGroupSize,
+      policy.groupCapacity(),
       now,
     );
     const invitations: Invitation[] = await this.invitations.open(em, ctx, group, newcomers.slice(slots), inviter.userId, now);
@@ -134,7 +134,7 @@ export class MemberService {
     if (target.role === role) return { group, member: target };
     if (role === MemberRole.ADMIN) {
       const admins = await em.countBy(Member, { groupId: group.rowId, role: MemberRole.ADMIN });
-      const max = ctx.policy.limits.maxAdmins;
+      const max = ctx.policy.adminLimit();
       if (admins >= max) throw new DomainError(ErrorCode.ADMIN_LIMIT_REACHED, `A group has at most ${max} admins on this plan`, ["input", "role"]);
     }
     const now = ctx.now();
@@ -152,7 +152,7 @@ export class MemberService {
     const owner = await memberActor(em, ctx, group);
     requireRole(owner, "transfer ownership");
     const target = await this.targetMember(em, group, input.userId);
-    const refusal = transferRefusal(owner, target, ctx.policy.limits.transferRequiresAdmin);
+    const refusal = transferRefusal(owner, target, ctx.policy.transferRequiresAdmin());
     if (refusal) throw refusal;
     const now = ctx.now();
     await em.update(Member, { groupId: group.rowId, userId: target.userId }, { role: MemberRole.OWNER });

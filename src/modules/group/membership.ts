@@ -1,5 +1,6 @@
 import { type EntityManager, In } from "typeorm";
 import { DomainError, ErrorCode } from "../../common/errors";
+import { toGlobalId } from "../../common/global-id";
 import type { GroupLog } from "./group-log";
 import { Group } from "./group.entity";
 import { GroupEventKind, GroupStatus, InvitationStatus, JoinSourceKind, MemberRole } from "./group.enums";
@@ -19,6 +20,18 @@ export interface Admission {
   userId: string;
   role?: MemberRole;
   source: JoinSource;
+}
+
+/** A join source as events carry it: every field, ids as global ids. */
+function joinSourceData(source: JoinSource): Record<string, unknown> {
+  const id = (type: string, rowId: string | null | undefined) => (rowId ? toGlobalId(type, rowId) : null);
+  return {
+    kind: source.kind,
+    inviterId: id("User", source.inviterId),
+    codeId: id("GroupCode", source.codeId),
+    liveCodeId: id("LiveCode", source.liveCodeId),
+    state: source.state ?? null,
+  };
 }
 
 export function groupFull(cap: number): DomainError {
@@ -54,6 +67,7 @@ export async function admitMembers(
       actorId: a.source.inviterId ?? a.userId,
       subjectId: a.userId,
       data: { source: a.source.kind, role: a.role ?? MemberRole.MEMBER, ...(a.source.state ? { state: a.source.state } : {}) },
+      event: { joinSource: joinSourceData(a.source) },
     })),
     now,
     { add: fresh.length, cap },

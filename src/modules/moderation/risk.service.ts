@@ -6,6 +6,8 @@ import type { Database } from "../../db/database";
 import { keysetPage } from "../../db/query";
 import { RiskEventKind } from "./moderation.enums";
 import { RiskEvent } from "./moderation.entities";
+import { toGlobalId } from "../../common/global-id";
+import { recordEvent } from "../events/outbox";
 
 export interface RiskEventInput {
   tenantId: string;
@@ -20,7 +22,26 @@ export class RiskService {
   constructor(private readonly db: Database) {}
 
   async record(em: EntityManager, event: RiskEventInput, now: number): Promise<void> {
-    await em.insert(RiskEvent, { rowId: newId(), groupId: null, ...event, detail: truncateText(event.detail, 500), createdAt: now });
+    const rowId = newId();
+    const detail = truncateText(event.detail, 500);
+    await em.insert(RiskEvent, { rowId, groupId: null, ...event, detail, createdAt: now });
+    // Also when recorded after a refused mutation's rollback: that transaction commits, and so does its event.
+    await recordEvent(
+      em,
+      {
+        tenantId: event.tenantId,
+        type: "risk_event.recorded",
+        groupId: event.groupId ?? null,
+        data: {
+          riskEventId: toGlobalId("RiskEvent", rowId),
+          kind: event.kind,
+          userId: event.userId ? toGlobalId("User", event.userId) : null,
+          groupId: event.groupId ? toGlobalId("Group", event.groupId) : null,
+          detail,
+        },
+      },
+      now,
+    );
   }
 
   /** Records the event unless the same kind was already recorded for the user within `windowMs`. */
