@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ManualClock } from "../../src/common/clock";
 import { distanceMetres } from "../../src/modules/code/face-to-face.service";
-import { EnterSessionDocument, FaceToFaceRiskEventsDocument, JoinSessionGroupDocument, SessionNodeDocument } from "../generated/graphql";
 import { createTenant, dataOf, type FixtureTenant, type FixtureUser, ok, twoTenants } from "../support/fixtures";
 import { codes } from "../support/groups";
 import { startTestServer, type TestServer } from "../support/server";
 import { snapshot } from "../support/snapshot";
+import { EnterSessionDocument, FaceToFaceRiskEventsDocument, JoinSessionGroupDocument, SessionNodeDocument } from "../generated/graphql";
 
 const ENTER = EnterSessionDocument;
 const JOIN = JoinSessionGroupDocument;
