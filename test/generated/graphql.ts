@@ -220,22 +220,39 @@ export type Plan =
   | 'PERSONAL';
 
 export type PolicyOverridesInput = {
+  /** Invitations or removals by one user within bulkActionWindowSeconds that count as abnormal. Overrides: 1…100000. */
   bulkActionThreshold?: number | null | undefined;
+  /** The window bulkActionThreshold is counted over, in seconds. Overrides: 1…86400. */
   bulkActionWindowSeconds?: number | null | undefined;
+  /** No code joins a group that already has this many members. At most maxGroupSize. Overrides: 1…100000. */
   codeJoinCap?: number | null | undefined;
+  /** Join-code types the plan may create. */
   codeTypes?: Array<CodeType> | null | undefined;
+  /** Groups one user may create in a rolling 24 hours. Overrides: 0…100000. */
   dailyGroupCreationLimit?: number | null | undefined;
+  /** Members a group may reach by direct add (owner counted); beyond it invitees must accept. At most maxGroupSize. Overrides: 3…100000. */
   directAddLimit?: number | null | undefined;
+  /** How long a PENDING invitation may be accepted, in seconds. Overrides: 60…31536000. */
   invitationTtlSeconds?: number | null | undefined;
+  /** Members per group behind a live code (null: the plan has no live codes). At most maxGroupSize. Overrides: 2…100000. */
   liveCodeGroupCap?: number | null | undefined;
+  /** Admins per group (owner not counted). Overrides: 0…1000. */
   maxAdmins?: number | null | undefined;
+  /** Hard cap on members of one group. Overrides: 3…100000. */
   maxGroupSize?: number | null | undefined;
+  /** A PERMANENT code joins people only until the group has this many members (null: no limit). At most maxGroupSize. Overrides: 1…100000. */
   permanentCodeMaxMembers?: number | null | undefined;
+  /** The tenant must publish a data-usage rules URL before its users create groups. */
   requireDataUsageRules?: boolean | null | undefined;
+  /** Join-source and activity dashboards. */
   statsEnabled?: boolean | null | undefined;
+  /** Longest lifetime a caller may choose for a TEMPORARY code, in seconds. Overrides: 60…31536000. */
   temporaryCodeTtlMaxSeconds?: number | null | undefined;
+  /** Shortest lifetime a caller may choose for a TEMPORARY code, in seconds. Overrides: 60…31536000. */
   temporaryCodeTtlMinSeconds?: number | null | undefined;
+  /** Default lifetime of a TEMPORARY code, in seconds. Overrides: 60…31536000. */
   temporaryCodeTtlSeconds?: number | null | undefined;
+  /** Ownership may only be transferred to an ADMIN. */
   transferRequiresAdmin?: boolean | null | undefined;
 };
 
@@ -1146,6 +1163,7 @@ export type UserNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
     | { externalId: string, id: string }
    | null };
 
@@ -1155,6 +1173,7 @@ export type NodeIdQueryVariables = Exact<{
 
 
 export type NodeIdQuery = { node:
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
