@@ -17,6 +17,8 @@ export interface PlanPolicy {
  */
 export class TenantPolicy {
   readonly limits: Readonly<PolicyLimits>;
+  /** Webhook endpoints a tenant may have at once (the same on every plan). */
+  readonly webhookEndpointLimit = 20;
 
   constructor(
     readonly plan: Plan,
