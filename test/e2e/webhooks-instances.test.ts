@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createTenant, dataOf, type FixtureTenant, ok } from "../support/fixtures";
 import { createGroup, mutate } from "../support/groups";
+import { FaultyProxy } from "../support/faulty-proxy";
 import { exited, gqlAt, startApiProcess } from "../support/processes";
 import { engine, freshDatabaseUrl, serverMode, startTestServer, type TestServer } from "../support/server";
 import { ENDPOINT_FIELDS, type LoopbackCertificate, loopbackCertificate, type Receiver, startReceiver, testWebhookConfig } from "../support/webhooks";
@@ -185,3 +186,59 @@ describe(`webhooks survive kill -9 (${engine}, ${serverMode})`, { timeout: 600_0
     }
   });
 });
+
+describe(`the webhook dispatcher survives a database outage (${engine}, ${serverMode})`, { timeout: 600_000, skip: engine !== "mysql" && "the outage is simulated between the API and MariaDB" }, () => {
+  let tls: LoopbackCertificate;
+  let database: { url: string; drop: () => Promise<void> };
+  let proxy: FaultyProxy;
+  let server: TestServer;
+  let receiver: Receiver;
+
+  before(async () => {
+    tls = loopbackCertificate();
+    database = freshDatabaseUrl();
+    const setup = await startTestServer({ databaseUrl: database.url, config: { webhooks: testWebhookConfig(tls, { dispatcherEnabled: false }) } });
+    await setup.server.stop();
+    proxy = new FaultyProxy();
+    const direct = new URL(database.url);
+    await proxy.start({ host: direct.hostname, port: Number(direct.port || 3306) });
+    const proxied = new URL(database.url);
+    proxied.port = String(proxy.port);
+    // A day of retries scaled to about 90 s: the outage below does not exhaust them.
+    server = await startTestServer({ databaseUrl: proxied.toString(), config: { webhooks: testWebhookConfig(tls, { retryScale: 0.001 }) } });
+    receiver = await startReceiver(tls);
+  });
+  after(async () => {
+    await server?.close();
+    await proxy?.stop();
+    await database?.drop();
+    await receiver?.close();
+    tls?.dispose();
+  });
+
+  it("pending deliveries go out once the database is back, without a restart", async () => {
+    const t = await createTenant(server, { users: 3 });
+    let healthy = false;
+    receiver.answer = () => (healthy ? 200 : 503);
+    await endpointFor(server, t.apiKey, receiver, ["group.created", "member.joined"]);
+    await createGroup(server, t.users[0], [t.users[1], t.users[2]]);
+    await receiver.until(() => receiver.received.length >= 4, "failing first attempts");
+    const errorsBefore = server.server.app.webhookDispatcher.claimErrors;
+    proxy.sever();
+    await waitForCondition(() => server.server.app.webhookDispatcher.claimErrors > errorsBefore, "the dispatcher to notice the outage");
+    healthy = true;
+    await sleep(1000);
+    proxy.restore();
+    const events = dataOf(await server.gql(FEED, { types: ["group.created", "member.joined"] }, t.apiKey)).events.edges.map((e: any) => e.node.id);
+    await receiver.until(() => events.every((id: string) => receiver.received.some((r) => r.id === id && r.status === 200)), "every event delivered after the outage");
+    assert.ok(receiver.received.every((r) => r.verified));
+  });
+});
+
+async function waitForCondition(predicate: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
