@@ -214,7 +214,7 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
       retryScale: numberFromEnv("WEBHOOK_RETRY_SCALE", 1, 0.000001, 1000),
       timeoutMs: intFromEnv("WEBHOOK_TIMEOUT_MS", 15_000, 100, 600_000),
       pollMs: intFromEnv("WEBHOOK_POLL_MS", 1000, 10, 600_000),
-      concurrency: intFromEnv("WEBHOOK_CONCURRENCY", 16, 1, 1000),
+      concurrency: intFromEnv("WEBHOOK_CONCURRENCY", 32, 1, 1000),
       dispatcherEnabled: process.env.WEBHOOK_DISPATCHER !== "off",
       extraCaPem: process.env.WEBHOOK_CA_FILE ? readFileSync(process.env.WEBHOOK_CA_FILE, "utf8") : undefined,
     },

@@ -38,6 +38,8 @@ export interface Received {
   /** The payload as `Webhook.verify` returned it, or null when verification failed. */
   verified: { type: string; timestamp: string; data: Record<string, unknown> } | null;
   status: number;
+  /** When it arrived (ms since the epoch). */
+  receivedAt: number;
 }
 
 /** A webhook receiver on 127.0.0.1 that verifies every request with standardwebhooks. */
@@ -47,7 +49,7 @@ export interface Receiver {
   /** The secret used to verify (set it to the endpoint's secret once created). */
   secret: string | null;
   /** Decides the answer to each request (default 204). */
-  answer: (request: Omit<Received, "status">, index: number) => number | "hang";
+  answer: (request: Omit<Received, "status" | "receivedAt">, index: number) => number | "hang";
   /** Waits until `predicate` holds (a hang detector of two minutes, not a performance bound). */
   until(predicate: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -77,6 +79,7 @@ export async function startReceiver(tls: LoopbackCertificate | null): Promise<Re
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
+      const receivedAt = Date.now();
       const body = Buffer.concat(chunks).toString("utf8");
       const headers = { "webhook-id": String(req.headers["webhook-id"] ?? ""), "webhook-timestamp": String(req.headers["webhook-timestamp"] ?? ""), "webhook-signature": String(req.headers["webhook-signature"] ?? "") };
       let verified: Received["verified"] = null;
@@ -88,11 +91,11 @@ export async function startReceiver(tls: LoopbackCertificate | null): Promise<Re
       const request = { id: headers["webhook-id"], timestamp: headers["webhook-timestamp"], signature: headers["webhook-signature"], body, verified };
       const answer = receiver.answer(request, receiver.received.length);
       if (answer === "hang") {
-        receiver.received.push({ ...request, status: 0 });
+        receiver.received.push({ ...request, status: 0, receivedAt });
         hanging.add(res);
         return;
       }
-      receiver.received.push({ ...request, status: answer });
+      receiver.received.push({ ...request, status: answer, receivedAt });
       res.writeHead(answer, { "content-type": "text/plain" });
       res.end("ok");
     });

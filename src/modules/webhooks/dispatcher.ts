@@ -124,7 +124,8 @@ export class WebhookDispatcher {
       for (const item of claimed) {
         const attempt = this.attempt(item).finally(() => {
           this.inFlight.delete(attempt);
-          this.wake();
+          // Refill in batches (one claim for several free places), not one claim per finished attempt.
+          if (this.inFlight.size <= this.config.concurrency / 2) this.wake();
         });
         this.inFlight.add(attempt);
       }
