@@ -121,8 +121,9 @@ export class WebhookService {
     const endpoint = await em.findOneBy(WebhookEndpoint, { rowId: delivery.endpointId, tenantId: ctx.tenantId });
     if (!endpoint?.enabled) throw new DomainError(ErrorCode.NOT_PERMITTED, "The endpoint is disabled: enable it first", ["input", "deliveryId"]);
     const now = ctx.now();
-    Object.assign(delivery, { status: WebhookDeliveryStatus.PENDING, nextAttemptAt: now, retryingSince: now });
-    await em.update(WebhookDelivery, { rowId: delivery.rowId }, { status: delivery.status, nextAttemptAt: now, retryingSince: now });
+    // Due now, and any lease released: an attempt still in flight no longer records its outcome.
+    Object.assign(delivery, { status: WebhookDeliveryStatus.PENDING, nextAttemptAt: now, retryingSince: now, leaseUntil: null, leaseToken: null });
+    await em.update(WebhookDelivery, { rowId: delivery.rowId }, { status: delivery.status, nextAttemptAt: now, retryingSince: now, leaseUntil: null, leaseToken: null });
     afterCommit(em, () => this.dispatcher.wake());
     return { delivery };
   }
