@@ -148,6 +148,25 @@ describe(`webhooks (${engine}, ${serverMode})`, { timeout: 600_000 }, () => {
     assert.equal(delivery.lastResponseStatus, 200);
   });
 
+  it("an attempt without an answer within the timeout is retried (over plain http outside production)", async () => {
+    // WEBHOOK_TIMEOUT_MS is 2 s here (15 s by default).
+    const r = production ? await receiver() : await startReceiver(null);
+    if (!production) receivers.push(r);
+    r.answer = (_request, index) => (index === 0 ? "hang" : 200);
+    const { endpoint } = await createEndpoint(server, a.apiKey, r, ["group.renamed"]);
+    if (!production) assert.match(endpoint.url, /^http:/);
+    const group = await createGroup(server, a.users[0], [a.users[1], a.users[2]]);
+    ok(await mutate(server, "renameGroup", { groupId: group.id, name: "Slow receiver" }, a.users[0].token));
+    const [delivered] = await waitFor("DELIVERED", async () => {
+      const log = await deliveries(server, a.apiKey, endpoint.id);
+      return log[0]?.status === "DELIVERED" ? log : null;
+    });
+    assert.equal(delivered.attempts, 2);
+    assert.equal(r.received.length, 2);
+    assert.equal(r.received[0].id, r.received[1].id);
+    assert.ok(r.received[1].verified);
+  });
+
   it("retries end as FAILED after the retry span; redelivery sends the same webhook-id again", async () => {
     const r = await receiver();
     let healthy = false;
