@@ -24,6 +24,14 @@ export interface AttemptObservation {
   lagSeconds: number | null;
 }
 
+/** An attempt's outcome waiting to be written (see WebhookDispatcher.record). */
+interface PendingOutcome {
+  rowId: string;
+  /** The UPDATE's parameters, lease token last (the fence). */
+  params: unknown[];
+  done: () => void;
+}
+
 /** A claimed delivery with what sending it needs. */
 interface Claimed {
   delivery: WebhookDelivery;
@@ -43,6 +51,8 @@ interface Claimed {
 export class WebhookDispatcher {
   private readonly sender: WebhookSender;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly outcomes: PendingOutcome[] = [];
+  private flushing: Promise<void> | null = null;
   private readonly observers: Array<(o: AttemptObservation) => void> = [];
   private timer: NodeJS.Timeout | null = null;
   private cleanup: NodeJS.Timeout | null = null;
@@ -179,21 +189,54 @@ export class WebhookDispatcher {
     const final = delivered || !endpoint || !event || retriesExhausted(delivery.retryingSince, now, this.config.retryScale);
     const status = delivered ? WebhookDeliveryStatus.DELIVERED : final ? WebhookDeliveryStatus.FAILED : WebhookDeliveryStatus.PENDING;
     const next = final ? now : now + retryDelayMs(delivery.attempts + 1, this.config.retryScale);
-    try {
-      const changed = await this.db.tx((em) =>
-        em.query(
-          `UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, last_response_status = ?, last_error = ?, last_attempt_at = ?, next_attempt_at = ?, lease_until = NULL, lease_token = NULL WHERE id = ? AND lease_token = ?`,
-          [status, result.status, result.error?.slice(0, 500) ?? null, started, next, delivery.rowId, leaseToken],
-        ),
-      );
-      if (affectedRows(changed) === 0) this.log.info({ delivery: delivery.rowId }, "webhook attempt finished after its lease was taken over; outcome not recorded");
-    } catch (error) {
-      // The lease runs out and another attempt follows: at least once, never lost.
-      this.log.warn({ err: error, delivery: delivery.rowId }, "webhook dispatcher: recording an attempt failed");
-    }
+    await this.record({ rowId: delivery.rowId, params: [status, result.status, result.error?.slice(0, 500) ?? null, started, next, delivery.rowId, leaseToken] });
     const outcome: AttemptOutcome = delivered ? "delivered" : final ? "failed" : "retrying";
     const lagSeconds = delivered && event ? Math.max(0, now - event.createdAt) / 1000 : null;
     for (const observer of this.observers) observer({ outcome, seconds, lagSeconds });
+  }
+
+  /**
+   * Writes an attempt's outcome, fenced by its lease: outcomes finishing together share one
+   * transaction (one commit for many attempts under load). A failure is logged; the lease then
+   * runs out and the attempt is made again (at least once, never lost).
+   */
+  private record(outcome: Omit<PendingOutcome, "done">): Promise<void> {
+    return new Promise((done) => {
+      this.outcomes.push({ ...outcome, done });
+      this.startFlush();
+    });
+  }
+
+  private startFlush(): void {
+    if (this.flushing) return;
+    this.flushing = this.flushOutcomes().finally(() => {
+      this.flushing = null;
+      // Outcomes queued while the last batch was being committed.
+      if (this.outcomes.length) this.startFlush();
+    });
+  }
+
+  private async flushOutcomes(): Promise<void> {
+    while (this.outcomes.length) {
+      const batch = this.outcomes.splice(0, 100);
+      try {
+        const lost = await this.db.tx(async (em) => {
+          const stale: string[] = [];
+          for (const o of batch) {
+            const changed = await em.query(
+              `UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, last_response_status = ?, last_error = ?, last_attempt_at = ?, next_attempt_at = ?, lease_until = NULL, lease_token = NULL WHERE id = ? AND lease_token = ?`,
+              o.params,
+            );
+            if (affectedRows(changed) === 0) stale.push(o.rowId);
+          }
+          return stale;
+        });
+        if (lost.length) this.log.info({ deliveries: lost }, "webhook attempts finished after their lease was released or taken over; outcomes not recorded");
+      } catch (error) {
+        this.log.warn({ err: error, deliveries: batch.map((o) => o.rowId) }, "webhook dispatcher: recording attempts failed");
+      }
+      for (const o of batch) o.done();
+    }
   }
 
   /** Deletes finished deliveries older than the event feed keeps events. */

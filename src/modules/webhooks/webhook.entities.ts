@@ -124,7 +124,7 @@ export class WebhookDelivery implements Node {
   @Column({ type: "int", nullable: true })
   lastResponseStatus: number | null;
 
-  @Field(() => String, { nullable: true, description: "Why the last attempt failed, when it got no HTTP answer." })
+  @Field(() => String, { nullable: true, description: "Why the last attempt got no HTTP answer (timeout, refused, unreachable), or why the delivery ended (its endpoint was disabled)." })
   @Column({ type: "varchar", length: 500, nullable: true })
   lastError: string | null;
 
