@@ -11,6 +11,7 @@ import { GroupHistoryResolver, MessageFieldsResolver, MessageResolver } from "./
 import { NodeResolver } from "./modules/node/node.resolver";
 import { TenantResolver } from "./modules/tenant/tenant.resolver";
 import { UserResolver } from "./modules/user/user.resolver";
+import { WebhookEndpointResolver, WebhookResolver } from "./modules/webhooks/webhook.resolver";
 
 export const RESOLVERS = [
   NodeResolver,
@@ -33,6 +34,8 @@ export const RESOLVERS = [
   GroupHistoryResolver,
   EventResolver,
   ViewerActivityResolver,
+  WebhookResolver,
+  WebhookEndpointResolver,
 ] as const;
 
 /**
