@@ -5,7 +5,7 @@ import { createTenant, dataOf, type FixtureTenant, ok } from "../support/fixture
 import { createGroup, mutate } from "../support/groups";
 import { FaultyProxy } from "../support/faulty-proxy";
 import { exited, gqlAt, startApiProcess } from "../support/processes";
-import { engine, freshDatabaseUrl, serverMode, startTestServer, type TestServer } from "../support/server";
+import { engine, freshDatabaseUrl, serverMode, startTestServer, type TestServer, type Operation } from "../support/server";
 import { ENDPOINT_FIELDS, type LoopbackCertificate, loopbackCertificate, type Receiver, startReceiver, testWebhookConfig } from "../support/webhooks";
 
 const CREATE = `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { ${ENDPOINT_FIELDS} } secret userErrors { code message field } } }`;
@@ -139,7 +139,7 @@ describe(`webhooks survive kill -9 (${engine}, ${serverMode})`, { timeout: 600_0
 
   async function renameThenKill(apiEnv: Record<string, string>, name: string): Promise<void> {
     const api = await startApiProcess(apiEnv);
-    const group = await createGroup({ ...admin, gql: (q, v, tok) => gqlAt(api.url, q, v ?? {}, tok!) } as TestServer, t.users[0], [t.users[1], t.users[2]]);
+    const group = await createGroup({ ...admin, gql: (q: Operation, v?: Record<string, unknown>, tok?: string | null) => gqlAt(api.url, q as string, v ?? {}, tok!) } as TestServer, t.users[0], [t.users[1], t.users[2]]);
     const renamed = await gqlAt(api.url, `mutation($input: RenameGroupInput!) { renameGroup(input: $input) { group { name } userErrors { code } } }`, { input: { groupId: group.id, name } }, t.users[0].token);
     assert.deepEqual(renamed.data.renameGroup.userErrors, []);
     api.child.kill("SIGKILL"); // right after the mutation's response
@@ -171,7 +171,7 @@ describe(`webhooks survive kill -9 (${engine}, ${serverMode})`, { timeout: 600_0
     receiver.answer = (_request, index) => (index === 0 ? "hang" : 200);
     await endpointFor(admin, t.apiKey, receiver, ["group.renamed"]);
     const api = await startApiProcess(env());
-    const group = await createGroup({ ...admin, gql: (q, v, tok) => gqlAt(api.url, q, v ?? {}, tok!) } as TestServer, t.users[0], [t.users[1], t.users[2]]);
+    const group = await createGroup({ ...admin, gql: (q: Operation, v?: Record<string, unknown>, tok?: string | null) => gqlAt(api.url, q as string, v ?? {}, tok!) } as TestServer, t.users[0], [t.users[1], t.users[2]]);
     await gqlAt(api.url, `mutation($input: RenameGroupInput!) { renameGroup(input: $input) { group { name } userErrors { code } } }`, { input: { groupId: group.id, name: "In flight" } }, t.users[0].token);
     await receiver.until(() => receiver.received.length >= 1, "the first attempt (left hanging)");
     api.child.kill("SIGKILL");

@@ -193,7 +193,7 @@ export async function populateTenant(server: TestServer, marker: string, options
     const created = await call(server, "createWebhookEndpoint", "CreateWebhookEndpointInput", "endpoint { id } secret", { url, eventTypes: ["group.renamed"], description: `${marker} hooks` }, key);
     // Two renames (there and back): two deliveries, the group's name as it was.
     for (const name of [`${marker} main group (hooks)`, `${marker} main group`]) await call(server, "renameGroup", "RenameGroupInput", "group { name }", { groupId: mainGroupId, name }, u0.token);
-    const data = await read(`{ webhookEndpoints(first: 1) { pageInfo { endCursor } edges { node { deliveries(first: 1) { pageInfo { endCursor } edges { node { id } } } } } } }`, key);
+    const data = dataOf(await server.gql(`{ webhookEndpoints(first: 1) { pageInfo { endCursor } edges { node { deliveries(first: 1) { pageInfo { endCursor } edges { node { id } } } } } } }`, {}, key));
     const endpoint = data.webhookEndpoints.edges[0].node;
     webhooks = {
       endpointId: created.endpoint.id,
