@@ -46,6 +46,9 @@ import type { Tenant } from "./modules/tenant/tenant.entity";
 import { tenantNodes } from "./modules/tenant/tenant.nodes";
 import { TenantService } from "./modules/tenant/tenant.service";
 import { userNodes } from "./modules/user/user.nodes";
+import { WebhookDispatcher } from "./modules/webhooks/dispatcher";
+import { WebhookService } from "./modules/webhooks/webhook.service";
+import { webhookNodes } from "./modules/webhooks/webhooks.nodes";
 import { UserService } from "./modules/user/user.service";
 import { PolicyRegistry } from "./policy/registry";
 import { buildAppSchema } from "./schema";
@@ -91,6 +94,10 @@ export interface App {
   eventBus: EventBus;
   /** This instance's subscriptions. */
   live: LiveEvents;
+  /** Webhook endpoints and their delivery log. */
+  webhooks: WebhookService;
+  /** Sends due webhook deliveries (started with the HTTP server). */
+  webhookDispatcher: WebhookDispatcher;
 }
 
 export interface AppOptions {
@@ -135,10 +142,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const groupReader = new GroupReader(db);
   const faceToFace = new FaceToFaceService(db, risk, groupCreation, groupLog);
   const messages = new MessageService(db, moderation, review, groupLog);
+  const httpsOnly = config.env === "production";
+  const webhookDispatcher = new WebhookDispatcher(db, eventBus, config.webhooks, httpsOnly, clock, log);
   const services = {
     policies: new PolicyRegistry(),
     authenticator: new Authenticator(db, config.platformAdminToken, clock),
-    nodes: new NodeRegistry(tenantNodes(tenants), userNodes(), groupNodes(groupReader), codeNodes(groupReader, faceToFace), messageNodes(messages), moderationNodes(), eventNodes()),
+    nodes: new NodeRegistry(tenantNodes(tenants), userNodes(), groupNodes(groupReader), codeNodes(groupReader, faceToFace), messageNodes(messages), moderationNodes(), eventNodes(), webhookNodes()),
     links: new PublicLinks(config.publicBaseUrl ?? `http://${config.host}:${config.port}`),
     tenants,
     users: new UserService(db),
@@ -159,6 +168,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     split: new SplitService(groupLog, groupCreation),
     qr: new QrRenderer({ cacheEntries: config.qrCacheEntries, workers: config.qrWorkers }),
     events: new EventService(db),
+    webhooks: new WebhookService(db, webhookDispatcher, { httpsOnly, allowPrivate: config.webhooks.allowPrivateTargets }),
   };
   const container = new ResolverContainer().provide(...Object.values(services));
   const app: App = {
@@ -169,6 +179,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...services,
     schema: buildAppSchema(container),
     eventBus,
+    webhookDispatcher,
     live: new LiveEvents(db, eventBus, config.subscriptions),
     idempotency: new IdempotencyStore(db, clock, config.idempotency),
     authFailureLimiter: authFailureLimiter(config, log, clock),
@@ -204,6 +215,7 @@ export function requestContext(app: App, requestId: string, log: Logger, princip
 }
 
 export async function closeApp(app: App): Promise<void> {
+  await app.webhookDispatcher.stop();
   app.live.close();
   await app.eventBus.close();
   await app.rateLimiter.close();

@@ -9,6 +9,7 @@ import { TenantApiKey } from "./modules/tenant/api-key.entity";
 import { Tenant } from "./modules/tenant/tenant.entity";
 import { Contact } from "./modules/user/contact.entity";
 import { User } from "./modules/user/user.entity";
+import { WebhookDelivery, WebhookEndpoint } from "./modules/webhooks/webhook.entities";
 
 /** Every TypeORM entity of the service. */
 export const ENTITIES = [
@@ -23,4 +24,6 @@ export const ENTITIES = [
   FaceToFaceSlot,
   FaceToFaceAttempt,
   EventRecord,
+  WebhookEndpoint,
+  WebhookDelivery,
 ];

@@ -14,6 +14,7 @@ import { NodeResolver } from "./modules/node/node.resolver";
 import { GroupStatsResolver, StatsResolver } from "./modules/stats/stats.resolver";
 import { TenantResolver } from "./modules/tenant/tenant.resolver";
 import { UserResolver } from "./modules/user/user.resolver";
+import { WebhookEndpointResolver, WebhookResolver } from "./modules/webhooks/webhook.resolver";
 
 export const RESOLVERS = [
   NodeResolver,
@@ -41,6 +42,8 @@ export const RESOLVERS = [
   GroupStatsResolver,
   EventResolver,
   ViewerActivityResolver,
+  WebhookResolver,
+  WebhookEndpointResolver,
 ] as const;
 
 /**

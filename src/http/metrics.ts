@@ -117,10 +117,45 @@ export class Metrics {
     });
     new Gauge({
       name: "gp_events_recorded_last_minute",
-      help: "Events written to the outbox in the last minute, by every instance (the outbox's recent volume; webhook backlog comes with webhooks)",
+      help: "Events written to the outbox in the last minute, by every instance (the outbox's recent volume; the webhook backlog is gp_webhook_deliveries_pending)",
       registers,
       async collect() {
         this.set(await app.events.countSince(app.clock.now() - 60_000).catch(() => 0));
+      },
+    });
+    const webhookAttempts = new Counter({
+      name: "gp_webhook_attempts_total",
+      help: "Webhook delivery attempts this instance made, by outcome: delivered (2xx), retrying (failed, another attempt is scheduled), failed (failed after 24 h of retries: final)",
+      labelNames: ["outcome"],
+      registers,
+    });
+    const webhookAttemptDuration = new Histogram({
+      name: "gp_webhook_attempt_duration_seconds",
+      help: "One webhook attempt: connecting, sending and the receiver's answer (15 s at most)",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
+      registers,
+    });
+    const webhookLag = new Histogram({
+      name: "gp_webhook_delivery_lag_seconds",
+      help: "From an event's commit to the 2xx that delivered it (retries included)",
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600, 86400],
+      registers,
+    });
+    app.webhookDispatcher.observe(({ outcome, seconds, lagSeconds }) => {
+      webhookAttempts.inc({ outcome });
+      webhookAttemptDuration.observe(seconds);
+      if (lagSeconds !== null) webhookLag.observe(lagSeconds);
+    });
+    new Gauge({
+      name: "gp_webhook_deliveries_pending",
+      help: "Webhook deliveries not yet delivered or failed, by every instance: all of them, and those due now (the backlog)",
+      labelNames: ["state"],
+      registers,
+      async collect() {
+        const backlog = await app.webhookDispatcher.backlog().catch(() => null);
+        if (!backlog) return;
+        this.set({ state: "pending" }, backlog.pending);
+        this.set({ state: "due" }, backlog.due);
       },
     });
     new Gauge({

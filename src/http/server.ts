@@ -98,6 +98,8 @@ export async function startServer(app: App, port = app.config.port, host = app.c
   const address = server.address() as AddressInfo;
   const url = `http://${host}:${address.port}/graphql`;
   if (!app.config.publicBaseUrl) app.links.base = `http://${host}:${address.port}`;
+  // Webhooks go out while the server serves (the CLI, which makes an app without a server, sends none).
+  app.webhookDispatcher.start();
 
   let stopping: Promise<void> | null = null;
   async function stop(graceMs = 10_000): Promise<void> {
@@ -105,6 +107,7 @@ export async function startServer(app: App, port = app.config.port, host = app.c
       draining = true;
       clearInterval(purge);
       clearInterval(eventCleanup);
+      await app.webhookDispatcher.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // WebSocket connections are not HTTP requests: closed now, or the server would never finish closing.

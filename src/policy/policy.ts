@@ -36,6 +36,8 @@ export interface BulkActionRule {
 export class TenantPolicy {
   /** The raw numbers, for display (Tenant.policy). Services ask the methods below instead. */
   readonly limits: Readonly<PolicyLimits>;
+  /** Webhook endpoints a tenant may have at once (the same on every plan). */
+  readonly webhookEndpointLimit = 20;
 
   constructor(
     readonly plan: Plan,

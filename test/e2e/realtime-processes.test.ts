@@ -4,7 +4,7 @@ import { after, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createTenant, dataOf, ok } from "../support/fixtures";
 import { type ApiProcess, exited, gqlAt, startApiProcess } from "../support/processes";
-import { engine, freshDatabaseUrl, type TestServer } from "../support/server";
+import { engine, freshDatabaseUrl, type Operation, operationText, type TestServer } from "../support/server";
 import { collect, GROUP_ACTIVITY, wsClient } from "../support/subscriptions";
 
 /*
@@ -21,8 +21,9 @@ const FEED = `query($types: [String!]) { events(first: 100, types: $types) { edg
 function client(api: ApiProcess, platformToken: string): TestServer {
   return {
     platformToken,
-    gql: async (query: string, variables: Record<string, unknown> = {}, token: string | null = null) => {
-      const response = await fetch(api.url, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
+    gql: async (query: Operation, variables: Record<string, unknown> = {}, token: string | null = null) => {
+      const body = JSON.stringify({ query: operationText(query), variables });
+      const response = await fetch(api.url, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
       return { status: response.status, headers: response.headers, ...((await response.json()) as object) };
     },
   } as unknown as TestServer;

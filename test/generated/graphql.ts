@@ -1165,6 +1165,8 @@ export type UserNodeQuery = { node:
     | { id: string }
     | { id: string }
     | { externalId: string, id: string }
+    | { id: string }
+    | { id: string }
    | null };
 
 export type NodeIdQueryVariables = Exact<{
@@ -1173,6 +1175,8 @@ export type NodeIdQueryVariables = Exact<{
 
 
 export type NodeIdQuery = { node:
+    | { id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }

@@ -73,6 +73,16 @@ export interface PopulatedTenant {
   riskEventIds: string[];
   /** endCursor of a first page of each connection, as this tenant's principals see it. */
   cursors: Record<"groups" | "myGroups" | "myInvitations" | "liveCodes" | "reviewQueue" | "riskEvents" | "users" | "contacts" | "members" | "messages", string>;
+  /** With `{ webhooks: true }`: an endpoint (on a public name under .example) with a pending delivery. */
+  webhooks: PopulatedWebhooks | null;
+}
+
+export interface PopulatedWebhooks {
+  endpointId: string;
+  deliveryId: string;
+  url: string;
+  secret: string;
+  cursors: { endpoints: string; deliveries: string };
 }
 
 /**
@@ -81,7 +91,7 @@ export interface PopulatedTenant {
  * face-to-face session with its group, messages (one held for review), a group held for review by
  * a REVIEW keyword, and a risk event from a BLOCK keyword.
  */
-export async function populateTenant(server: TestServer, marker: string): Promise<PopulatedTenant> {
+export async function populateTenant(server: TestServer, marker: string, options: { webhooks?: boolean } = {}): Promise<PopulatedTenant> {
   const tenant = await createTenant(server, {
     name: `${marker} Corp`,
     plan: "ENTERPRISE",
@@ -176,9 +186,28 @@ export async function populateTenant(server: TestServer, marker: string): Promis
     messages: end("messages", dataOf(await server.gql(CursorMessagesDocument, main, u0.token)).group!.messages!.pageInfo.endCursor),
   };
 
+  let webhooks: PopulatedWebhooks | null = null;
+  if (options.webhooks) {
+    // The server's dispatcher should be off: the delivery stays PENDING, its row unchanging.
+    const url = `https://hooks.${marker.toLowerCase()}.example/${marker}`;
+    const created = await call(server, "createWebhookEndpoint", "CreateWebhookEndpointInput", "endpoint { id } secret", { url, eventTypes: ["group.renamed"], description: `${marker} hooks` }, key);
+    // Two renames (there and back): two deliveries, the group's name as it was.
+    for (const name of [`${marker} main group (hooks)`, `${marker} main group`]) await call(server, "renameGroup", "RenameGroupInput", "group { name }", { groupId: mainGroupId, name }, u0.token);
+    const data = dataOf(await server.gql(`{ webhookEndpoints(first: 1) { pageInfo { endCursor } edges { node { deliveries(first: 1) { pageInfo { endCursor } edges { node { id } } } } } } }`, {}, key));
+    const endpoint = data.webhookEndpoints.edges[0].node;
+    webhooks = {
+      endpointId: created.endpoint.id,
+      deliveryId: endpoint.deliveries.edges[0].node.id,
+      url,
+      secret: created.secret,
+      cursors: { endpoints: data.webhookEndpoints.pageInfo.endCursor, deliveries: endpoint.deliveries.pageInfo.endCursor },
+    };
+  }
+
   return {
     marker,
     tenant,
+    webhooks,
     users,
     loner,
     mainGroupId,
@@ -217,6 +246,7 @@ export function secretsOf(t: PopulatedTenant): string[] {
     t.heldMessageId,
     ...t.reviewItemIds,
     ...t.riskEventIds,
+    ...(t.webhooks ? [t.webhooks.endpointId, t.webhooks.deliveryId] : []),
   ];
   const rowIds = globalIds.map((id) => Buffer.from(id, "base64url").toString("utf8").split(":")[1]);
   return [
@@ -231,5 +261,6 @@ export function secretsOf(t: PopulatedTenant): string[] {
     ...globalIds,
     ...rowIds,
     ...Object.values(t.cursors),
+    ...(t.webhooks ? [t.webhooks.url, t.webhooks.secret, ...Object.values(t.webhooks.cursors)] : []),
   ];
 }

@@ -4,6 +4,7 @@ import { afterCommit, transactionLocals } from "../../db/database";
 import type { EventBus, LiveEvent } from "./bus";
 import { EventRecord } from "./event.entity";
 import type { EventType } from "./event-types";
+import { enqueueWebhookDeliveries } from "../webhooks/enqueue";
 
 /** One event to record: what changed, for which tenant (and group), and for whom. */
 export interface EventInput {
@@ -46,7 +47,7 @@ export function announceAfterCommit(em: EntityManager, events: LiveEvent[]): voi
 
 /**
  * Writes events into the outbox in the caller's transaction (so they commit or roll back with the
- * change) and announces them to subscribers after the commit.
+ * change), with their webhook deliveries, and announces them to subscribers after the commit.
  */
 export async function recordEvents(em: EntityManager, inputs: EventInput[], now: number): Promise<EventRecord[]> {
   if (inputs.length === 0) return [];
@@ -62,6 +63,8 @@ export async function recordEvents(em: EntityManager, inputs: EventInput[], now:
     }),
   );
   for (let i = 0; i < rows.length; i += 200) await em.insert(EventRecord, rows.slice(i, i + 200) as never);
+  // Webhook deliveries are part of the same transaction: committed with the events, or not at all.
+  await enqueueWebhookDeliveries(em, rows);
   announceAfterCommit(
     em,
     rows.map((row, i) => ({ id: row.rowId, tenantId: row.tenantId, type: row.type, groupId: row.groupId, seq: row.seq, audience: inputs[i].audience ?? [], data: row.data, createdAt: now })),
