@@ -6,8 +6,10 @@ import { Idempotency1764460800000 } from "./1764460800000-Idempotency";
 import { ActivityIndex1764547200000 } from "./1764547200000-ActivityIndex";
 import { TokenRevocation1764633600000 } from "./1764633600000-TokenRevocation";
 import { HeadVersion1764633600001 } from "./1764633600001-HeadVersion";
-import { PlatformModeration1764806400100 } from "./1764806400100-PlatformModeration";
-import { MemberTags1764806400200 } from "./1764806400200-MemberTags";
+import { Events1765000000000 } from "./1765000000000-Events";
+import { Webhooks1765100000000 } from "./1765100000000-Webhooks";
+import { PlatformModeration1765300000000 } from "./1765300000000-PlatformModeration";
+import { MemberTags1765300000001 } from "./1765300000001-MemberTags";
 
 /** Every migration, oldest first. Listed explicitly so the build needs no file globbing. */
-export const MIGRATIONS = [Foundation1764028800000, Groups1764115200000, Codes1764288000000, Evidence1764374400000, Idempotency1764460800000, ActivityIndex1764547200000, TokenRevocation1764633600000, HeadVersion1764633600001, PlatformModeration1764806400100, MemberTags1764806400200];
+export const MIGRATIONS = [Foundation1764028800000, Groups1764115200000, Codes1764288000000, Evidence1764374400000, Idempotency1764460800000, ActivityIndex1764547200000, TokenRevocation1764633600000, HeadVersion1764633600001, Events1765000000000, Webhooks1765100000000, PlatformModeration1765300000000, MemberTags1765300000001];

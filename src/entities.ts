@@ -1,4 +1,5 @@
 import { FaceToFaceAttempt, FaceToFaceParticipant, FaceToFaceSession, FaceToFaceSlot, GroupCode, LiveCode, LiveCodeGroup } from "./modules/code/code.entities";
+import { EventRecord } from "./modules/events/event.entity";
 import { GroupLogEntry } from "./modules/group/group-log.entity";
 import { Group } from "./modules/group/group.entity";
 import { Invitation } from "./modules/group/invitation.entity";
@@ -9,6 +10,7 @@ import { Tenant } from "./modules/tenant/tenant.entity";
 import { Contact } from "./modules/user/contact.entity";
 import { User } from "./modules/user/user.entity";
 import { UserTag } from "./modules/user/user-tag.entity";
+import { WebhookDelivery, WebhookEndpoint } from "./modules/webhooks/webhook.entities";
 
 /** Every TypeORM entity of the service. */
 export const ENTITIES = [
@@ -25,4 +27,7 @@ export const ENTITIES = [
   FaceToFaceParticipant,
   FaceToFaceSlot,
   FaceToFaceAttempt,
+  EventRecord,
+  WebhookEndpoint,
+  WebhookDelivery,
 ];

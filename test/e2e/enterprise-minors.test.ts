@@ -7,7 +7,7 @@ import { snapshot } from "../support/snapshot";
 
 const CREATE_LIVE = `mutation($input: CreateLiveCodeInput!) { createLiveCode(input: $input) { liveCode { id groups { id } } userErrors { code message field } } }`;
 const UPDATE_LIVE = `mutation($input: UpdateLiveCodeInput!) { updateLiveCode(input: $input) { liveCode { id groups { id } } userErrors { code message field } } }`;
-const EDU = { category: "EDUCATION", minorProtection: true };
+const EDU = { category: "EDUCATION", minorProtection: true } as const;
 
 describe(`minor protection: EDUCATION groups accept no live codes (${engine})`, () => {
   let server: TestServer;

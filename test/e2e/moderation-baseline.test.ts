@@ -133,7 +133,7 @@ describe("platform baseline moderation", () => {
   it("EDUCATION groups are screened against the minor-protection list too; others are not", async () => {
     for (const tenant of [a, b]) {
       const [owner, m1, m2] = tenant.users;
-      const edu = { category: "EDUCATION", minorProtection: true };
+      const edu = { category: "EDUCATION", minorProtection: true } as const;
       const before = await snapshot(server, ["risk_events"]);
       assert.deepEqual(codes(await mutate(server, "createGroup", { name: "V\u0430pe free class", memberIds: [m1.id, m2.id], ...edu }, owner.token)), ["CONTENT_BLOCKED"]);
       assert.deepEqual(await snapshot(server, ["risk_events"]), before);

@@ -9,7 +9,7 @@ import { CodeType } from "../../policy/limits";
 import type { TenantPolicy } from "../../policy/policy";
 import { actorOn, assertAcceptsMembers, assertNotDissolved, findMember, lockGroup, lockGroupRow, requireRole } from "../group/access";
 import { Group } from "../group/group.entity";
-import { GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
+import { GroupStatus, JoinSourceKind } from "../group/group.enums";
 import type { Member } from "../group/member.entity";
 import { admitMembers } from "../group/membership";
 import { CodeStatus, GroupCodeType } from "./code.enums";
@@ -17,6 +17,7 @@ import { GroupCode } from "./code.entities";
 import type { CreateGroupCodeInput, GroupCodePreview } from "./code.types";
 import { isWellFormedToken, newCodeToken } from "./links";
 import { groupById } from "../group/group.loaders";
+import type { GroupLog } from "../group/group-log";
 
 export const campaignState = () =>
   z
@@ -76,13 +77,15 @@ export function codeRefusal(policy: TenantPolicy, code: GroupCode, group: Group,
 
 /** Group QR codes: permanent, temporary, use-limited and revocable links into one group. */
 export class GroupCodeService {
+  constructor(private readonly groupLog: GroupLog) {}
+
   /** Owners and admins make codes of the types their plan allows. */
   async createCode(ctx: RequestContext, em: EntityManager, input: CreateGroupCodeInput): Promise<{ code: GroupCode }> {
     const data = parseInput(createSchema, input);
     const group = await lockGroup(em, ctx, data.groupId);
     assertNotDissolved(group);
     const actor = await actorOn(em, ctx, group);
-    if (actor.kind === "MEMBER") requireRole(actor.member, [MemberRole.OWNER, MemberRole.ADMIN], "create group codes");
+    if (actor.kind === "MEMBER") requireRole(actor.member, "create group codes");
     assertAcceptsMembers(group);
     const policy = ctx.policy;
     if (!policy.allowsCodeType(planCodeType(data.type))) {
@@ -125,7 +128,7 @@ export class GroupCodeService {
     if (!found) throw notFound("Group code", ["input", "codeId"]);
     const group = await lockGroupRow(em, ctx, found.groupId, ["input", "codeId"]);
     const actor = await actorOn(em, ctx, group, ["input", "codeId"]);
-    if (actor.kind === "MEMBER") requireRole(actor.member, [MemberRole.OWNER, MemberRole.ADMIN], "revoke group codes");
+    if (actor.kind === "MEMBER") requireRole(actor.member, "revoke group codes");
     if (found.revokedAt === null) {
       found.revokedAt = ctx.now();
       await em.update(GroupCode, { rowId: found.rowId }, { revokedAt: found.revokedAt });
@@ -158,6 +161,7 @@ export class GroupCodeService {
       .execute();
     if (counted.affected !== 1) throw statusRefusal(CodeStatus.EXHAUSTED);
     const { admitted } = await admitMembers(
+      this.groupLog,
       em,
       group,
       [{ userId, source: { kind: JoinSourceKind.GROUP_CODE, codeId: code.rowId, state: code.state } }],

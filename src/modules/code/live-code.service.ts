@@ -9,14 +9,13 @@ import { displayText, parseInput, truncateText } from "../../common/validation";
 import type { RequestContext } from "../../context/context";
 import type { Database } from "../../db/database";
 import { forUpdate, keysetPage } from "../../db/query";
-import { CodeType } from "../../policy/limits";
 import { lockGroupRow } from "../group/access";
-import { insertGroup } from "../group/group.factory";
-import { appendLog } from "../group/group-log";
+import type { GroupCreation } from "../group/group-creation";
+import type { GroupLog } from "../group/group-log";
 import { Group } from "../group/group.entity";
 import { GroupEventKind, GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
 import { Member } from "../group/member.entity";
-import { type Admission, admitMembers, groupFull } from "../group/membership";
+import { admitMembers, groupFull } from "../group/membership";
 import type { ModerationService } from "../moderation/moderation.service";
 import { LiveCodeStatus } from "./code.enums";
 import { LiveCode, LiveCodeGroup } from "./code.entities";
@@ -67,12 +66,14 @@ export class LiveCodeService {
   constructor(
     private readonly db: Database,
     private readonly moderation: ModerationService,
+    private readonly creation: GroupCreation,
+    private readonly groupLog: GroupLog,
   ) {}
 
   async create(ctx: RequestContext, em: EntityManager, input: CreateLiveCodeInput): Promise<{ liveCode: LiveCode }> {
     const creatorId = ctx.userId;
     if (!creatorId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Live codes are created by a user, who owns the groups they open");
-    this.assertPlanAllowsLive(ctx);
+    ctx.policy.requireFeature("liveCodes");
     const data = parseInput(createSchema, input);
     const perGroupCap = this.perGroupCap(ctx, data.perGroupCap);
     const groupIds = await this.managedGroups(ctx, em, data.groupIds, creatorId);
@@ -149,9 +150,9 @@ export class LiveCodeService {
   private async previewRefusal(ctx: RequestContext, em: EntityManager, code: LiveCode, status: LiveCodeStatus): Promise<ErrorCode | null> {
     if (status === LiveCodeStatus.DISABLED) return ErrorCode.CODE_REVOKED;
     if (status === LiveCodeStatus.EXPIRED) return ErrorCode.CODE_EXPIRED;
-    if (!ctx.policy.allowsCodeType(CodeType.LIVE) || ctx.policy.limits.liveCodeGroupCap == null) return ErrorCode.FEATURE_NOT_IN_PLAN;
+    if (!ctx.policy.allows("liveCodes")) return ErrorCode.FEATURE_NOT_IN_PLAN;
     if (code.autoCreateGroups) return null;
-    const cap = Math.min(code.perGroupCap, ctx.policy.codeJoinCapacity(CodeType.LIVE));
+    const cap = ctx.policy.liveCodeCapacity(code.perGroupCap);
     const open = await em
       .createQueryBuilder(Group, "g")
       .innerJoin(LiveCodeGroup, "l", "l.groupId = g.rowId")
@@ -171,7 +172,7 @@ export class LiveCodeService {
     const status = liveCodeStatus(code, now);
     if (status === LiveCodeStatus.DISABLED) throw new DomainError(ErrorCode.CODE_REVOKED, "The code has been switched off", ["input", "token"]);
     if (status === LiveCodeStatus.EXPIRED) throw new DomainError(ErrorCode.CODE_EXPIRED, "The code has expired", ["input", "token"]);
-    this.assertPlanAllowsLive(ctx);
+    ctx.policy.requireFeature("liveCodes");
 
     const already = await em
       .createQueryBuilder(Member, "m")
@@ -181,10 +182,11 @@ export class LiveCodeService {
       .getOne();
     if (already) return { group: (await lockGroupRow(em, ctx, already.groupId))!, member: already };
 
-    const cap = Math.min(code.perGroupCap, ctx.policy.codeJoinCapacity(CodeType.LIVE));
+    const cap = ctx.policy.liveCodeCapacity(code.perGroupCap);
     const group = (await this.nextOpenGroup(em, ctx, code, cap)) ?? (code.autoCreateGroups ? await this.openGroup(em, ctx, code, cap, now) : null);
     if (!group) throw groupFull(cap);
     const { admitted } = await admitMembers(
+      this.groupLog,
       em,
       group,
       [{ userId, source: { kind: JoinSourceKind.LIVE_CODE, liveCodeId: code.rowId, state: code.state } }],
@@ -193,7 +195,7 @@ export class LiveCodeService {
     );
     if (code.tagList?.length) await addTags(em, ctx.tenantId, userId, code.tagList, now);
     if (code.welcomeMessage) {
-      await appendLog(em, group, [{ kind: GroupEventKind.WELCOME_MESSAGE, subjectId: userId, text: code.welcomeMessage, data: { liveCode: code.rowId } }], now);
+      await this.groupLog.append(em, group, [{ kind: GroupEventKind.WELCOME_MESSAGE, subjectId: userId, text: code.welcomeMessage, data: { liveCode: code.rowId } }], now);
     }
     await em.createQueryBuilder().update(LiveCode).set({ joinCount: () => "join_count + 1" }).where("id = :id", { id: code.rowId }).execute();
     return { group, member: admitted[0] };
@@ -220,8 +222,9 @@ export class LiveCodeService {
   }
 
   /**
-   * Opens "<baseName> <n>", owned by the code's creator, with the admins of the code's first group
-   * as admins and that group's category, and appends it to the code.
+   * Opens "<baseName> <n>" through the creation door (group-creation.ts, path liveCode): owned by the
+   * code's creator, with the admins of the code's first group as admins and that group's category,
+   * and appends it to the code.
    */
   private async openGroup(em: EntityManager, ctx: RequestContext, code: LiveCode, cap: number, now: number): Promise<Group> {
     const links = await em.find(LiveCodeGroup, { where: { liveCodeId: code.rowId }, order: { position: "ASC" } });
@@ -229,25 +232,15 @@ export class LiveCodeService {
     const admins = first
       ? (await em.find(Member, { where: { groupId: first.rowId, role: MemberRole.ADMIN }, order: { joinSeq: "ASC" } })).filter((m) => m.userId !== code.createdBy)
       : [];
-    if (1 + admins.length >= cap) throw groupFull(cap);
-    const n = links.length + 1;
-    const group = await insertGroup(
-      em,
-      {
-        tenantId: code.tenantId,
-        name: truncateText(`${code.baseName ?? code.name} ${n}`, 100),
-        ownerId: code.createdBy,
-        category: first?.category,
-        minorProtection: first?.minorProtection,
-        createdData: { liveCode: code.rowId },
-      },
-      now,
-    );
-    const founders: Admission[] = [
-      { userId: code.createdBy, role: MemberRole.OWNER, source: { kind: JoinSourceKind.CREATOR } },
-      ...admins.map((a) => ({ userId: a.userId, role: MemberRole.ADMIN, source: { kind: JoinSourceKind.DIRECT_ADD, inviterId: code.createdBy } })),
-    ];
-    await admitMembers(em, group, founders, cap, now);
+    const group = await this.creation.forLiveCode(ctx, em, {
+      ownerId: code.createdBy,
+      name: truncateText(`${code.baseName ?? code.name} ${links.length + 1}`, 100),
+      category: first?.category,
+      minorProtection: first?.minorProtection,
+      liveCodeId: code.rowId,
+      adminIds: admins.map((a) => a.userId),
+      capacity: cap,
+    });
     await em.insert(LiveCodeGroup, { liveCodeId: code.rowId, groupId: group.rowId, position: (links.at(-1)?.position ?? 0) + 1, addedAt: now });
     await em.createQueryBuilder().update(LiveCode).set({ groupsCreated: () => "groups_created + 1" }).where("id = :id", { id: code.rowId }).execute();
     return group;
@@ -266,7 +259,9 @@ export class LiveCodeService {
     );
   }
 
-  async stats(code: LiveCode): Promise<LiveCodeStats> {
+  /** Joins through the code, per group; FEATURE_NOT_IN_PLAN unless the plan has stats. */
+  async stats(ctx: RequestContext, code: LiveCode): Promise<LiveCodeStats> {
+    ctx.policy.requireFeature("stats");
     const groups = await this.groupsOf(code.rowId, LIST_BOUNDS.liveCodeGroups);
     const counts = await this.db.read((em) =>
       em
@@ -296,14 +291,8 @@ export class LiveCodeService {
     return toConnection(rows, page, (c) => ({ key: c.createdAt, id: c.rowId }), () => this.db.read((em) => scope(em).getCount()));
   }
 
-  private assertPlanAllowsLive(ctx: RequestContext): void {
-    if (!ctx.policy.allowsCodeType(CodeType.LIVE) || ctx.policy.limits.liveCodeGroupCap == null) {
-      throw new DomainError(ErrorCode.FEATURE_NOT_IN_PLAN, "Live codes are not part of this plan");
-    }
-  }
-
   private perGroupCap(ctx: RequestContext, requested: number | null | undefined): number {
-    const max = Math.min(ctx.policy.limits.liveCodeGroupCap ?? 0, ctx.policy.limits.maxGroupSize);
+    const max = ctx.policy.liveCodePerGroupCapMax();
     const cap = requested ?? max;
     if (cap > max) throw new DomainError(ErrorCode.INVALID_INPUT, `perGroupCap may be at most ${max} on this plan`, ["input", "perGroupCap"]);
     return cap;

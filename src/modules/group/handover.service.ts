@@ -7,7 +7,7 @@ import type { RequestContext } from "../../context/context";
 import { refusalsOf } from "../../graphql/mutation";
 import { User } from "../user/user.entity";
 import { findMember, lockGroupRow } from "./access";
-import { appendLog } from "./group-log";
+import type { GroupLog } from "./group-log";
 import { Group } from "./group.entity";
 import { GroupEventKind, GroupStatus, JoinSourceKind, MemberRole } from "./group.enums";
 import { Member } from "./member.entity";
@@ -31,6 +31,8 @@ export interface TransferUserGroupsInput {
  * hold back the others; a retry moves what is still owned by the first user and nothing twice.
  */
 export class HandOverService {
+  constructor(private readonly groupLog: GroupLog) {}
+
   async transferUserGroups(ctx: RequestContext, input: TransferUserGroupsInput): Promise<{ transferred: Group[]; userErrors: UserError[] }> {
     let users: { fromId: string; toId: string; keep: boolean };
     try {
@@ -91,7 +93,7 @@ export class HandOverService {
     const now = ctx.now();
     let successor = await findMember(em, group.rowId, toId);
     if (!successor) {
-      const { admitted } = await admitMembers(em, group, [{ userId: toId, source: { kind: JoinSourceKind.DIRECT_ADD, inviterId: null } }], ctx.policy.limits.maxGroupSize, now, {
+      const { admitted } = await admitMembers(this.groupLog, em, group, [{ userId: toId, source: { kind: JoinSourceKind.DIRECT_ADD, inviterId: null } }], ctx.policy.groupCapacity(), now, {
         knownAbsent: true,
       });
       successor = admitted[0];
@@ -100,10 +102,10 @@ export class HandOverService {
     await em.update(Member, { groupId: group.rowId, userId: fromId }, { role: MemberRole.MEMBER });
     group.ownerId = toId;
     await em.update(Group, { rowId: group.rowId }, { ownerId: toId, updatedAt: now });
-    await appendLog(em, group, [{ kind: GroupEventKind.OWNERSHIP_TRANSFERRED, actorId: null, subjectId: toId, data: { from: fromId, reason: "HANDOVER" } }], now);
+    await this.groupLog.append(em, group, [{ kind: GroupEventKind.OWNERSHIP_TRANSFERRED, actorId: null, subjectId: toId, data: { from: fromId, reason: "HANDOVER" } }], now);
     if (!keep) {
       const departing = (await findMember(em, group.rowId, fromId))!;
-      await departMember(em, group, departing, GroupEventKind.MEMBER_REMOVED, null, now);
+      await departMember(this.groupLog, em, group, departing, GroupEventKind.MEMBER_REMOVED, null, now);
     }
     return group;
   }

@@ -2,8 +2,8 @@ import { type MigrationInterface, type QueryRunner, Table, TableColumn, TableInd
 import { bigint, ref, varchar } from "./columns";
 
 /** CRM member tags (one row per user and tag) and the tags a live code gives whoever joins through it. */
-export class MemberTags1764806400200 implements MigrationInterface {
-  name = "MemberTags1764806400200";
+export class MemberTags1765300000001 implements MigrationInterface {
+  name = "MemberTags1765300000001";
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createTable(

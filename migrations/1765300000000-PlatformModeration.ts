@@ -5,8 +5,8 @@ import { bigint, id, varchar } from "./columns";
  * The platform operator's keyword lists (BASELINE for every tenant, MINOR_PROTECTION for EDUCATION
  * groups) and the version of every keyword list, so each instance knows when its cached matcher is stale.
  */
-export class PlatformModeration1764806400100 implements MigrationInterface {
-  name = "PlatformModeration1764806400100";
+export class PlatformModeration1765300000000 implements MigrationInterface {
+  name = "PlatformModeration1765300000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createTable(
