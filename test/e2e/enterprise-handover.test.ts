@@ -5,6 +5,7 @@ import { assertCountsConsistent, createGroup, membersOf } from "../support/group
 import { engine, startTestServer, type TestServer } from "../support/server";
 import { snapshot } from "../support/snapshot";
 
+const FEED = `query($types: [String!]) { events(first: 100, types: $types) { edges { node { type data } } } }`;
 const TRANSFER = `mutation($input: TransferUserGroupsInput!) { transferUserGroups(input: $input) { transferred { id name memberCount owner { id } } userErrors { code message field } } }`;
 
 describe(`departed owner hand-over: transferUserGroups (${engine})`, () => {
@@ -52,6 +53,8 @@ describe(`departed owner hand-over: transferUserGroups (${engine})`, () => {
     ]);
     assert.deepEqual(payload.userErrors.map((e: any) => [e.code, e.field]), [["GROUP_FULL", ["input", "fromUserId"]]]);
     assert.match(payload.userErrors[0].message, new RegExp(`${full.id}.*Full house`));
+    const removed = (dataOf(await server.gql(FEED, { types: ["member.removed"] }, a.apiKey)).events.edges as any[]).map((e) => e.node.data);
+    assert.ok(removed.some((d) => d.groupId === g1.id && d.userId === u0.id), "the departing owner's removal is an event");
     assert.deepEqual(await membersOf(server, g1.id, a.apiKey), [
       [u1.id, "MEMBER"],
       [u2.id, "MEMBER"],
@@ -88,6 +91,13 @@ describe(`departed owner hand-over: transferUserGroups (${engine})`, () => {
     const rowId = Buffer.from(g.id, "base64url").toString().split(":")[1];
     const history = (await server.sql(`SELECT kind FROM group_log WHERE group_id = ? ORDER BY seq`, [rowId])).map((r: any) => r.kind);
     assert.ok(history.includes("OWNERSHIP_TRANSFERRED"), history.join());
+    // The hand-over goes through the group log, so its events are in the feed (and to webhooks).
+    const events = (dataOf(await server.gql(FEED, { types: ["group.owner_changed", "member.joined"] }, b.apiKey)).events.edges as any[])
+      .map((e) => e.node)
+      .filter((e) => e.data.groupId === g.id);
+    const owner = events.find((e) => e.type === "group.owner_changed");
+    assert.deepEqual([owner?.data.ownerId, owner?.data.from, owner?.data.reason], [heir.id, u0.id, "HANDOVER"]);
+    assert.ok(events.some((e) => e.type === "member.joined" && e.data.userId === heir.id));
     await assertCountsConsistent(server);
   });
 });
