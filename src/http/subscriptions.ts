@@ -35,7 +35,8 @@ type WsContext = Context<Record<string, unknown> | undefined, { socket: WebSocke
  * sockets. Authentication is the `connection_init` payload's `authorization`; an expired or
  * revoked credential closes the socket (4401); a socket that lets too much pile up unsent is
  * closed (1013) instead of buffered without bound. Only subscriptions run here: queries and
- * mutations go over HTTP, where idempotency, cost and rate limits apply.
+ * mutations go over HTTP (idempotency); a subscription meets the same depth, cost and rate limits
+ * as an HTTP operation when it starts.
  */
 export class SubscriptionServer {
   private wsServer: WebSocketServer | null = null;
