@@ -5,7 +5,8 @@
  *   3. read latency from 1,000 to 100,000 groups, and from 100 to 100,000 messages in a group;
  *   4. peak memory of the API process under the read load;
  *   5. webhooks: events per second from commit to a loopback receiver (https, verified with standardwebhooks).
- * BENCH_ONLY=webhooks runs only 5 (on a small seed) and leaves BENCHMARKS.md alone.
+ *   6. subscriptions: commit-to-subscriber latency with 1,000 open groupActivity subscriptions vs one.
+ * BENCH_ONLY=webhooks (or =subscriptions) runs only 5 (or 6) on a small seed and leaves BENCHMARKS.md alone.
  * Prints one line per figure with its ratio and rewrites BENCHMARKS.md. Loopback only.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -16,6 +17,8 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
+import { type Client, createClient } from "graphql-ws";
+import WebSocket from "ws";
 import { createConnection, type Connection } from "mysql2/promise";
 import { signUserToken } from "../src/auth/credentials";
 import { newId } from "../src/common/ids";
@@ -28,6 +31,7 @@ const ROOT = join(__dirname, "../..");
 const ADMIN = `bench-admin-${randomBytes(8).toString("hex")}`;
 const READ = `query($groups: Int!, $members: Int!) { myGroups(first: $groups) { edges { node { owner { displayName } members(first: $members) { edges { node { user { displayName } } } } } } } }`;
 
+const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { message { id } userErrors { code } } }`;
 const rowId = (globalId: string) => Buffer.from(globalId, "base64url").toString().split(":")[1];
 const lines: string[] = [];
 function report(line: string): void {
@@ -116,6 +120,9 @@ async function main(): Promise<void> {
     RATE_LIMIT: "off", // the benchmark measures throughput, not the per-principal budget
     WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
     WEBHOOK_CA_FILE: tls.certFile,
+    // 10 members × 100 subscriptions each over 5 sockets (line 6).
+    WS_CONNECTIONS_PER_PRINCIPAL: "20",
+    WS_SUBSCRIPTIONS_PER_PRINCIPAL: "200",
   }, apiPort);
   const client = new Api(`http://127.0.0.1:${apiPort}/graphql`);
   const rawPort = await freePort();
@@ -139,6 +146,10 @@ async function main(): Promise<void> {
     if (only === "webhooks") {
       const chat = (await client.gql(`mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { code } } }`, { input: { name: "Busy", memberIds: people.slice(1, 10) } }, tokens[0])).createGroup.group.id;
       await webhookThroughput(client, apiKey, tokens.slice(0, 10), chat, tls);
+      return;
+    }
+    if (only === "subscriptions") {
+      await subscriptionLatency(client, tokens.slice(0, 10), people.slice(0, 10));
       return;
     }
     for (let g = 0; g < 50; g++) {
@@ -221,6 +232,9 @@ async function main(): Promise<void> {
 
     // ---- 5. Webhooks: the first endpoint of the run is created only now, so the figures above carry no deliveries.
     await webhookThroughput(client, apiKey, tokens.slice(0, 10), chat, tls);
+
+    // ---- 6. Subscriptions: a fresh group, so the fan-out carries no backlog.
+    await subscriptionLatency(client, tokens.slice(0, 10), people.slice(0, 10));
   } finally {
     api.kill("SIGTERM");
     raw.kill("SIGTERM");
@@ -264,6 +278,78 @@ async function webhookThroughput(client: Api, apiKey: string, tokens: string[], 
     );
   } finally {
     await receiver.close();
+  }
+}
+
+/**
+ * Commit-to-subscriber latency of `groupActivity`: `SUBSCRIBERS` subscriptions on one group (its 10
+ * members, 100 each over 5 sockets, graphql-ws on loopback), `MESSAGES` sendMessage one after
+ * another; for each message and subscriber, the time from the mutation's HTTP response to the
+ * subscriber's receipt (negative when the event outruns the response). Baseline in the same run:
+ * the same with one subscription.
+ */
+async function subscriptionLatency(client: Api, tokens: string[], members: string[]): Promise<void> {
+  const MESSAGES = Number(process.env.BENCH_SUBSCRIPTION_MESSAGES ?? 50);
+  const groupId: string = (await client.gql(`mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { code } } }`, { input: { name: "Live", memberIds: members.slice(1, 10) } }, tokens[0]!)).createGroup.group.id;
+  const sockets: Client[] = [];
+  const open = async (subscribers: number) => {
+    const perUser = Math.ceil(subscribers / tokens.length);
+    const receipts = new Map<string, number[]>(); // message id → receipt times
+    const subscriptions: Array<() => void> = [];
+    let acknowledged = 0;
+    const ready = new Set<number>();
+    let failure: unknown;
+    for (let n = 0; n < subscribers; n++) {
+      const user = n % tokens.length;
+      const socketIndex = Math.floor(Math.floor(n / tokens.length) / Math.ceil(perUser / 5));
+      const key = user * 5 + socketIndex;
+      sockets[key] ??= createClient({ url: client.url.replace(/^http/, "ws"), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${tokens[user]}` }, retryAttempts: 0, lazy: true });
+      subscriptions.push(
+        sockets[key]!.subscribe<{ groupActivity: { message: { id: string } } }>(
+          { query: `subscription($groupId: ID!) { groupActivity(groupId: $groupId) { seq message { id } } }`, variables: { groupId } },
+          {
+            next: (value) => {
+              ready.add(n);
+              const id = value.data?.groupActivity.message.id;
+              if (id) (receipts.get(id) ?? receipts.set(id, []).get(id)!).push(performance.now());
+            },
+            error: (error) => (failure = error),
+            complete: () => {},
+          },
+        ),
+      );
+    }
+    // Live subscriptions send nothing until the first change: probe messages until every subscriber has seen one.
+    for (const deadline = Date.now() + 120_000; ready.size < subscribers; ) {
+      if (failure !== undefined) throw new Error(`a subscription failed: ${JSON.stringify(failure)}`);
+      if (Date.now() > deadline) throw new Error(`only ${ready.size} of ${subscribers} subscriptions open`);
+      await client.gql(SEND, { input: { groupId, text: "probe" } }, tokens[0]!);
+      await sleep(1000);
+    }
+    acknowledged = subscribers;
+    const lags: number[] = [];
+    for (let m = 0; m < MESSAGES; m++) {
+      const sent = await client.gql(SEND, { input: { groupId, text: `live ${m}` } }, tokens[m % tokens.length]!);
+      const responded = performance.now();
+      const id: string = sent.sendMessage.message.id;
+      for (const deadline = Date.now() + 60_000; (receipts.get(id)?.length ?? 0) < acknowledged; await sleep(1)) {
+        if (Date.now() > deadline) throw new Error(`message ${m}: ${receipts.get(id)?.length ?? 0} of ${subscribers} receipts`);
+      }
+      for (const at of receipts.get(id)!) lags.push(at - responded);
+    }
+    for (const dispose of subscriptions) dispose();
+    lags.sort((x, y) => x - y);
+    const pct = (p: number) => lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))]!;
+    return { p50: pct(50), p99: pct(99) };
+  };
+  try {
+    const one = await open(1);
+    const many = await open(1000);
+    report(
+      `subscriptions (groupActivity, ${MESSAGES} messages sent one after another, 10 members × 100 subscriptions over 50 sockets on loopback): mutation response → receipt with 1,000 subscribers p50 ${many.p50.toFixed(1)} ms p99 ${many.p99.toFixed(1)} ms; with 1 subscriber p50 ${one.p50.toFixed(1)} ms p99 ${one.p99.toFixed(1)} ms; ratio p50 ×${(many.p50 / Math.max(one.p50, 0.1)).toFixed(1)}, p99 ×${(many.p99 / Math.max(one.p99, 0.1)).toFixed(1)}`,
+    );
+  } finally {
+    for (const socket of sockets) await socket?.dispose();
   }
 }
 

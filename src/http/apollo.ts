@@ -5,9 +5,9 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDisableSuggestions } from "@apollo/server/plugin/disableSuggestions";
-import { ApolloArmor } from "@escape.tech/graphql-armor";
 import type { App } from "../app";
 import type { RequestContext } from "../context/context";
+import { armorProtection } from "./armor";
 import { queryCostPlugin } from "./cost";
 import { createErrorFormatter, subscriptionsOverHttpRefusedPlugin, unavailableStatusPlugin } from "./errors";
 import { jitExecutor, localGateway } from "./executor";
@@ -22,17 +22,7 @@ import { requestLogPlugin } from "./request-log";
 export async function createApollo(app: App, metrics: Metrics, plugins: ApolloServerPlugin<RequestContext>[] = []): Promise<ApolloServer<RequestContext>> {
   const production = app.config.env === "production";
   const schema = app.schema;
-  const armor = new ApolloArmor({
-    maxDepth: { n: app.config.maxQueryDepth },
-    maxAliases: { n: app.config.maxQueryAliases },
-    maxTokens: { enabled: false }, // graphql's own parser limit below: a clean GRAPHQL_PARSE_FAILED
-    maxDirectives: { n: 50 },
-    costLimit: { enabled: false }, // our own connection-aware cost below
-    // Off: it assigns `error.message`, which is read-only on graphql-jit's errors, so in production
-    // every resolver error became a 500. Apollo's DisableSuggestions plugin below does the same job
-    // on validation errors, the only ones that carry suggestions.
-    blockFieldSuggestion: { enabled: false },
-  }).protect();
+  const armor = armorProtection(app.config);
   const apollo = new ApolloServer<RequestContext>({
     // graphql-jit unless switched off (GRAPHQL_JIT=false runs the reference graphql-js executor).
     ...(app.config.graphqlJit ? { gateway: localGateway(schema, jitExecutor(schema)) } : { schema }),

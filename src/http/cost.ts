@@ -1,6 +1,6 @@
 import { type ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import type { RateLimiter } from "./rate-limit";
-import { getNamedType, getNullableType, GraphQLError, type GraphQLSchema, isCompositeType, isListType } from "graphql";
+import { type DocumentNode, getNamedType, getNullableType, getOperationAST, GraphQLError, type GraphQLSchema, isCompositeType, isListType } from "graphql";
 import { type ComplexityEstimator, getComplexity } from "graphql-query-complexity";
 import { DEFAULT_PAGE_SIZE } from "../common/pagination";
 import type { RequestContext } from "../context/context";
@@ -49,50 +49,72 @@ export interface QueryCost {
 }
 
 /**
+ * The operation's price: the connection-aware complexity (plus `COST.mutation` for a mutation).
+ * Null when the variables do not coerce (execution refuses them first).
+ */
+export function operationCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number | null {
+  let computed: number;
+  try {
+    computed = getComplexity({ schema, query: document, operationName, variables, estimators: [connectionEstimator] });
+  } catch {
+    return null;
+  }
+  const operation = getOperationAST(document, operationName);
+  return computed + (operation?.operation === "mutation" ? COST.mutation : 0);
+}
+
+/**
+ * Holds a priced operation to the limits: above `maxCost` it is QUERY_TOO_COMPLEX; otherwise the
+ * principal spends `requested` from its leaky bucket (anonymous callers do not), RATE_LIMITED when
+ * it is empty. Returns the refusal (with `extensions.http` for Apollo), or null: go ahead.
+ */
+export async function chargeOperation(
+  ctx: Pick<RequestContext, "principal" | "principalKey">,
+  requested: number,
+  maxCost: number,
+  limiter: RateLimiter,
+): Promise<GraphQLError | null> {
+  const cost: QueryCost = { requestedQueryCost: requested, maximumAvailable: maxCost };
+  if (requested > maxCost) {
+    return new GraphQLError(`Query cost ${requested} exceeds the maximum of ${maxCost}: ask for smaller pages (first) or fewer nested connections`, {
+      extensions: { code: "QUERY_TOO_COMPLEX", cost, http: { status: 400 } },
+    });
+  }
+  // Each principal spends its cost from a leaky bucket (shared through Redis when configured).
+  if (ctx.principal.kind !== "ANONYMOUS") {
+    const decision = await limiter.consume(ctx.principalKey, requested);
+    if (!decision.allowed) {
+      return new GraphQLError(`Rate limit exceeded: this request costs ${requested} points; retry in ${decision.retryAfterSeconds} s`, {
+        extensions: {
+          code: "RATE_LIMITED",
+          cost,
+          retryAfterSeconds: decision.retryAfterSeconds,
+          http: { status: 429, headers: new HeaderMap([["retry-after", String(decision.retryAfterSeconds)]]) },
+        },
+      });
+    }
+  }
+  return null;
+}
+
+/**
  * Computes every operation's cost before it runs; refuses those above `maxCost` with
- * QUERY_TOO_COMPLEX (HTTP 400), and reports the cost in `extensions.cost` of every response.
+ * QUERY_TOO_COMPLEX (HTTP 400) and those past the principal's budget with RATE_LIMITED (429), and
+ * reports the cost in `extensions.cost` of every response.
  */
 export function queryCostPlugin(schema: GraphQLSchema, maxCost: number, limiter: RateLimiter): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       let cost: QueryCost | null = null;
       return {
-        async didResolveOperation({ document, request, operation, contextValue }) {
-          let computed: number;
-          try {
-            computed = getComplexity({
-              schema,
-              query: document,
-              operationName: request.operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators: [connectionEstimator],
-            });
-          } catch {
-            // Variables that do not coerce: execution refuses them as BAD_USER_INPUT (400) first.
-            return;
-          }
-          const requested = computed + (operation?.operation === "mutation" ? COST.mutation : 0);
+        async didResolveOperation({ document, request, contextValue }) {
+          // Variables that do not coerce: execution refuses them as BAD_USER_INPUT (400) first.
+          const requested = operationCost(schema, document, request.operationName ?? undefined, request.variables ?? {});
+          if (requested === null) return;
           cost = { requestedQueryCost: requested, maximumAvailable: maxCost };
           contextValue.queryCost = requested;
-          if (requested > maxCost) {
-            throw new GraphQLError(`Query cost ${requested} exceeds the maximum of ${maxCost}: ask for smaller pages (first) or fewer nested connections`, {
-              extensions: { code: "QUERY_TOO_COMPLEX", cost, http: { status: 400 } },
-            });
-          }
-          // Each principal spends its cost from a leaky bucket (shared through Redis when configured).
-          if (contextValue.principal.kind !== "ANONYMOUS") {
-            const decision = await limiter.consume(contextValue.principalKey, requested);
-            if (!decision.allowed) {
-              throw new GraphQLError(`Rate limit exceeded: this request costs ${requested} points; retry in ${decision.retryAfterSeconds} s`, {
-                extensions: {
-                  code: "RATE_LIMITED",
-                  cost,
-                  retryAfterSeconds: decision.retryAfterSeconds,
-                  http: { status: 429, headers: new HeaderMap([["retry-after", String(decision.retryAfterSeconds)]]) },
-                },
-              });
-            }
-          }
+          const refusal = await chargeOperation(contextValue, requested, maxCost, limiter);
+          if (refusal) throw refusal;
         },
         async willSendResponse({ response }) {
           if (cost && response.body.kind === "single") {

@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { ApolloServerPlugin } from "@apollo/server";
-import { getOperationAST, GraphQLError, parse, validate } from "graphql";
+import { getOperationAST, GraphQLError, parse, specifiedRules, validate } from "graphql";
 import type { Context } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer, type WebSocket } from "ws";
 import { type App, requestContext } from "../app";
 import type { Authenticated } from "../auth/authenticator";
 import { claimedExpiry } from "../auth/credentials";
+import { armorProtection } from "./armor";
+import { chargeOperation, operationCost } from "./cost";
 
 /** Close codes (4xxx are the graphql-transport-ws protocol's and ours; 1013 is "try again later"). */
 export const CLOSE = {
@@ -33,7 +35,8 @@ type WsContext = Context<Record<string, unknown> | undefined, { socket: WebSocke
  * sockets. Authentication is the `connection_init` payload's `authorization`; an expired or
  * revoked credential closes the socket (4401); a socket that lets too much pile up unsent is
  * closed (1013) instead of buffered without bound. Only subscriptions run here: queries and
- * mutations go over HTTP, where idempotency, cost and rate limits apply.
+ * mutations go over HTTP (idempotency); a subscription meets the same depth, cost and rate limits
+ * as an HTTP operation when it starts.
  */
 export class SubscriptionServer {
   private wsServer: WebSocketServer | null = null;
@@ -62,6 +65,7 @@ export class SubscriptionServer {
   attach(server: Server): void {
     const app = this.app;
     const limits = app.config.subscriptions;
+    const armor = armorProtection(app.config);
     this.wsServer = new WebSocketServer({ server, path: "/graphql", maxPayload: app.config.maxBodyBytes });
     this.disposable = useServer<Record<string, unknown> | undefined, { socket: WebSocket; request: import("node:http").IncomingMessage }>(
       {
@@ -90,20 +94,32 @@ export class SubscriptionServer {
           this.watchCredential(ctx, connection);
           return true;
         },
-        onSubscribe: (_ctx, _id, payload) => {
+        // The same limits as an HTTP operation: the parser's token limit, armor's depth/alias/directive
+        // rules, the query cost (QUERY_TOO_COMPLEX) and the principal's leaky bucket (RATE_LIMITED),
+        // charged once when the subscription starts. A refusal is an `error` message to the client.
+        onSubscribe: async (ctx, _id, payload) => {
           let document;
           try {
             document = parse(payload.query, { maxTokens: app.config.maxQueryTokens });
           } catch (error) {
             return [error instanceof GraphQLError ? error : new GraphQLError("Syntax error")];
           }
-          const errors = validate(app.schema, document);
+          const errors = validate(app.schema, document, [...specifiedRules, ...armor.validationRules]);
           if (errors.length) return errors;
           const operation = getOperationAST(document, payload.operationName);
           if (operation?.operation !== "subscription") {
             return [new GraphQLError("Only subscriptions are served over WebSocket; send queries and mutations over HTTP", { extensions: { code: "BAD_REQUEST" } })];
           }
-          return undefined;
+          const connection = this.connections.get(ctx as WsContext);
+          if (!connection) return [new GraphQLError("Not connected", { extensions: { code: "UNAUTHENTICATED" } })];
+          // Variables that do not coerce: execution refuses them as BAD_USER_INPUT first.
+          const cost = operationCost(app.schema, document, payload.operationName ?? undefined, payload.variables ?? {});
+          if (cost === null) return undefined;
+          const refusal = await chargeOperation({ principal: connection.auth.principal, principalKey: connection.principalKey }, cost, app.config.maxQueryCost, app.rateLimiter);
+          if (!refusal) return undefined;
+          // `extensions.http` is for Apollo's HTTP responses; over WebSocket it means nothing.
+          const { http: _http, ...extensions } = refusal.extensions;
+          return [new GraphQLError(refusal.message, { extensions })];
         },
         context: (ctx) => {
           const connection = this.connections.get(ctx as WsContext);

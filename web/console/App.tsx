@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from "react";
 import { GraphQLRequestError } from "../shared/graphql";
+import { LiveActivity } from "./Activity";
 import { Groups } from "./Groups";
 import { LiveCodes } from "./LiveCodes";
 import { ReviewQueue } from "./ReviewQueue";
@@ -14,6 +15,7 @@ const PAGES = [
   { id: "review", title: "Review queue" },
   { id: "risk", title: "Risk events" },
   { id: "groups", title: "Groups" },
+  { id: "activity", title: "Live activity" },
   { id: "live-codes", title: "Live codes" },
   { id: "stats", title: "Statistics" },
   { id: "webhooks", title: "Webhooks" },
@@ -90,6 +92,7 @@ export function App() {
         {page === "review" && <ReviewQueue api={api} />}
         {page === "risk" && <RiskEvents api={api} />}
         {page === "groups" && <Groups api={api} />}
+        {page === "activity" && <LiveActivity apiKey={apiKey} />}
         {page === "live-codes" && <LiveCodes api={api} />}
         {page === "stats" && <Stats api={api} plan={tenant.plan} />}
         {page === "webhooks" && <Webhooks api={api} />}

@@ -1,17 +1,16 @@
 import "./workers";
 import "graphiql/style.css";
 import "./explorer.css";
-import { createGraphiQLFetcher } from "@graphiql/toolkit";
 import { GraphiQL } from "graphiql";
 import { createRoot } from "react-dom/client";
 import { examples } from "virtual:examples";
 import { Banner } from "./Banner";
 import { loadSession, namespacedStorage } from "./session";
-import { headersFor, tabsFor, withoutPlaceholderAuthorization } from "./tabs";
+import { headersFor, tabsFor, tabFetcher, withoutPlaceholderAuthorization } from "./tabs";
 
 async function start(): Promise<void> {
   const session = await loadSession();
-  const fetcher = withoutPlaceholderAuthorization(createGraphiQLFetcher({ url: session.graphqlPath }));
+  const fetcher = withoutPlaceholderAuthorization(tabFetcher(session.graphqlPath));
   createRoot(document.getElementById("root")!).render(
     <div className="explorer">
       <Banner session={session} />

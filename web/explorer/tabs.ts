@@ -1,4 +1,5 @@
-import type { Fetcher } from "@graphiql/toolkit";
+import { createGraphiQLFetcher, type Fetcher } from "@graphiql/toolkit";
+import { createClient } from "graphql-ws";
 import type { Example } from "virtual:examples";
 import type { ExplorerSession } from "./session";
 
@@ -49,5 +50,33 @@ export function withoutPlaceholderAuthorization(fetcher: Fetcher): Fetcher {
       Object.entries(options?.headers ?? {}).filter(([name, value]) => name.toLowerCase() !== "authorization" || !PLACEHOLDER.test(String(value))),
     );
     return fetcher(params, { ...options, headers });
+  };
+}
+
+/** The WebSocket URL of `/graphql` on this host (ws: or wss: like the page). */
+function webSocketUrl(graphqlPath: string): string {
+  const url = new URL(graphqlPath, window.location.href);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  return url.toString();
+}
+
+/**
+ * Queries and mutations over HTTP; subscriptions over graphql-ws on the same host's `/graphql`,
+ * authenticated like the tab: its Authorization header goes in `connectionParams` (the server
+ * reads `authorization` from `connection_init`). One lazy client per distinct Authorization, so
+ * tabs running as different principals keep their own socket.
+ */
+export function tabFetcher(graphqlPath: string): Fetcher {
+  const fetchers = new Map<string, Fetcher>();
+  return (params, options) => {
+    const headers = options?.headers ?? {};
+    const authorization = String(Object.entries(headers).find(([name]) => name.toLowerCase() === "authorization")?.[1] ?? "");
+    let fetcher = fetchers.get(authorization);
+    if (!fetcher) {
+      const wsClient = createClient({ url: webSocketUrl(graphqlPath), connectionParams: authorization ? { authorization } : {}, lazy: true, retryAttempts: 0 });
+      fetcher = createGraphiQLFetcher({ url: graphqlPath, wsClient });
+      fetchers.set(authorization, fetcher);
+    }
+    return fetcher(params, options);
   };
 }
