@@ -34,6 +34,7 @@ export type CreateGroupInput = {
 /** Why a request was refused. */
 export type ErrorCode =
   | 'ADMIN_LIMIT_REACHED'
+  | 'BANNED'
   | 'CODE_EXHAUSTED'
   | 'CODE_EXPIRED'
   | 'CODE_REVOKED'
@@ -44,13 +45,15 @@ export type ErrorCode =
   | 'GROUP_DISSOLVED'
   | 'GROUP_FULL'
   | 'INVALID_INPUT'
+  | 'MEMBER_MUTED'
   | 'NOT_A_CONTACT'
   | 'NOT_A_MEMBER'
   | 'NOT_FOUND'
   | 'NOT_PERMITTED'
   | 'RATE_LIMITED'
   | 'TARGET_NOT_ADMIN'
-  | 'TOO_FEW_MEMBERS';
+  | 'TOO_FEW_MEMBERS'
+  | 'TRANSFER_LIMIT_REACHED';
 
 export type GroupCategory =
   | 'EDUCATION'

@@ -54,6 +54,18 @@ export interface PolicyLimits {
   bulkActionThreshold: number;
   /** The window `bulkActionThreshold` is counted over. */
   bulkActionWindowSeconds: number;
+  /** Admins may remove other admins (the seed's table: admins remove any non-owner member); false: plain members only. */
+  adminsMayRemoveAdmins: boolean;
+  /** false: a group's PERMANENT code from birth is its only one, never revoked or replaced. */
+  permanentCodeRefreshable: boolean;
+  /** Explicit ownership transfers per group within a window (null: unlimited). */
+  ownershipTransferLimit: OwnershipTransferLimit | null;
+}
+
+/** At most `count` ownership transfers of one group in any `windowDays` days. */
+export interface OwnershipTransferLimit {
+  count: number;
+  windowDays: number;
 }
 
 export type PolicyOverrides = Partial<PolicyLimits>;
@@ -76,4 +88,7 @@ export const POLICY_FIELDS = [
   "invitationTtlSeconds",
   "bulkActionThreshold",
   "bulkActionWindowSeconds",
+  "adminsMayRemoveAdmins",
+  "permanentCodeRefreshable",
+  "ownershipTransferLimit",
 ] as const satisfies ReadonlyArray<keyof PolicyLimits>;

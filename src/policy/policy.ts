@@ -1,5 +1,5 @@
 import { type ComplianceCheck, type ComplianceSubject, type TenantQualifications } from "./compliance";
-import { CodeType, Plan, type PolicyLimits } from "./limits";
+import { CodeType, type OwnershipTransferLimit, Plan, type PolicyLimits } from "./limits";
 
 /**
  * A plan as code: its limits and the compliance checks that apply to it. The three standard plans
@@ -24,7 +24,11 @@ export class TenantPolicy {
     readonly qualifications: Readonly<TenantQualifications>,
     readonly complianceChecks: readonly ComplianceCheck[],
   ) {
-    this.limits = Object.freeze({ ...limits, codeTypes: Object.freeze([...limits.codeTypes]) as CodeType[] });
+    this.limits = Object.freeze({
+      ...limits,
+      codeTypes: Object.freeze([...limits.codeTypes]) as CodeType[],
+      ownershipTransferLimit: limits.ownershipTransferLimit ? Object.freeze({ ...limits.ownershipTransferLimit }) : null,
+    });
   }
 
   /** Whether the plan may create join codes of this type. */
@@ -63,5 +67,20 @@ export class TenantPolicy {
     if (requestedSeconds == null) return { ok: true, seconds: temporaryCodeTtlSeconds };
     if (!Number.isInteger(requestedSeconds) || requestedSeconds < min || requestedSeconds > max) return { ok: false, min, max };
     return { ok: true, seconds: requestedSeconds };
+  }
+
+  /** Whether an admin may remove a member holding `targetRole` (nobody but the operator removes an owner). */
+  adminsMayRemove(targetRole: "ADMIN" | "MEMBER"): boolean {
+    return targetRole === "MEMBER" || this.limits.adminsMayRemoveAdmins;
+  }
+
+  /** Whether a group's permanent code may be revoked or replaced by another (false: the one from birth is final). */
+  permanentCodeRefreshable(): boolean {
+    return this.limits.permanentCodeRefreshable;
+  }
+
+  /** How many explicit ownership transfers one group may make, over how many days (null: unlimited). */
+  transferLimit(): Readonly<OwnershipTransferLimit> | null {
+    return this.limits.ownershipTransferLimit;
   }
 }

@@ -50,7 +50,21 @@ describe("permission matrix", () => {
       ok(await mutate(server, "removeMember", { groupId, userId: M1.id }, A1.token));
       assert.equal(await roleOf(M1), undefined);
     });
-    it("ADMIN cannot remove another ADMIN", () => refusedUnchanged("removeMember", { userId: A2.id }, A1.token, "NOT_PERMITTED"));
+    it("ADMIN removes another ADMIN (adminsMayRemoveAdmins, every standard plan)", async () => {
+      ok(await mutate(server, "removeMember", { groupId, userId: A2.id }, A1.token));
+      assert.equal(await roleOf(A2), undefined);
+    });
+    it("ADMIN cannot remove another ADMIN where the policy's adminsMayRemoveAdmins is false", async () => {
+      const strict = await createTenant(server, { users: 5, policyOverrides: { adminsMayRemoveAdmins: false } });
+      const [o, a1, a2, m1] = strict.users;
+      const id = (await createGroup(server, o, [a1, a2, m1])).id;
+      for (const admin of [a1, a2]) ok(await mutate(server, "setMemberRole", { groupId: id, userId: admin.id, role: "ADMIN" }, o.token));
+      const before = await snapshot(server);
+      assert.deepEqual(codes(await mutate(server, "removeMember", { groupId: id, userId: a2.id }, a1.token)), ["NOT_PERMITTED"]);
+      assert.deepEqual(await snapshot(server), before, "the refusal changed nothing");
+      ok(await mutate(server, "removeMember", { groupId: id, userId: m1.id }, a1.token), "plain members still");
+      ok(await mutate(server, "removeMember", { groupId: id, userId: a2.id }, o.token), "the owner still removes admins");
+    });
     it("ADMIN cannot remove the OWNER", () => refusedUnchanged("removeMember", { userId: O.id }, A1.token, "NOT_PERMITTED"));
     it("MEMBER cannot remove anyone", () => refusedUnchanged("removeMember", { userId: M2.id }, M1.token, "NOT_PERMITTED"));
     it("removing a non-member is NOT_A_MEMBER", () => refusedUnchanged("removeMember", { userId: X.id }, O.token, "NOT_A_MEMBER"));

@@ -16,6 +16,7 @@ import type { Invitation } from "./invitation.entity";
 import type { InvitationService } from "./invitation.service";
 import { Member } from "./member.entity";
 import { admitMembers, departMember, groupFull } from "./membership";
+import { assertTransferAllowance } from "./transfer-limit";
 
 const inviteSchema = z.object({
   groupId: z.string(),
@@ -84,8 +85,9 @@ export class MemberService {
   }
 
   /**
-   * Owners remove anyone but themselves; admins remove plain members; the tenant operator removes
-   * anyone (an owner removed by the operator hands over as if they had left).
+   * Owners remove anyone but themselves; admins remove any non-owner member (plain members only
+   * where the policy says admins may not remove admins); the tenant operator removes anyone (an
+   * owner removed by the operator hands over as if they had left).
    */
   async removeMember(ctx: RequestContext, em: EntityManager, input: { groupId: string; userId: string }): Promise<{ group: Group }> {
     const group = await lockGroup(em, ctx, input.groupId);
@@ -97,8 +99,9 @@ export class MemberService {
       const { member } = actor;
       requireRole(member, [MemberRole.OWNER, MemberRole.ADMIN], "remove members");
       if (target.userId === member.userId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Use leaveGroup to leave a group", ["input", "userId"]);
-      if (member.role === MemberRole.ADMIN && target.role !== MemberRole.MEMBER) {
-        throw new DomainError(ErrorCode.NOT_PERMITTED, "Admins can only remove plain members", ["input", "userId"]);
+      if (member.role === MemberRole.ADMIN) {
+        if (target.role === MemberRole.OWNER) throw new DomainError(ErrorCode.NOT_PERMITTED, "Admins cannot remove the owner", ["input", "userId"]);
+        if (!ctx.policy.adminsMayRemove(target.role)) throw new DomainError(ErrorCode.NOT_PERMITTED, "Admins can only remove plain members on this plan", ["input", "userId"]);
       }
     }
     const actorId = actor.kind === "MEMBER" ? actor.member.userId : null;
@@ -153,6 +156,7 @@ export class MemberService {
       throw new DomainError(ErrorCode.TARGET_NOT_ADMIN, "Ownership can only be transferred to an admin", ["input", "userId"]);
     }
     const now = ctx.now();
+    await assertTransferAllowance(ctx, em, group, now);
     await em.update(Member, { groupId: group.rowId, userId: target.userId }, { role: MemberRole.OWNER });
     await em.update(Member, { groupId: group.rowId, userId: owner.userId }, { role: MemberRole.MEMBER });
     group.ownerId = target.userId;

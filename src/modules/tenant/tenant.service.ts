@@ -41,6 +41,9 @@ const overridesSchema = z
     invitationTtlSeconds: TTL,
     bulkActionThreshold: count(1, 100_000),
     bulkActionWindowSeconds: count(1, 24 * 3600),
+    adminsMayRemoveAdmins: z.boolean().nullish(),
+    permanentCodeRefreshable: z.boolean().nullish(),
+    ownershipTransferLimit: z.object({ count: z.number().int().min(0).max(1000), windowDays: z.number().int().min(1).max(3650) }).nullish(),
   })
   .nullish();
 

@@ -1,8 +1,15 @@
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { UserError } from "../../common/errors";
 import { Connection } from "../../common/pagination";
-import { CodeType, Plan, type PolicyLimits, type PolicyOverrides } from "../../policy/limits";
+import { CodeType, type OwnershipTransferLimit, Plan, type PolicyLimits, type PolicyOverrides } from "../../policy/limits";
 import { Tenant } from "./tenant.entity";
+
+@ObjectType("OwnershipTransferLimit", { simpleResolvers: true, description: "At most `count` ownership transfers of one group within any `windowDays` days." })
+@InputType("OwnershipTransferLimitInput")
+export class OwnershipTransferLimitType implements OwnershipTransferLimit {
+  @Field(() => Int) count: number;
+  @Field(() => Int) windowDays: number;
+}
 
 @ObjectType("PlanPolicy", { simpleResolvers: true, description: "The limits a tenant's requests run under (plan plus overrides)." })
 export class PlanPolicyType implements PolicyLimits {
@@ -23,6 +30,10 @@ export class PlanPolicyType implements PolicyLimits {
   @Field(() => Int) invitationTtlSeconds: number;
   @Field(() => Int) bulkActionThreshold: number;
   @Field(() => Int) bulkActionWindowSeconds: number;
+  @Field(() => Boolean, { description: "Admins may remove other admins; false: plain members only." }) adminsMayRemoveAdmins: boolean;
+  @Field(() => Boolean, { description: "false: a group's permanent code from birth is its only one and is never revoked." }) permanentCodeRefreshable: boolean;
+  @Field(() => OwnershipTransferLimitType, { nullable: true, description: "Ownership transfers per group within a window; null: unlimited." })
+  ownershipTransferLimit: OwnershipTransferLimitType | null;
 }
 
 /**
@@ -51,6 +62,9 @@ export class PolicyOverridesType implements PolicyOverrides {
   @Field(() => Int, { nullable: true }) invitationTtlSeconds?: number;
   @Field(() => Int, { nullable: true }) bulkActionThreshold?: number;
   @Field(() => Int, { nullable: true }) bulkActionWindowSeconds?: number;
+  @Field(() => Boolean, { nullable: true }) adminsMayRemoveAdmins?: boolean;
+  @Field(() => Boolean, { nullable: true }) permanentCodeRefreshable?: boolean;
+  @Field(() => OwnershipTransferLimitType, { nullable: true }) ownershipTransferLimit?: OwnershipTransferLimitType | null;
 }
 
 @ObjectType("TenantQualifications", { simpleResolvers: true })
