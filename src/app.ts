@@ -24,6 +24,7 @@ import { EvidenceService } from "./modules/evidence/evidence.service";
 import { attachEvidenceSigner } from "./modules/evidence/leaf";
 import { EvidenceSigner } from "./modules/evidence/signer";
 import { groupNodes } from "./modules/group/group.nodes";
+import { BanService } from "./modules/group/ban.service";
 import { GroupReader } from "./modules/group/group.reader";
 import { GroupService } from "./modules/group/group.service";
 import { InvitationService } from "./modules/group/invitation.service";
@@ -65,6 +66,7 @@ export interface App {
   invitations: InvitationService;
   groups: GroupService;
   members: MemberService;
+  bans: BanService;
   groupReader: GroupReader;
   groupCodes: GroupCodeService;
   liveCodes: LiveCodeService;
@@ -118,6 +120,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const groupReader = new GroupReader(db);
   const faceToFace = new FaceToFaceService(db, risk, groups);
   const messages = new MessageService(db, moderation, review);
+  const bans = new BanService(db);
   const services = {
     policies: new PolicyRegistry(),
     authenticator: new Authenticator(db, config.platformAdminToken, clock),
@@ -130,7 +133,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     review,
     invitations,
     groups,
-    members: new MemberService(invitations, risk),
+    members: new MemberService(invitations, risk, bans),
+    bans,
     groupReader,
     groupCodes: new GroupCodeService(),
     liveCodes: new LiveCodeService(db, moderation),

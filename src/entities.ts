@@ -1,4 +1,5 @@
 import { FaceToFaceAttempt, FaceToFaceParticipant, FaceToFaceSession, FaceToFaceSlot, GroupCode, LiveCode, LiveCodeGroup } from "./modules/code/code.entities";
+import { Ban } from "./modules/group/ban.entity";
 import { GroupLogEntry } from "./modules/group/group-log.entity";
 import { Group } from "./modules/group/group.entity";
 import { Invitation } from "./modules/group/invitation.entity";
@@ -21,4 +22,5 @@ export const ENTITIES = [
   FaceToFaceParticipant,
   FaceToFaceSlot,
   FaceToFaceAttempt,
+  Ban,
 ];

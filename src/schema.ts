@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchemaSync, type ContainerType } from "type-graphql";
 import { CodeResolver, FaceToFaceSessionResolver, GroupCodeResolver, GroupCodesResolver, JoinSourceResolver, LiveCodeResolver } from "./modules/code/code.resolver";
+import { BanResolver, GovernanceResolver } from "./modules/group/governance.resolver";
 import { GroupResolver } from "./modules/group/group.resolver";
 import { InvitationResolver } from "./modules/group/invitation.resolver";
 import { MemberResolver } from "./modules/group/member.resolver";
@@ -16,6 +17,8 @@ export const RESOLVERS = [
   TenantResolver,
   UserResolver,
   GroupResolver,
+  GovernanceResolver,
+  BanResolver,
   MemberResolver,
   InvitationResolver,
   ModerationResolver,

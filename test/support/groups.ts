@@ -15,6 +15,7 @@ export const M = {
   setMuteNotifications: `mutation($input: SetMuteNotificationsInput!) { setMuteNotifications(input: $input) { member { mutedNotifications } ${USER_ERRORS} } }`,
   setMemberRole: `mutation($input: SetMemberRoleInput!) { setMemberRole(input: $input) { member { role user { id } } ${USER_ERRORS} } }`,
   transferOwnership: `mutation($input: TransferOwnershipInput!) { transferOwnership(input: $input) { group { owner { id } } ${USER_ERRORS} } }`,
+  unbanMember: `mutation($input: UnbanMemberInput!) { unbanMember(input: $input) { group { id memberCount } ${USER_ERRORS} } }`,
   dissolveGroup: `mutation($input: DissolveGroupInput!) { dissolveGroup(input: $input) { group { status memberCount } ${USER_ERRORS} } }`,
 } as const;
 

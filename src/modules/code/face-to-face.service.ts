@@ -10,12 +10,13 @@ import { User } from "../user/user.entity";
 import { forUpdate } from "../../db/query";
 import { CodeType } from "../../policy/limits";
 import { GroupCategory } from "../../policy/compliance";
-import { lockGroupRow } from "../group/access";
+import { findMember, lockGroupRow } from "../group/access";
 import type { Group } from "../group/group.entity";
 import { insertGroup } from "../group/group.factory";
 import { GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
 import type { Member } from "../group/member.entity";
 import { admitMembers } from "../group/membership";
+import { JoinPath, joinGate } from "../group/join-gate";
 import type { GroupService } from "../group/group.service";
 import { RiskEventKind } from "../moderation/moderation.enums";
 import type { RiskService } from "../moderation/risk.service";
@@ -136,8 +137,11 @@ export class FaceToFaceService {
     }
     const group = await lockGroupRow(em, ctx, session.groupId, ["input", "sessionId"]);
     if (group.status === GroupStatus.DISSOLVED) throw new DomainError(ErrorCode.GROUP_DISSOLVED, "The group has been dissolved");
-    const { admitted, existing } = await admitMembers(em, group, [{ userId, source: { kind: JoinSourceKind.FACE_TO_FACE } }], cap, now);
-    return { group, member: admitted[0] ?? existing[0] };
+    const existing = await findMember(em, group.rowId, userId);
+    if (existing) return { group, member: existing };
+    await joinGate(ctx, em, group, userId, JoinPath.FACE_TO_FACE, ["input", "sessionId"]);
+    const { admitted } = await admitMembers(em, group, [{ userId, source: { kind: JoinSourceKind.FACE_TO_FACE } }], cap, now, { knownAbsent: true });
+    return { group, member: admitted[0] };
   }
 
   /** More than the allowed entries in a window is guessing: refused, with a risk event that survives the refusal. */

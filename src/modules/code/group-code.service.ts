@@ -12,6 +12,7 @@ import { Group } from "../group/group.entity";
 import { GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
 import type { Member } from "../group/member.entity";
 import { admitMembers } from "../group/membership";
+import { banned, isBanned, JoinPath, joinGate } from "../group/join-gate";
 import { CodeStatus, GroupCodeType } from "./code.enums";
 import { GroupCode } from "./code.entities";
 import type { CreateGroupCodeInput, GroupCodePreview } from "./code.types";
@@ -150,6 +151,7 @@ export class GroupCodeService {
     const now = ctx.now();
     const refusal = codeRefusal(ctx.policy, code, group, now);
     if (refusal) throw refusal;
+    await joinGate(ctx, em, group, userId, JoinPath.GROUP_CODE, ["input", "token"]);
     const counted = await em
       .createQueryBuilder()
       .update(GroupCode)
@@ -179,7 +181,9 @@ export class GroupCodeService {
     const group = (await ctx.loaders.get(groupById).load(code.groupId))!;
     const now = ctx.now();
     const viewerIsMember = ctx.userId ? (await findMember(em, group.rowId, ctx.userId)) !== null : false;
-    const refusal = viewerIsMember ? null : codeRefusal(ctx.policy, code, group, now);
+    const refusal = viewerIsMember
+      ? null
+      : (codeRefusal(ctx.policy, code, group, now) ?? (ctx.userId && (await isBanned(em, group.rowId, ctx.userId)) ? banned() : null));
     return {
       groupName: group.name,
       memberCount: group.memberCount,

@@ -17,6 +17,7 @@ import { Group } from "../group/group.entity";
 import { GroupEventKind, GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
 import { Member } from "../group/member.entity";
 import { type Admission, admitMembers, groupFull } from "../group/membership";
+import { banned, JoinPath, joinGate } from "../group/join-gate";
 import type { ModerationService } from "../moderation/moderation.service";
 import { LiveCodeStatus } from "./code.enums";
 import { LiveCode, LiveCodeGroup } from "./code.entities";
@@ -148,12 +149,22 @@ export class LiveCodeService {
     if (!ctx.policy.allowsCodeType(CodeType.LIVE) || ctx.policy.limits.liveCodeGroupCap == null) return ErrorCode.FEATURE_NOT_IN_PLAN;
     if (code.autoCreateGroups) return null;
     const cap = Math.min(code.perGroupCap, ctx.policy.codeJoinCapacity(CodeType.LIVE));
-    const open = await em
+    if ((await this.openGroups(em, code, cap, ctx.userId).getCount()) > 0) return null;
+    // Nothing open to the viewer: BANNED when a group would still take someone they are not.
+    return ctx.userId && (await this.openGroups(em, code, cap, null).getCount()) > 0 ? ErrorCode.BANNED : ErrorCode.GROUP_FULL;
+  }
+
+  /**
+   * The code's groups that are active and below the cap, in routing order; with `userId`, only
+   * those that have not banned that user (a live code skips them and places the joiner elsewhere).
+   */
+  private openGroups(em: EntityManager, code: LiveCode, cap: number, userId: string | null) {
+    const qb = em
       .createQueryBuilder(Group, "g")
       .innerJoin(LiveCodeGroup, "l", "l.groupId = g.rowId")
-      .where("l.liveCodeId = :codeId AND g.status = :active AND g.memberCount < :cap", { codeId: code.rowId, active: GroupStatus.ACTIVE, cap })
-      .getCount();
-    return open > 0 ? null : ErrorCode.GROUP_FULL;
+      .where("l.liveCodeId = :codeId AND g.status = :active AND g.memberCount < :cap", { codeId: code.rowId, active: GroupStatus.ACTIVE, cap });
+    if (userId) qb.andWhere(`NOT EXISTS (SELECT 1 FROM group_bans b WHERE b.group_id = g.id AND b.user_id = :userId)`, { userId });
+    return qb.orderBy("l.position", "ASC");
   }
 
   /** Routes the caller to the first listed group below the cap, opening a new one when allowed. */
@@ -178,8 +189,12 @@ export class LiveCodeService {
     if (already) return { group: (await lockGroupRow(em, ctx, already.groupId))!, member: already };
 
     const cap = Math.min(code.perGroupCap, ctx.policy.codeJoinCapacity(CodeType.LIVE));
-    const group = (await this.nextOpenGroup(em, ctx, code, cap)) ?? (code.autoCreateGroups ? await this.openGroup(em, ctx, code, cap, now) : null);
-    if (!group) throw groupFull(cap);
+    const group = (await this.nextOpenGroup(em, ctx, code, cap, userId)) ?? (code.autoCreateGroups ? await this.openGroup(em, ctx, code, cap, now) : null);
+    if (!group) {
+      if ((await this.openGroups(em, code, cap, null).getCount()) > 0) throw banned(["input", "token"]);
+      throw groupFull(cap);
+    }
+    await joinGate(ctx, em, group, userId, JoinPath.LIVE_CODE, ["input", "token"]);
     const { admitted } = await admitMembers(
       em,
       group,
@@ -194,16 +209,11 @@ export class LiveCodeService {
     return { group, member: admitted[0] };
   }
 
-  /** The first group of the code, in order, that is active and below the cap — locked. */
-  private async nextOpenGroup(em: EntityManager, ctx: RequestContext, code: LiveCode, cap: number): Promise<Group | null> {
+  /** The first group of the code, in order, that is active, below the cap and has not banned the joiner — locked. */
+  private async nextOpenGroup(em: EntityManager, ctx: RequestContext, code: LiveCode, cap: number, userId: string): Promise<Group | null> {
     const skipped: string[] = [];
     for (;;) {
-      const qb = em
-        .createQueryBuilder(Group, "g")
-        .innerJoin(LiveCodeGroup, "l", "l.groupId = g.rowId")
-        .where("l.liveCodeId = :codeId AND g.status = :active AND g.memberCount < :cap", { codeId: code.rowId, active: GroupStatus.ACTIVE, cap })
-        .orderBy("l.position", "ASC")
-        .limit(1);
+      const qb = this.openGroups(em, code, cap, userId).limit(1);
       if (skipped.length) qb.andWhere("g.rowId NOT IN (:...skipped)", { skipped });
       const candidate = await qb.getOne();
       if (!candidate) return null;

@@ -48,6 +48,8 @@ export enum GroupEventKind {
   MEMBER_JOINED = "MEMBER_JOINED",
   MEMBER_LEFT = "MEMBER_LEFT",
   MEMBER_REMOVED = "MEMBER_REMOVED",
+  /** A ban was lifted (the ban itself is recorded on the MEMBER_REMOVED entry: `data.banned`). */
+  MEMBER_UNBANNED = "MEMBER_UNBANNED",
   ROLE_CHANGED = "ROLE_CHANGED",
   GROUP_RENAMED = "GROUP_RENAMED",
   OWNERSHIP_TRANSFERRED = "OWNERSHIP_TRANSFERRED",

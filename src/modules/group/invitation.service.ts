@@ -13,6 +13,7 @@ import { GroupEventKind, InvitationStatus, JoinSourceKind } from "./group.enums"
 import { Invitation } from "./invitation.entity";
 import type { Member } from "./member.entity";
 import { admitMembers } from "./membership";
+import { JoinPath, joinGate } from "./join-gate";
 
 /** The status a client sees: a PENDING invitation past its expiry reads as EXPIRED. */
 export function invitationStatus(invitation: Invitation, now: number): InvitationStatus {
@@ -85,6 +86,8 @@ export class InvitationService {
       const member = await findMember(em, group.rowId, userId);
       if (member) return { invitation, member };
     }
+    // A ban closes the user's invitations; accepting one says why rather than "expired".
+    if (input.accept) await joinGate(ctx, em, group, userId, JoinPath.INVITATION, ["input", "invitationId"]);
     if (status !== InvitationStatus.PENDING) {
       throw new DomainError(ErrorCode.NOT_PERMITTED, `The invitation is ${status.toLowerCase()}`, ["input", "invitationId"]);
     }

@@ -8,6 +8,7 @@ import { RiskEventKind } from "../moderation/moderation.enums";
 import type { RiskService } from "../moderation/risk.service";
 import { Contact } from "../user/contact.entity";
 import { User } from "../user/user.entity";
+import type { BanService } from "./ban.service";
 import { actorOn, assertAcceptsMembers, assertNotDissolved, findMember, lockGroup, memberActor, requireRole } from "./access";
 import { appendLog } from "./group-log";
 import { Group } from "./group.entity";
@@ -17,6 +18,7 @@ import type { InvitationService } from "./invitation.service";
 import { Member } from "./member.entity";
 import { admitMembers, departMember, groupFull } from "./membership";
 import { assertTransferAllowance } from "./transfer-limit";
+import { banned, bannedAmong } from "./join-gate";
 
 const inviteSchema = z.object({
   groupId: z.string(),
@@ -28,6 +30,7 @@ export class MemberService {
   constructor(
     private readonly invitations: InvitationService,
     private readonly risk: RiskService,
+    private readonly bans: BanService,
   ) {}
 
   /**
@@ -56,6 +59,10 @@ export class MemberService {
 
     const members = new Set((await em.find(Member, { where: { groupId: group.rowId, userId: In(ids) }, select: { userId: true } })).map((m) => m.userId));
     const newcomers = ids.filter((id) => !members.has(id));
+    const barred = await bannedAmong(em, group.rowId, newcomers);
+    if (barred.size) {
+      throw new DomainErrors(data.userIds.flatMap((g, index) => (barred.has(rowIdOf(g, "User")!) ? [banned(["input", "userIds", String(index)])] : [])));
+    }
     const contacts = new Set(
       (await em.find(Contact, { where: { userId: inviter.userId, contactId: In(newcomers.length ? newcomers : [""]) }, select: { contactId: true } })).map((c) => c.contactId),
     );
@@ -87,9 +94,10 @@ export class MemberService {
   /**
    * Owners remove anyone but themselves; admins remove any non-owner member (plain members only
    * where the policy says admins may not remove admins); the tenant operator removes anyone (an
-   * owner removed by the operator hands over as if they had left).
+   * owner removed by the operator hands over as if they had left). With `ban`, the removed user is
+   * also banned: no path brings them back until unbanMember.
    */
-  async removeMember(ctx: RequestContext, em: EntityManager, input: { groupId: string; userId: string }): Promise<{ group: Group }> {
+  async removeMember(ctx: RequestContext, em: EntityManager, input: { groupId: string; userId: string; ban?: boolean | null }): Promise<{ group: Group }> {
     const group = await lockGroup(em, ctx, input.groupId);
     assertNotDissolved(group);
     const actor = await actorOn(em, ctx, group);
@@ -105,7 +113,8 @@ export class MemberService {
       }
     }
     const actorId = actor.kind === "MEMBER" ? actor.member.userId : null;
-    await departMember(em, group, target, GroupEventKind.MEMBER_REMOVED, actorId, now);
+    await departMember(em, group, target, GroupEventKind.MEMBER_REMOVED, actorId, now, input.ban ? { banned: true } : {});
+    if (input.ban) await this.bans.ban(em, group, target.userId, actorId, now);
     if (actorId) {
       await this.risk.noteBulkAction(em, ctx.policy, { tenantId: group.tenantId, userId: actorId, groupId: group.rowId, kind: RiskEventKind.BULK_REMOVE }, 1, now);
     }

@@ -1,6 +1,7 @@
 import { type EntityManager, In } from "typeorm";
 import { DomainError, ErrorCode } from "../../common/errors";
 import { appendLog, appendLogWithSeats } from "./group-log";
+import type { LogData } from "./group-log.entity";
 import { Group } from "./group.entity";
 import { GroupEventKind, GroupStatus, InvitationStatus, JoinSourceKind, MemberRole } from "./group.enums";
 import { Invitation } from "./invitation.entity";
@@ -90,6 +91,7 @@ export async function departMember(
   kind: GroupEventKind.MEMBER_LEFT | GroupEventKind.MEMBER_REMOVED,
   actorId: string | null,
   now: number,
+  details: LogData = {},
 ): Promise<void> {
   await em.delete(Member, { groupId: group.rowId, userId: member.userId });
   await em
@@ -99,7 +101,7 @@ export async function departMember(
     .where("id = :id", { id: group.rowId })
     .execute();
   group.memberCount -= 1;
-  await appendLog(em, group, [{ kind, actorId, subjectId: member.userId, data: { role: member.role } }], now);
+  await appendLog(em, group, [{ kind, actorId, subjectId: member.userId, data: { role: member.role, ...details } }], now);
   if (group.memberCount === 0) await dissolve(em, group, actorId, now);
   else if (member.role === MemberRole.OWNER) await handOverOwnership(em, group, member.userId, now);
 }

@@ -24,7 +24,9 @@ export function messageText(entry: GroupLogEntry): string {
     case GroupEventKind.MEMBER_LEFT:
       return "left the group";
     case GroupEventKind.MEMBER_REMOVED:
-      return "removed a member";
+      return data.banned ? "removed and banned a member" : "removed a member";
+    case GroupEventKind.MEMBER_UNBANNED:
+      return "lifted a member's ban";
     case GroupEventKind.ROLE_CHANGED:
       return `changed a member's role to ${String(data.to ?? "").toLowerCase()}`;
     case GroupEventKind.GROUP_RENAMED:
