@@ -7,6 +7,7 @@ import { ActivityIndex1764547200000 } from "./1764547200000-ActivityIndex";
 import { TokenRevocation1764633600000 } from "./1764633600000-TokenRevocation";
 import { HeadVersion1764633600001 } from "./1764633600001-HeadVersion";
 import { GroupBans1764806400000 } from "./1764806400000-GroupBans";
+import { SettingsAndMutes1764806400001 } from "./1764806400001-SettingsAndMutes";
 
 /** Every migration, oldest first. Listed explicitly so the build needs no file globbing. */
-export const MIGRATIONS = [Foundation1764028800000, Groups1764115200000, Codes1764288000000, Evidence1764374400000, Idempotency1764460800000, ActivityIndex1764547200000, TokenRevocation1764633600000, HeadVersion1764633600001, GroupBans1764806400000];
+export const MIGRATIONS = [Foundation1764028800000, Groups1764115200000, Codes1764288000000, Evidence1764374400000, Idempotency1764460800000, ActivityIndex1764547200000, TokenRevocation1764633600000, HeadVersion1764633600001, GroupBans1764806400000, SettingsAndMutes1764806400001];

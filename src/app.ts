@@ -26,6 +26,8 @@ import { EvidenceSigner } from "./modules/evidence/signer";
 import { groupNodes } from "./modules/group/group.nodes";
 import { BanService } from "./modules/group/ban.service";
 import { GroupReader } from "./modules/group/group.reader";
+import { MuteService } from "./modules/group/mute.service";
+import { GroupSettingsService } from "./modules/group/settings.service";
 import { GroupService } from "./modules/group/group.service";
 import { InvitationService } from "./modules/group/invitation.service";
 import { MemberService } from "./modules/group/member.service";
@@ -67,6 +69,8 @@ export interface App {
   groups: GroupService;
   members: MemberService;
   bans: BanService;
+  mutes: MuteService;
+  groupSettings: GroupSettingsService;
   groupReader: GroupReader;
   groupCodes: GroupCodeService;
   liveCodes: LiveCodeService;
@@ -135,6 +139,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     groups,
     members: new MemberService(invitations, risk, bans),
     bans,
+    mutes: new MuteService(),
+    groupSettings: new GroupSettingsService(moderation),
     groupReader,
     groupCodes: new GroupCodeService(),
     liveCodes: new LiveCodeService(db, moderation),

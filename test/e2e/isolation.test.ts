@@ -373,6 +373,33 @@ const CASES: Case[] = [
     key: "NOT_FOUND",
   },
   {
+    field: "updateGroupSettings",
+    kind: "mutation",
+    doc: mutation("updateGroupSettings", "UpdateGroupSettingsInput", "group { id settings { joinApproval muteAll welcomeMessage } }"),
+    vars: (v) => ({ groupId: v.mainGroupId, muteAll: true }),
+    user: "NOT_FOUND",
+    key: "NOT_FOUND",
+  },
+  ...(["muteMember", "unmuteMember"] as const).flatMap((field): Case[] => [
+    {
+      field,
+      kind: "mutation",
+      doc: mutation(field, "GroupUserInput", "member { mutedUntil user { id } }"),
+      vars: (v) => ({ groupId: v.mainGroupId, userId: v.userIds[2], ...(field === "muteMember" ? { until: "2099-01-01T00:00:00.000Z" } : {}) }),
+      user: "NOT_FOUND",
+      key: "NOT_FOUND",
+    },
+    {
+      field,
+      label: `${field}(own group, foreign user)`,
+      kind: "mutation",
+      doc: mutation(field, "GroupUserInput", "member { mutedUntil user { id } }"),
+      vars: (v, own) => ({ groupId: own.mainGroupId, userId: v.userIds[2], ...(field === "muteMember" ? { until: "2099-01-01T00:00:00.000Z" } : {}) }),
+      user: "NOT_FOUND",
+      key: "NOT_FOUND",
+    },
+  ]),
+  {
     field: "renameGroup",
     kind: "mutation",
     doc: mutation("renameGroup", "RenameGroupInput", GROUP_SEL),

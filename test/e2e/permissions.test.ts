@@ -123,6 +123,52 @@ describe("permission matrix", () => {
     it("a non-member target is NOT_A_MEMBER", () => refusedUnchanged("setMemberRole", { userId: X.id, role: "ADMIN" }, O.token, "NOT_A_MEMBER"));
   });
 
+  describe("mute members (禁言)", () => {
+    const until = () => new Date(Date.now() + 3600_000).toISOString();
+    it("OWNER mutes an admin and a member, and unmutes them", async () => {
+      for (const target of [A1, M1]) {
+        const payload = ok(await mutate(server, "muteMember", { groupId, userId: target.id, until: until() }, O.token));
+        assert.ok(payload.member.mutedUntil);
+        assert.equal(ok(await mutate(server, "unmuteMember", { groupId, userId: target.id }, O.token)).member.mutedUntil, null);
+      }
+    });
+    it("OWNER cannot mute self", () => refusedUnchanged("muteMember", { userId: O.id, until: until() }, O.token, "NOT_PERMITTED"));
+    it("ADMIN mutes and unmutes a MEMBER", async () => {
+      ok(await mutate(server, "muteMember", { groupId, userId: M1.id, until: until() }, A1.token));
+      ok(await mutate(server, "unmuteMember", { groupId, userId: M1.id }, A1.token));
+    });
+    it("ADMIN cannot mute another ADMIN", () => refusedUnchanged("muteMember", { userId: A2.id, until: until() }, A1.token, "NOT_PERMITTED"));
+    it("ADMIN cannot mute the OWNER", () => refusedUnchanged("muteMember", { userId: O.id, until: until() }, A1.token, "NOT_PERMITTED"));
+    it("ADMIN cannot unmute an ADMIN the owner muted", async () => {
+      ok(await mutate(server, "muteMember", { groupId, userId: A2.id, until: until() }, O.token));
+      await refusedUnchanged("unmuteMember", { userId: A2.id }, A1.token, "NOT_PERMITTED");
+    });
+    it("MEMBER cannot mute", () => refusedUnchanged("muteMember", { userId: M2.id, until: until() }, M1.token, "NOT_PERMITTED"));
+    it("MEMBER cannot unmute", async () => {
+      ok(await mutate(server, "muteMember", { groupId, userId: M2.id, until: until() }, O.token));
+      await refusedUnchanged("unmuteMember", { userId: M2.id }, M1.token, "NOT_PERMITTED");
+    });
+    it("the tenant operator mutes anyone", async () => {
+      ok(await mutate(server, "muteMember", { groupId, userId: O.id, until: until() }, t.apiKey));
+    });
+    it("a mute end in the past is INVALID_INPUT", () => refusedUnchanged("muteMember", { userId: M1.id, until: new Date(Date.now() - 1000).toISOString() }, O.token, "INVALID_INPUT"));
+    it("a non-member target is NOT_A_MEMBER", () => refusedUnchanged("muteMember", { userId: X.id, until: until() }, O.token, "NOT_A_MEMBER"));
+    it("a non-member caller gets NOT_FOUND", () => refusedUnchanged("muteMember", { userId: M1.id, until: until() }, X.token, "NOT_FOUND"));
+  });
+
+  describe("group settings", () => {
+    for (const who of ["OWNER", "ADMIN"] as const) {
+      it(`${who} changes them`, async () => {
+        const user = { OWNER: O, ADMIN: A1 }[who];
+        const payload = ok(await mutate(server, "updateGroupSettings", { groupId, joinApproval: true, muteAll: true, welcomeMessage: "Hi %NICKNAME%" }, user.token));
+        assert.deepEqual(payload.group.settings, { joinApproval: true, muteAll: true, welcomeMessage: "Hi %NICKNAME%" });
+      });
+    }
+    it("MEMBER cannot", () => refusedUnchanged("updateGroupSettings", { muteAll: true }, M1.token, "NOT_PERMITTED"));
+    it("the tenant operator cannot (it is no member)", () => refusedUnchanged("updateGroupSettings", { muteAll: true }, t.apiKey, "NOT_PERMITTED"));
+    it("a non-member gets NOT_FOUND", () => refusedUnchanged("updateGroupSettings", { muteAll: true }, X.token, "NOT_FOUND"));
+  });
+
   describe("transfer ownership", () => {
     it("OWNER transfers to an ADMIN and becomes a MEMBER", async () => {
       assert.equal(ok(await mutate(server, "transferOwnership", { groupId, userId: A2.id }, O.token)).group.owner.id, A2.id);

@@ -16,6 +16,9 @@ export const M = {
   setMemberRole: `mutation($input: SetMemberRoleInput!) { setMemberRole(input: $input) { member { role user { id } } ${USER_ERRORS} } }`,
   transferOwnership: `mutation($input: TransferOwnershipInput!) { transferOwnership(input: $input) { group { owner { id } } ${USER_ERRORS} } }`,
   unbanMember: `mutation($input: UnbanMemberInput!) { unbanMember(input: $input) { group { id memberCount } ${USER_ERRORS} } }`,
+  muteMember: `mutation($input: MuteMemberInput!) { muteMember(input: $input) { member { mutedUntil role user { id } } ${USER_ERRORS} } }`,
+  unmuteMember: `mutation($input: UnmuteMemberInput!) { unmuteMember(input: $input) { member { mutedUntil user { id } } ${USER_ERRORS} } }`,
+  updateGroupSettings: `mutation($input: UpdateGroupSettingsInput!) { updateGroupSettings(input: $input) { group { id settings { joinApproval muteAll welcomeMessage } } ${USER_ERRORS} } }`,
   dissolveGroup: `mutation($input: DissolveGroupInput!) { dissolveGroup(input: $input) { group { status memberCount } ${USER_ERRORS} } }`,
 } as const;
 

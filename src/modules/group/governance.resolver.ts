@@ -9,11 +9,41 @@ import { Ban } from "./ban.entity";
 import { BanService } from "./ban.service";
 import { Group } from "./group.entity";
 import { BanConnection, UnbanMemberInput, UnbanMemberPayload } from "./group.types";
+import { GroupSettings, MuteMemberInput, MuteMemberPayload, UnmuteMemberInput, UnmuteMemberPayload, UpdateGroupSettingsInput, UpdateGroupSettingsPayload } from "./governance.types";
+import { MuteService } from "./mute.service";
+import { GroupSettingsService } from "./settings.service";
 
-/** Group governance: bans (and, with them, the group fields owners and admins manage). */
+/** Group governance: bans, muting and the group's settings. */
 @Resolver(() => Group)
 export class GovernanceResolver {
-  constructor(private readonly banService: BanService) {}
+  constructor(
+    private readonly banService: BanService,
+    private readonly muteService: MuteService,
+    private readonly settingsService: GroupSettingsService,
+  ) {}
+
+  @Mutation(() => UpdateGroupSettingsPayload, { description: "Owner or admin: join approval, mute all, welcome message (fields left out are unchanged)." })
+  @Allow("TENANT", "USER")
+  updateGroupSettings(@Arg("input", () => UpdateGroupSettingsInput) input: UpdateGroupSettingsInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => this.settingsService.updateGroupSettings(ctx, em, input));
+  }
+
+  @Mutation(() => MuteMemberPayload, { description: "Owner: mute anyone but self; admin: plain members; tenant: anyone. Muted members' messages are refused (MEMBER_MUTED)." })
+  @Allow("TENANT", "USER")
+  muteMember(@Arg("input", () => MuteMemberInput) input: MuteMemberInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => this.muteService.muteMember(ctx, em, input));
+  }
+
+  @Mutation(() => UnmuteMemberPayload, { description: "Whoever may mute the member lifts the mute." })
+  @Allow("TENANT", "USER")
+  unmuteMember(@Arg("input", () => UnmuteMemberInput) input: UnmuteMemberInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => this.muteService.unmuteMember(ctx, em, input));
+  }
+
+  @FieldResolver(() => GroupSettings)
+  settings(@Root() group: Group): GroupSettings {
+    return { joinApproval: group.joinApproval ?? false, muteAll: group.muteAll ?? false, welcomeMessage: group.welcomeMessage ?? null };
+  }
 
   @Mutation(() => UnbanMemberPayload, { description: "Owner, admin or tenant: lift a ban (the user may come back by any path again)." })
   @Allow("TENANT", "USER")

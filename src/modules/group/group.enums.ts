@@ -50,6 +50,11 @@ export enum GroupEventKind {
   MEMBER_REMOVED = "MEMBER_REMOVED",
   /** A ban was lifted (the ban itself is recorded on the MEMBER_REMOVED entry: `data.banned`). */
   MEMBER_UNBANNED = "MEMBER_UNBANNED",
+  /** A member was muted (`data.until`, epoch ms) or unmuted. */
+  MEMBER_MUTED = "MEMBER_MUTED",
+  MEMBER_UNMUTED = "MEMBER_UNMUTED",
+  /** updateGroupSettings changed a setting (`data` names each changed setting and its new value). */
+  SETTINGS_CHANGED = "SETTINGS_CHANGED",
   ROLE_CHANGED = "ROLE_CHANGED",
   GROUP_RENAMED = "GROUP_RENAMED",
   OWNERSHIP_TRANSFERRED = "OWNERSHIP_TRANSFERRED",

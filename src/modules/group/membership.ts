@@ -73,6 +73,7 @@ export async function admitMembers(
       liveCodeId: a.source.liveCodeId ?? null,
       joinState: a.source.state ?? null,
       mutedNotifications: false,
+      mutedUntil: null,
       clearedThroughSeq: 0,
     }),
   );

@@ -1,0 +1,53 @@
+import { Field, ID, InputType, ObjectType } from "type-graphql";
+import { UserError } from "../../common/errors";
+import { DateTimeScalar } from "../../common/scalars";
+import { Group } from "./group.entity";
+import { Member } from "./member.entity";
+
+@ObjectType("GroupSettings", { simpleResolvers: true, description: "Switches owners and admins set with updateGroupSettings." })
+export class GroupSettings {
+  @Field(() => Boolean, { description: "Codes, live codes, face to face and plain members' invitations create join requests for owners and admins to answer." })
+  joinApproval: boolean;
+
+  @Field(() => Boolean, { description: "Only the owner and admins may post." })
+  muteAll: boolean;
+
+  @Field(() => String, { nullable: true, description: "Posted on every join; %NICKNAME% becomes the joiner's display name, %GROUP% the group's name." })
+  welcomeMessage: string | null;
+}
+
+@InputType()
+export class UpdateGroupSettingsInput {
+  @Field(() => ID) groupId: string;
+  @Field(() => Boolean, { nullable: true, description: "Left out or null: unchanged." }) joinApproval?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: "Left out or null: unchanged." }) muteAll?: boolean | null;
+  @Field(() => String, { nullable: true, description: "At most 500 characters; an empty string removes it; left out or null: unchanged." })
+  welcomeMessage?: string | null;
+}
+
+@ObjectType()
+export class UpdateGroupSettingsPayload {
+  @Field(() => Group, { nullable: true }) group?: Group | null;
+  @Field(() => [UserError]) userErrors: UserError[];
+}
+
+@InputType()
+export class MuteMemberInput {
+  @Field(() => ID) groupId: string;
+  @Field(() => ID) userId: string;
+  @Field(() => DateTimeScalar, { description: "When the mute ends; must be in the future." }) until: Date;
+}
+
+@InputType()
+export class UnmuteMemberInput {
+  @Field(() => ID) groupId: string;
+  @Field(() => ID) userId: string;
+}
+
+@ObjectType()
+export class MuteMemberPayload {
+  @Field(() => Member, { nullable: true }) member?: Member | null;
+  @Field(() => [UserError]) userErrors: UserError[];
+}
+
+@ObjectType() export class UnmuteMemberPayload extends MuteMemberPayload {}
