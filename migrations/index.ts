@@ -8,6 +8,7 @@ import { TokenRevocation1764633600000 } from "./1764633600000-TokenRevocation";
 import { HeadVersion1764633600001 } from "./1764633600001-HeadVersion";
 import { GroupBans1764806400000 } from "./1764806400000-GroupBans";
 import { SettingsAndMutes1764806400001 } from "./1764806400001-SettingsAndMutes";
+import { JoinRequests1764806400002 } from "./1764806400002-JoinRequests";
 
 /** Every migration, oldest first. Listed explicitly so the build needs no file globbing. */
-export const MIGRATIONS = [Foundation1764028800000, Groups1764115200000, Codes1764288000000, Evidence1764374400000, Idempotency1764460800000, ActivityIndex1764547200000, TokenRevocation1764633600000, HeadVersion1764633600001, GroupBans1764806400000, SettingsAndMutes1764806400001];
+export const MIGRATIONS = [Foundation1764028800000, Groups1764115200000, Codes1764288000000, Evidence1764374400000, Idempotency1764460800000, ActivityIndex1764547200000, TokenRevocation1764633600000, HeadVersion1764633600001, GroupBans1764806400000, SettingsAndMutes1764806400001, JoinRequests1764806400002];

@@ -27,6 +27,7 @@ import { groupNodes } from "./modules/group/group.nodes";
 import { BanService } from "./modules/group/ban.service";
 import { GroupReader } from "./modules/group/group.reader";
 import { MuteService } from "./modules/group/mute.service";
+import { JoinRequestService } from "./modules/group/join-request.service";
 import { GroupSettingsService } from "./modules/group/settings.service";
 import { GroupService } from "./modules/group/group.service";
 import { InvitationService } from "./modules/group/invitation.service";
@@ -71,6 +72,7 @@ export interface App {
   bans: BanService;
   mutes: MuteService;
   groupSettings: GroupSettingsService;
+  joinRequests: JoinRequestService;
   groupReader: GroupReader;
   groupCodes: GroupCodeService;
   liveCodes: LiveCodeService;
@@ -122,13 +124,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   const groups = new GroupService(moderation, review, risk, invitations);
   const tenants = new TenantService(db);
   const groupReader = new GroupReader(db);
-  const faceToFace = new FaceToFaceService(db, risk, groups);
+  const joinRequests = new JoinRequestService(db);
+  const faceToFace = new FaceToFaceService(db, risk, groups, joinRequests);
   const messages = new MessageService(db, moderation, review);
   const bans = new BanService(db);
   const services = {
     policies: new PolicyRegistry(),
     authenticator: new Authenticator(db, config.platformAdminToken, clock),
-    nodes: new NodeRegistry(tenantNodes(tenants), userNodes(), groupNodes(groupReader), codeNodes(groupReader, faceToFace), messageNodes(messages), moderationNodes()),
+    nodes: new NodeRegistry(tenantNodes(tenants), userNodes(), groupNodes(groupReader, joinRequests), codeNodes(groupReader, faceToFace), messageNodes(messages), moderationNodes()),
     links: new PublicLinks(config.publicBaseUrl ?? `http://${config.host}:${config.port}`),
     tenants,
     users: new UserService(db),
@@ -142,8 +145,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     mutes: new MuteService(),
     groupSettings: new GroupSettingsService(moderation),
     groupReader,
-    groupCodes: new GroupCodeService(),
-    liveCodes: new LiveCodeService(db, moderation),
+    groupCodes: new GroupCodeService(joinRequests),
+    liveCodes: new LiveCodeService(db, moderation, joinRequests),
+    joinRequests,
     faceToFace,
     messages,
     evidence: new EvidenceService(db, signer),

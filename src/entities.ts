@@ -1,5 +1,6 @@
 import { FaceToFaceAttempt, FaceToFaceParticipant, FaceToFaceSession, FaceToFaceSlot, GroupCode, LiveCode, LiveCodeGroup } from "./modules/code/code.entities";
 import { Ban } from "./modules/group/ban.entity";
+import { JoinRequest } from "./modules/group/join-request.entity";
 import { GroupLogEntry } from "./modules/group/group-log.entity";
 import { Group } from "./modules/group/group.entity";
 import { Invitation } from "./modules/group/invitation.entity";
@@ -23,4 +24,5 @@ export const ENTITIES = [
   FaceToFaceSlot,
   FaceToFaceAttempt,
   Ban,
+  JoinRequest,
 ];

@@ -4,6 +4,7 @@ import { buildSchemaSync, type ContainerType } from "type-graphql";
 import { CodeResolver, FaceToFaceSessionResolver, GroupCodeResolver, GroupCodesResolver, JoinSourceResolver, LiveCodeResolver } from "./modules/code/code.resolver";
 import { BanResolver, GovernanceResolver } from "./modules/group/governance.resolver";
 import { GroupResolver } from "./modules/group/group.resolver";
+import { GroupJoinRequestsResolver, JoinRequestResolver } from "./modules/group/join-request.resolver";
 import { InvitationResolver } from "./modules/group/invitation.resolver";
 import { MemberResolver } from "./modules/group/member.resolver";
 import { ModerationResolver, ReviewItemResolver, RiskEventResolver } from "./modules/moderation/moderation.resolver";
@@ -19,6 +20,8 @@ export const RESOLVERS = [
   GroupResolver,
   GovernanceResolver,
   BanResolver,
+  JoinRequestResolver,
+  GroupJoinRequestsResolver,
   MemberResolver,
   InvitationResolver,
   ModerationResolver,

@@ -83,4 +83,9 @@ export class TenantPolicy {
   transferLimit(): Readonly<OwnershipTransferLimit> | null {
     return this.limits.ownershipTransferLimit;
   }
+
+  /** How long a join request may be answered: as long as an invitation may be accepted. */
+  joinRequestTtlSeconds(): number {
+    return this.limits.invitationTtlSeconds;
+  }
 }

@@ -34,6 +34,7 @@ export interface PopulatedTenant {
   reviewGroupId: string;
   faceToFaceGroupId: string;
   invitationId: string;
+  joinRequestId: string;
   codeId: string;
   codeToken: string;
   liveCodeId: string;
@@ -44,7 +45,7 @@ export interface PopulatedTenant {
   reviewItemIds: string[];
   riskEventIds: string[];
   /** endCursor of a first page of each connection, as this tenant's principals see it. */
-  cursors: Record<"groups" | "myGroups" | "myInvitations" | "liveCodes" | "reviewQueue" | "riskEvents" | "users" | "contacts" | "members" | "messages", string>;
+  cursors: Record<"groups" | "myGroups" | "myInvitations" | "myJoinRequests" | "liveCodes" | "reviewQueue" | "riskEvents" | "users" | "contacts" | "members" | "messages", string>;
 }
 
 /**
@@ -124,6 +125,9 @@ export async function populateTenant(server: TestServer, marker: string): Promis
   const session = (await call(server, "enterFaceToFace", "EnterFaceToFaceInput", "session { id }", MEETING, u0.token)).session;
   assert.equal((await call(server, "enterFaceToFace", "EnterFaceToFaceInput", "session { id }", MEETING, u1.token)).session.id, session.id);
   const faceToFaceGroupId = (await call(server, "joinFaceToFaceGroup", "JoinFaceToFaceGroupInput", "group { id }", { sessionId: session.id }, u0.token)).group.id;
+  // Join approval on the face-to-face group: u1's join waits as a join request.
+  await call(server, "updateGroupSettings", "UpdateGroupSettingsInput", "group { id }", { groupId: faceToFaceGroupId, joinApproval: true }, u0.token);
+  const joinRequestId = (await call(server, "joinFaceToFaceGroup", "JoinFaceToFaceGroupInput", "joinRequest { id }", { sessionId: session.id }, u1.token)).joinRequest.id;
 
   const read = async (query: string, token: string) => dataOf(await server.gql(query, {}, token));
   const reviewItems = (await read(`{ reviewQueue(first: 10) { edges { node { id } } } }`, key)).reviewQueue.edges.map((e: any) => e.node.id);
@@ -141,6 +145,7 @@ export async function populateTenant(server: TestServer, marker: string): Promis
     groups: await end(`{ groups(first: 1) { pageInfo { endCursor } } }`, "groups", key),
     myGroups: await end(`{ myGroups(first: 1) { pageInfo { endCursor } } }`, "myGroups", u0.token),
     myInvitations: await end(`{ myInvitations(first: 1) { pageInfo { endCursor } } }`, "myInvitations", u4.token),
+    myJoinRequests: await end(`{ myJoinRequests(first: 1) { pageInfo { endCursor } } }`, "myJoinRequests", u1.token),
     liveCodes: await end(`{ liveCodes(first: 1) { pageInfo { endCursor } } }`, "liveCodes", key),
     reviewQueue: await end(`{ reviewQueue(first: 1) { pageInfo { endCursor } } }`, "reviewQueue", key),
     riskEvents: await end(`{ riskEvents(first: 1) { pageInfo { endCursor } } }`, "riskEvents", key),
@@ -160,6 +165,7 @@ export async function populateTenant(server: TestServer, marker: string): Promis
     reviewGroupId: review.group.id,
     faceToFaceGroupId,
     invitationId,
+    joinRequestId,
     codeId: code.id,
     codeToken: code.token,
     liveCodeId: liveCode.id,
@@ -184,6 +190,7 @@ export function secretsOf(t: PopulatedTenant): string[] {
     t.reviewGroupId,
     t.faceToFaceGroupId,
     t.invitationId,
+    t.joinRequestId,
     t.codeId,
     t.liveCodeId,
     t.sessionId,

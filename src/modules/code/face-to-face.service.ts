@@ -16,7 +16,9 @@ import { insertGroup } from "../group/group.factory";
 import { GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
 import type { Member } from "../group/member.entity";
 import { admitMembers } from "../group/membership";
-import { JoinPath, joinGate } from "../group/join-gate";
+import { joinGate } from "../group/join-gate";
+import type { JoinRequest } from "../group/join-request.entity";
+import type { JoinRequestService } from "../group/join-request.service";
 import type { GroupService } from "../group/group.service";
 import { RiskEventKind } from "../moderation/moderation.enums";
 import type { RiskService } from "../moderation/risk.service";
@@ -50,7 +52,10 @@ export class FaceToFaceService {
     private readonly db: Database,
     private readonly risk: RiskService,
     private readonly groups: GroupService,
-  ) {}
+    joinRequests: JoinRequestService,
+  ) {
+    joinRequests.registerSource(JoinSourceKind.FACE_TO_FACE, { capacity: async (ctx) => ctx.policy.codeJoinCapacity(CodeType.FACE_TO_FACE) });
+  }
 
   /** A session's participants in order of arrival (the first `limit`). */
   participants(sessionId: string, limit?: number): Promise<User[]> {
@@ -115,7 +120,7 @@ export class FaceToFaceService {
   }
 
   /** The first participant to ask creates the group and owns it; later ones join it. */
-  async joinGroup(ctx: RequestContext, em: EntityManager, sessionGlobalId: string): Promise<{ group: Group; member: Member }> {
+  async joinGroup(ctx: RequestContext, em: EntityManager, sessionGlobalId: string): Promise<{ group: Group; member: Member | null; joinRequest?: JoinRequest }> {
     const userId = ctx.userId;
     if (!userId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Face-to-face groups are joined with a user token");
     const rowId = rowIdOf(sessionGlobalId, "FaceToFaceSession");
@@ -139,7 +144,8 @@ export class FaceToFaceService {
     if (group.status === GroupStatus.DISSOLVED) throw new DomainError(ErrorCode.GROUP_DISSOLVED, "The group has been dissolved");
     const existing = await findMember(em, group.rowId, userId);
     if (existing) return { group, member: existing };
-    await joinGate(ctx, em, group, userId, JoinPath.FACE_TO_FACE, ["input", "sessionId"]);
+    const gate = await joinGate(ctx, em, group, userId, { kind: JoinSourceKind.FACE_TO_FACE }, ["input", "sessionId"]);
+    if (!gate.admit) return { group, member: null, joinRequest: gate.request };
     const { admitted } = await admitMembers(em, group, [{ userId, source: { kind: JoinSourceKind.FACE_TO_FACE } }], cap, now, { knownAbsent: true });
     return { group, member: admitted[0] };
   }

@@ -12,7 +12,9 @@ import { Group } from "../group/group.entity";
 import { GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
 import type { Member } from "../group/member.entity";
 import { admitMembers } from "../group/membership";
-import { banned, isBanned, JoinPath, joinGate } from "../group/join-gate";
+import { banned, isBanned, joinGate } from "../group/join-gate";
+import type { JoinRequest } from "../group/join-request.entity";
+import type { JoinRequestService } from "../group/join-request.service";
 import { CodeStatus, GroupCodeType } from "./code.enums";
 import { GroupCode } from "./code.entities";
 import type { CreateGroupCodeInput, GroupCodePreview } from "./code.types";
@@ -77,6 +79,16 @@ export function codeRefusal(policy: TenantPolicy, code: GroupCode, group: Group,
 
 /** Group QR codes: permanent, temporary, use-limited and revocable links into one group. */
 export class GroupCodeService {
+  constructor(joinRequests: JoinRequestService) {
+    // A join request made through a code is held, at approval, to the capacity of that code's type.
+    joinRequests.registerSource(JoinSourceKind.GROUP_CODE, {
+      capacity: async (ctx, em, request) => {
+        const code = request.codeId ? await em.findOneBy(GroupCode, { rowId: request.codeId }) : null;
+        return code ? ctx.policy.codeJoinCapacity(planCodeType(code.type)) : ctx.policy.limits.maxGroupSize;
+      },
+    });
+  }
+
   /** Owners and admins make codes of the types their plan allows. */
   async createCode(ctx: RequestContext, em: EntityManager, input: CreateGroupCodeInput): Promise<{ code: GroupCode }> {
     const data = parseInput(createSchema, input);
@@ -141,7 +153,7 @@ export class GroupCodeService {
    * admits exactly N people — and the seat is taken. Two joins by the same person racing each other
    * meet at the member row's primary key; the loser's transaction is re-run and finds the membership.
    */
-  async join(ctx: RequestContext, em: EntityManager, token: string): Promise<{ group: Group; member: Member }> {
+  async join(ctx: RequestContext, em: EntityManager, token: string): Promise<{ group: Group; member: Member | null; joinRequest?: JoinRequest }> {
     const userId = ctx.userId;
     if (!userId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Codes are joined with a user token");
     const code = await this.findByToken(em, ctx.tenantId, token);
@@ -151,7 +163,10 @@ export class GroupCodeService {
     const now = ctx.now();
     const refusal = codeRefusal(ctx.policy, code, group, now);
     if (refusal) throw refusal;
-    await joinGate(ctx, em, group, userId, JoinPath.GROUP_CODE, ["input", "token"]);
+    const source = { kind: JoinSourceKind.GROUP_CODE, codeId: code.rowId, state: code.state };
+    const gate = await joinGate(ctx, em, group, userId, source, ["input", "token"]);
+    // Asking again while a request is pending returns it, and uses the code no further.
+    if (!gate.admit && !gate.created) return { group, member: null, joinRequest: gate.request };
     const counted = await em
       .createQueryBuilder()
       .update(GroupCode)
@@ -159,10 +174,11 @@ export class GroupCodeService {
       .where("id = :id AND (max_uses IS NULL OR uses < max_uses)", { id: code.rowId })
       .execute();
     if (counted.affected !== 1) throw statusRefusal(CodeStatus.EXHAUSTED);
+    if (!gate.admit) return { group, member: null, joinRequest: gate.request };
     const { admitted } = await admitMembers(
       em,
       group,
-      [{ userId, source: { kind: JoinSourceKind.GROUP_CODE, codeId: code.rowId, state: code.state } }],
+      [{ userId, source }],
       ctx.policy.codeJoinCapacity(planCodeType(code.type)),
       now,
       { knownAbsent: true },

@@ -17,7 +17,9 @@ import { Group } from "../group/group.entity";
 import { GroupEventKind, GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
 import { Member } from "../group/member.entity";
 import { type Admission, admitMembers, groupFull } from "../group/membership";
-import { banned, JoinPath, joinGate } from "../group/join-gate";
+import { banned, joinGate } from "../group/join-gate";
+import { JoinRequest } from "../group/join-request.entity";
+import type { JoinRequestService } from "../group/join-request.service";
 import type { ModerationService } from "../moderation/moderation.service";
 import { LiveCodeStatus } from "./code.enums";
 import { LiveCode, LiveCodeGroup } from "./code.entities";
@@ -66,7 +68,22 @@ export class LiveCodeService {
   constructor(
     private readonly db: Database,
     private readonly moderation: ModerationService,
-  ) {}
+    joinRequests: JoinRequestService,
+  ) {
+    // A join request made through a live code is held, at approval, to the code's per-group cap,
+    // and an approved join counts as a join through the code, welcome message included.
+    joinRequests.registerSource(JoinSourceKind.LIVE_CODE, {
+      capacity: async (ctx, em, request) => {
+        const code = request.liveCodeId ? await em.findOneBy(LiveCode, { rowId: request.liveCodeId }) : null;
+        const cap = ctx.policy.codeJoinCapacity(CodeType.LIVE);
+        return code ? Math.min(code.perGroupCap, cap) : cap;
+      },
+      admitted: async (ctx, em, group, member, request) => {
+        const code = request.liveCodeId ? await em.findOneBy(LiveCode, { rowId: request.liveCodeId }) : null;
+        if (code) await this.afterJoin(em, group, code, member.userId, ctx.now());
+      },
+    });
+  }
 
   async create(ctx: RequestContext, em: EntityManager, input: CreateLiveCodeInput): Promise<{ liveCode: LiveCode }> {
     const creatorId = ctx.userId;
@@ -168,7 +185,7 @@ export class LiveCodeService {
   }
 
   /** Routes the caller to the first listed group below the cap, opening a new one when allowed. */
-  async join(ctx: RequestContext, em: EntityManager, token: string): Promise<{ group: Group; member: Member }> {
+  async join(ctx: RequestContext, em: EntityManager, token: string): Promise<{ group: Group; member: Member | null; joinRequest?: JoinRequest }> {
     const userId = ctx.userId;
     if (!userId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Codes are joined with a user token");
     const found = isWellFormedToken(token) ? await em.findOneBy(LiveCode, { token, tenantId: ctx.tenantId }) : null;
@@ -187,6 +204,14 @@ export class LiveCodeService {
       .orderBy("l.position", "ASC")
       .getOne();
     if (already) return { group: (await lockGroupRow(em, ctx, already.groupId))!, member: already };
+    // Asking again while a join request to one of the code's groups is pending returns it.
+    const pending = await em
+      .createQueryBuilder(JoinRequest, "r")
+      .innerJoin(LiveCodeGroup, "l", "l.groupId = r.groupId")
+      .where("l.liveCodeId = :codeId AND r.openKey = :userId AND r.expiresAt > :now", { codeId: code.rowId, userId, now })
+      .orderBy("l.position", "ASC")
+      .getOne();
+    if (pending) return { group: (await lockGroupRow(em, ctx, pending.groupId))!, member: null, joinRequest: pending };
 
     const cap = Math.min(code.perGroupCap, ctx.policy.codeJoinCapacity(CodeType.LIVE));
     const group = (await this.nextOpenGroup(em, ctx, code, cap, userId)) ?? (code.autoCreateGroups ? await this.openGroup(em, ctx, code, cap, now) : null);
@@ -194,19 +219,20 @@ export class LiveCodeService {
       if ((await this.openGroups(em, code, cap, null).getCount()) > 0) throw banned(["input", "token"]);
       throw groupFull(cap);
     }
-    await joinGate(ctx, em, group, userId, JoinPath.LIVE_CODE, ["input", "token"]);
-    const { admitted } = await admitMembers(
-      em,
-      group,
-      [{ userId, source: { kind: JoinSourceKind.LIVE_CODE, liveCodeId: code.rowId, state: code.state } }],
-      cap,
-      now,
-    );
+    const source = { kind: JoinSourceKind.LIVE_CODE, liveCodeId: code.rowId, state: code.state };
+    const gate = await joinGate(ctx, em, group, userId, source, ["input", "token"]);
+    if (!gate.admit) return { group, member: null, joinRequest: gate.request };
+    const { admitted } = await admitMembers(em, group, [{ userId, source }], cap, now);
+    await this.afterJoin(em, group, code, userId, now);
+    return { group, member: admitted[0] };
+  }
+
+  /** What follows every join through a code (directly, or by an approved request): its welcome message, and the join counted. */
+  private async afterJoin(em: EntityManager, group: Group, code: LiveCode, userId: string, now: number): Promise<void> {
     if (code.welcomeMessage) {
       await appendLog(em, group, [{ kind: GroupEventKind.WELCOME_MESSAGE, subjectId: userId, text: code.welcomeMessage, data: { liveCode: code.rowId } }], now);
     }
     await em.createQueryBuilder().update(LiveCode).set({ joinCount: () => "join_count + 1" }).where("id = :id", { id: code.rowId }).execute();
-    return { group, member: admitted[0] };
   }
 
   /** The first group of the code, in order, that is active, below the cap and has not banned the joiner — locked. */

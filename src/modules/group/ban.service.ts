@@ -12,6 +12,7 @@ import { appendLog } from "./group-log";
 import type { Group } from "./group.entity";
 import { GroupEventKind, InvitationStatus, MemberRole } from "./group.enums";
 import { Invitation } from "./invitation.entity";
+import { closeJoinRequests } from "./join-request.service";
 import { viewerMembership } from "./group.loaders";
 
 /** Bans (removeMember with `ban: true`), lifting them, and the list owners and admins see. */
@@ -20,12 +21,13 @@ export class BanService {
 
   /**
    * Bans a user who was just removed from the locked group: the ban row, and their open invitations
-   * to it closed (they could no longer be accepted). `actorId` null: the tenant operator.
+   * and join requests to it closed (they could no longer be accepted). `actorId` null: the tenant operator.
    */
   async ban(em: EntityManager, group: Group, userId: string, actorId: string | null, now: number): Promise<void> {
     if (await em.existsBy(Ban, { groupId: group.rowId, userId })) return;
     await em.insert(Ban, { groupId: group.rowId, userId, tenantId: group.tenantId, bannedById: actorId, createdAt: now });
     await em.update(Invitation, { groupId: group.rowId, openKey: userId }, { storedStatus: InvitationStatus.EXPIRED, openKey: null, respondedAt: now });
+    await closeJoinRequests(em, group, userId, actorId, now);
   }
 
   /** Owners, admins and the tenant operator lift a ban; lifting one that does not exist changes nothing. */

@@ -2,6 +2,7 @@ import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { UserError } from "../../common/errors";
 import { DateTimeScalar } from "../../common/scalars";
 import { Group } from "./group.entity";
+import { JoinRequest } from "./join-request.entity";
 import { Member } from "./member.entity";
 
 @ObjectType("GroupSettings", { simpleResolvers: true, description: "Switches owners and admins set with updateGroupSettings." })
@@ -51,3 +52,16 @@ export class MuteMemberPayload {
 }
 
 @ObjectType() export class UnmuteMemberPayload extends MuteMemberPayload {}
+
+@InputType()
+export class AnswerJoinRequestInput {
+  @Field(() => ID) joinRequestId: string;
+  @Field(() => Boolean, { description: "true admits the requester (capacity is checked now); false rejects." }) approve: boolean;
+}
+
+@ObjectType()
+export class AnswerJoinRequestPayload {
+  @Field(() => JoinRequest, { nullable: true }) joinRequest?: JoinRequest | null;
+  @Field(() => Member, { nullable: true, description: "The new membership when approved." }) member?: Member | null;
+  @Field(() => [UserError]) userErrors: UserError[];
+}

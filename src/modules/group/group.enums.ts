@@ -41,6 +41,14 @@ export enum InvitationStatus {
 }
 registerEnumType(InvitationStatus, { name: "InvitationStatus" });
 
+export enum JoinRequestStatus {
+  PENDING = "PENDING",
+  APPROVED = "APPROVED",
+  REJECTED = "REJECTED",
+  EXPIRED = "EXPIRED",
+}
+registerEnumType(JoinRequestStatus, { name: "JoinRequestStatus" });
+
 /** What a history entry records. Messages join these in the messages issue. */
 export enum GroupEventKind {
   GROUP_CREATED = "GROUP_CREATED",

@@ -7,6 +7,7 @@ import { Ban } from "./ban.entity";
 import { Group } from "./group.entity";
 import { AssignableRole, JoinSourceKind } from "./group.enums";
 import { Invitation } from "./invitation.entity";
+import { JoinRequest } from "./join-request.entity";
 import { Member } from "./member.entity";
 
 @ObjectType("JoinSource", { description: "How a member came into the group." })
@@ -50,6 +51,8 @@ export class InviteMembersPayload {
   added?: Member[] | null;
   @Field(() => [Invitation], { nullable: true, description: "Pending invitations (new, or already open for that person)." })
   invitations?: Invitation[] | null;
+  @Field(() => [JoinRequest], { nullable: true, description: "With join approval on, a plain member's invitees wait as join requests for the owner or an admin (new, or already pending)." })
+  joinRequests?: JoinRequest[] | null;
   @Field(() => [UserError]) userErrors: UserError[];
 }
 
@@ -134,3 +137,4 @@ export const GroupConnection = Connection(Group, "Group");
 export const MemberConnection = Connection(Member, "Member");
 export const InvitationConnection = Connection(Invitation, "Invitation");
 export const BanConnection = Connection(Ban, "Ban");
+export const JoinRequestConnection = Connection(JoinRequest, "JoinRequest");

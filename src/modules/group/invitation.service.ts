@@ -13,7 +13,7 @@ import { GroupEventKind, InvitationStatus, JoinSourceKind } from "./group.enums"
 import { Invitation } from "./invitation.entity";
 import type { Member } from "./member.entity";
 import { admitMembers } from "./membership";
-import { JoinPath, joinGate } from "./join-gate";
+import { joinGate } from "./join-gate";
 
 /** The status a client sees: a PENDING invitation past its expiry reads as EXPIRED. */
 export function invitationStatus(invitation: Invitation, now: number): InvitationStatus {
@@ -87,7 +87,7 @@ export class InvitationService {
       if (member) return { invitation, member };
     }
     // A ban closes the user's invitations; accepting one says why rather than "expired".
-    if (input.accept) await joinGate(ctx, em, group, userId, JoinPath.INVITATION, ["input", "invitationId"]);
+    if (input.accept) await joinGate(ctx, em, group, userId, { kind: JoinSourceKind.INVITATION, inviterId: invitation.inviterId }, ["input", "invitationId"]);
     if (status !== InvitationStatus.PENDING) {
       throw new DomainError(ErrorCode.NOT_PERMITTED, `The invitation is ${status.toLowerCase()}`, ["input", "invitationId"]);
     }

@@ -3,16 +3,13 @@ import { DomainError, ErrorCode } from "../../common/errors";
 import type { RequestContext } from "../../context/context";
 import { Ban } from "./ban.entity";
 import type { Group } from "./group.entity";
+import { JoinSourceKind } from "./group.enums";
+import type { JoinRequest } from "./join-request.entity";
+import { openJoinRequests } from "./join-request.service";
+import type { JoinSource } from "./membership";
 
-/** The ways into an existing group that governance rules (bans, join approval) apply to. */
-export enum JoinPath {
-  DIRECT_ADD = "DIRECT_ADD",
-  INVITATION = "INVITATION",
-  GROUP_CODE = "GROUP_CODE",
-  LIVE_CODE = "LIVE_CODE",
-  FACE_TO_FACE = "FACE_TO_FACE",
-  JOIN_REQUEST = "JOIN_REQUEST",
-}
+/** The paths that become a join request while the group has join approval on (a plain member's invitation does too: see inviteMembers). */
+const APPROVAL_PATHS: ReadonlySet<JoinSourceKind> = new Set([JoinSourceKind.GROUP_CODE, JoinSourceKind.LIVE_CODE, JoinSourceKind.FACE_TO_FACE]);
 
 export function banned(field: string[] = ["input"]): DomainError {
   return new DomainError(ErrorCode.BANNED, "The user has been banned from this group", field);
@@ -28,11 +25,20 @@ export async function isBanned(em: EntityManager, groupId: string, userId: strin
   return em.existsBy(Ban, { groupId, userId });
 }
 
+/** What the gate decided: come in now, or wait for the owner or an admin to answer a join request. */
+export type GateOutcome = { admit: true } | { admit: false; request: JoinRequest; created: boolean };
+
 /**
  * The one check every join path into an existing group passes (invitation acceptance, group code,
- * live code, face to face, approved join request): a banned user is refused with BANNED. The
- * caller holds the group's row lock, so a ban committed before the join is always seen.
+ * live code, face to face): a banned user is refused with BANNED; with join approval on, a code,
+ * live-code or face-to-face join becomes a join request (the one already pending, if any). The
+ * caller holds the group's row lock, so a ban or a settings change committed before is always seen.
  */
-export async function joinGate(_ctx: RequestContext, em: EntityManager, group: Group, userId: string, _path: JoinPath, field?: string[]): Promise<void> {
+export async function joinGate(ctx: RequestContext, em: EntityManager, group: Group, userId: string, source: JoinSource, field?: string[]): Promise<GateOutcome> {
   if (await isBanned(em, group.rowId, userId)) throw banned(field);
+  if (group.joinApproval && APPROVAL_PATHS.has(source.kind)) {
+    const [opened] = await openJoinRequests(ctx, em, group, [{ userId, source }], ctx.now());
+    return { admit: false, ...opened };
+  }
+  return { admit: true };
 }

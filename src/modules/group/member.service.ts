@@ -19,6 +19,7 @@ import { Member } from "./member.entity";
 import { admitMembers, departMember, groupFull } from "./membership";
 import { assertTransferAllowance } from "./transfer-limit";
 import { banned, bannedAmong } from "./join-gate";
+import { openJoinRequests } from "./join-request.service";
 
 const inviteSchema = z.object({
   groupId: z.string(),
@@ -35,7 +36,8 @@ export class MemberService {
 
   /**
    * Any member invites their contacts: added directly while the group is below its direct-add
-   * limit, the rest as PENDING invitations. People already in the group are skipped.
+   * limit, the rest as PENDING invitations. People already in the group are skipped; banned people
+   * are refused (BANNED). With join approval on, a plain member's invitees become join requests.
    */
   async inviteMembers(ctx: RequestContext, em: EntityManager, input: { groupId: string; userIds: string[] }) {
     const data = parseInput(inviteSchema, input);
@@ -72,6 +74,12 @@ export class MemberService {
     if (newcomers.length && group.memberCount >= policy.limits.maxGroupSize) throw groupFull(policy.limits.maxGroupSize);
 
     const now = ctx.now();
+    if (group.joinApproval && inviter.role === MemberRole.MEMBER) {
+      // Join approval (群聊邀请确认): a plain member's invitees wait for the owner or an admin.
+      const opened = await openJoinRequests(ctx, em, group, newcomers.map((userId) => ({ userId, source: { kind: JoinSourceKind.INVITATION, inviterId: inviter.userId } })), now);
+      await this.risk.noteBulkAction(em, policy, { tenantId: group.tenantId, userId: inviter.userId, groupId: group.rowId, kind: RiskEventKind.BULK_INVITE }, newcomers.length, now);
+      return { group, added: [], invitations: [], joinRequests: opened.map((o) => o.request) };
+    }
     const slots = Math.max(0, Math.min(policy.limits.directAddLimit, policy.limits.maxGroupSize) - group.memberCount);
     const { admitted } = await admitMembers(
       em,
@@ -88,7 +96,7 @@ export class MemberService {
       newcomers.length,
       now,
     );
-    return { group, added: admitted, invitations };
+    return { group, added: admitted, invitations, joinRequests: [] };
   }
 
   /**

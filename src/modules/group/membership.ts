@@ -3,7 +3,8 @@ import { DomainError, ErrorCode } from "../../common/errors";
 import { appendLog, appendLogWithSeats } from "./group-log";
 import type { LogData } from "./group-log.entity";
 import { Group } from "./group.entity";
-import { GroupEventKind, GroupStatus, InvitationStatus, JoinSourceKind, MemberRole } from "./group.enums";
+import { GroupEventKind, GroupStatus, InvitationStatus, JoinRequestStatus, JoinSourceKind, MemberRole } from "./group.enums";
+import { JoinRequest } from "./join-request.entity";
 import { Invitation } from "./invitation.entity";
 import { Member } from "./member.entity";
 
@@ -129,7 +130,7 @@ export async function handOverOwnership(em: EntityManager, group: Group, leaving
   return successor;
 }
 
-/** Ends a group: everyone leaves, open invitations expire, the history records who dissolved it. */
+/** Ends a group: everyone leaves, open invitations and join requests expire, the history records who dissolved it. */
 export async function dissolve(em: EntityManager, group: Group, actorId: string | null, now: number): Promise<void> {
   await em.delete(Member, { groupId: group.rowId });
   await em.update(
@@ -137,6 +138,7 @@ export async function dissolve(em: EntityManager, group: Group, actorId: string 
     { groupId: group.rowId, storedStatus: InvitationStatus.PENDING },
     { storedStatus: InvitationStatus.EXPIRED, openKey: null, respondedAt: now },
   );
+  await em.update(JoinRequest, { groupId: group.rowId, storedStatus: JoinRequestStatus.PENDING }, { storedStatus: JoinRequestStatus.EXPIRED, openKey: null });
   Object.assign(group, { status: GroupStatus.DISSOLVED, ownerId: null, memberCount: 0, dissolvedAt: now });
   await em.update(Group, { rowId: group.rowId }, { status: GroupStatus.DISSOLVED, ownerId: null, memberCount: 0, dissolvedAt: now, updatedAt: now });
   await appendLog(em, group, [{ kind: GroupEventKind.GROUP_DISSOLVED, actorId }], now);
