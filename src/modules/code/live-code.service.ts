@@ -12,12 +12,12 @@ import { forUpdate, keysetPage } from "../../db/query";
 import { CodeType } from "../../policy/limits";
 import { lockGroupRow } from "../group/access";
 import { insertGroup } from "../group/group.factory";
-import { appendLog } from "../group/group-log";
 import { Group } from "../group/group.entity";
-import { GroupEventKind, GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
+import { GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
 import { Member } from "../group/member.entity";
 import { type Admission, admitMembers, groupFull } from "../group/membership";
 import { banned, joinGate } from "../group/join-gate";
+import type { Welcome } from "../group/welcome";
 import { JoinRequest } from "../group/join-request.entity";
 import type { JoinRequestService } from "../group/join-request.service";
 import type { ModerationService } from "../moderation/moderation.service";
@@ -54,6 +54,11 @@ export interface LiveCodePreview {
 const createSchema = z.object({ name: displayText(100), ...fields });
 const updateSchema = z.object({ liveCodeId: z.string(), name: displayText(100).nullish(), enabled: z.boolean().nullish(), ...fields, groupIds: fields.groupIds.nullish() });
 
+/** A live code's welcome message (posted on every join through it, instead of the group's own); null when it has none. */
+function codeWelcome(code: LiveCode): Welcome | null {
+  return code.welcomeMessage ? { template: code.welcomeMessage, data: { liveCode: code.rowId } } : null;
+}
+
 export function liveCodeStatus(code: LiveCode, now: number): LiveCodeStatus {
   if (code.storedStatus === LiveCodeStatus.DISABLED) return LiveCodeStatus.DISABLED;
   return code.expiresAt !== null && code.expiresAt <= now ? LiveCodeStatus.EXPIRED : LiveCodeStatus.ACTIVE;
@@ -78,9 +83,12 @@ export class LiveCodeService {
         const cap = ctx.policy.codeJoinCapacity(CodeType.LIVE);
         return code ? Math.min(code.perGroupCap, cap) : cap;
       },
-      admitted: async (ctx, em, group, member, request) => {
+      welcome: async (_ctx, em, request) => {
         const code = request.liveCodeId ? await em.findOneBy(LiveCode, { rowId: request.liveCodeId }) : null;
-        if (code) await this.afterJoin(em, group, code, member.userId, ctx.now());
+        return code ? codeWelcome(code) : null;
+      },
+      admitted: async (_ctx, em, _group, _member, request) => {
+        if (request.liveCodeId) await this.countJoin(em, request.liveCodeId);
       },
     });
   }
@@ -222,17 +230,14 @@ export class LiveCodeService {
     const source = { kind: JoinSourceKind.LIVE_CODE, liveCodeId: code.rowId, state: code.state };
     const gate = await joinGate(ctx, em, group, userId, source, ["input", "token"]);
     if (!gate.admit) return { group, member: null, joinRequest: gate.request };
-    const { admitted } = await admitMembers(em, group, [{ userId, source }], cap, now);
-    await this.afterJoin(em, group, code, userId, now);
+    const { admitted } = await admitMembers(em, group, [{ userId, source }], cap, now, { welcome: codeWelcome(code) });
+    await this.countJoin(em, code.rowId);
     return { group, member: admitted[0] };
   }
 
-  /** What follows every join through a code (directly, or by an approved request): its welcome message, and the join counted. */
-  private async afterJoin(em: EntityManager, group: Group, code: LiveCode, userId: string, now: number): Promise<void> {
-    if (code.welcomeMessage) {
-      await appendLog(em, group, [{ kind: GroupEventKind.WELCOME_MESSAGE, subjectId: userId, text: code.welcomeMessage, data: { liveCode: code.rowId } }], now);
-    }
-    await em.createQueryBuilder().update(LiveCode).set({ joinCount: () => "join_count + 1" }).where("id = :id", { id: code.rowId }).execute();
+  /** Every join through a code (directly, or by an approved request) is counted on it. */
+  private async countJoin(em: EntityManager, liveCodeId: string): Promise<void> {
+    await em.createQueryBuilder().update(LiveCode).set({ joinCount: () => "join_count + 1" }).where("id = :id", { id: liveCodeId }).execute();
   }
 
   /** The first group of the code, in order, that is active, below the cap and has not banned the joiner — locked. */

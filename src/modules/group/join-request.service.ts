@@ -13,6 +13,7 @@ import { viewerMembership } from "./group.loaders";
 import { JoinRequest } from "./join-request.entity";
 import type { Member } from "./member.entity";
 import { admitMembers, type JoinSource } from "./membership";
+import type { Welcome } from "./welcome";
 
 /** The status a client sees: a PENDING request past its expiry reads as EXPIRED. */
 export function joinRequestStatus(request: JoinRequest, now: number): JoinRequestStatus {
@@ -83,6 +84,8 @@ export async function closeJoinRequests(em: EntityManager, group: Group, userId:
 export interface JoinSourceHandler {
   /** Members the group may reach through this path (checked again at approval, by the same conditional UPDATE as every join). */
   capacity(ctx: RequestContext, em: EntityManager, request: JoinRequest): Promise<number>;
+  /** The welcome message the path brings (a live code's), instead of the group's. */
+  welcome?(ctx: RequestContext, em: EntityManager, request: JoinRequest): Promise<Welcome | null>;
   /** After the requester was admitted (e.g. a live code counts the join). */
   admitted?(ctx: RequestContext, em: EntityManager, group: Group, member: Member, request: JoinRequest): Promise<void>;
 }
@@ -126,7 +129,8 @@ export class JoinRequestService {
     assertAcceptsMembers(group);
     const handler = this.handlers.get(request.sourceKind);
     const cap = handler ? await handler.capacity(ctx, em, request) : ctx.policy.limits.maxGroupSize;
-    const { admitted, existing } = await admitMembers(em, group, [{ userId: request.requesterId, source: sourceOf(request) }], cap, now);
+    const welcome = handler?.welcome ? await handler.welcome(ctx, em, request) : null;
+    const { admitted, existing } = await admitMembers(em, group, [{ userId: request.requesterId, source: sourceOf(request) }], cap, now, { welcome });
     Object.assign(request, { storedStatus: JoinRequestStatus.APPROVED, ...answered });
     await em.update(JoinRequest, { rowId: request.rowId }, { storedStatus: JoinRequestStatus.APPROVED, ...answered });
     if (admitted[0] && handler?.admitted) await handler.admitted(ctx, em, group, admitted[0], request);

@@ -7,6 +7,7 @@ import { GroupEventKind, GroupStatus, InvitationStatus, JoinRequestStatus, JoinS
 import { JoinRequest } from "./join-request.entity";
 import { Invitation } from "./invitation.entity";
 import { Member } from "./member.entity";
+import { postWelcome, type Welcome } from "./welcome";
 
 /** How someone came into a group; copied onto the member row for join-source statistics. */
 export interface JoinSource {
@@ -29,7 +30,7 @@ export function groupFull(cap: number): DomainError {
 
 /**
  * Adds members to a locked group. People already in it are left as they are (re-joining is a
- * no-op). The member count moves by a conditional UPDATE that refuses to pass `cap`, so even a
+ * no-op). Each joiner is welcomed with `options.welcome` or the group's welcome message, if any. The member count moves by a conditional UPDATE that refuses to pass `cap`, so even a
  * caller that forgot the row lock could not overfill a group.
  */
 export async function admitMembers(
@@ -38,7 +39,7 @@ export async function admitMembers(
   admissions: Admission[],
   cap: number,
   now: number,
-  options: { knownAbsent?: boolean } = {},
+  options: { knownAbsent?: boolean; welcome?: Welcome | null } = {},
 ): Promise<{ admitted: Member[]; existing: Member[] }> {
   const userIds = admissions.map((a) => a.userId);
   const existing = userIds.length && !options.knownAbsent ? await em.findBy(Member, { groupId: group.rowId, userId: In(userIds) }) : [];
@@ -79,6 +80,10 @@ export async function admitMembers(
     }),
   );
   for (let i = 0; i < admitted.length; i += 200) await em.insert(Member, admitted.slice(i, i + 200));
+  // Every join into an existing group is welcomed (a path's own message first, else the group's); founders are not.
+  const welcome = options.welcome ?? (group.welcomeMessage ? { template: group.welcomeMessage } : null);
+  const joiners = fresh.filter((a) => a.source.kind !== JoinSourceKind.CREATOR && a.source.kind !== JoinSourceKind.SPLIT).map((a) => a.userId);
+  if (welcome) await postWelcome(em, group, joiners, welcome, now);
   return { admitted, existing };
 }
 
