@@ -50,10 +50,13 @@ export async function inviteAll(server: TestServer, owner: FixtureUser, groupId:
   return ok(dataOf(await server.gql(query, { input: { groupId, userIds: users.map((u) => u.id) } }, owner.token)).inviteMembers, "inviteMembers").invitations;
 }
 
-/** A permanent group code made by `owner`. */
-export async function permanentCode(server: TestServer, owner: FixtureUser, groupId: string): Promise<{ token: string }> {
-  const query = `mutation($input: CreateGroupCodeInput!) { createGroupCode(input: $input) { code { token } userErrors { code } } }`;
-  return ok(dataOf(await server.gql(query, { input: { groupId, type: "PERMANENT" } }, owner.token)).createGroupCode, "createGroupCode").code;
+/** The group's PERMANENT code (every group is born with one), read by `owner`. */
+export async function permanentCode(server: TestServer, owner: FixtureUser, groupId: string): Promise<{ id: string; token: string }> {
+  const query = `query($id: ID!) { group(id: $id) { codes { id type status token } } }`;
+  const codes: Array<{ id: string; type: string; status: string; token: string }> = dataOf(await server.gql(query, { id: groupId }, owner.token)).group.codes;
+  const code = codes.find((c) => c.type === "PERMANENT" && c.status === "ACTIVE");
+  assert.ok(code, "the group's permanent code from birth");
+  return code;
 }
 
 /** Members of a group as [userId, role] pairs, in join order, read as the given principal. */

@@ -101,6 +101,9 @@ export class GroupCodeService {
     if (!policy.allowsCodeType(planCodeType(data.type))) {
       throw new DomainError(ErrorCode.CODE_TYPE_NOT_ALLOWED, `This plan does not allow ${data.type} codes`, ["input", "type"]);
     }
+    if (data.type === GroupCodeType.PERMANENT && !policy.permanentCodeRefreshable() && (await em.existsBy(GroupCode, { groupId: group.rowId, type: GroupCodeType.PERMANENT }))) {
+      throw new DomainError(ErrorCode.NOT_PERMITTED, "On this plan a group keeps the permanent code it was created with; it cannot be replaced", ["input", "type"]);
+    }
     const now = ctx.now();
     let expiresAt: number | null = null;
     if (data.type === GroupCodeType.TEMPORARY) {
@@ -131,7 +134,7 @@ export class GroupCodeService {
     return { code };
   }
 
-  /** Owners, admins and the tenant operator revoke a code; revoking twice is harmless. */
+  /** Owners, admins and the tenant operator revoke a code; revoking twice is harmless. A fixed permanent code (permanentCodeRefreshable false) is never revoked. */
   async revokeCode(ctx: RequestContext, em: EntityManager, codeGlobalId: string): Promise<{ code: GroupCode }> {
     const rowId = rowIdOf(codeGlobalId, "GroupCode");
     const found = rowId ? await em.findOneBy(GroupCode, { rowId, tenantId: ctx.tenantId }) : null;
@@ -139,6 +142,9 @@ export class GroupCodeService {
     const group = await lockGroupRow(em, ctx, found.groupId, ["input", "codeId"]);
     const actor = await actorOn(em, ctx, group, ["input", "codeId"]);
     if (actor.kind === "MEMBER") requireRole(actor.member, [MemberRole.OWNER, MemberRole.ADMIN], "revoke group codes");
+    if (found.type === GroupCodeType.PERMANENT && !ctx.policy.permanentCodeRefreshable()) {
+      throw new DomainError(ErrorCode.NOT_PERMITTED, "On this plan a group's permanent code cannot be revoked", ["input", "codeId"]);
+    }
     if (found.revokedAt === null) {
       found.revokedAt = ctx.now();
       await em.update(GroupCode, { rowId: found.rowId }, { revokedAt: found.revokedAt });
