@@ -27,6 +27,7 @@ import { groupNodes } from "./modules/group/group.nodes";
 import { BanService } from "./modules/group/ban.service";
 import { GroupReader } from "./modules/group/group.reader";
 import { MuteService } from "./modules/group/mute.service";
+import { AnnouncementService } from "./modules/group/announcement.service";
 import { JoinRequestService } from "./modules/group/join-request.service";
 import { GroupSettingsService } from "./modules/group/settings.service";
 import { GroupService } from "./modules/group/group.service";
@@ -72,6 +73,7 @@ export interface App {
   bans: BanService;
   mutes: MuteService;
   groupSettings: GroupSettingsService;
+  announcements: AnnouncementService;
   joinRequests: JoinRequestService;
   groupReader: GroupReader;
   groupCodes: GroupCodeService;
@@ -144,6 +146,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     bans,
     mutes: new MuteService(),
     groupSettings: new GroupSettingsService(moderation),
+    announcements: new AnnouncementService(moderation, review),
     groupReader,
     groupCodes: new GroupCodeService(joinRequests),
     liveCodes: new LiveCodeService(db, moderation, joinRequests),

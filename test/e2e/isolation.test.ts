@@ -395,6 +395,14 @@ const CASES: Case[] = [
     key: "NOT_FOUND",
   },
   {
+    field: "setGroupAnnouncement",
+    kind: "mutation",
+    doc: mutation("setGroupAnnouncement", "SetGroupAnnouncementInput", "group { id announcement { text } }"),
+    vars: (v) => ({ groupId: v.mainGroupId, text: "Probe", includeSubGroups: true }),
+    user: "NOT_FOUND",
+    key: "NOT_FOUND",
+  },
+  {
     field: "updateGroupSettings",
     kind: "mutation",
     doc: mutation("updateGroupSettings", "UpdateGroupSettingsInput", "group { id settings { joinApproval muteAll welcomeMessage } }"),

@@ -9,6 +9,11 @@ import { Ban } from "./ban.entity";
 import { BanService } from "./ban.service";
 import { Group } from "./group.entity";
 import { BanConnection, UnbanMemberInput, UnbanMemberPayload } from "./group.types";
+import { GroupAnnouncement, SetGroupAnnouncementInput, SetGroupAnnouncementPayload } from "./governance.types";
+import { AnnouncementService } from "./announcement.service";
+import { GroupReader } from "./group.reader";
+import { logEntryById } from "./group.loaders";
+import { MessageStatus } from "./group.enums";
 import { GroupSettings, MuteMemberInput, MuteMemberPayload, UnmuteMemberInput, UnmuteMemberPayload, UpdateGroupSettingsInput, UpdateGroupSettingsPayload } from "./governance.types";
 import { MuteService } from "./mute.service";
 import { GroupSettingsService } from "./settings.service";
@@ -20,7 +25,25 @@ export class GovernanceResolver {
     private readonly banService: BanService,
     private readonly muteService: MuteService,
     private readonly settingsService: GroupSettingsService,
+    private readonly announcementService: AnnouncementService,
+    private readonly groupReader: GroupReader,
   ) {}
+
+  @Mutation(() => SetGroupAnnouncementPayload, { description: "Owner or admin: set the group announcement (moderated like a message); includeSubGroups also sets it on every sub-group of a core group." })
+  @Allow("TENANT", "USER")
+  setGroupAnnouncement(@Arg("input", () => SetGroupAnnouncementInput) input: SetGroupAnnouncementInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => this.announcementService.setGroupAnnouncement(ctx, em, input));
+  }
+
+  @FieldResolver(() => GroupAnnouncement, { nullable: true, description: "Members and the tenant key; null when none is set (or the latest is held for review, except for its author and the tenant key)." })
+  async announcement(@Root() group: Group, @Ctx() ctx: RequestContext): Promise<GroupAnnouncement | null> {
+    if (!group.announcementEntryId || !(await this.groupReader.canSee(ctx, group))) return null;
+    const entry = await ctx.loaders.get(logEntryById).load(group.announcementEntryId);
+    if (!entry) return null;
+    if (entry.status !== MessageStatus.VISIBLE && ctx.principal.kind !== "TENANT" && entry.actorId !== ctx.userId) return null;
+    const author = await ctx.loaders.get(userById).load(entry.actorId!);
+    return author ? { text: entry.text ?? "", author, updatedAt: entry.createdAt } : null;
+  }
 
   @Mutation(() => UpdateGroupSettingsPayload, { description: "Owner or admin: join approval, mute all, welcome message (fields left out are unchanged)." })
   @Allow("TENANT", "USER")

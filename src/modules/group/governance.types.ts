@@ -4,6 +4,7 @@ import { DateTimeScalar } from "../../common/scalars";
 import { Group } from "./group.entity";
 import { JoinRequest } from "./join-request.entity";
 import { Member } from "./member.entity";
+import { User } from "../user/user.entity";
 
 @ObjectType("GroupSettings", { simpleResolvers: true, description: "Switches owners and admins set with updateGroupSettings." })
 export class GroupSettings {
@@ -63,5 +64,26 @@ export class AnswerJoinRequestInput {
 export class AnswerJoinRequestPayload {
   @Field(() => JoinRequest, { nullable: true }) joinRequest?: JoinRequest | null;
   @Field(() => Member, { nullable: true, description: "The new membership when approved." }) member?: Member | null;
+  @Field(() => [UserError]) userErrors: UserError[];
+}
+
+@ObjectType("GroupAnnouncement", { simpleResolvers: true, description: "The group announcement (群公告)." })
+export class GroupAnnouncement {
+  @Field(() => String) text: string;
+  @Field(() => User, { description: "The owner or admin who set it." }) author: User;
+  @Field(() => DateTimeScalar) updatedAt: number;
+}
+
+@InputType()
+export class SetGroupAnnouncementInput {
+  @Field(() => ID) groupId: string;
+  @Field(() => String, { description: "1…2000 characters; moderated like a message." }) text: string;
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: "A core group (after splitGroup): set it on every sub-group too." })
+  includeSubGroups?: boolean | null;
+}
+
+@ObjectType()
+export class SetGroupAnnouncementPayload {
+  @Field(() => Group, { nullable: true }) group?: Group | null;
   @Field(() => [UserError]) userErrors: UserError[];
 }

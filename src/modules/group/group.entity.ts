@@ -77,6 +77,10 @@ export class Group implements Node {
   @Column({ type: "text", nullable: true })
   welcomeMessage: string | null;
 
+  /** The history entry holding the group announcement (群公告): its text, author and time. */
+  @RefColumn("announcement_entry_id", { nullable: true })
+  announcementEntryId: string | null;
+
   /** The right edge of the group's Merkle log (see MerkleFrontier), kept in step with `logSize`. */
   @Column({ type: "text", nullable: true })
   merkleFrontier: string | null;

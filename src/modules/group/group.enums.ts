@@ -63,6 +63,8 @@ export enum GroupEventKind {
   MEMBER_UNMUTED = "MEMBER_UNMUTED",
   /** updateGroupSettings changed a setting (`data` names each changed setting and its new value). */
   SETTINGS_CHANGED = "SETTINGS_CHANGED",
+  /** setGroupAnnouncement: the entry's text is the announcement (held like a message when a REVIEW term matches). */
+  ANNOUNCEMENT_SET = "ANNOUNCEMENT_SET",
   ROLE_CHANGED = "ROLE_CHANGED",
   GROUP_RENAMED = "GROUP_RENAMED",
   OWNERSHIP_TRANSFERRED = "OWNERSHIP_TRANSFERRED",

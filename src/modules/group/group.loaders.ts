@@ -2,6 +2,7 @@ import { In } from "typeorm";
 import { byKeys, defineLoader } from "../../context/loaders";
 import { userById } from "../user/user.loaders";
 import { Group } from "./group.entity";
+import { GroupLogEntry } from "./group-log.entity";
 import { firstMembersOfGroups } from "./member-page";
 import { Member } from "./member.entity";
 
@@ -31,3 +32,8 @@ export function firstMembers(take: number) {
     }),
   );
 }
+
+/** History entries of the caller's tenant by row id (e.g. the entries holding group announcements). */
+export const logEntryById = defineLoader<string, GroupLogEntry>("logEntry", ({ db, tenantId }, ids) =>
+  db.read(async (em) => byKeys(ids, await em.find(GroupLogEntry, { where: { tenantId, rowId: In([...ids]) } }), (e) => e.rowId)),
+);

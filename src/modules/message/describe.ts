@@ -31,6 +31,8 @@ export function messageText(entry: GroupLogEntry): string {
       return `muted a member until ${typeof data.until === "number" ? new Date(data.until).toISOString() : "further notice"}`;
     case GroupEventKind.MEMBER_UNMUTED:
       return "unmuted a member";
+    case GroupEventKind.ANNOUNCEMENT_SET:
+      return `announcement: ${entry.text ?? ""}`;
     case GroupEventKind.SETTINGS_CHANGED:
       return data.muteAll === true ? "muted the group for everyone but its owner and admins" : data.muteAll === false ? "unmuted the group" : "changed the group's settings";
     case GroupEventKind.ROLE_CHANGED:
