@@ -9,10 +9,11 @@ import { Ban } from "./ban.entity";
 import { BanService } from "./ban.service";
 import { Group } from "./group.entity";
 import { BanConnection, UnbanMemberInput, UnbanMemberPayload } from "./group.types";
-import { GroupAnnouncement, SetGroupAnnouncementInput, SetGroupAnnouncementPayload } from "./governance.types";
+import { GroupAnnouncement, GroupFamily, SetGroupAnnouncementInput, SetGroupAnnouncementPayload } from "./governance.types";
 import { AnnouncementService } from "./announcement.service";
 import { GroupReader } from "./group.reader";
-import { logEntryById } from "./group.loaders";
+import { groupById, logEntryById } from "./group.loaders";
+import { LIST_BOUNDS } from "../../policy/cost";
 import { MessageStatus } from "./group.enums";
 import { GroupSettings, MuteMemberInput, MuteMemberPayload, UnmuteMemberInput, UnmuteMemberPayload, UpdateGroupSettingsInput, UpdateGroupSettingsPayload } from "./governance.types";
 import { MuteService } from "./mute.service";
@@ -61,6 +62,12 @@ export class GovernanceResolver {
   @Allow("TENANT", "USER")
   unmuteMember(@Arg("input", () => UnmuteMemberInput) input: UnmuteMemberInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => this.muteService.unmuteMember(ctx, em, input));
+  }
+
+  @FieldResolver(() => GroupFamily, { description: "The core group and its sub-groups (after splitGroup): admins appointed or revoked in the core apply in every sub-group." })
+  async family(@Root() group: Group, @Ctx() ctx: RequestContext): Promise<GroupFamily> {
+    const core = group.parentId ? ((await ctx.loaders.get(groupById).load(group.parentId)) ?? group) : group;
+    return { core, subGroups: await this.groupReader.subGroupsOf(core, LIST_BOUNDS.subGroups) };
   }
 
   @FieldResolver(() => GroupSettings)

@@ -1,4 +1,5 @@
-import { Field, ID, InputType, ObjectType } from "type-graphql";
+import { Extensions, Field, ID, InputType, ObjectType } from "type-graphql";
+import { LIST_BOUNDS } from "../../policy/cost";
 import { UserError } from "../../common/errors";
 import { DateTimeScalar } from "../../common/scalars";
 import { Group } from "./group.entity";
@@ -86,4 +87,12 @@ export class SetGroupAnnouncementInput {
 export class SetGroupAnnouncementPayload {
   @Field(() => Group, { nullable: true }) group?: Group | null;
   @Field(() => [UserError]) userErrors: UserError[];
+}
+
+@ObjectType("GroupFamily", { description: "A core group and the sub-groups split from it (splitGroup), which act as one." })
+export class GroupFamily {
+  @Field(() => Group, { description: "The core group (the group itself when it was never split from another)." }) core: Group;
+  @Field(() => [Group], { description: `The core's sub-groups, oldest first (the first ${LIST_BOUNDS.subGroups}); empty for a group never split.` })
+  @Extensions({ listSize: LIST_BOUNDS.subGroups })
+  subGroups: Group[];
 }

@@ -18,6 +18,7 @@ import type { InvitationService } from "./invitation.service";
 import { Member } from "./member.entity";
 import { admitMembers, departMember, groupFull } from "./membership";
 import { assertTransferAllowance } from "./transfer-limit";
+import { familyMemberships } from "./family";
 import { banned, bannedAmong } from "./join-gate";
 import { openJoinRequests } from "./join-request.service";
 
@@ -138,7 +139,10 @@ export class MemberService {
     return { group };
   }
 
-  /** Only the owner appoints or revokes admins, up to the plan's maxAdmins. */
+  /**
+   * Only the owner appoints or revokes admins, up to the plan's maxAdmins. In a core group (one that
+   * was split) the change also applies in every sub-group the person belongs to.
+   */
   async setMemberRole(ctx: RequestContext, em: EntityManager, input: { groupId: string; userId: string; role: AssignableRole }) {
     const group = await lockGroup(em, ctx, input.groupId);
     assertNotDissolved(group);
@@ -154,10 +158,25 @@ export class MemberService {
       if (admins >= max) throw new DomainError(ErrorCode.ADMIN_LIMIT_REACHED, `A group has at most ${max} admins on this plan`, ["input", "role"]);
     }
     const now = ctx.now();
+    // A core group and its sub-groups act as one: the change reaches every sub-group the person is in.
+    const family = await familyMemberships(ctx, em, group, target.userId);
+    if (role === MemberRole.ADMIN) {
+      const max = ctx.policy.limits.maxAdmins;
+      for (const { group: sub } of family.filter((f) => f.member.role === MemberRole.MEMBER)) {
+        if ((await em.countBy(Member, { groupId: sub.rowId, role: MemberRole.ADMIN })) >= max) {
+          throw new DomainError(ErrorCode.ADMIN_LIMIT_REACHED, `Sub-group "${sub.name}" already has ${max} admins`, ["input", "role"]);
+        }
+      }
+    }
     const previous = target.role;
     target.role = role;
     await em.update(Member, { groupId: group.rowId, userId: target.userId }, { role });
     await appendLog(em, group, [{ kind: GroupEventKind.ROLE_CHANGED, actorId: owner.userId, subjectId: target.userId, data: { from: previous, to: role } }], now);
+    for (const { group: sub, member } of family) {
+      if (member.role === MemberRole.OWNER || member.role === role) continue;
+      await em.update(Member, { groupId: sub.rowId, userId: member.userId }, { role });
+      await appendLog(em, sub, [{ kind: GroupEventKind.ROLE_CHANGED, actorId: owner.userId, subjectId: member.userId, data: { from: member.role, to: role, core: group.rowId } }], now);
+    }
     return { group, member: target };
   }
 
