@@ -19,6 +19,7 @@ const TABLES = [
   "face_to_face_participants",
   "face_to_face_attempts",
   "group_bans",
+  "join_requests",
 ];
 
 /**
