@@ -1,9 +1,11 @@
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
 /**
- * Typed documents for the example operations (`npm run codegen`): examples/*.graphql against the
- * committed schema → examples/generated/ (committed). test/unit/codegen.test.ts regenerates in
- * memory from the live schema and fails when the committed output is stale.
+ * Typed documents (`npm run codegen`), each target from its own .graphql files against the committed
+ * schema: the example operations (examples/*.graphql → examples/generated/) and the operations the
+ * tests send (test/graphql/*.graphql → test/generated/). Both outputs are committed;
+ * test/unit/codegen.test.ts regenerates them in memory from the live schema and fails when either is
+ * stale.
  */
 export const codegenOutput = {
   preset: "client",
@@ -16,11 +18,16 @@ export const codegenOutput = {
   },
 } as const;
 
+/** Output folder → the documents generated into it. */
+export const codegenTargets = {
+  "examples/generated/": "examples/*.graphql",
+  "test/generated/": "test/graphql/*.graphql",
+} as const;
+
 const config: CodegenConfig = {
   schema: "schema/schema.graphql",
-  documents: ["examples/*.graphql"],
   ignoreNoDocuments: false,
-  generates: { "examples/generated/": codegenOutput },
+  generates: Object.fromEntries(Object.entries(codegenTargets).map(([output, documents]) => [output, { ...codegenOutput, documents: [documents] }])),
 };
 
 export default config;

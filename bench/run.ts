@@ -3,7 +3,9 @@
  *   1. read throughput of the myGroups→owner/members→user query vs a raw node:http + mysql2 server;
  *   2. joinGroupByCode throughput (200 concurrent clients) vs the same transaction through mysql2;
  *   3. read latency from 1,000 to 100,000 groups, and from 100 to 100,000 messages in a group;
- *   4. peak memory of the API process under the read load.
+ *   4. peak memory of the API process under the read load;
+ *   5. webhooks: events per second from commit to a loopback receiver (https, verified with standardwebhooks).
+ * BENCH_ONLY=webhooks runs only 5 (on a small seed) and leaves BENCHMARKS.md alone.
  * Prints one line per figure with its ratio and rewrites BENCHMARKS.md. Loopback only.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -17,6 +19,7 @@ import autocannon from "autocannon";
 import { createConnection, type Connection } from "mysql2/promise";
 import { signUserToken } from "../src/auth/credentials";
 import { newId } from "../src/common/ids";
+import { loopbackCertificate, type LoopbackCertificate, startReceiver } from "../test/support/webhooks";
 
 const DB_URL = new URL(process.env.BENCH_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/gp_bench");
 const DB_NAME = DB_URL.pathname.slice(1) || "gp_bench";
@@ -99,6 +102,9 @@ async function main(): Promise<void> {
   await admin.query(`CREATE DATABASE \`${DB_NAME}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
   await admin.query(`USE \`${DB_NAME}\``);
   const evidenceKey = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }) as string;
+  const only = process.env.BENCH_ONLY;
+  // The webhook receiver is https on loopback (production sends to https only) with a certificate of its own.
+  const tls = loopbackCertificate();
   const apiPort = await freePort();
   const api = await start("dist/src/main.js", {
     NODE_ENV: "production",
@@ -108,6 +114,8 @@ async function main(): Promise<void> {
     EVIDENCE_SIGNING_KEY: evidenceKey,
     DB_POOL_SIZE: "20",
     RATE_LIMIT: "off", // the benchmark measures throughput, not the per-principal budget
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: "true",
+    WEBHOOK_CA_FILE: tls.certFile,
   }, apiPort);
   const client = new Api(`http://127.0.0.1:${apiPort}/graphql`);
   const rawPort = await freePort();
@@ -128,6 +136,11 @@ async function main(): Promise<void> {
     const token = async (userGlobalId: string) => (await signUserToken(tenant[0].jwt_secret, { tenantId: tenantRow, userId: rowId(userGlobalId) }, Date.now(), 86400)).token;
     const tokens = await Promise.all(people.map(token));
     const viewer = people[0];
+    if (only === "webhooks") {
+      const chat = (await client.gql(`mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { code } } }`, { input: { name: "Busy", memberIds: people.slice(1, 10) } }, tokens[0])).createGroup.group.id;
+      await webhookThroughput(client, apiKey, tokens.slice(0, 10), chat, tls);
+      return;
+    }
     for (let g = 0; g < 50; g++) {
       const owner = 1 + (g % 69);
       const members = [viewer, ...people.slice(1).filter((_: string, i: number) => i + 1 !== owner)].slice(0, 24);
@@ -205,12 +218,53 @@ async function main(): Promise<void> {
     const s100k = await load(client.url, { body: stats, headers: { authorization: `Bearer ${tokens[0]}` }, connections: 1, amount: 100 });
     report(`message history latency, 100 → 100,000 messages: p50 ${h100.latency.p50} → ${h100k.latency.p50} ms, ×${(h100k.latency.p50 / h100.latency.p50).toFixed(2)} (goal ≤ 1.5)`);
     report(`group stats latency, 100 → 100,000 messages: p50 ${s100.latency.p50} → ${s100k.latency.p50} ms, ×${(s100k.latency.p50 / s100.latency.p50).toFixed(2)} (aggregates over index ranges; 100k rows are read)`);
+
+    // ---- 5. Webhooks: the first endpoint of the run is created only now, so the figures above carry no deliveries.
+    await webhookThroughput(client, apiKey, tokens.slice(0, 10), chat, tls);
   } finally {
     api.kill("SIGTERM");
     raw.kill("SIGTERM");
     await admin.end();
+    tls.dispose();
   }
-  writeReport();
+  if (!only) writeReport();
+}
+
+/**
+ * sendMessage by 10 members over 50 connections while one endpoint subscribed to message.created
+ * receives on loopback (https, every request verified): events per second from the first commit to
+ * the last webhook received, and each event's lag from its commit to its receipt.
+ */
+async function webhookThroughput(client: Api, apiKey: string, tokens: string[], groupId: string, tls: LoopbackCertificate): Promise<void> {
+  const EVENTS = 3000;
+  const receiver = await startReceiver(tls);
+  try {
+    const created = await client.gql(
+      `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret userErrors { code } } }`,
+      { input: { url: receiver.url, eventTypes: ["message.created"], description: "bench" } },
+      apiKey,
+    );
+    receiver.secret = created.createWebhookEndpoint.secret;
+    const body = JSON.stringify({ query: `mutation($input: SendMessageInput!) { sendMessage(input: $input) { message { id } userErrors { code } } }`, variables: { input: { groupId, text: "webhook bench" } } });
+    const started = Date.now();
+    const sent = await load(client.url, { body, headers: {}, connections: 50, amount: EVENTS, tokens });
+    if (sent.non2xx) throw new Error(`${sent.non2xx} sendMessage requests failed`);
+    const sentFor = (Date.now() - started) / 1000;
+    const delivered = () => receiver.received.filter((r) => r.status === 204);
+    await receiver.until(() => delivered().length >= EVENTS, "every webhook", 600_000);
+    const ok = delivered();
+    if (ok.some((r) => !r.verified)) throw new Error("a webhook failed standardwebhooks verification");
+    if (new Set(ok.map((r) => r.id)).size !== ok.length) throw new Error("an event was delivered twice");
+    const first = Math.min(...ok.map((r) => Date.parse(r.verified!.timestamp)));
+    const last = Math.max(...ok.map((r) => r.receivedAt));
+    const lags = ok.map((r) => r.receivedAt - Date.parse(r.verified!.timestamp)).sort((x, y) => x - y);
+    const pct = (p: number) => lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))];
+    report(
+      `webhooks (${EVENTS} message.created, 50 connections sending, one https endpoint on loopback): ${(EVENTS / ((last - first) / 1000)).toFixed(0)} events/s from first commit to last receipt (sending alone ${(EVENTS / sentFor).toFixed(0)} req/s); commit→receipt p50 ${pct(50)} ms p99 ${pct(99)} ms; every one verified, none twice`,
+    );
+  } finally {
+    await receiver.close();
+  }
 }
 
 /** The join transaction the API runs, issued directly through mysql2 by 200 concurrent workers. */
@@ -310,6 +364,9 @@ ${lines.join("\n")}
 - **latency growth**: 300 sequential requests at each size; the tenant grows by bulk-inserted groups, the group
   by bulk-inserted messages.
 - **peak memory**: VmHWM of the API process after the read load.
+- **webhooks**: 3,000 \`sendMessage\` calls (50 connections, 10 members) with one endpoint subscribed to
+  \`message.created\`; a node:https receiver on loopback verifies each request with \`standardwebhooks\` and answers
+  204. Events per second from the first event's commit to the last receipt, and each event's commit→receipt lag.
 `;
   writeFileSync(join(ROOT, "BENCHMARKS.md"), text);
 }

@@ -21,10 +21,16 @@ import { PublicLinks } from "./modules/code/links";
 import { LiveCodeService } from "./modules/code/live-code.service";
 import { QrRenderer } from "./modules/code/qr";
 import { EvidenceService } from "./modules/evidence/evidence.service";
-import { attachEvidenceSigner } from "./modules/evidence/leaf";
 import { EvidenceSigner } from "./modules/evidence/signer";
+import { type EventBus, MemoryEventBus, RedisEventBus } from "./modules/events/bus";
+import { EventService } from "./modules/events/event.service";
+import { eventNodes } from "./modules/events/events.nodes";
+import { attachLiveEvents, LiveEvents } from "./modules/events/live";
+import { attachEventBus } from "./modules/events/outbox";
+import { GroupLog } from "./modules/group/group-log";
 import { groupNodes } from "./modules/group/group.nodes";
 import { BanService } from "./modules/group/ban.service";
+import { GroupCreation } from "./modules/group/group-creation";
 import { GroupReader } from "./modules/group/group.reader";
 import { MuteService } from "./modules/group/mute.service";
 import { AnnouncementService } from "./modules/group/announcement.service";
@@ -45,6 +51,9 @@ import type { Tenant } from "./modules/tenant/tenant.entity";
 import { tenantNodes } from "./modules/tenant/tenant.nodes";
 import { TenantService } from "./modules/tenant/tenant.service";
 import { userNodes } from "./modules/user/user.nodes";
+import { WebhookDispatcher } from "./modules/webhooks/dispatcher";
+import { WebhookService } from "./modules/webhooks/webhook.service";
+import { webhookNodes } from "./modules/webhooks/webhooks.nodes";
 import { UserService } from "./modules/user/user.service";
 import { PolicyRegistry } from "./policy/registry";
 import { buildAppSchema } from "./schema";
@@ -89,6 +98,16 @@ export interface App {
   idempotency: IdempotencyStore;
   /** QR codes of join links: cached per URL, drawn on worker threads. */
   qr: QrRenderer;
+  /** The event feed and its retention. */
+  events: EventService;
+  /** Committed events, fanned out to every instance (Redis when REDIS_URL is set). */
+  eventBus: EventBus;
+  /** This instance's subscriptions. */
+  live: LiveEvents;
+  /** Webhook endpoints and their delivery log. */
+  webhooks: WebhookService;
+  /** Sends due webhook deliveries (started with the HTTP server). */
+  webhookDispatcher: WebhookDispatcher;
 }
 
 export interface AppOptions {
@@ -116,24 +135,40 @@ export async function createApp(options: AppOptions): Promise<App> {
   const db = new Database(dataSource, queries, { galera: server.galera, causalReads });
   if (server.galera) log.info({ causalReads }, "database is a Galera cluster node");
   const signer = evidenceSigner(config);
-  attachEvidenceSigner(dataSource, signer);
   if (options.migrate !== false) await runMigrations(db, log);
+  // Events recorded in a transaction are published here once it commits (modules/events/outbox.ts).
+  const eventBus: EventBus = config.redisUrl ? new RedisEventBus(config.redisUrl, log) : new MemoryEventBus();
+  attachEventBus(dataSource, eventBus);
 
+  // Every history append seals its entries with the evidence key: the one GroupLog holds it.
+  const groupLog = new GroupLog(signer);
   const risk = new RiskService(db);
   const moderation = new ModerationService(risk);
   const review = new ReviewService(db);
-  const invitations = new InvitationService(db);
-  const groups = new GroupService(moderation, review, risk, invitations);
+  const invitations = new InvitationService(db, groupLog);
+  const groupCreation = new GroupCreation(moderation, review, risk, invitations, groupLog);
+  const groups = new GroupService(moderation, review, groupCreation, groupLog);
   const tenants = new TenantService(db);
   const groupReader = new GroupReader(db);
-  const joinRequests = new JoinRequestService(db);
-  const faceToFace = new FaceToFaceService(db, risk, groups, joinRequests);
-  const messages = new MessageService(db, moderation, review);
-  const bans = new BanService(db);
+  const joinRequests = new JoinRequestService(db, groupLog);
+  const faceToFace = new FaceToFaceService(db, risk, groupCreation, groupLog, joinRequests);
+  const messages = new MessageService(db, moderation, review, groupLog);
+  const bans = new BanService(db, groupLog);
+  const httpsOnly = config.env === "production";
+  const webhookDispatcher = new WebhookDispatcher(db, eventBus, config.webhooks, httpsOnly, clock, log);
   const services = {
     policies: new PolicyRegistry(),
     authenticator: new Authenticator(db, config.platformAdminToken, clock),
-    nodes: new NodeRegistry(tenantNodes(tenants), userNodes(), groupNodes(groupReader, joinRequests), codeNodes(groupReader, faceToFace), messageNodes(messages), moderationNodes()),
+    nodes: new NodeRegistry(
+      tenantNodes(tenants),
+      userNodes(),
+      groupNodes(groupReader, joinRequests),
+      codeNodes(groupReader, faceToFace),
+      messageNodes(messages),
+      moderationNodes(),
+      eventNodes(),
+      webhookNodes(),
+    ),
     links: new PublicLinks(config.publicBaseUrl ?? `http://${config.host}:${config.port}`),
     tenants,
     users: new UserService(db),
@@ -141,22 +176,25 @@ export async function createApp(options: AppOptions): Promise<App> {
     moderation,
     review,
     invitations,
+    groupCreation,
     groups,
-    members: new MemberService(invitations, risk, bans),
+    members: new MemberService(invitations, risk, groupLog, bans),
     bans,
-    mutes: new MuteService(),
-    groupSettings: new GroupSettingsService(moderation),
-    announcements: new AnnouncementService(moderation, review),
+    mutes: new MuteService(groupLog),
+    groupSettings: new GroupSettingsService(moderation, groupLog),
+    announcements: new AnnouncementService(moderation, review, groupLog),
     groupReader,
-    groupCodes: new GroupCodeService(joinRequests),
-    liveCodes: new LiveCodeService(db, moderation, joinRequests),
+    groupCodes: new GroupCodeService(groupLog, joinRequests),
+    liveCodes: new LiveCodeService(db, moderation, groupCreation, groupLog, joinRequests),
     joinRequests,
     faceToFace,
     messages,
     evidence: new EvidenceService(db, signer),
-    stats: new StatsService(db),
-    split: new SplitService(),
+    stats: new StatsService(db, groupReader),
+    split: new SplitService(groupLog, groupCreation),
     qr: new QrRenderer({ cacheEntries: config.qrCacheEntries, workers: config.qrWorkers }),
+    events: new EventService(db),
+    webhooks: new WebhookService(db, webhookDispatcher, { httpsOnly, allowPrivate: config.webhooks.allowPrivateTargets }),
   };
   const container = new ResolverContainer().provide(...Object.values(services));
   const app: App = {
@@ -166,6 +204,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     db,
     ...services,
     schema: buildAppSchema(container),
+    eventBus,
+    webhookDispatcher,
+    live: new LiveEvents(db, eventBus, config.subscriptions),
     idempotency: new IdempotencyStore(db, clock, config.idempotency),
     authFailureLimiter: authFailureLimiter(config, log, clock),
     rateLimiter: !config.rateLimit.enabled
@@ -174,6 +215,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         ? new RedisRateLimiter(config.redisUrl, config.rateLimit, log)
         : new MemoryRateLimiter(config.rateLimit, () => clock.now()),
   };
+  attachLiveEvents(app.schema, app.live);
   return app;
 }
 
@@ -199,6 +241,9 @@ export function requestContext(app: App, requestId: string, log: Logger, princip
 }
 
 export async function closeApp(app: App): Promise<void> {
+  await app.webhookDispatcher.stop();
+  app.live.close();
+  await app.eventBus.close();
   await app.rateLimiter.close();
   await app.qr.close();
   await app.authFailureLimiter.close();

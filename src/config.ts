@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 
 export interface AppConfig {
   env: "development" | "production" | "test";
@@ -63,6 +64,42 @@ export interface AppConfig {
    * `https://app.example.com`; `["*"]` (any origin) is refused in production. Empty: no CORS.
    */
   corsOrigins: string[];
+  /**
+   * GraphQL subscriptions over WebSocket (README "Real time"): open connections and subscriptions
+   * per principal, the most bytes a socket may have unsent before it is closed as a slow consumer
+   * (1013), undelivered viewerActivity events kept per subscription, and how often an open
+   * connection's credential is checked again (revocation closes it with 4401).
+   */
+  subscriptions: {
+    connectionsPerPrincipal: number;
+    subscriptionsPerPrincipal: number;
+    maxBufferedBytes: number;
+    maxQueuedPerSubscription: number;
+    authRecheckMs: number;
+  };
+  /** Webhook delivery (README "Webhooks"): see {@link WebhookConfig}. */
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /**
+   * WEBHOOK_ALLOW_PRIVATE_TARGETS: endpoints may point at loopback, private and link-local
+   * addresses (default: only in development; tests set it). Off, such targets are refused when
+   * the endpoint is saved and again at every connection (the resolved address is checked).
+   */
+  allowPrivateTargets: boolean;
+  /** WEBHOOK_RETRY_SCALE: multiplies every retry delay and the 24 h retry span (tests: e.g. 0.0001). */
+  retryScale: number;
+  /** WEBHOOK_TIMEOUT_MS: how long one attempt waits for the receiver's answer (15 s). */
+  timeoutMs: number;
+  /** WEBHOOK_POLL_MS: how often an idle dispatcher looks for due deliveries (commits also wake it). */
+  pollMs: number;
+  /** WEBHOOK_CONCURRENCY: attempts one instance has in flight at most (also its claim batch). */
+  concurrency: number;
+  /** WEBHOOK_DISPATCHER=off: this instance sends nothing (others, or a later start, do). */
+  dispatcherEnabled: boolean;
+  /** WEBHOOK_CA_FILE's contents: extra trusted CA certificates (PEM) for https endpoints (private CAs). */
+  extraCaPem: string | undefined;
 }
 
 /**
@@ -88,6 +125,14 @@ export function parseCorsOrigins(raw: string | undefined): string[] {
     }
   }
   return [...new Set(items)];
+}
+
+function numberFromEnv(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name} must be a number in ${min}…${max}`);
+  return value;
 }
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
@@ -157,6 +202,22 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
       refillPerMinute: intFromEnv("AUTH_FAILURE_REFILL_PER_MINUTE", 60, 1, 1_000_000),
     },
     corsOrigins: parseCorsOrigins(process.env.CORS_ORIGINS),
+    subscriptions: {
+      connectionsPerPrincipal: intFromEnv("WS_CONNECTIONS_PER_PRINCIPAL", 20, 1, 1_000_000),
+      subscriptionsPerPrincipal: intFromEnv("WS_SUBSCRIPTIONS_PER_PRINCIPAL", 100, 1, 1_000_000),
+      maxBufferedBytes: intFromEnv("WS_MAX_BUFFERED_BYTES", 4_000_000, 1024, 1_000_000_000),
+      maxQueuedPerSubscription: intFromEnv("WS_MAX_QUEUED_EVENTS", 1000, 1, 1_000_000),
+      authRecheckMs: intFromEnv("WS_AUTH_RECHECK_MS", 5000, 50, 3_600_000),
+    },
+    webhooks: {
+      allowPrivateTargets: process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS ? process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS === "true" : env === "development",
+      retryScale: numberFromEnv("WEBHOOK_RETRY_SCALE", 1, 0.000001, 1000),
+      timeoutMs: intFromEnv("WEBHOOK_TIMEOUT_MS", 15_000, 100, 600_000),
+      pollMs: intFromEnv("WEBHOOK_POLL_MS", 1000, 10, 600_000),
+      concurrency: intFromEnv("WEBHOOK_CONCURRENCY", 32, 1, 1000),
+      dispatcherEnabled: process.env.WEBHOOK_DISPATCHER !== "off",
+      extraCaPem: process.env.WEBHOOK_CA_FILE ? readFileSync(process.env.WEBHOOK_CA_FILE, "utf8") : undefined,
+    },
     ...overrides,
   };
   if (config.env === "production" && config.corsOrigins.includes("*")) {

@@ -1,4 +1,5 @@
 import { FaceToFaceAttempt, FaceToFaceParticipant, FaceToFaceSession, FaceToFaceSlot, GroupCode, LiveCode, LiveCodeGroup } from "./modules/code/code.entities";
+import { EventRecord } from "./modules/events/event.entity";
 import { Ban } from "./modules/group/ban.entity";
 import { JoinRequest } from "./modules/group/join-request.entity";
 import { GroupLogEntry } from "./modules/group/group-log.entity";
@@ -10,6 +11,7 @@ import { TenantApiKey } from "./modules/tenant/api-key.entity";
 import { Tenant } from "./modules/tenant/tenant.entity";
 import { Contact } from "./modules/user/contact.entity";
 import { User } from "./modules/user/user.entity";
+import { WebhookDelivery, WebhookEndpoint } from "./modules/webhooks/webhook.entities";
 
 /** Every TypeORM entity of the service. */
 export const ENTITIES = [
@@ -23,6 +25,9 @@ export const ENTITIES = [
   FaceToFaceParticipant,
   FaceToFaceSlot,
   FaceToFaceAttempt,
+  EventRecord,
+  WebhookEndpoint,
+  WebhookDelivery,
   Ban,
   JoinRequest,
 ];

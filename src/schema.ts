@@ -1,17 +1,22 @@
 import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
-import { buildSchemaSync, type ContainerType } from "type-graphql";
+import { buildSchemaSync, type ContainerType, type PubSub } from "type-graphql";
+import { EventResolver, ViewerActivityResolver } from "./modules/events/event.resolver";
 import { CodeResolver, FaceToFaceSessionResolver, GroupCodeResolver, GroupCodesResolver, JoinSourceResolver, LiveCodeResolver } from "./modules/code/code.resolver";
+import { EvidenceResolver, GroupEvidenceResolver } from "./modules/evidence/evidence.resolver";
 import { BanResolver, GovernanceResolver } from "./modules/group/governance.resolver";
 import { GroupResolver } from "./modules/group/group.resolver";
 import { GroupJoinRequestsResolver, JoinRequestResolver } from "./modules/group/join-request.resolver";
 import { InvitationResolver } from "./modules/group/invitation.resolver";
 import { MemberResolver } from "./modules/group/member.resolver";
+import { SplitResolver } from "./modules/group/split.resolver";
 import { ModerationResolver, ReviewItemResolver, RiskEventResolver } from "./modules/moderation/moderation.resolver";
 import { GroupHistoryResolver, MessageFieldsResolver, MessageResolver } from "./modules/message/message.resolver";
 import { NodeResolver } from "./modules/node/node.resolver";
+import { GroupStatsResolver, StatsResolver } from "./modules/stats/stats.resolver";
 import { TenantResolver } from "./modules/tenant/tenant.resolver";
 import { UserResolver } from "./modules/user/user.resolver";
+import { WebhookEndpointResolver, WebhookResolver } from "./modules/webhooks/webhook.resolver";
 
 export const RESOLVERS = [
   NodeResolver,
@@ -36,14 +41,36 @@ export const RESOLVERS = [
   MessageResolver,
   MessageFieldsResolver,
   GroupHistoryResolver,
+  SplitResolver,
+  EvidenceResolver,
+  GroupEvidenceResolver,
+  StatsResolver,
+  GroupStatsResolver,
+  EventResolver,
+  ViewerActivityResolver,
+  WebhookResolver,
+  WebhookEndpointResolver,
 ] as const;
+
+/**
+ * type-graphql insists on a PubSub once there are subscriptions; ours bring their own `subscribe`
+ * (modules/events/live.ts reads the group log and the event bus), so topics are never used.
+ */
+const noTopics: PubSub = {
+  publish() {
+    throw new Error("subscriptions use modules/events, not type-graphql topics");
+  },
+  subscribe() {
+    throw new Error("subscriptions use modules/events, not type-graphql topics");
+  },
+};
 
 /**
  * The executable schema, built per app: resolvers are made by `container` with the app's services
  * (see graphql/container.ts). Without a container (printing the SDL) no resolver is ever called.
  */
 export function buildAppSchema(container?: ContainerType): GraphQLSchema {
-  return buildSchemaSync({ resolvers: [...RESOLVERS], validate: false, emitSchemaFile: false, ...(container ? { container } : {}) });
+  return buildSchemaSync({ resolvers: [...RESOLVERS], validate: false, emitSchemaFile: false, pubSub: noTopics, ...(container ? { container } : {}) });
 }
 
 let printable: GraphQLSchema | undefined;

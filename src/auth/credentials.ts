@@ -94,6 +94,16 @@ export function claimedTenant(token: string): string | null {
   }
 }
 
+/** A user token's expiry (epoch ms) as it claims it, or null; only meaningful for a token already verified. */
+export function claimedExpiry(token: string): number | null {
+  try {
+    const payload = decodeJwt(token);
+    return typeof payload.exp === "number" ? payload.exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Verifies signature, algorithm, issuer, audience and expiry against `nowMs`. Null when anything is off. */
 export async function verifyUserToken(token: string, jwtSecret: string, tenantId: string, nowMs: number): Promise<VerifiedClaims | null> {
   try {

@@ -42,6 +42,14 @@ export class LoaderCache {
     private readonly viewerId: string | null,
   ) {}
 
+  /**
+   * Forgets every row loaded so far. A subscription is one long operation: it clears its loaders
+   * before each event, so no payload is resolved from rows cached for an earlier one.
+   */
+  clear(): void {
+    this.cache.clear();
+  }
+
   /** The request's loader of this kind; `variant` separates loaders of one kind with different parameters. */
   get<K, V>(definition: LoaderDefinition<K, V>, variant = ""): DataLoader<K, V | null> {
     const name = variant ? `${definition.name}:${variant}` : definition.name;

@@ -53,6 +53,58 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** What one transaction keeps until it commits: work to run after the commit, and scratch values. */
+interface TransactionScope {
+  afterCommit: Array<() => void>;
+  locals: Map<unknown, unknown>;
+}
+
+const SCOPE = "gp.transactionScope";
+
+function scopeOf(em: EntityManager): TransactionScope | undefined {
+  return em.queryRunner?.data?.[SCOPE] as TransactionScope | undefined;
+}
+
+/**
+ * Runs `fn` once the transaction `em` belongs to has committed; never when it rolls back or is
+ * re-run (each attempt starts with an empty list). Returns false, and drops `fn`, when `em` is
+ * not inside a `Database.tx` transaction. `fn` must not throw.
+ */
+export function afterCommit(em: EntityManager, fn: () => void): boolean {
+  const scope = scopeOf(em);
+  if (!scope) return false;
+  scope.afterCommit.push(fn);
+  return true;
+}
+
+/** Values that live as long as the transaction `em` belongs to (null outside `Database.tx`). */
+export function transactionLocals(em: EntityManager): Map<unknown, unknown> | null {
+  return scopeOf(em)?.locals ?? null;
+}
+
+/** Runs `work` with a fresh transaction scope on `em`'s query runner; returns what to run after the commit. */
+async function scoped<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>): Promise<{ result: T; afterCommit: Array<() => void> }> {
+  const data = em.queryRunner!.data as Record<string, unknown>;
+  const previous = data[SCOPE];
+  const scope: TransactionScope = { afterCommit: [], locals: new Map() };
+  data[SCOPE] = scope;
+  try {
+    return { result: await work(em), afterCommit: scope.afterCommit };
+  } finally {
+    data[SCOPE] = previous;
+  }
+}
+
+function runAfterCommit(hooks: Array<() => void>): void {
+  for (const hook of hooks) {
+    try {
+      hook();
+    } catch {
+      // after-commit work reports its own failures; the transaction has committed regardless
+    }
+  }
+}
+
 /** What `/healthz` reports about the database. */
 export interface DatabaseHealth {
   ok: boolean;
@@ -99,7 +151,17 @@ export class Database {
     this.causalReads = options.causalReads ?? false;
   }
 
+  /**
+   * Runs `work` in one transaction; what it registered with `afterCommit` runs once the commit
+   * succeeded (never for a rolled-back or re-run attempt).
+   */
   async tx<T>(work: (em: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const { result, afterCommit } = await this.txScoped((em) => scoped(em, work), options);
+    runAfterCommit(afterCommit);
+    return result;
+  }
+
+  private async txScoped<T>(work: (em: EntityManager) => Promise<T>, options: TransactionOptions): Promise<T> {
     if (this.engine === "sqlite") {
       return this.sqliteLock.run(() => this.dataSource.transaction((em) => work(em)));
     }

@@ -35,6 +35,13 @@ export class Metrics {
   private readonly joinRefusals: Counter<"mutation" | "code">;
   private readonly inFlight: Gauge<"type">;
 
+  private subscriptionServer: { openConnections: number; slowConsumersClosed: number } | null = null;
+
+  /** Reports the WebSocket server's connections and slow consumers closed. */
+  trackSubscriptions(server: { openConnections: number; slowConsumersClosed: number }): void {
+    this.subscriptionServer = server;
+  }
+
   constructor(private readonly app: App) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: "gp_" });
@@ -74,6 +81,82 @@ export class Metrics {
       help: "GraphQL requests being executed; every mutation holds one database transaction",
       labelNames: ["type"],
       registers,
+    });
+    const metrics = this;
+    new Gauge({
+      name: "gp_subscriptions_open",
+      help: "GraphQL subscriptions open on this instance (groupActivity, viewerActivity)",
+      registers,
+      collect() {
+        this.set(app.live.open);
+      },
+    });
+    new Gauge({
+      name: "gp_websocket_connections_open",
+      help: "WebSocket (graphql-transport-ws) connections open on this instance",
+      registers,
+      collect() {
+        this.set(metrics.subscriptionServer?.openConnections ?? 0);
+      },
+    });
+    new Gauge({
+      name: "gp_websocket_slow_consumers_closed",
+      help: "WebSocket connections closed (1013) because the client let too much data pile up unsent, since start",
+      registers,
+      collect() {
+        this.set(metrics.subscriptionServer?.slowConsumersClosed ?? 0);
+      },
+    });
+    new Gauge({
+      name: "gp_events_published",
+      help: "Committed events and group-log wake-ups this instance published to the event bus, since start",
+      registers,
+      collect() {
+        this.set(app.eventBus.published);
+      },
+    });
+    new Gauge({
+      name: "gp_events_recorded_last_minute",
+      help: "Events written to the outbox in the last minute, by every instance (the outbox's recent volume; the webhook backlog is gp_webhook_deliveries_pending)",
+      registers,
+      async collect() {
+        this.set(await app.events.countSince(app.clock.now() - 60_000).catch(() => 0));
+      },
+    });
+    const webhookAttempts = new Counter({
+      name: "gp_webhook_attempts_total",
+      help: "Webhook delivery attempts this instance made, by outcome: delivered (2xx), retrying (failed, another attempt is scheduled), failed (failed after 24 h of retries: final)",
+      labelNames: ["outcome"],
+      registers,
+    });
+    const webhookAttemptDuration = new Histogram({
+      name: "gp_webhook_attempt_duration_seconds",
+      help: "One webhook attempt: connecting, sending and the receiver's answer (15 s at most)",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
+      registers,
+    });
+    const webhookLag = new Histogram({
+      name: "gp_webhook_delivery_lag_seconds",
+      help: "From an event's commit to the 2xx that delivered it (retries included)",
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600, 86400],
+      registers,
+    });
+    app.webhookDispatcher.observe(({ outcome, seconds, lagSeconds }) => {
+      webhookAttempts.inc({ outcome });
+      webhookAttemptDuration.observe(seconds);
+      if (lagSeconds !== null) webhookLag.observe(lagSeconds);
+    });
+    new Gauge({
+      name: "gp_webhook_deliveries_pending",
+      help: "Webhook deliveries not yet delivered or failed, by every instance: all of them, and those due now (the backlog)",
+      labelNames: ["state"],
+      registers,
+      async collect() {
+        const backlog = await app.webhookDispatcher.backlog().catch(() => null);
+        if (!backlog) return;
+        this.set({ state: "pending" }, backlog.pending);
+        this.set({ state: "due" }, backlog.due);
+      },
     });
     new Gauge({
       name: "gp_db_info",

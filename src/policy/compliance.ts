@@ -1,12 +1,10 @@
-import { registerEnumType } from "type-graphql";
-import type { PolicyLimits } from "./limits";
+import type { PolicyLimits } from "./fields";
 
 export enum GroupCategory {
   GENERAL = "GENERAL",
   FINANCIAL = "FINANCIAL",
   EDUCATION = "EDUCATION",
 }
-registerEnumType(GroupCategory, { name: "GroupCategory" });
 
 /** What the platform operator has verified about a tenant. */
 export interface TenantQualifications {

@@ -14,6 +14,8 @@ export const FIELD_COSTS = Object.freeze({
   verifyEvidence: 100,
   /** Re-reading a whole group log and serialising every entry's canonical leaf (as verifyEvidence, plus the JSON). */
   evidenceBundle: 100,
+  /** Opening a subscription: a membership check, the replay, and a log read per event it delivers. */
+  subscription: 50,
 });
 
 /**

@@ -1,13 +1,11 @@
-import { CodeType, Plan, POLICY_FIELDS, type PolicyLimits, type PolicyOverrides } from "./limits";
+import { CAPS_AT_MOST_GROUP_SIZE, POLICY_FIELDS, type PolicyLimits, type PolicyOverrides } from "./fields";
+import { CodeType, Plan } from "./limits";
 import { PLAN_LIMITS } from "./plans";
 
-/**
- * The caps that may never exceed `maxGroupSize`. Unless a tenant's overrides set one explicitly,
- * it follows `maxGroupSize` down: its effective value is min(plan or stored value, maxGroupSize).
- */
-export const CAPS_AT_MOST_GROUP_SIZE = ["directAddLimit", "codeJoinCap", "permanentCodeMaxMembers", "liveCodeGroupCap"] as const satisfies ReadonlyArray<
-  keyof PolicyLimits
->;
+export { CAPS_AT_MOST_GROUP_SIZE };
+
+/** A fresh copy of a field's value (lists and records are not shared with the plan's frozen ones). */
+const copyValue = <T>(value: T): T => (Array.isArray(value) ? ([...value] as T) : value !== null && typeof value === "object" ? { ...value } : value);
 
 /** What an operator sends: a field given replaces it, `null` clears it back to the plan's value, absent keeps it. */
 export type OverridesPatch = { [K in keyof PolicyLimits]?: PolicyLimits[K] | null };
@@ -18,18 +16,17 @@ export interface OverrideProblem {
 }
 
 /**
- * A plan's limits with overrides applied field by field (absent fields keep the plan's value), then
- * the caps bounded by `maxGroupSize` lowered to it. The result is what requests run under.
+ * A plan's limits with overrides applied field by field over the table's fields (absent fields keep
+ * the plan's value), then the caps bounded by `maxGroupSize` (the table's `cappedByGroupSize`) lowered to it. The result is what requests run under.
  */
 export function mergeLimits(plan: Plan, overrides: PolicyOverrides | null | undefined): PolicyLimits {
   const base = PLAN_LIMITS[plan];
-  const merged: PolicyLimits = { ...base, codeTypes: [...base.codeTypes] };
-  if (overrides) {
-    for (const field of POLICY_FIELDS) {
-      const value = overrides[field];
-      if (value !== undefined && value !== null) (merged as unknown as Record<string, unknown>)[field] = value;
-    }
-  }
+  const merged = Object.fromEntries(
+    POLICY_FIELDS.map((field) => {
+      const value = overrides?.[field];
+      return [field, copyValue(value !== undefined && value !== null ? value : base[field])];
+    }),
+  ) as PolicyLimits;
   for (const field of CAPS_AT_MOST_GROUP_SIZE) {
     const value = merged[field];
     if (value != null && value > merged.maxGroupSize) merged[field] = merged.maxGroupSize;

@@ -1,4 +1,5 @@
-import { CodeType, Plan, type PolicyLimits } from "./limits";
+import type { PolicyLimits } from "./fields";
+import { CodeType, Plan } from "./limits";
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;

@@ -1,5 +1,6 @@
 import { STANDARD_COMPLIANCE_CHECKS, type TenantQualifications } from "./compliance";
-import { Plan, type PolicyOverrides } from "./limits";
+import type { PolicyOverrides } from "./fields";
+import { Plan } from "./limits";
 import { mergeLimits } from "./overrides";
 import { PLAN_LIMITS } from "./plans";
 import { type PlanPolicy, TenantPolicy } from "./policy";

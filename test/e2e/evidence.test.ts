@@ -5,12 +5,23 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import {
+  BundleDocument,
+  HeadVersionDocument,
+  InclusionProofDocument,
+  OldHeadDocument,
+  ProofHeadDocument,
+  ProofLeafIndexDocument,
+  SendEntryDocument,
+  SignedHeadDocument,
+  VerifyDocument,
+} from "../generated/graphql";
 import { dataOf, type FixtureTenant, type FixtureUser, ok, twoTenants } from "../support/fixtures";
 import { createGroup, mutate } from "../support/groups";
 import { startTestServer, type TestServer } from "../support/server";
 
-const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { message { id seq } userErrors { code } } }`;
-const VERIFY = `query($id: ID!) { verifyEvidence(groupId: $id) { valid firstBrokenSeq treeSize rootHash } }`;
+const SEND = SendEntryDocument;
+const VERIFY = VerifyDocument;
 
 /** RFC 9162 §2.1.3.2, written independently of the server's code. */
 function verifyProof(leaf: Buffer, index: number, size: number, path: Buffer[], root: Buffer): boolean {
@@ -48,7 +59,7 @@ describe("tamper-evident evidence", () => {
     owner = a.users[0];
     groupId = (await createGroup(server, owner, a.users.slice(1, 3))).id;
     rowId = Buffer.from(groupId, "base64url").toString().split(":")[1];
-    for (let i = 0; i < 12; i++) messages.push(ok(dataOf(await server.gql(SEND, { input: { groupId, text: `entry ${i}` } }, a.users[i % 3].token)).sendMessage).message);
+    for (let i = 0; i < 12; i++) messages.push(ok(dataOf(await server.gql(SEND, { input: { groupId, text: `entry ${i}` } }, a.users[i % 3].token)).sendMessage).message!);
     ok(await mutate(server, "renameGroup", { groupId, name: "Evidence" }, owner.token));
   });
   after(() => server.close());
@@ -57,10 +68,8 @@ describe("tamper-evident evidence", () => {
     const key = (await (await fetch(`${server.base}/evidence/public-key`)).json()) as any;
     assert.equal(key.algorithm, "Ed25519");
     const publicKey = createPublicKey(key.publicKeyPem);
-    const group = dataOf(
-      await server.gql(`query($id: ID!) { group(id: $id) { id evidence { groupId version treeSize rootHash signedAt signature keyId signedBytes } } }`, { id: groupId }, owner.token),
-    ).group;
-    const head = group.evidence;
+    const group = dataOf(await server.gql(SignedHeadDocument, { id: groupId }, owner.token)).group!;
+    const head = group.evidence!;
     assert.equal(head.treeSize, 17, "group created, 3 joins, 12 messages, 1 rename");
     assert.equal(head.keyId, key.keyId);
     assert.equal(head.version, 2);
@@ -79,9 +88,7 @@ describe("tamper-evident evidence", () => {
       assert.ok(!verify(null, Buffer.from(forged), publicKey, Buffer.from(head.signature, "base64")), forged);
     }
     // An inclusion proof's head is checked the same way.
-    const proof = dataOf(
-      await server.gql(`query($id: ID!) { evidenceProof(messageId: $id) { head { groupId version treeSize rootHash signedAt signature } } }`, { id: messages[3].id }, a.users[1].token),
-    ).evidenceProof.head;
+    const proof = dataOf(await server.gql(ProofHeadDocument, { id: messages[3].id }, a.users[1].token)).evidenceProof!.head;
     const proofBytes = Buffer.from(`group-platform/evidence/v${proof.version}\n${proof.groupId}\n${proof.treeSize}\n${proof.signedAt}\n${proof.rootHash}`);
     assert.equal(proof.groupId, groupId);
     assert.ok(verify(null, proofBytes, publicKey, Buffer.from(proof.signature, "base64")));
@@ -93,13 +100,13 @@ describe("tamper-evident evidence", () => {
     for (let i = 0; i < 3; i++) ok(dataOf(await server.gql(SEND, { input: { groupId: old, text: `old ${i}` } }, owner.token)).sendMessage);
     // What an instance before v2 stored: every head signed over the v1 bytes, head_version 1.
     const signer = server.server.app.evidence.signer;
-    const rows = await server.sql("SELECT seq, root_hash, created_at FROM group_log WHERE group_id = ? ORDER BY seq", [oldRow]);
+    const rows = await server.sql<{ seq: number | string; root_hash: string; created_at: number | string }>("SELECT seq, root_hash, created_at FROM group_log WHERE group_id = ? ORDER BY seq", [oldRow]);
     for (const row of rows) {
       const signature = signer.sign({ groupRowId: oldRow, treeSize: Number(row.seq), rootHash: row.root_hash, signedAt: Number(row.created_at) }, 1);
       await server.sql("UPDATE group_log SET signature = ?, head_version = 1 WHERE group_id = ? AND seq = ?", [signature, oldRow, row.seq]);
     }
     assert.equal(dataOf(await server.gql(VERIFY, { id: old }, owner.token)).verifyEvidence.valid, true);
-    const head = dataOf(await server.gql(`query($id: ID!) { group(id: $id) { evidence { version signedAt treeSize rootHash signature signedBytes } } }`, { id: old }, owner.token)).group.evidence;
+    const head = dataOf(await server.gql(OldHeadDocument, { id: old }, owner.token)).group!.evidence!;
     assert.equal(head.version, 1);
     const v1 = Buffer.from(`group-platform/evidence/v1\n${oldRow}\n${head.treeSize}\n${Date.parse(head.signedAt)}\n${head.rootHash}`);
     assert.equal(head.signedBytes, v1.toString("base64"), "the exact bytes are exposed for old heads too");
@@ -107,7 +114,7 @@ describe("tamper-evident evidence", () => {
 
     // New appends are signed v2; the log as a whole stays valid.
     ok(dataOf(await server.gql(SEND, { input: { groupId: old, text: "after the upgrade" } }, owner.token)).sendMessage);
-    assert.equal(dataOf(await server.gql(`query($id: ID!) { group(id: $id) { evidence { version } } }`, { id: old }, owner.token)).group.evidence.version, 2);
+    assert.equal(dataOf(await server.gql(HeadVersionDocument, { id: old }, owner.token)).group!.evidence!.version, 2);
     assert.equal(dataOf(await server.gql(VERIFY, { id: old }, owner.token)).verifyEvidence.valid, true);
     // A v1 head relabelled v2 (or the other way round) does not verify: the version is not a free choice.
     await server.sql("UPDATE group_log SET head_version = 2 WHERE group_id = ? AND seq = ?", [oldRow, 2]);
@@ -117,7 +124,7 @@ describe("tamper-evident evidence", () => {
     await server.sql("UPDATE group_log SET head_version = 2 WHERE group_id = ? AND seq = ?", [oldRow, rows.length + 1]);
 
     // An old export (format v1, no head version) still passes the offline verifier.
-    const bundle = JSON.parse(dataOf(await server.gql(`query($id: ID!) { evidenceBundle(groupId: $id) }`, { id: old }, a.apiKey)).evidenceBundle);
+    const bundle = JSON.parse(dataOf(await server.gql(BundleDocument, { id: old }, a.apiKey)).evidenceBundle);
     assert.equal(bundle.format, "group-platform-evidence/v2");
     const last = rows.length;
     const oldBundle = { ...bundle, format: "group-platform-evidence/v1", entries: bundle.entries.slice(0, last) };
@@ -143,16 +150,14 @@ describe("tamper-evident evidence", () => {
 
   it("gives inclusion proofs that an independent verifier accepts", async () => {
     for (const m of [messages[0], messages[5], messages[11]]) {
-      const proof = dataOf(
-        await server.gql(`query($id: ID!) { evidenceProof(messageId: $id) { leafIndex treeSize leafHash leafData auditPath head { rootHash treeSize } } }`, { id: m.id }, a.users[1].token),
-      ).evidenceProof;
+      const proof = dataOf(await server.gql(InclusionProofDocument, { id: m.id }, a.users[1].token)).evidenceProof!;
       assert.equal(proof.leafIndex, m.seq - 1);
       const leaf = createHash("sha256").update(Buffer.concat([Buffer.from([0]), Buffer.from(proof.leafData, "utf8")])).digest();
       assert.equal(leaf.toString("hex"), proof.leafHash, "the leaf hash covers the leaf data");
       assert.ok(JSON.parse(proof.leafData).includes(`entry ${messages.indexOf(m)}`));
-      assert.ok(verifyProof(leaf, proof.leafIndex, proof.treeSize, proof.auditPath.map((h: string) => Buffer.from(h, "hex")), Buffer.from(proof.head.rootHash, "hex")));
+      assert.ok(verifyProof(leaf, proof.leafIndex, proof.treeSize, proof.auditPath.map((h) => Buffer.from(h, "hex")), Buffer.from(proof.head.rootHash, "hex")));
     }
-    const foreign = await server.gql(`query($id: ID!) { evidenceProof(messageId: $id) { leafIndex } }`, { id: messages[0].id }, b.users[0].token);
+    const foreign = await server.gql(ProofLeafIndexDocument, { id: messages[0].id }, b.users[0].token);
     assert.equal(foreign.errors?.[0]?.extensions?.code, "NOT_FOUND");
   });
 
@@ -161,7 +166,7 @@ describe("tamper-evident evidence", () => {
     assert.deepEqual({ valid: intact.valid, firstBrokenSeq: intact.firstBrokenSeq, treeSize: intact.treeSize }, { valid: true, firstBrokenSeq: null, treeSize: 17 });
 
     const target = messages[4];
-    const [original] = await server.sql("SELECT text FROM group_log WHERE group_id = ? AND seq = ?", [rowId, target.seq]);
+    const [original] = await server.sql<{ text: string }>("SELECT text FROM group_log WHERE group_id = ? AND seq = ?", [rowId, target.seq]);
     await server.sql("UPDATE group_log SET text = 'I never said that' WHERE group_id = ? AND seq = ?", [rowId, target.seq]);
     const edited = dataOf(await server.gql(VERIFY, { id: groupId }, a.apiKey)).verifyEvidence;
     assert.deepEqual([edited.valid, edited.firstBrokenSeq], [false, target.seq]);
@@ -183,7 +188,7 @@ describe("tamper-evident evidence", () => {
   it("exports a bundle that the offline verifier accepts, and catches a doctored one", async () => {
     const other = (await createGroup(server, owner, a.users.slice(1, 3), { name: "Exported" })).id;
     for (let i = 0; i < 5; i++) ok(dataOf(await server.gql(SEND, { input: { groupId: other, text: `line ${i}` } }, owner.token)).sendMessage);
-    const bundleJson = dataOf(await server.gql(`query($id: ID!) { evidenceBundle(groupId: $id) }`, { id: other }, a.apiKey)).evidenceBundle;
+    const bundleJson = dataOf(await server.gql(BundleDocument, { id: other }, a.apiKey)).evidenceBundle;
     const dir = mkdtempSync(join(tmpdir(), "gp-evidence-"));
     const good = join(dir, "bundle.json");
     const keyFile = join(dir, "key.pem");
@@ -203,7 +208,7 @@ describe("tamper-evident evidence", () => {
     assert.match(badRun.stdout, /INVALID[\s\S]*entry 7: leaf hash does not match/);
 
     // Members other than the owner may not export.
-    const refused = await server.gql(`query($id: ID!) { evidenceBundle(groupId: $id) }`, { id: other }, a.users[1].token);
+    const refused = await server.gql(BundleDocument, { id: other }, a.users[1].token);
     assert.equal(refused.errors?.[0]?.extensions?.code, "NOT_PERMITTED");
   });
 });

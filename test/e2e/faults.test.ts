@@ -1,50 +1,11 @@
 import assert from "node:assert/strict";
-import { createServer, type Server, type Socket, connect } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { addContacts, createTenant, dataOf, type FixtureTenant } from "../support/fixtures";
 import { assertCountsConsistent, createGroup } from "../support/groups";
-import { exited, freePort, gqlAt, startApiProcess } from "../support/processes";
+import { exited, gqlAt, startApiProcess } from "../support/processes";
+import { FaultyProxy } from "../support/faulty-proxy";
 import { engine, freshDatabaseUrl, startTestServer, type TestServer } from "../support/server";
-
-/** A loopback TCP proxy in front of MariaDB that can cut every connection and refuse new ones. */
-class FaultyProxy {
-  private server!: Server;
-  private sockets = new Set<Socket>();
-  private down = false;
-  port = 0;
-
-  async start(target: { host: string; port: number }): Promise<void> {
-    this.port = await freePort();
-    this.server = createServer((client) => {
-      if (this.down) return client.destroy();
-      const upstream = connect(target);
-      for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
-        a.pipe(b);
-        a.on("error", () => b.destroy());
-        a.on("close", () => b.destroy());
-        this.sockets.add(a);
-        a.on("close", () => this.sockets.delete(a));
-      }
-    });
-    await new Promise<void>((resolve) => this.server.listen(this.port, "127.0.0.1", () => resolve()));
-  }
-
-  /** The database "goes away": established connections reset, new ones refused. */
-  sever(): void {
-    this.down = true;
-    for (const socket of this.sockets) socket.destroy();
-  }
-
-  restore(): void {
-    this.down = false;
-  }
-
-  async stop(): Promise<void> {
-    this.sever();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
 
 const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { message { seq } userErrors { code } } }`;
 

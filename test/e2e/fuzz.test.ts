@@ -12,6 +12,7 @@ import { call } from "../support/populate";
 import { ManualClock } from "../../src/common/clock";
 import { engine, startTestServer, type TestServer } from "../support/server";
 import { snapshotAll, snapshotDiff } from "../support/snapshot";
+import { testWebhookConfig } from "../support/webhooks";
 
 /*
  * Property-based fuzzing of the running server over HTTP with fast-check: schema-driven operations
@@ -120,7 +121,13 @@ describe(`fuzzing over HTTP (${engine})`, () => {
       // operations ask for the dearest fields), or later properties would meet RATE_LIMITED only.
       server = await startTestServer({
         clock,
-        config: { authFailures: { limit: 100_000, refillPerMinute: 60 }, rateLimit: { enabled: true, capacity: 1_000_000_000, leakPerSecond: 2000 } },
+        // Fuzzed webhook endpoints may name any public host: nothing is sent (no dispatcher), so no
+        // request leaves the machine and delivery rows change only by the operations under test.
+        config: {
+          authFailures: { limit: 100_000, refillPerMinute: 60 },
+          rateLimit: { enabled: true, capacity: 1_000_000_000, leakPerSecond: 2000 },
+          webhooks: testWebhookConfig(null, { allowPrivateTargets: false, dispatcherEnabled: false }),
+        },
       });
       a = await fuzzTenant(server, {
         name: "Fuzz personal",

@@ -58,7 +58,7 @@ describe("bans", () => {
   it("removeMember with ban removes and bans; Group.bans lists it to owners, admins and the tenant key only", async () => {
     const groupId = await groupWithSpammer();
     const payload = ok(await mutate(server, "removeMember", { groupId, userId: S.id, ban: true }, A.token));
-    assert.equal(payload.group.memberCount, 4);
+    assert.equal(payload.group!.memberCount, 4);
     const bans = await bansOf(groupId, O.token);
     assert.equal(bans.totalCount, 1);
     assert.equal(bans.edges[0].node.user.id, S.id);
@@ -77,7 +77,7 @@ describe("bans", () => {
     const groupId = await groupWithSpammer();
     const code = await permanentCode(server, O, groupId);
     // X holds an invitation (the group is at its direct-add limit of 5), joins by code meanwhile, and is banned.
-    const invitation = ok(await mutate(server, "inviteMembers", { groupId, userIds: [X.id] }, O.token)).invitations[0];
+    const invitation = ok(await mutate(server, "inviteMembers", { groupId, userIds: [X.id] }, O.token)).invitations![0];
     assert.equal(invitation.status, "PENDING");
     ok(dataOf(await server.gql(JOIN_CODE, { input: { token: code.token } }, X.token)).joinGroupByCode);
     const live = ok(dataOf(await server.gql(CREATE_LIVE, { input: { name: "Promo", groupIds: [groupId] } }, O.token)).createLiveCode).liveCode;

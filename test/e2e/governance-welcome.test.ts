@@ -48,7 +48,7 @@ describe("welcome messages", () => {
     const [, a, b, c, d, e, f] = t.users;
     const groupId = await welcomingGroup([a, b]);
     ok(await mutate(server, "inviteMembers", { groupId, userIds: [c.id] }, O.token), "direct add (3 of 4)");
-    const invitation = ok(await mutate(server, "inviteMembers", { groupId, userIds: [d.id] }, O.token)).invitations[0];
+    const invitation = ok(await mutate(server, "inviteMembers", { groupId, userIds: [d.id] }, O.token)).invitations![0];
     ok(await mutate(server, "respondToInvitation", { invitationId: invitation.id, accept: true }, d.token));
     const { token } = await permanentCode(server, O, groupId);
     ok(dataOf(await server.gql(JOIN_CODE, { input: { token } }, e.token)).joinGroupByCode);

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { dataOf, errorCodes, type FixtureTenant, twoTenants } from "../support/fixtures";
-import { codes, createGroup, type MutationName, mutate } from "../support/groups";
+import { codes, createGroup, type MutationCall, mutate } from "../support/groups";
 import { startTestServer, type TestServer } from "../support/server";
 import { snapshot } from "../support/snapshot";
 
@@ -23,7 +23,7 @@ describe("tenant isolation of groups", () => {
 
   it("every group mutation with another tenant's group answers NOT_FOUND and changes nothing", async () => {
     const [, bUser] = b.users;
-    const calls: Array<[MutationName, Record<string, unknown>]> = [
+    const calls: MutationCall[] = [
       ["inviteMembers", { groupId, userIds: [bUser.id] }],
       ["removeMember", { groupId, userId: a.users[1].id }],
       ["leaveGroup", { groupId }],
@@ -52,7 +52,7 @@ describe("tenant isolation of groups", () => {
       ["setMemberRole", { groupId, userId: b.users[1].id, role: "ADMIN" }],
       ["transferOwnership", { groupId, userId: b.users[1].id }],
       ["inviteMembers", { groupId, userIds: [b.users[1].id] }],
-    ] as Array<[MutationName, Record<string, unknown>]>) {
+    ] as MutationCall[]) {
       const payload = await mutate(server, name, input, owner.token);
       assert.deepEqual(codes(payload), ["NOT_FOUND"], name);
     }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ManualClock } from "../../src/common/clock";
+import { type CreateGroupInput, CreatedGroupMembersDocument, GroupCreationRiskEventsDocument, MyGroupIdsDocument, QualifyTenantDocument, UpsertLonerDocument } from "../generated/graphql";
 import { createTenant, dataOf, type FixtureTenant, ok, twoTenants } from "../support/fixtures";
 import { codes, createGroup, membersOf, mutate } from "../support/groups";
 import { startTestServer, type TestServer } from "../support/server";
@@ -20,7 +21,7 @@ describe("createGroup", () => {
   after(() => server.close());
 
   /** Asserts a createGroup refusal with one code and no change anywhere in the database. */
-  async function refused(token: string, input: Record<string, unknown>, code: string, except: string[] = []) {
+  async function refused(token: string, input: Partial<CreateGroupInput> & Pick<CreateGroupInput, "memberIds">, code: string, except: string[] = []) {
     const before = await snapshot(server, except);
     const payload = await mutate(server, "createGroup", { name: "Book club", ...input }, token);
     assert.deepEqual(codes(payload), [code], JSON.stringify(payload.userErrors));
@@ -37,28 +38,25 @@ describe("createGroup", () => {
     assert.equal(group.category, "GENERAL");
     assert.equal(group.memberCount, 3);
     assert.equal(group.maxMembers, 100);
-    assert.equal(group.owner.id, owner.id);
+    assert.equal(group.owner!.id, owner.id);
     assert.deepEqual(group.viewerMembership, { role: "OWNER" });
     assert.deepEqual(invitations, []);
     const data = dataOf(
-      await server.gql(
-        `query($id: ID!) { group(id: $id) { members { totalCount edges { node { role mutedNotifications joinedAt user { id } joinSource { kind inviter { id } state } } } } } }`,
-        { id },
-        m1.token,
-      ),
+      await server.gql(CreatedGroupMembersDocument, { id }, m1.token),
     );
-    assert.equal(data.group.members.totalCount, 3);
+    const members = data.group!.members!;
+    assert.equal(members.totalCount, 3);
     assert.deepEqual(
-      data.group.members.edges.map((e: any) => [e.node.user.id, e.node.role, e.node.joinSource.kind, e.node.joinSource.inviter?.id ?? null]),
+      members.edges.map((e) => [e.node.user.id, e.node.role, e.node.joinSource.kind, e.node.joinSource.inviter?.id ?? null]),
       [
         [owner.id, "OWNER", "CREATOR", null],
         [m1.id, "MEMBER", "DIRECT_ADD", owner.id],
         [m2.id, "MEMBER", "DIRECT_ADD", owner.id],
       ],
     );
-    assert.equal(data.group.members.edges[0].node.joinedAt, new Date(clock.now()).toISOString());
-    const mine = dataOf(await server.gql(`{ myGroups(first: 10) { totalCount edges { node { id } } } }`, {}, m2.token)).myGroups;
-    assert.ok(mine.edges.some((e: any) => e.node.id === id));
+    assert.equal(members.edges[0].node.joinedAt, new Date(clock.now()).toISOString());
+    const mine = dataOf(await server.gql(MyGroupIdsDocument, {}, m2.token)).myGroups;
+    assert.ok(mine.edges.some((e) => e.node.id === id));
   });
 
   it("TOO_FEW_MEMBERS: the creator plus at least two others (duplicates and self do not count)", async () => {
@@ -70,11 +68,7 @@ describe("createGroup", () => {
 
   it("NOT_A_CONTACT: every member must be the creator's contact", async () => {
     const [owner, m1] = a.users;
-    const extra = ok(
-      dataOf(
-        await server.gql(`mutation { upsertUsers(input: { users: [{ externalId: "loner", displayName: "Loner" }] }) { users { id } userErrors { code } } }`, {}, a.apiKey),
-      ).upsertUsers,
-    ).users[0];
+    const extra = ok(dataOf(await server.gql(UpsertLonerDocument, {}, a.apiKey)).upsertUsers).users![0];
     await refused(owner.token, { memberIds: [m1.id, extra.id] }, "NOT_A_CONTACT");
   });
 
@@ -108,7 +102,7 @@ describe("createGroup", () => {
     const { id, group, invitations } = await createGroup(server, owner, rest);
     assert.equal(group.memberCount, 4);
     assert.deepEqual(
-      invitations.map((i: any) => [i.invitee.id, i.status]),
+      invitations.map((i) => [i.invitee.id, i.status]),
       rest.slice(3).map((u) => [u.id, "PENDING"]),
     );
     assert.deepEqual((await membersOf(server, id, owner.token)).map(([uid]) => uid), [owner.id, ...rest.slice(0, 3).map((u) => u.id)]);
@@ -122,7 +116,7 @@ describe("createGroup", () => {
     const education = await refused(owner.token, { memberIds: members, category: "EDUCATION", minorProtection: false }, "COMPLIANCE_REQUIRED");
     assert.match(education.userErrors[0].message, /minorProtection/);
     const edu = ok(await mutate(server, "createGroup", { name: "Class 3B", memberIds: members, category: "EDUCATION", minorProtection: true }, owner.token));
-    assert.equal(edu.group.category, "EDUCATION");
+    assert.equal(edu.group!.category, "EDUCATION");
 
     const enterprise = await createTenant(server, { plan: "ENTERPRISE", users: 3 });
     const [eo, e1, e2] = enterprise.users;
@@ -132,7 +126,7 @@ describe("createGroup", () => {
     ok(
       dataOf(
         await server.gql(
-          `mutation($input: UpdateTenantInput!) { updateTenant(input: $input) { userErrors { code } } }`,
+          QualifyTenantDocument,
           { input: { tenantId: enterprise.id, qualifications: { dataUsageRulesUrl: "https://corp.example/rules", financialLicense: "FIN-7" } } },
           server.platformToken,
         ),
@@ -155,8 +149,8 @@ describe("createGroup", () => {
       clock.advance(HOUR);
     }
     await refused(owner.token, { memberIds: [m1.id, m2.id] }, "RATE_LIMITED", ["risk_events"]);
-    const events = dataOf(await server.gql(`{ riskEvents(first: 10) { totalCount edges { node { kind user { id } } } } }`, {}, t.apiKey)).riskEvents;
-    assert.deepEqual(events.edges.map((e: any) => [e.node.kind, e.node.user.id]), [["GROUP_CREATION_LIMIT", owner.id]]);
+    const events = dataOf(await server.gql(GroupCreationRiskEventsDocument, {}, t.apiKey)).riskEvents;
+    assert.deepEqual(events.edges.map((e) => [e.node.kind, e.node.user!.id]), [["GROUP_CREATION_LIMIT", owner.id]]);
     // Other users are not limited by this user's count.
     await createGroup(server, m1, [owner, m2]);
     // 24 hours after the first creation, one slot frees up again.
@@ -178,6 +172,6 @@ describe("createGroup", () => {
   it("a user token of another tenant cannot use this tenant's contacts", async () => {
     const payload = await mutate(server, "createGroup", { name: "Mixed", memberIds: [a.users[1].id, a.users[2].id] }, b.users[0].token);
     assert.deepEqual(codes(payload), ["NOT_FOUND", "NOT_FOUND"]);
-    assert.deepEqual(payload.userErrors.map((e: any) => e.field), [["input", "memberIds", "0"], ["input", "memberIds", "1"]]);
+    assert.deepEqual(payload.userErrors.map((e) => e.field), [["input", "memberIds", "0"], ["input", "memberIds", "1"]]);
   });
 });

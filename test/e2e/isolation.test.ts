@@ -8,6 +8,7 @@ import { dataOf, ok } from "../support/fixtures";
 import { MEETING, type PopulatedTenant, populateTenant, secretsOf } from "../support/populate";
 import { type GraphQLResponse, startTestServer, type TestServer } from "../support/server";
 import { snapshotAll, snapshotDiff } from "../support/snapshot";
+import { testWebhookConfig } from "../support/webhooks";
 
 /*
  * Cross-tenant isolation, systematically: two fully populated tenants, and every operation of the
@@ -50,7 +51,10 @@ interface Target {
   heldMessageId: string;
   reviewItemId: string;
   riskEventId: string;
+  webhookEndpointId: string;
+  webhookDeliveryId: string;
   cursors: PopulatedTenant["cursors"];
+  webhookCursors: { endpoints: string; deliveries: string };
 }
 
 interface Case {
@@ -86,7 +90,10 @@ const target = (t: PopulatedTenant): Target => ({
   heldMessageId: t.heldMessageId,
   reviewItemId: t.reviewItemIds[0],
   riskEventId: t.riskEventIds[0],
+  webhookEndpointId: t.webhooks!.endpointId,
+  webhookDeliveryId: t.webhooks!.deliveryId,
   cursors: t.cursors,
+  webhookCursors: t.webhooks!.cursors,
 });
 
 /** A Member's global id as the server builds it: "Member:<group row id>:<user row id>", base64url. */
@@ -118,7 +125,10 @@ const phantom = (real: Target): Target => ({
   heldMessageId: gid("Message"),
   reviewItemId: gid("ReviewItem"),
   riskEventId: gid("RiskEvent"),
+  webhookEndpointId: gid("WebhookEndpoint"),
+  webhookDeliveryId: gid("WebhookDelivery"),
   cursors: real.cursors,
+  webhookCursors: real.webhookCursors,
 });
 
 const ERR = "userErrors { code message field }";
@@ -130,7 +140,7 @@ const JOIN_SEL = "group { id name } member { role user { id } }";
 const NODE_DOC = `query($id: ID!) { node(id: $id) { id __typename
   ... on Group { name memberCount } ... on User { displayName externalId } ... on Tenant { name } ... on Message { text }
   ... on GroupCode { token } ... on LiveCode { token name } ... on Invitation { status } ... on JoinRequest { requestStatus: status } ... on ReviewItem { reason }
-  ... on RiskEvent { detail } ... on FaceToFaceSession { participants { id } } ... on Member { role user { id } group { id name } } } }`;
+  ... on RiskEvent { detail } ... on WebhookEndpoint { url description } ... on WebhookDelivery { eventId eventType } ... on FaceToFaceSession { participants { id } } ... on Member { role user { id } group { id name } } } }`;
 const GROUP_DOC = `query($id: ID!) { group(id: $id) { id name memberCount owner { id displayName }
   members { edges { node { user { id displayName } } } } messages { edges { node { id text } } } codes { token } } }`;
 const page = (field: string, args = "", extra = "") =>
@@ -157,6 +167,8 @@ const CASES: Case[] = [
       ["ReviewItem", (v: Target) => v.reviewItemId],
       ["RiskEvent", (v: Target) => v.riskEventId],
       ["FaceToFaceSession", (v: Target) => v.sessionId],
+      ["WebhookEndpoint", (v: Target) => v.webhookEndpointId],
+      ["WebhookDelivery", (v: Target) => v.webhookDeliveryId],
     ] as const
   ).map(([type, pick]): Case => ({ field: "node", label: `node(${type})`, kind: "query", doc: NODE_DOC, vars: (v) => ({ id: pick(v) }), user: "ABSENT", key: "ABSENT" })),
   { field: "evidenceBundle", kind: "query", doc: `query($id: ID!) { evidenceBundle(groupId: $id) }`, vars: (v) => ({ id: v.mainGroupId }), user: "NOT_FOUND", key: "NOT_FOUND" },
@@ -207,6 +219,8 @@ const CASES: Case[] = [
   { field: "reviewQueue", kind: "query", doc: page("reviewQueue"), vars: (v) => ({ after: v.cursors.reviewQueue }), user: "DENIED", key: "OWN_DATA", phantom: false },
   { field: "riskEvents", kind: "query", doc: page("riskEvents"), vars: (v) => ({ after: v.cursors.riskEvents }), user: "DENIED", key: "OWN_DATA", phantom: false },
   { field: "users", label: "users(after)", kind: "query", doc: page("users"), vars: (v) => ({ after: v.cursors.users }), user: "DENIED", key: "OWN_DATA", phantom: false },
+  // The event feed (tenant keys only): another tenant's cursor pages the caller's own events.
+  { field: "events", kind: "query", doc: page("events"), vars: (v) => ({ after: v.cursors.groups }), user: "DENIED", key: "OWN_DATA", phantom: false },
   { field: "tenants", kind: "query", doc: page("tenants"), vars: (v) => ({ after: v.cursors.groups }), user: "DENIED", key: "DENIED", phantom: false },
   {
     field: "User.contacts",
@@ -237,6 +251,27 @@ const CASES: Case[] = [
       phantom: false,
     }),
   ),
+
+  // Webhooks (tenant keys only): another tenant's cursor pages the caller's own endpoints and
+  // deliveries (a user token's node(id:) of an endpoint is null, so its deliveries are never reached).
+  { field: "webhookEndpoints", kind: "query", doc: page("webhookEndpoints"), vars: (v) => ({ after: v.webhookCursors.endpoints }), user: "DENIED", key: "OWN_DATA", phantom: false },
+  {
+    field: "WebhookEndpoint.deliveries",
+    kind: "query",
+    doc: `query($id: ID!, $after: String) { node(id: $id) { ... on WebhookEndpoint { deliveries(first: 5, after: $after) { totalCount edges { cursor node { id eventId } } } } } }`,
+    vars: (v, own) => ({ id: own.webhooks!.endpointId, after: v.webhookCursors.deliveries }),
+    user: "OWN_DATA",
+    key: "OWN_DATA",
+    phantom: false,
+  },
+  ...(
+    [
+      ["updateWebhookEndpoint", "endpoint { id url }", (v: Target) => ({ endpointId: v.webhookEndpointId, enabled: false, url: "https://probe.example/x" })],
+      ["deleteWebhookEndpoint", "deletedEndpointId", (v: Target) => ({ endpointId: v.webhookEndpointId })],
+      ["rotateWebhookSecret", "secret endpoint { id }", (v: Target) => ({ endpointId: v.webhookEndpointId })],
+      ["redeliverWebhookEvent", "delivery { id status }", (v: Target) => ({ deliveryId: v.webhookDeliveryId })],
+    ] as const
+  ).map(([field, selection, vars]): Case => ({ field, kind: "mutation", doc: mutation(field, `${field}Input`, selection), vars, user: "DENIED", key: "NOT_FOUND" })),
 
   // Mutations: the other tenant's ids, and the other tenant's ids inside one's own objects.
   {
@@ -580,7 +615,13 @@ const CASES: Case[] = [
 ];
 
 /** Fields covered by dedicated tests below rather than by the table. */
-const COVERED_ELSEWHERE = ["enterFaceToFace", "upsertUsers"];
+const COVERED_ELSEWHERE = [
+  "enterFaceToFace",
+  "upsertUsers",
+  // Over WebSocket, not HTTP: test/e2e/realtime.test.ts subscribes with the other tenant's group id
+  // (user token and API key) and gets NOT_FOUND, exactly as for a malformed or unknown id.
+  "Subscription.groupActivity",
+];
 
 /** Every string in a request's variables, and what base64url strings among them decode to. */
 function suppliedStrings(value: unknown, out: string[] = []): string[] {
@@ -658,9 +699,11 @@ describe("tenant isolation of every operation that takes an id, a token or a cur
   before(
     async () => {
       // Hundreds of deliberately forged credentials from one address: a failure budget to match.
-      server = await startTestServer({ config: { authFailures: { limit: 100_000, refillPerMinute: 60 } } });
-      alpha = await populateTenant(server, "Alpha");
-      bravo = await populateTenant(server, "Bravo");
+      // Webhook deliveries stay PENDING (no dispatcher), so rows change only by the requests under test.
+      const webhooks = testWebhookConfig(null, { dispatcherEnabled: false, allowPrivateTargets: false });
+      server = await startTestServer({ config: { authFailures: { limit: 100_000, refillPerMinute: 60 }, webhooks } });
+      alpha = await populateTenant(server, "Alpha", { webhooks: true });
+      bravo = await populateTenant(server, "Bravo", { webhooks: true });
     },
     { timeout: 600_000 },
   );

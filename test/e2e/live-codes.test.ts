@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ManualClock } from "../../src/common/clock";
+import { type CreateLiveCodeInput, CreateLiveDocument, JoinLiveDocument, LiveCodeGroupsDocument, LiveCodeJoinsDocument, LiveCodeWithStatsDocument, UpdateLiveDocument } from "../generated/graphql";
 import { addContacts, createTenant, dataOf, errorCodes, type FixtureTenant, type FixtureUser, ok } from "../support/fixtures";
 import { assertCountsConsistent, codes, createGroup, membersOf, mutate } from "../support/groups";
 import { decodeQrSvg } from "../support/qr";
 import { engine, startTestServer, type TestServer } from "../support/server";
 import { snapshot } from "../support/snapshot";
 
-const LIVE_FIELDS = "id name token url qrSvg perGroupCap autoCreateGroups baseName status welcomeMessage joinCount groups { id name memberCount }";
-const CREATE = `mutation($input: CreateLiveCodeInput!) { createLiveCode(input: $input) { liveCode { ${LIVE_FIELDS} } userErrors { code message field } } }`;
-const UPDATE = `mutation($input: UpdateLiveCodeInput!) { updateLiveCode(input: $input) { liveCode { ${LIVE_FIELDS} } userErrors { code message field } } }`;
-const JOIN = `mutation($input: JoinByLiveCodeInput!) { joinByLiveCode(input: $input) { group { id name memberCount owner { id } } member { role user { id } joinSource { kind state liveCode { id } } } userErrors { code message field } } }`;
+const CREATE = CreateLiveDocument;
+const UPDATE = UpdateLiveDocument;
+const JOIN = JoinLiveDocument;
 const RULES = { dataUsageRulesUrl: "https://corp.example/rules" };
 
 describe(`live codes (${engine})`, () => {
@@ -48,22 +48,22 @@ describe(`live codes (${engine})`, () => {
           creator.token,
         ),
       ).createLiveCode,
-    ).liveCode;
+    ).liveCode!;
     assert.equal(created.url, `${server.base}/live/${created.token}`);
-    assert.equal(decodeQrSvg(created.qrSvg), created.url);
-    assert.deepEqual(created.groups.map((g: any) => g.id), [g1.id, g2.id]);
+    assert.equal(decodeQrSvg(created.qrSvg!), created.url);
+    assert.deepEqual(created.groups.map((g) => g.id), [g1.id, g2.id]);
 
     const joiners = ent.users.slice(6, 13);
     const placed: string[] = [];
     for (const user of joiners) {
       const payload = ok(await join(created.token, user));
-      assert.deepEqual(payload.member.joinSource, { kind: "LIVE_CODE", state: "spring", liveCode: { id: created.id } });
-      placed.push(payload.group.name);
+      assert.deepEqual(payload.member!.joinSource, { kind: "LIVE_CODE", state: "spring", liveCode: { id: created.id } });
+      placed.push(payload.group!.name);
     }
     // Fans 1 and Fans 2 start with 3 members each: two seats each, then a new group.
     assert.deepEqual(placed, ["Fans 1", "Fans 1", "Fans 2", "Fans 2", "Fans 3", "Fans 3", "Fans 3"]);
-    const code = dataOf(await server.gql(`query($id: ID!) { node(id: $id) { ... on LiveCode { ${LIVE_FIELDS} stats { joins groupsCreated byGroup { group { name } joins } } } } }`, { id: created.id }, creator.token)).node;
-    assert.deepEqual(code.groups.map((g: any) => [g.name, g.memberCount]), [["Fans 1", 5], ["Fans 2", 5], ["Fans 3", 5]]);
+    const code = dataOf(await server.gql(LiveCodeWithStatsDocument, { id: created.id }, creator.token)).node!;
+    assert.deepEqual(code.groups.map((g) => [g.name, g.memberCount]), [["Fans 1", 5], ["Fans 2", 5], ["Fans 3", 5]]);
     assert.equal(code.token, created.token);
     assert.deepEqual(code.stats, {
       joins: 7,
@@ -81,13 +81,13 @@ describe(`live codes (${engine})`, () => {
       [a1.id, "ADMIN"],
     ], "owned by the code's creator, with the first group's admins");
     const rowId = Buffer.from(fans3, "base64url").toString().split(":")[1];
-    const welcomes = await server.sql("SELECT text FROM group_log WHERE group_id = ? AND kind = 'WELCOME_MESSAGE'", [rowId]);
-    assert.deepEqual(welcomes.map((w: any) => w.text), Array(3).fill("Welcome to the fan club!"), "posted on every join");
+    const welcomes = await server.sql<{ text: string }>("SELECT text FROM group_log WHERE group_id = ? AND kind = 'WELCOME_MESSAGE'", [rowId]);
+    assert.deepEqual(welcomes.map((w) => w.text), Array(3).fill("Welcome to the fan club!"), "posted on every join");
 
     // Re-joining is a no-op.
     const before = await snapshot(server);
     const again = ok(await join(created.token, joiners[0]));
-    assert.equal(again.group.name, "Fans 1");
+    assert.equal(again.group!.name, "Fans 1");
     assert.deepEqual(await snapshot(server), before);
     await assertCountsConsistent(server);
   });
@@ -95,8 +95,8 @@ describe(`live codes (${engine})`, () => {
   it("updateLiveCode keeps the token; disabled and expired codes refuse joins", async () => {
     const [, , , m1, m2] = ent.users;
     const g = await createGroup(server, creator, [m1, m2], { name: "Solo" });
-    const code = ok(dataOf(await server.gql(CREATE, { input: { name: "Solo code", groupIds: [g.id], perGroupCap: 4 } }, creator.token)).createLiveCode).liveCode;
-    const updated = ok(dataOf(await server.gql(UPDATE, { input: { liveCodeId: code.id, name: "Renamed", perGroupCap: 6, enabled: false } }, creator.token)).updateLiveCode).liveCode;
+    const code = ok(dataOf(await server.gql(CREATE, { input: { name: "Solo code", groupIds: [g.id], perGroupCap: 4 } }, creator.token)).createLiveCode).liveCode!;
+    const updated = ok(dataOf(await server.gql(UPDATE, { input: { liveCodeId: code.id, name: "Renamed", perGroupCap: 6, enabled: false } }, creator.token)).updateLiveCode).liveCode!;
     assert.equal(updated.token, code.token);
     assert.equal(updated.name, "Renamed");
     assert.equal(updated.status, "DISABLED");
@@ -114,7 +114,7 @@ describe(`live codes (${engine})`, () => {
   it("without auto-create, a code whose groups are all full answers GROUP_FULL", async () => {
     const [, , , m1, m2] = ent.users;
     const g = await createGroup(server, creator, [m1, m2], { name: "Tiny" });
-    const code = ok(dataOf(await server.gql(CREATE, { input: { name: "Tiny code", groupIds: [g.id], perGroupCap: 4 } }, creator.token)).createLiveCode).liveCode;
+    const code = ok(dataOf(await server.gql(CREATE, { input: { name: "Tiny code", groupIds: [g.id], perGroupCap: 4 } }, creator.token)).createLiveCode).liveCode!;
     ok(await join(code.token, ent.users[17]));
     const before = await snapshot(server);
     assert.deepEqual(codes(await join(code.token, ent.users[18])), ["GROUP_FULL"]);
@@ -126,7 +126,7 @@ describe(`live codes (${engine})`, () => {
     const g = await createGroup(server, creator, [m1, m2], { name: "Managed" });
     await addContacts(server, ent, [[a1, m1]]);
     const notMine = await createGroup(server, a1, [creator, m1], { name: "Theirs" });
-    const cases: Array<[Record<string, unknown>, string, string[]]> = [
+    const cases: Array<[CreateLiveCodeInput, string, string[]]> = [
       [{ name: "X", groupIds: [g.id], perGroupCap: 201 }, "INVALID_INPUT", ["input", "perGroupCap"]],
       [{ name: "X", groupIds: [g.id], perGroupCap: 1 }, "INVALID_INPUT", ["input", "perGroupCap"]],
       [{ name: "X", groupIds: [] }, "INVALID_INPUT", ["input", "groupIds"]],
@@ -138,15 +138,15 @@ describe(`live codes (${engine})`, () => {
     cases.push([{ name: "X", groupIds: [notMine.id] }, "NOT_PERMITTED", ["input", "groupIds", "0"]]);
     for (const [input, code, field] of cases) {
       const payload = dataOf(await server.gql(CREATE, { input }, creator.token)).createLiveCode;
-      assert.deepEqual(payload.userErrors.map((e: any) => [e.code, e.field]), [[code, field]], JSON.stringify(input).slice(0, 80));
+      assert.deepEqual(payload.userErrors.map((e) => [e.code, e.field]), [[code, field]], JSON.stringify(input).slice(0, 80));
     }
   });
 
   it("stats need a plan with statsEnabled", async () => {
     const t = await createTenant(server, { plan: "ENTERPRISE", users: 3, qualifications: RULES, policyOverrides: { statsEnabled: false } });
     const g = await createGroup(server, t.users[0], t.users.slice(1));
-    const code = ok(dataOf(await server.gql(CREATE, { input: { name: "No stats", groupIds: [g.id] } }, t.users[0].token)).createLiveCode).liveCode;
-    const response = await server.gql(`query($id: ID!) { node(id: $id) { ... on LiveCode { stats { joins } } } }`, { id: code.id }, t.apiKey);
+    const code = ok(dataOf(await server.gql(CREATE, { input: { name: "No stats", groupIds: [g.id] } }, t.users[0].token)).createLiveCode).liveCode!;
+    const response = await server.gql(LiveCodeJoinsDocument, { id: code.id }, t.apiKey);
     assert.deepEqual(errorCodes(response), ["FEATURE_NOT_IN_PLAN"]);
   });
 });
@@ -166,20 +166,20 @@ describe(`live codes under concurrency (${engine})`, () => {
     const g = await createGroup(server, creator, [m1, m2], { name: "Launch" });
     const code = ok(
       dataOf(await server.gql(CREATE, { input: { name: "Launch", groupIds: [g.id], perGroupCap: 200, autoCreateGroups: true, baseName: "Launch" } }, creator.token)).createLiveCode,
-    ).liveCode;
+    ).liveCode!;
     assert.equal(joiners.length, 1000);
     const results = await Promise.all(joiners.map((u) => server.gql(JOIN, { input: { token: code.token } }, u.token).then((r) => dataOf(r).joinByLiveCode)));
     assert.deepEqual(results.flatMap(codes), [], "every join succeeds");
-    const groups = dataOf(await server.gql(`query($id: ID!) { node(id: $id) { ... on LiveCode { groups { id memberCount } } } }`, { id: code.id }, creator.token)).node.groups;
+    const groups = dataOf(await server.gql(LiveCodeGroupsDocument, { id: code.id }, creator.token)).node!.groups;
     // 3 + 1000 people over groups of 200 (the creator owns each new group): 6 groups.
-    assert.ok(groups.every((g: any) => g.memberCount <= 200), "no group above 200");
-    assert.ok(groups.slice(0, -1).every((g: any) => g.memberCount === 200), "every group but the newest exactly full");
-    const rows = await server.sql(
+    assert.ok(groups.every((g) => g.memberCount <= 200), "no group above 200");
+    assert.ok(groups.slice(0, -1).every((g) => g.memberCount === 200), "every group but the newest exactly full");
+    const rows = await server.sql<{ u: string; n: number | string }>(
       `SELECT m.user_id AS u, COUNT(*) AS n FROM group_members m JOIN live_code_groups l ON l.group_id = m.group_id WHERE m.join_kind = 'LIVE_CODE' GROUP BY m.user_id`,
     );
     assert.equal(rows.length, 1000, "every joiner is in a group");
-    assert.ok(rows.every((r: any) => Number(r.n) === 1), "…and in exactly one");
-    const total = groups.reduce((sum: number, g: any) => sum + g.memberCount, 0);
+    assert.ok(rows.every((r) => Number(r.n) === 1), "…and in exactly one");
+    const total = groups.reduce((sum, g) => sum + g.memberCount, 0);
     assert.equal(total, 3 + 1000 + (groups.length - 1), "joiners plus the founders of each group");
     await assertCountsConsistent(server);
   });

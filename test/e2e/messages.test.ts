@@ -1,15 +1,29 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ManualClock } from "../../src/common/clock";
+import {
+  ChattyKeywordsDocument,
+  DecideDocument,
+  DeleteChatDocument,
+  GroupMessageCountDocument,
+  GroupStatsDocument,
+  HeldMessagesDocument,
+  HistoryDocument,
+  RestoreChatDocument,
+  SendDocument,
+  StatsCodeDocument,
+  StatsJoinDocument,
+  TenantGroupCountDocument,
+  TenantStatsDocument,
+} from "../generated/graphql";
 import { createTenant, dataOf, errorCodes, type FixtureTenant, type FixtureUser, ok, twoTenants } from "../support/fixtures";
 import { codes, createGroup, mutate } from "../support/groups";
 import { startTestServer, type TestServer } from "../support/server";
 import { snapshot } from "../support/snapshot";
 
-const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { message { id seq text kind status sender { id } createdAt } userErrors { code message field } } }`;
-const HISTORY = `query($id: ID!, $first: Int, $after: String) { group(id: $id) { messages(first: $first, after: $after) {
-  totalCount edges { cursor node { id seq text kind event status sender { id } subject { id } } } pageInfo { hasNextPage endCursor } } } }`;
-const CHAT = (name: "deleteChat" | "restoreChat") => `mutation($input: ${name === "deleteChat" ? "DeleteChatInput" : "RestoreChatInput"}!) { ${name}(input: $input) { group { id } userErrors { code message field } } }`;
+const SEND = SendDocument;
+const HISTORY = HistoryDocument;
+const CHAT = { deleteChat: DeleteChatDocument, restoreChat: RestoreChatDocument };
 
 describe("messages and chat history", () => {
   const clock = new ManualClock(Date.parse("2026-08-01T10:00:00Z"));
@@ -21,14 +35,14 @@ describe("messages and chat history", () => {
 
   const send = async (user: FixtureUser | string, text: string, id = groupId) =>
     dataOf(await server.gql(SEND, { input: { groupId: id, text } }, typeof user === "string" ? user : user.token)).sendMessage;
-  const history = async (token: string, first = 100, after: string | null = null) => dataOf(await server.gql(HISTORY, { id: groupId, first, after }, token)).group.messages;
+  const history = async (token: string, first = 100, after: string | null = null) => dataOf(await server.gql(HISTORY, { id: groupId, first, after }, token)).group!.messages!;
 
   before(async () => {
     server = await startTestServer({ clock });
     [a, b] = await twoTenants(server, { users: 6, policyOverrides: { dailyGroupCreationLimit: 100 } });
     [owner, m1, m2, late, outsider] = a.users;
     groupId = (await createGroup(server, owner, [m1, m2], { name: "Chatty" })).id;
-    ok(dataOf(await server.gql(`mutation { setModerationKeywords(input: { keywords: [{ term: "scam", action: BLOCK }, { term: "discount", action: REVIEW }] }) { userErrors { code } } }`, {}, a.apiKey)).setModerationKeywords);
+    ok(dataOf(await server.gql(ChattyKeywordsDocument, {}, a.apiKey)).setModerationKeywords);
   });
   after(() => server.close());
 
@@ -40,7 +54,7 @@ describe("messages and chat history", () => {
     ok(await send(owner, "Renamed!"));
     const page = await history(m2.token);
     assert.deepEqual(
-      page.edges.map((e: any) => [e.node.seq, e.node.kind, e.node.event]),
+      page.edges.map((e) => [e.node.seq, e.node.kind, e.node.event]),
       [
         [7, "TEXT", null],
         [6, "SYSTEM", "GROUP_RENAMED"],
@@ -51,7 +65,7 @@ describe("messages and chat history", () => {
     );
     assert.equal(page.edges[1].node.text, 'renamed the group to "Chatty Cathy"');
     const all = await history(a.apiKey);
-    assert.deepEqual(all.edges.map((e: any) => e.node.seq), [7, 6, 5, 4, 3, 2, 1], "the tenant sees everything");
+    assert.deepEqual(all.edges.map((e) => e.node.seq), [7, 6, 5, 4, 3, 2, 1], "the tenant sees everything");
     assert.equal(all.edges[6].node.event, "GROUP_CREATED");
   });
 
@@ -62,7 +76,7 @@ describe("messages and chat history", () => {
     assert.deepEqual(codes(await send(a.apiKey, "from the backend")), ["NOT_PERMITTED"]);
     for (const text of ["", "   ", "x".repeat(5001), "bell\u0007"]) {
       const payload = await send(m1, text);
-      assert.deepEqual(payload.userErrors.map((e: any) => [e.code, e.field]), [["INVALID_INPUT", ["input", "text"]]], JSON.stringify(text.slice(0, 10)));
+      assert.deepEqual(payload.userErrors.map((e) => [e.code, e.field]), [["INVALID_INPUT", ["input", "text"]]], JSON.stringify(text.slice(0, 10)));
     }
     assert.deepEqual(codes(await send(m1, "great S C A M here")), ["CONTENT_BLOCKED"]);
     assert.deepEqual(await snapshot(server, ["risk_events"]), before);
@@ -70,14 +84,14 @@ describe("messages and chat history", () => {
   });
 
   it("a REVIEW word holds the message: only its sender sees it until approval", async () => {
-    const held = ok(await send(m1, "50% DISCOUNT today")).message;
+    const held = ok(await send(m1, "50% DISCOUNT today")).message!;
     assert.equal(held.status, "PENDING_REVIEW");
-    assert.ok((await history(m1.token)).edges.some((e: any) => e.node.id === held.id), "the sender sees it");
-    assert.ok(!(await history(m2.token)).edges.some((e: any) => e.node.id === held.id), "others do not");
-    const queue = dataOf(await server.gql(`{ reviewQueue { edges { node { id subject { ... on Message { id text } } } } } }`, {}, a.apiKey)).reviewQueue;
-    const item = queue.edges.find((e: any) => e.node.subject?.id === held.id).node;
-    ok(dataOf(await server.gql(`mutation($input: ResolveReviewItemInput!) { resolveReviewItem(input: $input) { userErrors { code } } }`, { input: { reviewItemId: item.id, decision: "APPROVE" } }, a.apiKey)).resolveReviewItem);
-    const seen = (await history(m2.token)).edges.find((e: any) => e.node.id === held.id);
+    assert.ok((await history(m1.token)).edges.some((e) => e.node.id === held.id), "the sender sees it");
+    assert.ok(!(await history(m2.token)).edges.some((e) => e.node.id === held.id), "others do not");
+    const queue = dataOf(await server.gql(HeldMessagesDocument, {}, a.apiKey)).reviewQueue;
+    const item = queue.edges.find((e) => e.node.subject?.id === held.id)!.node;
+    ok(dataOf(await server.gql(DecideDocument, { input: { reviewItemId: item.id, decision: "APPROVE" } }, a.apiKey)).resolveReviewItem);
+    const seen = (await history(m2.token)).edges.find((e) => e.node.id === held.id)!;
     assert.equal(seen.node.status, "VISIBLE");
   });
 
@@ -85,11 +99,11 @@ describe("messages and chat history", () => {
     for (let i = 0; i < 6; i++) ok(await send(owner, `before ${i}`));
     const first = await history(m2.token, 4);
     await Promise.all(Array.from({ length: 10 }, (_, i) => send(i % 2 ? m1 : m2, `during ${i}`)));
-    const seen = first.edges.map((e: any) => e.node.seq);
+    const seen = first.edges.map((e) => e.node.seq);
     let after = first.pageInfo.endCursor;
     for (;;) {
       const page = await history(m2.token, 4, after);
-      seen.push(...page.edges.map((e: any) => e.node.seq));
+      seen.push(...page.edges.map((e) => e.node.seq));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
     }
@@ -103,22 +117,22 @@ describe("messages and chat history", () => {
   it("deleteChat hides the history from the caller only; restoreChat brings it back", async () => {
     const before = (await history(m1.token)).totalCount;
     const othersBefore = (await history(m2.token)).totalCount;
-    ok(dataOf(await server.gql(CHAT("deleteChat"), { input: { groupId } }, m1.token)).deleteChat);
+    ok(dataOf(await server.gql(CHAT.deleteChat, { input: { groupId } }, m1.token)).deleteChat);
     assert.equal((await history(m1.token)).totalCount, 0);
     assert.equal((await history(m2.token)).totalCount, othersBefore, "other members keep theirs");
     ok(await send(m2, "after the clear"));
     const after = await history(m1.token);
-    assert.deepEqual(after.edges.map((e: any) => e.node.text), ["after the clear"]);
-    ok(dataOf(await server.gql(CHAT("restoreChat"), { input: { groupId } }, m1.token)).restoreChat);
+    assert.deepEqual(after.edges.map((e) => e.node.text), ["after the clear"]);
+    ok(dataOf(await server.gql(CHAT.restoreChat, { input: { groupId } }, m1.token)).restoreChat);
     assert.equal((await history(m1.token)).totalCount, before + 1);
-    assert.deepEqual(codes(dataOf(await server.gql(CHAT("deleteChat"), { input: { groupId } }, outsider.token)).deleteChat), ["NOT_FOUND"]);
+    assert.deepEqual(codes(dataOf(await server.gql(CHAT.deleteChat, { input: { groupId } }, outsider.token)).deleteChat), ["NOT_FOUND"]);
   });
 
   it("late joiners and dissolved groups", async () => {
     ok(await mutate(server, "inviteMembers", { groupId, userIds: [late.id] }, owner.token));
     const lateView = await history(late.token);
     assert.equal(lateView.edges[lateView.edges.length - 1].node.event, "MEMBER_JOINED");
-    assert.equal(lateView.edges[lateView.edges.length - 1].node.subject.id, late.id);
+    assert.equal(lateView.edges[lateView.edges.length - 1].node.subject!.id, late.id);
     const g = await createGroup(server, owner, [m1, m2], { name: "Doomed" });
     ok(await mutate(server, "dissolveGroup", { groupId: g.id }, owner.token));
     assert.deepEqual(codes(await send(owner, "anyone?", g.id)), ["GROUP_DISSOLVED"]);
@@ -137,34 +151,32 @@ describe("statistics", () => {
     const ent = await createTenant(server, { plan: "ENTERPRISE", users: 6, qualifications: { dataUsageRulesUrl: "https://corp.example/rules" } });
     const [owner, m1, m2, m3, m4] = ent.users;
     const g = await createGroup(server, owner, [m1, m2]);
-    const code = ok(dataOf(await server.gql(`mutation($input: CreateGroupCodeInput!) { createGroupCode(input: $input) { code { token } userErrors { code } } }`, { input: { groupId: g.id, type: "PERMANENT", state: "poster" } }, owner.token)).createGroupCode).code;
-    for (const user of [m3, m4]) ok(dataOf(await server.gql(`mutation($input: JoinGroupByCodeInput!) { joinGroupByCode(input: $input) { userErrors { code } } }`, { input: { token: code.token } }, user.token)).joinGroupByCode);
+    const code = ok(dataOf(await server.gql(StatsCodeDocument, { input: { groupId: g.id, type: "PERMANENT", state: "poster" } }, owner.token)).createGroupCode).code!;
+    for (const user of [m3, m4]) ok(dataOf(await server.gql(StatsJoinDocument, { input: { token: code.token } }, user.token)).joinGroupByCode);
     const post = (user: FixtureUser, text: string) => server.gql(SEND, { input: { groupId: g.id, text } }, user.token).then((r) => ok(dataOf(r).sendMessage));
     await post(m1, "old news");
     clock.advance(8 * 24 * 3600_000);
     for (const [user, n] of [[m1, 3], [m2, 1], [owner, 2]] as const) for (let i = 0; i < n; i++) await post(user, `msg ${i}`);
-    const stats = dataOf(
-      await server.gql(`query($id: ID!) { group(id: $id) { stats(days: 7) { joinsBySource { source count } joinsByState { state count } messageCount messagesInWindow activeMembers topSpeakers { user { id } messages } windowDays } } }`, { id: g.id }, owner.token),
-    ).group.stats;
-    assert.deepEqual(new Map(stats.joinsBySource.map((j: any) => [j.source, j.count])), new Map([["CREATOR", 1], ["DIRECT_ADD", 2], ["GROUP_CODE", 2]]));
+    const stats = dataOf(await server.gql(GroupStatsDocument, { id: g.id }, owner.token)).group!.stats!;
+    assert.deepEqual(new Map(stats.joinsBySource.map((j) => [j.source, j.count])), new Map([["CREATOR", 1], ["DIRECT_ADD", 2], ["GROUP_CODE", 2]]));
     assert.deepEqual(stats.joinsByState, [{ state: "poster", count: 2 }]);
     assert.equal(stats.messageCount, 7);
     assert.equal(stats.messagesInWindow, 6);
     assert.equal(stats.activeMembers, 3);
     assert.deepEqual(stats.topSpeakers, [{ user: { id: m1.id }, messages: 3 }, { user: { id: owner.id }, messages: 2 }, { user: { id: m2.id }, messages: 1 }]);
     // Plain members do not see the dashboard.
-    assert.equal(dataOf(await server.gql(`query($id: ID!) { group(id: $id) { stats { messageCount } } }`, { id: g.id }, m1.token)).group.stats, null);
-    const tenant = dataOf(await server.gql(`{ tenantStats(days: 30) { groupCount memberships messagesInWindow joinsBySource { source count } joinsByDay { day count } messagesByDay { day count } } }`, {}, ent.apiKey)).tenantStats;
+    assert.equal(dataOf(await server.gql(GroupMessageCountDocument, { id: g.id }, m1.token)).group!.stats, null);
+    const tenant = dataOf(await server.gql(TenantStatsDocument, {}, ent.apiKey)).tenantStats!;
     assert.equal(tenant.groupCount, 1);
     assert.equal(tenant.memberships, 5);
     assert.equal(tenant.messagesInWindow, 7);
-    assert.deepEqual(tenant.messagesByDay.map((d: any) => d.count), [1, 6]);
-    assert.ok(tenant.messagesByDay.every((d: any) => d.day.endsWith("T00:00:00.000Z")));
-    assert.equal(tenant.joinsByDay.reduce((s: number, d: any) => s + d.count, 0), 5);
+    assert.deepEqual(tenant.messagesByDay.map((d) => d.count), [1, 6]);
+    assert.ok(tenant.messagesByDay.every((d) => d.day.endsWith("T00:00:00.000Z")));
+    assert.equal(tenant.joinsByDay.reduce((s, d) => s + d.count, 0), 5);
 
     const personal = await createTenant(server, { users: 3 });
     const pg = await createGroup(server, personal.users[0], personal.users.slice(1));
-    assert.deepEqual(errorCodes(await server.gql(`query($id: ID!) { group(id: $id) { stats { messageCount } } }`, { id: pg.id }, personal.users[0].token)), ["FEATURE_NOT_IN_PLAN"]);
-    assert.deepEqual(errorCodes(await server.gql(`{ tenantStats { groupCount } }`, {}, personal.apiKey)), ["FEATURE_NOT_IN_PLAN"]);
+    assert.deepEqual(errorCodes(await server.gql(GroupMessageCountDocument, { id: pg.id }, personal.users[0].token)), ["FEATURE_NOT_IN_PLAN"]);
+    assert.deepEqual(errorCodes(await server.gql(TenantGroupCountDocument, {}, personal.apiKey)), ["FEATURE_NOT_IN_PLAN"]);
   });
 });

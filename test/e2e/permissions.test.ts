@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
+import { MyGroupsAllDocument, ViewerMutedDocument } from "../generated/graphql";
 import { createTenant, dataOf, type FixtureTenant, type FixtureUser, ok } from "../support/fixtures";
-import { codes, createGroup, membersOf, mutate } from "../support/groups";
+import { codes, createGroup, type MutationInput, type MutationName, membersOf, mutate } from "../support/groups";
 import { startTestServer, type TestServer } from "../support/server";
 import { snapshot } from "../support/snapshot";
 
@@ -29,9 +30,9 @@ describe("permission matrix", () => {
     for (const admin of [A1, A2]) ok(await mutate(server, "setMemberRole", { groupId, userId: admin.id, role: "ADMIN" }, O.token));
   });
 
-  async function refusedUnchanged(name: Parameters<typeof mutate>[1], input: Record<string, unknown>, token: string, code: string) {
+  async function refusedUnchanged<N extends Exclude<MutationName, "createGroup" | "respondToInvitation">>(name: N, input: Omit<MutationInput<N>, "groupId">, token: string, code: string) {
     const before = await snapshot(server);
-    const payload = await mutate(server, name, { groupId, ...input }, token);
+    const payload: { userErrors: Array<{ code: string }> } = await mutate(server, name, { groupId, ...input } as MutationInput<N>, token);
     assert.deepEqual(codes(payload), [code], `${name} ${JSON.stringify(payload.userErrors)}`);
     assert.deepEqual(await snapshot(server), before, `${name} refused with ${code} changed nothing`);
   }
@@ -42,7 +43,7 @@ describe("permission matrix", () => {
     it("OWNER removes an admin and a member", async () => {
       ok(await mutate(server, "removeMember", { groupId, userId: A1.id }, O.token));
       const payload = ok(await mutate(server, "removeMember", { groupId, userId: M1.id }, O.token));
-      assert.equal(payload.group.memberCount, 3);
+      assert.equal(payload.group!.memberCount, 3);
       assert.equal(await roleOf(A1), undefined);
     });
     it("OWNER cannot remove self", () => refusedUnchanged("removeMember", { userId: O.id }, O.token, "NOT_PERMITTED"));
@@ -71,16 +72,16 @@ describe("permission matrix", () => {
     it("a non-member caller gets NOT_FOUND", () => refusedUnchanged("removeMember", { userId: M1.id }, X.token, "NOT_FOUND"));
     it("the tenant operator removes anyone; removing the owner hands ownership over", async () => {
       const payload = ok(await mutate(server, "removeMember", { groupId, userId: O.id }, t.apiKey));
-      assert.equal(payload.group.owner.id, A1.id, "earliest-joined admin");
+      assert.equal(payload.group!.owner!.id, A1.id, "earliest-joined admin");
     });
   });
 
   describe("rename", () => {
     it("OWNER renames", async () => {
-      assert.equal(ok(await mutate(server, "renameGroup", { groupId, name: "By owner" }, O.token)).group.name, "By owner");
+      assert.equal(ok(await mutate(server, "renameGroup", { groupId, name: "By owner" }, O.token)).group!.name, "By owner");
     });
     it("ADMIN renames", async () => {
-      assert.equal(ok(await mutate(server, "renameGroup", { groupId, name: "By admin" }, A1.token)).group.name, "By admin");
+      assert.equal(ok(await mutate(server, "renameGroup", { groupId, name: "By admin" }, A1.token)).group!.name, "By admin");
     });
     it("MEMBER cannot rename", () => refusedUnchanged("renameGroup", { name: "By member" }, M1.token, "NOT_PERMITTED"));
     it("the tenant operator cannot rename (it is no member)", () => refusedUnchanged("renameGroup", { name: "By tenant" }, t.apiKey, "NOT_PERMITTED"));
@@ -91,12 +92,12 @@ describe("permission matrix", () => {
     for (const who of ["OWNER", "ADMIN", "MEMBER"] as const) {
       it(`${who} mutes and unmutes`, async () => {
         const user = { OWNER: O, ADMIN: A1, MEMBER: M1 }[who];
-        assert.equal(ok(await mutate(server, "setMuteNotifications", { groupId, muted: true }, user.token)).member.mutedNotifications, true);
-        const mine = dataOf(await server.gql(`query($id: ID!) { group(id: $id) { viewerMembership { mutedNotifications } } }`, { id: groupId }, user.token));
-        assert.equal(mine.group.viewerMembership.mutedNotifications, true);
-        const others = dataOf(await server.gql(`query($id: ID!) { group(id: $id) { viewerMembership { mutedNotifications } } }`, { id: groupId }, M2.token));
-        assert.equal(others.group.viewerMembership.mutedNotifications, false, "muting is per member");
-        assert.equal(ok(await mutate(server, "setMuteNotifications", { groupId, muted: false }, user.token)).member.mutedNotifications, false);
+        assert.equal(ok(await mutate(server, "setMuteNotifications", { groupId, muted: true }, user.token)).member!.mutedNotifications, true);
+        const mine = dataOf(await server.gql(ViewerMutedDocument, { id: groupId }, user.token));
+        assert.equal(mine.group!.viewerMembership!.mutedNotifications, true);
+        const others = dataOf(await server.gql(ViewerMutedDocument, { id: groupId }, M2.token));
+        assert.equal(others.group!.viewerMembership!.mutedNotifications, false, "muting is per member");
+        assert.equal(ok(await mutate(server, "setMuteNotifications", { groupId, muted: false }, user.token)).member!.mutedNotifications, false);
       });
     }
     it("a non-member gets NOT_FOUND", () => refusedUnchanged("setMuteNotifications", { muted: true }, X.token, "NOT_FOUND"));
@@ -104,11 +105,11 @@ describe("permission matrix", () => {
 
   describe("appoint / revoke admin", () => {
     it("OWNER appoints up to maxAdmins, then ADMIN_LIMIT_REACHED", async () => {
-      assert.equal(ok(await mutate(server, "setMemberRole", { groupId, userId: M1.id, role: "ADMIN" }, O.token)).member.role, "ADMIN");
+      assert.equal(ok(await mutate(server, "setMemberRole", { groupId, userId: M1.id, role: "ADMIN" }, O.token)).member!.role, "ADMIN");
       await refusedUnchanged("setMemberRole", { userId: M2.id, role: "ADMIN" }, O.token, "ADMIN_LIMIT_REACHED");
     });
     it("OWNER revokes an admin", async () => {
-      assert.equal(ok(await mutate(server, "setMemberRole", { groupId, userId: A1.id, role: "MEMBER" }, O.token)).member.role, "MEMBER");
+      assert.equal(ok(await mutate(server, "setMemberRole", { groupId, userId: A1.id, role: "MEMBER" }, O.token)).member!.role, "MEMBER");
       assert.equal(await roleOf(A1), "MEMBER");
     });
     it("setting the role someone already has changes nothing", async () => {
@@ -171,7 +172,7 @@ describe("permission matrix", () => {
 
   describe("transfer ownership", () => {
     it("OWNER transfers to an ADMIN and becomes a MEMBER", async () => {
-      assert.equal(ok(await mutate(server, "transferOwnership", { groupId, userId: A2.id }, O.token)).group.owner.id, A2.id);
+      assert.equal(ok(await mutate(server, "transferOwnership", { groupId, userId: A2.id }, O.token)).group!.owner!.id, A2.id);
       assert.equal(await roleOf(O), "MEMBER");
       assert.equal(await roleOf(A2), "OWNER");
     });
@@ -186,19 +187,19 @@ describe("permission matrix", () => {
     it("OWNER dissolves; afterwards every operation answers GROUP_DISSOLVED", async () => {
       const payload = ok(await mutate(server, "dissolveGroup", { groupId }, O.token));
       assert.deepEqual(payload.group, { status: "DISSOLVED", memberCount: 0 });
-      const rows = await server.sql("SELECT COUNT(*) AS n FROM group_members WHERE group_id IN (SELECT id FROM chat_groups WHERE status = 'DISSOLVED')");
+      const rows = await server.sql<{ n: number | string }>("SELECT COUNT(*) AS n FROM group_members WHERE group_id IN (SELECT id FROM chat_groups WHERE status = 'DISSOLVED')");
       assert.equal(Number(rows[0].n), 0);
       const dissolved = await mutate(server, "dissolveGroup", { groupId }, t.apiKey);
       assert.deepEqual(codes(dissolved), ["GROUP_DISSOLVED"]);
       const rename = await mutate(server, "renameGroup", { groupId, name: "Again" }, O.token);
       assert.deepEqual(codes(rename), ["GROUP_DISSOLVED"], "former members learn why");
-      const mine = dataOf(await server.gql(`{ myGroups { edges { node { id } } } }`, {}, M1.token)).myGroups;
-      assert.ok(!mine.edges.some((e: any) => e.node.id === groupId), "a dissolved group leaves everyone's list");
+      const mine = dataOf(await server.gql(MyGroupsAllDocument, {}, M1.token)).myGroups;
+      assert.ok(!mine.edges.some((e) => e.node.id === groupId), "a dissolved group leaves everyone's list");
     });
     it("ADMIN cannot dissolve", () => refusedUnchanged("dissolveGroup", {}, A1.token, "NOT_PERMITTED"));
     it("MEMBER cannot dissolve", () => refusedUnchanged("dissolveGroup", {}, M1.token, "NOT_PERMITTED"));
     it("the tenant operator dissolves", async () => {
-      assert.equal(ok(await mutate(server, "dissolveGroup", { groupId }, t.apiKey)).group.status, "DISSOLVED");
+      assert.equal(ok(await mutate(server, "dissolveGroup", { groupId }, t.apiKey)).group!.status, "DISSOLVED");
     });
     it("another tenant's key gets NOT_FOUND", () => refusedUnchanged("dissolveGroup", {}, other.apiKey, "NOT_FOUND"));
   });

@@ -66,7 +66,7 @@ for (const jit of ["true", "false"]) {
     });
 
     it("a subscription sent over HTTP is a 400 that says where subscriptions are served, not a 500", async () => {
-      const response = await gql(`subscription { __typename }`);
+      const response = await gql(`subscription { viewerActivity { type } }`);
       assert.equal(response.status, 400);
       assert.deepEqual(errorCodes(response), ["BAD_REQUEST"]);
       assert.match(response.errors[0].message, /WebSocket/);

@@ -1,23 +1,20 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { EvidenceValidDocument, LatestEntryDocument, MemberPageDocument, type MemberPageQuery, SplitDocument } from "../generated/graphql";
 import { addContacts, createTenant, dataOf, type FixtureTenant, ok } from "../support/fixtures";
 import { assertCountsConsistent, codes, createGroup, mutate } from "../support/groups";
 import { engine, startTestServer, type TestServer } from "../support/server";
 import { snapshot } from "../support/snapshot";
 
-const SPLIT = `mutation($input: SplitGroupInput!) { splitGroup(input: $input) {
-  coreGroup { id memberCount subGroups { id } }
-  subGroups { id name memberCount parent { id } owner { id } }
-  userErrors { code message field } } }`;
+const SPLIT = SplitDocument;
 
 async function allMembers(server: TestServer, groupId: string, token: string): Promise<Array<{ id: string; role: string; kind: string }>> {
   const out: Array<{ id: string; role: string; kind: string }> = [];
   let after: string | null = null;
   for (;;) {
-    const page: any = dataOf(
-      await server.gql(`query($id: ID!, $after: String) { group(id: $id) { members(first: 100, after: $after) { edges { node { role user { id } joinSource { kind } } } pageInfo { hasNextPage endCursor } } } }`, { id: groupId, after }, token),
-    ).group.members;
-    out.push(...page.edges.map((e: any) => ({ id: e.node.user.id, role: e.node.role, kind: e.node.joinSource.kind })));
+    const data: MemberPageQuery = dataOf(await server.gql(MemberPageDocument, { id: groupId, after }, token));
+    const page = data.group!.members!;
+    out.push(...page.edges.map((e) => ({ id: e.node.user.id, role: e.node.role, kind: e.node.joinSource.kind })));
     if (!page.pageInfo.hasNextPage) return out;
     after = page.pageInfo.endCursor;
   }
@@ -51,15 +48,16 @@ describe(`splitting a full group (${engine})`, () => {
 
     const result = ok(dataOf(await server.gql(SPLIT, { input: { groupId: id, maxMembersPerGroup: 200 } }, owner.token)).splitGroup);
     // Core keeps 200 (owner, 3 admins, 196 earliest members); 300 move into groups of 196 + 4 leaders.
-    assert.equal(result.coreGroup.memberCount, 200);
-    assert.deepEqual(result.subGroups.map((g: any) => [g.name, g.memberCount, g.parent.id, g.owner.id]), [
+    const subGroups = result.subGroups!;
+    assert.equal(result.coreGroup!.memberCount, 200);
+    assert.deepEqual(subGroups.map((g) => [g.name, g.memberCount, g.parent!.id, g.owner!.id]), [
       ["Mega (2)", 200, id, owner.id],
       ["Mega (3)", 108, id, owner.id],
     ]);
-    assert.deepEqual(result.coreGroup.subGroups.map((g: any) => g.id), result.subGroups.map((g: any) => g.id));
+    assert.deepEqual(result.coreGroup!.subGroups.map((g) => g.id), subGroups.map((g) => g.id));
 
     const core = await allMembers(server, id, owner.token);
-    const subs: Array<Array<{ id: string; role: string; kind: string }>> = await Promise.all(result.subGroups.map((g: any) => allMembers(server, g.id, owner.token)));
+    const subs: Array<Array<{ id: string; role: string; kind: string }>> = await Promise.all(subGroups.map((g) => allMembers(server, g.id, owner.token)));
     const leaders = new Set([owner.id, ...admins.map((a) => a.id)]);
     // Owner and admins keep their roles everywhere.
     for (const members of [core, ...subs]) {
@@ -76,14 +74,14 @@ describe(`splitting a full group (${engine})`, () => {
     assert.deepEqual(core.filter((m) => !leaders.has(m.id)).map((m) => m.id), before.filter((m) => !leaders.has(m.id)).slice(0, 196).map((m) => m.id));
     // Counts agree with the rows everywhere; a notice is posted in every affected group.
     await assertCountsConsistent(server);
-    for (const groupId of [id, ...result.subGroups.map((g: any) => g.id)]) {
-      const latest = dataOf(await server.gql(`query($id: ID!) { group(id: $id) { messages(first: 1) { edges { node { event text } } } } }`, { id: groupId }, owner.token)).group.messages.edges[0].node;
+    for (const groupId of [id, ...subGroups.map((g) => g.id)]) {
+      const latest = dataOf(await server.gql(LatestEntryDocument, { id: groupId }, owner.token)).group!.messages!.edges[0].node;
       assert.equal(latest.event, "NOTICE");
       assert.match(latest.text, /split/);
     }
     // The evidence of every affected group stays intact.
-    for (const groupId of [id, ...result.subGroups.map((g: any) => g.id)]) {
-      assert.equal(dataOf(await server.gql(`query($id: ID!) { verifyEvidence(groupId: $id) { valid } }`, { id: groupId }, t.apiKey)).verifyEvidence.valid, true);
+    for (const groupId of [id, ...subGroups.map((g) => g.id)]) {
+      assert.equal(dataOf(await server.gql(EvidenceValidDocument, { id: groupId }, t.apiKey)).verifyEvidence.valid, true);
     }
   });
 });

@@ -1,16 +1,23 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import {
+  AllTenantsDocument,
+  CreateTenantDocument,
+  MyTenantIdDocument,
+  MyTenantMaxGroupSizeDocument,
+  type Plan,
+  type PolicyOverridesInput,
+  RotateApiKeyDocument,
+  TenantCountDocument,
+  TenantPageDocument,
+  type TenantPageQuery,
+  UpdateTenantDocument,
+} from "../generated/graphql";
 import { createTenant, dataOf, errorCodes, ok, twoTenants } from "../support/fixtures";
 import { startTestServer, type TestServer } from "../support/server";
 
-const TENANT_FIELDS = `id name plan
-  policy { maxGroupSize directAddLimit codeTypes permanentCodeMaxMembers temporaryCodeTtlSeconds codeJoinCap liveCodeGroupCap
-           dailyGroupCreationLimit maxAdmins transferRequiresAdmin requireDataUsageRules statsEnabled }
-  policyOverrides { maxGroupSize directAddLimit }
-  qualifications { financialLicense dataUsageRulesUrl }`;
-
-const UPDATE = `mutation($input: UpdateTenantInput!) { updateTenant(input: $input) { tenant { ${TENANT_FIELDS} } userErrors { code message field } } }`;
-const CREATE = `mutation($input: CreateTenantInput!) { createTenant(input: $input) { tenant { ${TENANT_FIELDS} } apiKey userErrors { code message field } } }`;
+const UPDATE = UpdateTenantDocument;
+const CREATE = CreateTenantDocument;
 
 describe("tenants and plans", () => {
   let server: TestServer;
@@ -26,10 +33,10 @@ describe("tenants and plans", () => {
       ENTERPRISE_CERTIFIED: { maxGroupSize: 500, directAddLimit: 500, permanentCodeMaxMembers: null, temporaryCodeTtlSeconds: 604800, codeJoinCap: 500, liveCodeGroupCap: 200, dailyGroupCreationLimit: 100, maxAdmins: 10, requireDataUsageRules: true, statsEnabled: true, codeTypes: ["PERMANENT", "TEMPORARY", "FACE_TO_FACE", "LIVE"] },
     } as const;
     for (const [plan, limits] of Object.entries(expected)) {
-      const payload = ok(dataOf(await server.gql(CREATE, { input: { name: `Plan ${plan}`, plan } }, server.platformToken)).createTenant);
-      assert.equal(payload.tenant.plan, plan);
-      assert.match(payload.apiKey, /^gpk_/);
-      const { transferRequiresAdmin, ...policy } = payload.tenant.policy;
+      const payload = ok(dataOf(await server.gql(CREATE, { input: { name: `Plan ${plan}`, plan: plan as Plan } }, server.platformToken)).createTenant);
+      assert.equal(payload.tenant!.plan, plan);
+      assert.match(payload.apiKey!, /^gpk_/);
+      const { transferRequiresAdmin, ...policy } = payload.tenant!.policy;
       assert.equal(transferRequiresAdmin, true);
       assert.deepEqual(policy, limits, plan);
     }
@@ -46,29 +53,30 @@ describe("tenants and plans", () => {
         ),
       ).updateTenant,
     );
-    assert.equal(updated.tenant.policy.maxGroupSize, 1000);
-    assert.equal(updated.tenant.policy.directAddLimit, 1000);
-    assert.equal(updated.tenant.policy.maxAdmins, 10, "fields not overridden keep the plan's value");
-    assert.deepEqual(updated.tenant.policyOverrides, { maxGroupSize: 1000, directAddLimit: 1000 });
-    assert.deepEqual(updated.tenant.qualifications, { financialLicense: "FIN-42", dataUsageRulesUrl: null });
+    const tenantAfter = updated.tenant!;
+    assert.equal(tenantAfter.policy.maxGroupSize, 1000);
+    assert.equal(tenantAfter.policy.directAddLimit, 1000);
+    assert.equal(tenantAfter.policy.maxAdmins, 10, "fields not overridden keep the plan's value");
+    assert.deepEqual(tenantAfter.policyOverrides, { maxGroupSize: 1000, directAddLimit: 1000 });
+    assert.deepEqual(tenantAfter.qualifications, { financialLicense: "FIN-42", dataUsageRulesUrl: null });
 
     // The tenant itself sees the new policy at once.
-    const mine = dataOf(await server.gql(`{ myTenant { policy { maxGroupSize } } }`, {}, tenant.apiKey));
-    assert.equal(mine.myTenant.policy.maxGroupSize, 1000);
+    const mine = dataOf(await server.gql(MyTenantMaxGroupSizeDocument, {}, tenant.apiKey));
+    assert.equal(mine.myTenant!.policy.maxGroupSize, 1000);
 
     // Omitted fields are kept; null clears.
     const cleared = ok(
       dataOf(await server.gql(UPDATE, { input: { tenantId: tenant.id, policyOverrides: null, qualifications: { dataUsageRulesUrl: "https://example.com/rules" } } }, server.platformToken)).updateTenant,
     );
-    assert.equal(cleared.tenant.policy.maxGroupSize, 500);
-    assert.equal(cleared.tenant.policyOverrides, null);
-    assert.deepEqual(cleared.tenant.qualifications, { financialLicense: "FIN-42", dataUsageRulesUrl: "https://example.com/rules" });
+    assert.equal(cleared.tenant!.policy.maxGroupSize, 500);
+    assert.equal(cleared.tenant!.policyOverrides, null);
+    assert.deepEqual(cleared.tenant!.qualifications, { financialLicense: "FIN-42", dataUsageRulesUrl: "https://example.com/rules" });
   });
 
   it("refuses incoherent or out-of-range overrides and changes nothing", async () => {
     const tenant = await createTenant(server, { users: 0 });
     const before = await server.sql("SELECT * FROM tenants WHERE name = ?", [tenant.name]);
-    const cases: Array<[Record<string, unknown>, string[]]> = [
+    const cases: Array<[PolicyOverridesInput, string[]]> = [
       [{ directAddLimit: 300 }, ["input", "policyOverrides", "directAddLimit"]],
       [{ maxGroupSize: -1 }, ["input", "policyOverrides", "maxGroupSize"]],
       [{ maxGroupSize: 10_000_000 }, ["input", "policyOverrides", "maxGroupSize"]],
@@ -87,13 +95,13 @@ describe("tenants and plans", () => {
   });
 
   it("validates tenant names: empty, whitespace, 10,000 characters, control characters", async () => {
-    const count = async () => Number((await server.sql("SELECT COUNT(*) AS n FROM tenants"))[0].n);
+    const count = async () => Number((await server.sql<{ n: number | string }>("SELECT COUNT(*) AS n FROM tenants"))[0].n);
     const before = await count();
     for (const name of ["", "   ", "x".repeat(10_000), "bad\u0000name"]) {
       const payload = dataOf(await server.gql(CREATE, { input: { name, plan: "PERSONAL" } }, server.platformToken)).createTenant;
       assert.equal(payload.tenant, null);
       assert.equal(payload.apiKey, null);
-      assert.deepEqual(payload.userErrors.map((e: any) => [e.code, e.field]), [["INVALID_INPUT", ["input", "name"]]]);
+      assert.deepEqual(payload.userErrors.map((e) => [e.code, e.field]), [["INVALID_INPUT", ["input", "name"]]]);
     }
     assert.equal(await count(), before);
   });
@@ -101,25 +109,23 @@ describe("tenants and plans", () => {
   it("updateTenant with an unknown or malformed tenant id is NOT_FOUND", async () => {
     for (const tenantId of ["VGVuYW50OjAxOTAwMDAwLTAwMDAtNzAwMC04MDAwLTAwMDAwMDAwMDAwMA", "nonsense", "VXNlcjox"]) {
       const payload = dataOf(await server.gql(UPDATE, { input: { tenantId, name: "x" } }, server.platformToken)).updateTenant;
-      assert.deepEqual(payload.userErrors.map((e: any) => e.code), ["NOT_FOUND"]);
+      assert.deepEqual(payload.userErrors.map((e) => e.code), ["NOT_FOUND"]);
     }
   });
 
   it("lists tenants as a connection with stable cursors and refuses first > 100", async () => {
     await twoTenants(server, { users: 0 });
-    const all = dataOf(await server.gql(`{ tenants(first: 100) { totalCount edges { node { id } } } }`, {}, server.platformToken)).tenants;
+    const all = dataOf(await server.gql(AllTenantsDocument, {}, server.platformToken)).tenants;
     assert.equal(all.edges.length, all.totalCount);
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const page: any = dataOf(
-        await server.gql(`query($after: String) { tenants(first: 2, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`, { after }, server.platformToken),
-      ).tenants;
-      seen.push(...page.edges.map((e: any) => e.node.id));
+      const page: TenantPageQuery["tenants"] = dataOf(await server.gql(TenantPageDocument, { after }, server.platformToken)).tenants;
+      seen.push(...page.edges.map((e) => e.node.id));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
     }
-    assert.deepEqual(seen, all.edges.map((e: any) => e.node.id));
+    assert.deepEqual(seen, all.edges.map((e) => e.node.id));
     const tooMany = await server.gql(`{ tenants(first: 1000) { totalCount } }`, {}, server.platformToken);
     assert.deepEqual(errorCodes(tooMany), ["INVALID_INPUT"]);
     assert.equal(tooMany.status, 200);
@@ -134,24 +140,25 @@ describe("tenants and plans", () => {
       assert.deepEqual(errorCodes(create), ["NOT_PERMITTED"]);
       const update = await server.gql(UPDATE, { input: { tenantId: a.id, policyOverrides: { maxGroupSize: 5000 } } }, token);
       assert.deepEqual(errorCodes(update), ["NOT_PERMITTED"]);
-      assert.deepEqual(errorCodes(await server.gql(`{ tenants { totalCount } }`, {}, token)), ["NOT_PERMITTED"]);
+      assert.deepEqual(errorCodes(await server.gql(TenantCountDocument, {}, token)), ["NOT_PERMITTED"]);
     }
-    assert.deepEqual(errorCodes(await server.gql(`{ tenants { totalCount } }`)), ["UNAUTHENTICATED"]);
-    assert.equal((await server.sql("SELECT COUNT(*) AS n FROM tenants WHERE name = 'Sneaky'"))[0].n, 0);
+    assert.deepEqual(errorCodes(await server.gql(TenantCountDocument, {})), ["UNAUTHENTICATED"]);
+    assert.equal((await server.sql<{ n: number | string }>("SELECT COUNT(*) AS n FROM tenants WHERE name = 'Sneaky'"))[0].n, 0);
   });
 
   it("rotating a tenant's API key revokes the old one at once", async () => {
     const [a, b] = await twoTenants(server, { users: 0 });
     const rotated = ok(
       dataOf(
-        await server.gql(`mutation($input: RotateTenantApiKeyInput!) { rotateTenantApiKey(input: $input) { apiKey userErrors { code message field } } }`, { input: { tenantId: a.id } }, server.platformToken),
+        await server.gql(RotateApiKeyDocument, { input: { tenantId: a.id } }, server.platformToken),
       ).rotateTenantApiKey,
     );
-    assert.notEqual(rotated.apiKey, a.apiKey);
-    assert.deepEqual(errorCodes(await server.gql(`{ myTenant { id } }`, {}, a.apiKey)), ["UNAUTHENTICATED"]);
-    assert.equal(dataOf(await server.gql(`{ myTenant { id } }`, {}, rotated.apiKey)).myTenant.id, a.id);
-    assert.equal(dataOf(await server.gql(`{ myTenant { id } }`, {}, b.apiKey)).myTenant.id, b.id, "other tenants keep their keys");
-    const stored = await server.sql("SELECT secret_hash FROM tenant_api_keys");
-    for (const row of stored) assert.ok(!rotated.apiKey.includes(row.secret_hash), "keys are stored hashed");
+    const apiKey = rotated.apiKey!;
+    assert.notEqual(apiKey, a.apiKey);
+    assert.deepEqual(errorCodes(await server.gql(MyTenantIdDocument, {}, a.apiKey)), ["UNAUTHENTICATED"]);
+    assert.equal(dataOf(await server.gql(MyTenantIdDocument, {}, apiKey)).myTenant!.id, a.id);
+    assert.equal(dataOf(await server.gql(MyTenantIdDocument, {}, b.apiKey)).myTenant!.id, b.id, "other tenants keep their keys");
+    const stored = await server.sql<{ secret_hash: string }>("SELECT secret_hash FROM tenant_api_keys");
+    for (const row of stored) assert.ok(!apiKey.includes(row.secret_hash), "keys are stored hashed");
   });
 });

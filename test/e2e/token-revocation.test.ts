@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ManualClock } from "../../src/common/clock";
+import { IssueTokenDocument, MyTenantIdDocument, RevokeTokensDocument, RotateKeyDocument, RotateSigningSecretDocument, ViewerIdDocument } from "../generated/graphql";
 import { dataOf, errorCodes, type FixtureTenant, ok, twoTenants } from "../support/fixtures";
 import { startTestServer, type TestServer } from "../support/server";
 
-const VIEWER = `{ viewer { id } }`;
-const ISSUE = `mutation($input: IssueUserTokenInput!) { issueUserToken(input: $input) { token userErrors { code } } }`;
-const REVOKE = `mutation($input: RevokeUserTokensInput!) { revokeUserTokens(input: $input) { user { id } userErrors { code field } } }`;
-const ROTATE_SECRET = `mutation($input: RotateTokenSigningSecretInput!) { rotateTokenSigningSecret(input: $input) { tenant { id } userErrors { code field } } }`;
-const ROTATE_KEY = `mutation($input: RotateTenantApiKeyInput!) { rotateTenantApiKey(input: $input) { apiKey userErrors { code } } }`;
+const VIEWER = ViewerIdDocument;
+const ISSUE = IssueTokenDocument;
+const REVOKE = RevokeTokensDocument;
+const ROTATE_SECRET = RotateSigningSecretDocument;
+const ROTATE_KEY = RotateKeyDocument;
 
 describe("user token revocation", () => {
   // Half-way through a second: a second-granular `iat` alone could not tell the tokens below apart.
@@ -23,7 +24,7 @@ describe("user token revocation", () => {
   after(() => server.close());
 
   const issue = async (tenant: FixtureTenant, userId: string) =>
-    ok(dataOf(await server.gql(ISSUE, { input: { userId, ttlSeconds: 30 * 24 * 3600 } }, tenant.apiKey)).issueUserToken).token as string;
+    ok(dataOf(await server.gql(ISSUE, { input: { userId, ttlSeconds: 30 * 24 * 3600 } }, tenant.apiKey)).issueUserToken).token!;
   const works = async (token: string) => {
     const response = await server.gql(VIEWER, {}, token);
     return response.status === 200 && response.data?.viewer?.id !== undefined;
@@ -39,7 +40,7 @@ describe("user token revocation", () => {
     assert.ok(await works(older), "verified and cached before the revocation");
     assert.ok(await works(alice.token));
     const payload = ok(dataOf(await server.gql(REVOKE, { input: { userId: alice.id } }, a.apiKey)).revokeUserTokens);
-    assert.equal(payload.user.id, alice.id);
+    assert.equal(payload.user!.id, alice.id);
     assert.ok(await refused(older), "a cached token is refused at once on this instance");
     assert.ok(await refused(alice.token));
     // Same clock reading as the revocation: issued after it, so it works.
@@ -68,7 +69,7 @@ describe("user token revocation", () => {
   it("rotating the API key does not end user tokens", async () => {
     const rotated = ok(dataOf(await server.gql(ROTATE_KEY, { input: { tenantId: a.id } }, server.platformToken)).rotateTenantApiKey);
     assert.ok(await refused(a.apiKey), "the old key is revoked");
-    a.apiKey = rotated.apiKey;
+    a.apiKey = rotated.apiKey!;
     for (const user of a.users) assert.ok(await works(user.token), `${user.externalId}'s token still works`);
   });
 
@@ -76,9 +77,9 @@ describe("user token revocation", () => {
     const tokens = a.users.map((u) => u.token);
     for (const token of tokens) assert.ok(await works(token));
     const payload = ok(dataOf(await server.gql(ROTATE_SECRET, { input: {} }, a.apiKey)).rotateTokenSigningSecret);
-    assert.equal(payload.tenant.id, a.id);
+    assert.equal(payload.tenant!.id, a.id);
     for (const token of tokens) assert.ok(await refused(token), "ended at once on this instance");
-    assert.equal(dataOf(await server.gql(`{ myTenant { id } }`, {}, a.apiKey)).myTenant.id, a.id, "the API key still works");
+    assert.equal(dataOf(await server.gql(MyTenantIdDocument, {}, a.apiKey)).myTenant!.id, a.id, "the API key still works");
     for (const user of b.users) assert.ok(await works(user.token), "tenant B is untouched");
     const fresh = await issue(a, a.users[0].id);
     assert.ok(await works(fresh), "tokens signed with the new secret work");

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { FixtureAddContactsDocument, FixtureCreateTenantDocument, FixtureIssueUserTokenDocument, FixtureUpsertUsersDocument } from "../generated/graphql";
 import type { TestServer } from "./server";
 
 export interface FixtureUser {
@@ -32,10 +33,13 @@ export function ok<T extends { userErrors: unknown[] }>(payload: T | undefined |
   return payload;
 }
 
-/** Asserts the response carries no top-level errors and returns its data. */
-export function dataOf(response: { data?: any; errors?: unknown[] }): any {
+/** A response's data: typed by the document sent, untyped for a string operation or parsed JSON. */
+export type DataOf<R extends { data?: unknown }> = 0 extends 1 & R ? any : NonNullable<R["data"]>;
+
+/** Asserts the response carries no top-level errors and returns its data (typed by the document sent). */
+export function dataOf<R extends { data?: unknown; errors?: unknown[] }>(response: R): DataOf<R> {
   assert.equal(response.errors, undefined, `unexpected errors: ${JSON.stringify(response.errors)}`);
-  return response.data;
+  return response.data as DataOf<R>;
 }
 
 /** The `extensions.code` of each top-level error. */
@@ -49,7 +53,7 @@ let counter = 0;
 export async function createTenant(server: TestServer, options: TenantOptions = {}): Promise<FixtureTenant> {
   const name = options.name ?? `Tenant ${++counter}`;
   const created = await server.gql(
-    `mutation($input: CreateTenantInput!) { createTenant(input: $input) { tenant { id name } apiKey userErrors { code message field } } }`,
+    FixtureCreateTenantDocument,
     {
       input: {
         name,
@@ -61,7 +65,7 @@ export async function createTenant(server: TestServer, options: TenantOptions = 
     server.platformToken,
   );
   const payload = ok(dataOf(created).createTenant, "createTenant");
-  const tenant: FixtureTenant = { id: payload.tenant.id, name, apiKey: payload.apiKey, users: [] };
+  const tenant: FixtureTenant = { id: payload.tenant!.id, name, apiKey: payload.apiKey!, users: [] };
   const userCount = options.users ?? 4;
   if (userCount > 0) {
     const users = Array.from({ length: userCount }, (_, i) => ({ externalId: `u${i + 1}`, displayName: `User ${i + 1}` }));
@@ -70,27 +74,27 @@ export async function createTenant(server: TestServer, options: TenantOptions = 
       const chunk = ok(
         dataOf(
           await server.gql(
-            `mutation($input: UpsertUsersInput!) { upsertUsers(input: $input) { users { id externalId displayName } userErrors { code message field } } }`,
+            FixtureUpsertUsersDocument,
             { input: { users: users.slice(i, i + 500) } },
             tenant.apiKey,
           ),
         ).upsertUsers,
         "upsertUsers",
       );
-      upserted.users.push(...chunk.users);
+      upserted.users.push(...chunk.users!);
     }
     for (const user of upserted.users) {
       const issued = ok(
         dataOf(
           await server.gql(
-            `mutation($input: IssueUserTokenInput!) { issueUserToken(input: $input) { token userErrors { code message field } } }`,
+            FixtureIssueUserTokenDocument,
             { input: { userId: user.id, ttlSeconds: 30 * 24 * 3600 } },
             tenant.apiKey,
           ),
         ).issueUserToken,
         "issueUserToken",
       );
-      tenant.users.push({ ...user, token: issued.token });
+      tenant.users.push({ ...user, token: issued.token! });
     }
     if (options.allContacts !== false && tenant.users.length > 1) {
       await addContacts(server, tenant, tenant.users.flatMap((u, i) => tenant.users.slice(i + 1).map((c) => [u, c] as [FixtureUser, FixtureUser])));
@@ -105,7 +109,7 @@ export async function addContacts(server: TestServer, tenant: FixtureTenant, pai
     ok(
       dataOf(
         await server.gql(
-          `mutation($input: AddContactsInput!) { addContacts(input: $input) { userErrors { code message field } } }`,
+          FixtureAddContactsDocument,
           { input: { pairs: chunk } },
           tenant.apiKey,
         ),

@@ -3,7 +3,8 @@ import { closeSync, openSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { production, serverMode, testEvidenceKey } from "./server";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { type GraphQLResponse, type Operation, operationText, production, serverMode, testEvidenceKey } from "./server";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -74,7 +75,14 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   await exited(child);
 }
 
-export async function gqlAt(url: string, query: string, variables: Record<string, unknown>, token: string): Promise<any> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+/** POSTs an operation to the API at `url`: a typed document gives typed data and checked variables (see TestServer.gql). */
+export function gqlAt<Result, Variables>(url: string, document: TypedDocumentNode<Result, Variables>, variables: NoInfer<Variables>, token: string): Promise<Omit<GraphQLResponse<Result>, "headers">>;
+export function gqlAt(url: string, query: string, variables: Record<string, unknown>, token: string): Promise<any>;
+export async function gqlAt(url: string, operation: Operation, variables: object, token: string): Promise<unknown> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: operationText(operation), variables }),
+  });
   return { status: response.status, ...((await response.json()) as object) };
 }

@@ -2,6 +2,8 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { type DocumentNode, print } from "graphql";
 import { createConnection } from "mysql2/promise";
 import { createApp } from "../../src/app";
 import type { Clock } from "../../src/common/clock";
@@ -17,6 +19,28 @@ export interface GraphQLResponse<T = any> {
   headers: Headers;
 }
 
+/**
+ * The operation a test sends: a typed document from test/generated/ (its result type and variables
+ * checked at compile time), or a string for deliberately malformed or dynamic operations.
+ */
+export type Operation = string | DocumentNode;
+
+const printed = new WeakMap<DocumentNode, string>();
+
+/** The text sent over HTTP for an operation (documents are printed once). */
+export function operationText(operation: Operation): string {
+  if (typeof operation === "string") return operation;
+  let text = printed.get(operation);
+  if (text === undefined) printed.set(operation, (text = print(operation)));
+  return text;
+}
+
+/** `gql`'s signature: typed documents give typed data and checked variables; strings stay untyped. */
+export interface Gql<Extra extends unknown[] = []> {
+  <Result, Variables>(document: TypedDocumentNode<Result, Variables>, variables: NoInfer<Variables>, ...rest: Extra): Promise<GraphQLResponse<Result>>;
+  (query: string, variables?: Record<string, unknown>, ...rest: Extra): Promise<GraphQLResponse>;
+}
+
 export interface TestServer {
   url: string;
   base: string;
@@ -24,7 +48,7 @@ export interface TestServer {
   server: RunningServer;
   databaseUrl: string;
   /** POSTs a GraphQL request; `token` goes in the Authorization header. */
-  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>;
+  gql: Gql<[token?: string | null]>;
   /** Runs raw SQL on the server's database (for assertions on rows). */
   sql<T = any>(query: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
@@ -99,10 +123,10 @@ export async function startTestServer(options: { clock?: Clock; config?: Partial
   const server = await startServer(app, 0, "127.0.0.1");
   const base = server.url.replace(/\/graphql$/, "");
 
-  async function gql(query: string, variables: Record<string, unknown> = {}, token: string | null = null) {
+  async function gql(operation: Operation, variables: object = {}, token: string | null = null) {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (token) headers.authorization = `Bearer ${token}`;
-    const response = await fetch(server.url, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(server.url, { method: "POST", headers, body: JSON.stringify({ query: operationText(operation), variables }) });
     const text = await response.text();
     let body: any;
     try {

@@ -82,6 +82,15 @@ describe("import structure of src/", () => {
     assert.deepEqual(offending, []);
   });
 
+  it("keeps the evidence library pure: Merkle, leaves, signer and sealing import only each other and common/", () => {
+    const pure = ["merkle", "leaf", "signer", "sealing"].map((f) => join(SRC, "modules", "evidence", `${f}.ts`));
+    for (const file of pure) assert.ok(graph.has(file), `${name(file)} exists`);
+    const offending = pure.flatMap((file) =>
+      (graph.get(file) ?? []).filter((target) => !pure.includes(target) && !target.startsWith(join(SRC, "common"))).map((target) => `${name(file)} → ${name(target)}`),
+    );
+    assert.deepEqual(offending, []);
+  });
+
   it("reaches services through constructors, never through the request context (no ctx.app)", () => {
     const offending = files.filter((file) => /\b(?:ctx|context)\.app\b/.test(readFileSync(file, "utf8"))).map(name);
     assert.deepEqual(offending, []);

@@ -18,8 +18,8 @@ const tenant = (plan: Plan, extra: Partial<Parameters<PolicyRegistry["forTenant"
 describe("plan policy objects", () => {
   it("personal groups grow by direct add up to 40, owner counted", () => {
     const policy = new PolicyRegistry().forTenant(tenant(Plan.PERSONAL));
-    assert.equal(policy.allowsDirectAdd(39), true);
-    assert.equal(policy.allowsDirectAdd(40), false);
+    assert.equal(policy.directAddSlots(39), 1);
+    assert.equal(policy.directAddSlots(40), 0);
     assert.equal(policy.allowsCodeType(CodeType.LIVE), false);
     assert.equal(policy.allowsCodeType(CodeType.FACE_TO_FACE), true);
   });
@@ -36,23 +36,30 @@ describe("plan policy objects", () => {
     assert.equal(enterprise.temporaryCodeTtl(31536001).ok, false);
   });
 
-  it("compliance checks name what is missing", () => {
+  it("compliance refusals name what is missing, in one sentence", () => {
     const registry = new PolicyRegistry();
     const enterprise = registry.forTenant(tenant(Plan.ENTERPRISE));
-    assert.deepEqual(enterprise.missingCompliance({ category: GroupCategory.GENERAL, minorProtection: false }), [
-      "this plan requires the tenant's dataUsageRulesUrl to be published",
-    ]);
+    assert.equal(
+      enterprise.complianceRefusal({ category: GroupCategory.GENERAL, minorProtection: false }),
+      "Compliance requirements not met: this plan requires the tenant's dataUsageRulesUrl to be published",
+    );
+    assert.equal(
+      enterprise.complianceRefusal({ category: GroupCategory.EDUCATION, minorProtection: false }),
+      "Compliance requirements not met: education groups require minorProtection: true; this plan requires the tenant's dataUsageRulesUrl to be published",
+    );
     const personal = registry.forTenant({ ...tenant(Plan.PERSONAL), rowId: "p" });
-    assert.deepEqual(personal.missingCompliance({ category: GroupCategory.GENERAL, minorProtection: false }), []);
-    assert.deepEqual(personal.missingCompliance({ category: GroupCategory.FINANCIAL, minorProtection: false }), [
-      "financial groups require the tenant's financialLicense",
-    ]);
-    assert.deepEqual(personal.missingCompliance({ category: GroupCategory.EDUCATION, minorProtection: false }), [
-      "education groups require minorProtection: true",
-    ]);
-    assert.deepEqual(personal.missingCompliance({ category: GroupCategory.EDUCATION, minorProtection: true }), []);
+    assert.equal(personal.complianceRefusal({ category: GroupCategory.GENERAL, minorProtection: false }), null);
+    assert.equal(
+      personal.complianceRefusal({ category: GroupCategory.FINANCIAL, minorProtection: false }),
+      "Compliance requirements not met: financial groups require the tenant's financialLicense",
+    );
+    assert.equal(
+      personal.complianceRefusal({ category: GroupCategory.EDUCATION, minorProtection: false }),
+      "Compliance requirements not met: education groups require minorProtection: true",
+    );
+    assert.equal(personal.complianceRefusal({ category: GroupCategory.EDUCATION, minorProtection: true }), null);
     const licensed = registry.forTenant({ ...tenant(Plan.PERSONAL), rowId: "l", financialLicense: "FIN-1" });
-    assert.deepEqual(licensed.missingCompliance({ category: GroupCategory.FINANCIAL, minorProtection: false }), []);
+    assert.equal(licensed.complianceRefusal({ category: GroupCategory.FINANCIAL, minorProtection: false }), null);
   });
 
   it("overrides replace single fields, and the cache follows the tenant's version", () => {

@@ -7,6 +7,7 @@ import { RiskEvents } from "./RiskEvents";
 import { apiFor, session } from "./session";
 import { SignIn, signIn, type Tenant } from "./SignIn";
 import { Stats } from "./Stats";
+import { Webhooks } from "./Webhooks";
 import { words } from "./format";
 
 const PAGES = [
@@ -15,6 +16,7 @@ const PAGES = [
   { id: "groups", title: "Groups" },
   { id: "live-codes", title: "Live codes" },
   { id: "stats", title: "Statistics" },
+  { id: "webhooks", title: "Webhooks" },
 ] as const;
 type PageId = (typeof PAGES)[number]["id"];
 
@@ -90,6 +92,7 @@ export function App() {
         {page === "groups" && <Groups api={api} />}
         {page === "live-codes" && <LiveCodes api={api} />}
         {page === "stats" && <Stats api={api} plan={tenant.plan} />}
+        {page === "webhooks" && <Webhooks api={api} />}
       </main>
     </div>
   );

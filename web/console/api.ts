@@ -176,3 +176,51 @@ export interface TenantStats {
   joinsByDay: Array<{ day: string; count: number }>;
   messagesByDay: Array<{ day: string; count: number }>;
 }
+
+export const WEBHOOK_ENDPOINTS = `query ConsoleWebhookEndpoints($after: String) {
+  webhookEndpoints(first: 20, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { id url description eventTypes enabled createdAt } }
+  }
+}`;
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  description: string;
+  eventTypes: string[];
+  enabled: boolean;
+  createdAt: string;
+}
+
+export type WebhookDeliveryStatus = "PENDING" | "DELIVERED" | "FAILED";
+export const WEBHOOK_DELIVERIES = `query ConsoleWebhookDeliveries($id: ID!, $status: WebhookDeliveryStatus, $after: String) {
+  node(id: $id) {
+    ... on WebhookEndpoint {
+      deliveries(first: 20, after: $after, status: $status) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { node { id eventId eventType status attempts lastResponseStatus lastError lastAttemptAt nextAttemptAt createdAt } }
+      }
+    }
+  }
+}`;
+export interface WebhookDelivery {
+  id: string;
+  eventId: string;
+  eventType: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  lastResponseStatus: number | null;
+  lastError: string | null;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+}
+
+export const REDELIVER_WEBHOOK_EVENT = `mutation ConsoleRedeliverWebhookEvent($input: RedeliverWebhookEventInput!) {
+  redeliverWebhookEvent(input: $input) { delivery { id status } userErrors { code message } }
+}`;
+export interface RedeliverWebhookEvent {
+  redeliverWebhookEvent: { delivery: { id: string; status: WebhookDeliveryStatus } | null; userErrors: UserError[] };
+}

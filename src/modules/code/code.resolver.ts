@@ -188,8 +188,7 @@ export class LiveCodeResolver {
 
   @FieldResolver(() => LiveCodeStats, { description: "Joins through the code, per group (plans with statsEnabled)." })
   stats(@Root() code: LiveCode, @Ctx() ctx: RequestContext): Promise<LiveCodeStats> {
-    if (!ctx.policy.limits.statsEnabled) throw new GraphQLError("Statistics are not part of this plan", { extensions: { code: ErrorCode.FEATURE_NOT_IN_PLAN } });
-    return this.liveCodeService.stats(code);
+    return this.liveCodeService.stats(ctx, code);
   }
 }
 

@@ -9,20 +9,20 @@ import type { Database } from "../../db/database";
 import { User } from "../user/user.entity";
 import { forUpdate } from "../../db/query";
 import { CodeType } from "../../policy/limits";
-import { GroupCategory } from "../../policy/compliance";
 import { findMember, lockGroupRow } from "../group/access";
 import type { Group } from "../group/group.entity";
-import { insertGroup } from "../group/group.factory";
-import { GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
+import { GroupStatus, JoinSourceKind } from "../group/group.enums";
 import type { Member } from "../group/member.entity";
 import { admitMembers } from "../group/membership";
 import { joinGate } from "../group/join-gate";
 import type { JoinRequest } from "../group/join-request.entity";
 import type { JoinRequestService } from "../group/join-request.service";
-import type { GroupService } from "../group/group.service";
+import type { GroupCreation } from "../group/group-creation";
 import { RiskEventKind } from "../moderation/moderation.enums";
 import type { RiskService } from "../moderation/risk.service";
+import { distanceMetres } from "./distance";
 import { FaceToFaceAttempt, FaceToFaceParticipant, FaceToFaceSession, FaceToFaceSlot } from "./code.entities";
+import type { GroupLog } from "../group/group-log";
 
 /** People who enter the same digits within this distance share a session. */
 export const FACE_TO_FACE_RADIUS_METRES = 1000;
@@ -37,21 +37,13 @@ const enterSchema = z.object({
   longitude: z.number().finite().min(-180).max(180),
 });
 
-/** Great-circle distance in metres (haversine). */
-export function distanceMetres(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const rad = Math.PI / 180;
-  const dLat = (lat2 - lat1) * rad;
-  const dLon = (lon2 - lon1) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6_371_000 * Math.asin(Math.min(1, Math.sqrt(h)));
-}
-
 /** Face-to-face groups: people nearby enter the same four digits and form a group together. */
 export class FaceToFaceService {
   constructor(
     private readonly db: Database,
     private readonly risk: RiskService,
-    private readonly groups: GroupService,
+    private readonly creation: GroupCreation,
+    private readonly groupLog: GroupLog,
     joinRequests: JoinRequestService,
   ) {
     joinRequests.registerSource(JoinSourceKind.FACE_TO_FACE, { capacity: async (ctx) => ctx.policy.codeJoinCapacity(CodeType.FACE_TO_FACE) });
@@ -131,14 +123,10 @@ export class FaceToFaceService {
     if (session.expiresAt <= now) throw new DomainError(ErrorCode.CODE_EXPIRED, "The face-to-face session has expired", ["input", "sessionId"]);
     const cap = ctx.policy.codeJoinCapacity(CodeType.FACE_TO_FACE);
     if (!session.groupId) {
-      await this.groups.assertCreationAllowance(ctx, em, userId);
-      const missing = ctx.policy.missingCompliance({ category: GroupCategory.GENERAL, minorProtection: false });
-      if (missing.length) throw new DomainError(ErrorCode.COMPLIANCE_REQUIRED, `Compliance requirements not met: ${missing.join("; ")}`);
-      const group = await insertGroup(em, { tenantId: session.tenantId, name: `Face to face ${session.digits}`, ownerId: userId, createdData: { faceToFace: session.rowId } }, now);
-      const { admitted } = await admitMembers(em, group, [{ userId, role: MemberRole.OWNER, source: { kind: JoinSourceKind.FACE_TO_FACE } }], cap, now);
+      const { group, owner } = await this.creation.forFaceToFace(ctx, em, { ownerId: userId, digits: session.digits, sessionId: session.rowId, capacity: cap });
       session.groupId = group.rowId;
       await em.update(FaceToFaceSession, { rowId: session.rowId }, { groupId: group.rowId });
-      return { group, member: admitted[0] };
+      return { group, member: owner };
     }
     const group = await lockGroupRow(em, ctx, session.groupId, ["input", "sessionId"]);
     if (group.status === GroupStatus.DISSOLVED) throw new DomainError(ErrorCode.GROUP_DISSOLVED, "The group has been dissolved");
@@ -146,7 +134,7 @@ export class FaceToFaceService {
     if (existing) return { group, member: existing };
     const gate = await joinGate(ctx, em, group, userId, { kind: JoinSourceKind.FACE_TO_FACE }, ["input", "sessionId"]);
     if (!gate.admit) return { group, member: null, joinRequest: gate.request };
-    const { admitted } = await admitMembers(em, group, [{ userId, source: { kind: JoinSourceKind.FACE_TO_FACE } }], cap, now, { knownAbsent: true });
+    const { admitted } = await admitMembers(this.groupLog, em, group, [{ userId, source: { kind: JoinSourceKind.FACE_TO_FACE } }], cap, now, { knownAbsent: true });
     return { group, member: admitted[0] };
   }
 

@@ -9,7 +9,7 @@ import { CodeType } from "../../policy/limits";
 import type { TenantPolicy } from "../../policy/policy";
 import { actorOn, assertAcceptsMembers, assertNotDissolved, findMember, lockGroup, lockGroupRow, requireRole } from "../group/access";
 import { Group } from "../group/group.entity";
-import { GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
+import { GroupStatus, JoinSourceKind } from "../group/group.enums";
 import type { Member } from "../group/member.entity";
 import { admitMembers } from "../group/membership";
 import { banned, isBanned, joinGate } from "../group/join-gate";
@@ -20,6 +20,7 @@ import { GroupCode } from "./code.entities";
 import type { CreateGroupCodeInput, GroupCodePreview } from "./code.types";
 import { isWellFormedToken, newCodeToken } from "./links";
 import { groupById } from "../group/group.loaders";
+import type { GroupLog } from "../group/group-log";
 
 export const campaignState = () =>
   z
@@ -79,12 +80,15 @@ export function codeRefusal(policy: TenantPolicy, code: GroupCode, group: Group,
 
 /** Group QR codes: permanent, temporary, use-limited and revocable links into one group. */
 export class GroupCodeService {
-  constructor(joinRequests: JoinRequestService) {
+  constructor(
+    private readonly groupLog: GroupLog,
+    joinRequests: JoinRequestService,
+  ) {
     // A join request made through a code is held, at approval, to the capacity of that code's type.
     joinRequests.registerSource(JoinSourceKind.GROUP_CODE, {
       capacity: async (ctx, em, request) => {
         const code = request.codeId ? await em.findOneBy(GroupCode, { rowId: request.codeId }) : null;
-        return code ? ctx.policy.codeJoinCapacity(planCodeType(code.type)) : ctx.policy.limits.maxGroupSize;
+        return code ? ctx.policy.codeJoinCapacity(planCodeType(code.type)) : ctx.policy.groupCapacity();
       },
     });
   }
@@ -95,7 +99,7 @@ export class GroupCodeService {
     const group = await lockGroup(em, ctx, data.groupId);
     assertNotDissolved(group);
     const actor = await actorOn(em, ctx, group);
-    if (actor.kind === "MEMBER") requireRole(actor.member, [MemberRole.OWNER, MemberRole.ADMIN], "create group codes");
+    if (actor.kind === "MEMBER") requireRole(actor.member, "create group codes");
     assertAcceptsMembers(group);
     const policy = ctx.policy;
     if (!policy.allowsCodeType(planCodeType(data.type))) {
@@ -141,7 +145,7 @@ export class GroupCodeService {
     if (!found) throw notFound("Group code", ["input", "codeId"]);
     const group = await lockGroupRow(em, ctx, found.groupId, ["input", "codeId"]);
     const actor = await actorOn(em, ctx, group, ["input", "codeId"]);
-    if (actor.kind === "MEMBER") requireRole(actor.member, [MemberRole.OWNER, MemberRole.ADMIN], "revoke group codes");
+    if (actor.kind === "MEMBER") requireRole(actor.member, "revoke group codes");
     if (found.type === GroupCodeType.PERMANENT && !ctx.policy.permanentCodeRefreshable()) {
       throw new DomainError(ErrorCode.NOT_PERMITTED, "On this plan a group's permanent code cannot be revoked", ["input", "codeId"]);
     }
@@ -182,6 +186,7 @@ export class GroupCodeService {
     if (counted.affected !== 1) throw statusRefusal(CodeStatus.EXHAUSTED);
     if (!gate.admit) return { group, member: null, joinRequest: gate.request };
     const { admitted } = await admitMembers(
+      this.groupLog,
       em,
       group,
       [{ userId, source }],

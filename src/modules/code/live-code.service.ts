@@ -11,11 +11,12 @@ import type { Database } from "../../db/database";
 import { forUpdate, keysetPage } from "../../db/query";
 import { CodeType } from "../../policy/limits";
 import { lockGroupRow } from "../group/access";
-import { insertGroup } from "../group/group.factory";
+import type { GroupCreation } from "../group/group-creation";
+import type { GroupLog } from "../group/group-log";
 import { Group } from "../group/group.entity";
 import { GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
 import { Member } from "../group/member.entity";
-import { type Admission, admitMembers, groupFull } from "../group/membership";
+import { admitMembers, groupFull } from "../group/membership";
 import { banned, joinGate } from "../group/join-gate";
 import type { Welcome } from "../group/welcome";
 import { JoinRequest } from "../group/join-request.entity";
@@ -73,6 +74,8 @@ export class LiveCodeService {
   constructor(
     private readonly db: Database,
     private readonly moderation: ModerationService,
+    private readonly creation: GroupCreation,
+    private readonly groupLog: GroupLog,
     joinRequests: JoinRequestService,
   ) {
     // A join request made through a live code is held, at approval, to the code's per-group cap,
@@ -80,8 +83,7 @@ export class LiveCodeService {
     joinRequests.registerSource(JoinSourceKind.LIVE_CODE, {
       capacity: async (ctx, em, request) => {
         const code = request.liveCodeId ? await em.findOneBy(LiveCode, { rowId: request.liveCodeId }) : null;
-        const cap = ctx.policy.codeJoinCapacity(CodeType.LIVE);
-        return code ? Math.min(code.perGroupCap, cap) : cap;
+        return code ? ctx.policy.liveCodeCapacity(code.perGroupCap) : ctx.policy.codeJoinCapacity(CodeType.LIVE);
       },
       welcome: async (_ctx, em, request) => {
         const code = request.liveCodeId ? await em.findOneBy(LiveCode, { rowId: request.liveCodeId }) : null;
@@ -96,7 +98,7 @@ export class LiveCodeService {
   async create(ctx: RequestContext, em: EntityManager, input: CreateLiveCodeInput): Promise<{ liveCode: LiveCode }> {
     const creatorId = ctx.userId;
     if (!creatorId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Live codes are created by a user, who owns the groups they open");
-    this.assertPlanAllowsLive(ctx);
+    ctx.policy.requireFeature("liveCodes");
     const data = parseInput(createSchema, input);
     const perGroupCap = this.perGroupCap(ctx, data.perGroupCap);
     const groupIds = await this.managedGroups(ctx, em, data.groupIds, creatorId);
@@ -171,9 +173,9 @@ export class LiveCodeService {
   private async previewRefusal(ctx: RequestContext, em: EntityManager, code: LiveCode, status: LiveCodeStatus): Promise<ErrorCode | null> {
     if (status === LiveCodeStatus.DISABLED) return ErrorCode.CODE_REVOKED;
     if (status === LiveCodeStatus.EXPIRED) return ErrorCode.CODE_EXPIRED;
-    if (!ctx.policy.allowsCodeType(CodeType.LIVE) || ctx.policy.limits.liveCodeGroupCap == null) return ErrorCode.FEATURE_NOT_IN_PLAN;
+    if (!ctx.policy.allows("liveCodes")) return ErrorCode.FEATURE_NOT_IN_PLAN;
     if (code.autoCreateGroups) return null;
-    const cap = Math.min(code.perGroupCap, ctx.policy.codeJoinCapacity(CodeType.LIVE));
+    const cap = ctx.policy.liveCodeCapacity(code.perGroupCap);
     if ((await this.openGroups(em, code, cap, ctx.userId).getCount()) > 0) return null;
     // Nothing open to the viewer: BANNED when a group would still take someone they are not.
     return ctx.userId && (await this.openGroups(em, code, cap, null).getCount()) > 0 ? ErrorCode.BANNED : ErrorCode.GROUP_FULL;
@@ -203,7 +205,7 @@ export class LiveCodeService {
     const status = liveCodeStatus(code, now);
     if (status === LiveCodeStatus.DISABLED) throw new DomainError(ErrorCode.CODE_REVOKED, "The code has been switched off", ["input", "token"]);
     if (status === LiveCodeStatus.EXPIRED) throw new DomainError(ErrorCode.CODE_EXPIRED, "The code has expired", ["input", "token"]);
-    this.assertPlanAllowsLive(ctx);
+    ctx.policy.requireFeature("liveCodes");
 
     const already = await em
       .createQueryBuilder(Member, "m")
@@ -221,7 +223,7 @@ export class LiveCodeService {
       .getOne();
     if (pending) return { group: (await lockGroupRow(em, ctx, pending.groupId))!, member: null, joinRequest: pending };
 
-    const cap = Math.min(code.perGroupCap, ctx.policy.codeJoinCapacity(CodeType.LIVE));
+    const cap = ctx.policy.liveCodeCapacity(code.perGroupCap);
     const group = (await this.nextOpenGroup(em, ctx, code, cap, userId)) ?? (code.autoCreateGroups ? await this.openGroup(em, ctx, code, cap, now) : null);
     if (!group) {
       if ((await this.openGroups(em, code, cap, null).getCount()) > 0) throw banned(["input", "token"]);
@@ -230,7 +232,7 @@ export class LiveCodeService {
     const source = { kind: JoinSourceKind.LIVE_CODE, liveCodeId: code.rowId, state: code.state };
     const gate = await joinGate(ctx, em, group, userId, source, ["input", "token"]);
     if (!gate.admit) return { group, member: null, joinRequest: gate.request };
-    const { admitted } = await admitMembers(em, group, [{ userId, source }], cap, now, { welcome: codeWelcome(code) });
+    const { admitted } = await admitMembers(this.groupLog, em, group, [{ userId, source }], cap, now, { welcome: codeWelcome(code) });
     await this.countJoin(em, code.rowId);
     return { group, member: admitted[0] };
   }
@@ -256,8 +258,9 @@ export class LiveCodeService {
   }
 
   /**
-   * Opens "<baseName> <n>", owned by the code's creator, with the admins of the code's first group
-   * as admins and that group's category, and appends it to the code.
+   * Opens "<baseName> <n>" through the creation door (group-creation.ts, path liveCode): owned by the
+   * code's creator, with the admins of the code's first group as admins and that group's category,
+   * and appends it to the code.
    */
   private async openGroup(em: EntityManager, ctx: RequestContext, code: LiveCode, cap: number, now: number): Promise<Group> {
     const links = await em.find(LiveCodeGroup, { where: { liveCodeId: code.rowId }, order: { position: "ASC" } });
@@ -265,25 +268,15 @@ export class LiveCodeService {
     const admins = first
       ? (await em.find(Member, { where: { groupId: first.rowId, role: MemberRole.ADMIN }, order: { joinSeq: "ASC" } })).filter((m) => m.userId !== code.createdBy)
       : [];
-    if (1 + admins.length >= cap) throw groupFull(cap);
-    const n = links.length + 1;
-    const group = await insertGroup(
-      em,
-      {
-        tenantId: code.tenantId,
-        name: truncateText(`${code.baseName ?? code.name} ${n}`, 100),
-        ownerId: code.createdBy,
-        category: first?.category,
-        minorProtection: first?.minorProtection,
-        createdData: { liveCode: code.rowId },
-      },
-      now,
-    );
-    const founders: Admission[] = [
-      { userId: code.createdBy, role: MemberRole.OWNER, source: { kind: JoinSourceKind.CREATOR } },
-      ...admins.map((a) => ({ userId: a.userId, role: MemberRole.ADMIN, source: { kind: JoinSourceKind.DIRECT_ADD, inviterId: code.createdBy } })),
-    ];
-    await admitMembers(em, group, founders, cap, now);
+    const group = await this.creation.forLiveCode(ctx, em, {
+      ownerId: code.createdBy,
+      name: truncateText(`${code.baseName ?? code.name} ${links.length + 1}`, 100),
+      category: first?.category,
+      minorProtection: first?.minorProtection,
+      liveCodeId: code.rowId,
+      adminIds: admins.map((a) => a.userId),
+      capacity: cap,
+    });
     await em.insert(LiveCodeGroup, { liveCodeId: code.rowId, groupId: group.rowId, position: (links.at(-1)?.position ?? 0) + 1, addedAt: now });
     await em.createQueryBuilder().update(LiveCode).set({ groupsCreated: () => "groups_created + 1" }).where("id = :id", { id: code.rowId }).execute();
     return group;
@@ -302,7 +295,9 @@ export class LiveCodeService {
     );
   }
 
-  async stats(code: LiveCode): Promise<LiveCodeStats> {
+  /** Joins through the code, per group; FEATURE_NOT_IN_PLAN unless the plan has stats. */
+  async stats(ctx: RequestContext, code: LiveCode): Promise<LiveCodeStats> {
+    ctx.policy.requireFeature("stats");
     const groups = await this.groupsOf(code.rowId, LIST_BOUNDS.liveCodeGroups);
     const counts = await this.db.read((em) =>
       em
@@ -332,14 +327,8 @@ export class LiveCodeService {
     return toConnection(rows, page, (c) => ({ key: c.createdAt, id: c.rowId }), () => this.db.read((em) => scope(em).getCount()));
   }
 
-  private assertPlanAllowsLive(ctx: RequestContext): void {
-    if (!ctx.policy.allowsCodeType(CodeType.LIVE) || ctx.policy.limits.liveCodeGroupCap == null) {
-      throw new DomainError(ErrorCode.FEATURE_NOT_IN_PLAN, "Live codes are not part of this plan");
-    }
-  }
-
   private perGroupCap(ctx: RequestContext, requested: number | null | undefined): number {
-    const max = Math.min(ctx.policy.limits.liveCodeGroupCap ?? 0, ctx.policy.limits.maxGroupSize);
+    const max = ctx.policy.liveCodePerGroupCapMax();
     const cap = requested ?? max;
     if (cap > max) throw new DomainError(ErrorCode.INVALID_INPUT, `perGroupCap may be at most ${max} on this plan`, ["input", "perGroupCap"]);
     return cap;

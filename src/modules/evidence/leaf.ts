@@ -1,6 +1,5 @@
-import type { DataSource } from "typeorm";
-import type { LogData } from "../group/group-log.entity";
-import type { EvidenceSigner } from "./signer";
+/** Extra facts of a history entry (flat JSON values), as stored with it. */
+export type LeafExtra = Readonly<Record<string, string | number | boolean | null>>;
 
 /** The immutable facts of a history entry, as committed to by its Merkle leaf. */
 export interface LeafFacts {
@@ -10,7 +9,7 @@ export interface LeafFacts {
   actorId: string | null;
   subjectId: string | null;
   text: string | null;
-  data: LogData | null;
+  data: LeafExtra | null;
   createdAt: number;
 }
 
@@ -21,17 +20,4 @@ export interface LeafFacts {
 export function leafData(facts: LeafFacts): string {
   const data = facts.data ? Object.keys(facts.data).sort().map((key) => [key, facts.data![key]]) : null;
   return JSON.stringify(["gp-evidence-v1", facts.groupId, facts.seq, facts.kind, facts.actorId, facts.subjectId, facts.text, data, facts.createdAt]);
-}
-
-const signers = new WeakMap<DataSource, EvidenceSigner>();
-
-/** Binds the evidence key to an app's data source, so every append through it is signed. */
-export function attachEvidenceSigner(dataSource: DataSource, signer: EvidenceSigner): void {
-  signers.set(dataSource, signer);
-}
-
-export function evidenceSignerOf(dataSource: DataSource): EvidenceSigner {
-  const signer = signers.get(dataSource);
-  if (!signer) throw new Error("No evidence signer attached to this data source");
-  return signer;
 }

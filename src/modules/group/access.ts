@@ -4,8 +4,9 @@ import { rowIdOf } from "../../common/global-id";
 import type { RequestContext } from "../../context/context";
 import { forUpdate } from "../../db/query";
 import { Group } from "./group.entity";
-import { GroupStatus, MemberRole } from "./group.enums";
+import { GroupStatus } from "./group.enums";
 import { Member } from "./member.entity";
+import { type GroupAction, roleRefusal } from "./roles";
 
 /**
  * Loads a group of the caller's tenant with its row locked for the rest of the transaction: every
@@ -62,6 +63,8 @@ export function assertAcceptsMembers(group: Group): void {
   if (group.status === GroupStatus.PENDING_REVIEW) throw new DomainError(ErrorCode.NOT_PERMITTED, "The group is awaiting moderation review");
 }
 
-export function requireRole(member: Member, roles: MemberRole[], what: string): void {
-  if (!roles.includes(member.role)) throw new DomainError(ErrorCode.NOT_PERMITTED, `Only ${roles.join(" or ").toLowerCase()}s can ${what}`);
+/** NOT_PERMITTED unless the member's role may do the action (roles.ts holds the matrix). */
+export function requireRole(member: Member, action: GroupAction): void {
+  const refusal = roleRefusal(member.role, action);
+  if (refusal) throw refusal;
 }

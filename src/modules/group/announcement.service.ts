@@ -6,9 +6,9 @@ import { ReviewSubjectType } from "../moderation/moderation.enums";
 import type { ModerationService } from "../moderation/moderation.service";
 import type { ReviewService } from "../moderation/review.service";
 import { assertAcceptsMembers, assertNotDissolved, lockGroup, lockGroupRow, memberActor, requireRole } from "./access";
-import { appendLog } from "./group-log";
+import type { GroupLog } from "./group-log";
 import { Group } from "./group.entity";
-import { GroupEventKind, GroupStatus, MemberRole, MessageStatus } from "./group.enums";
+import { GroupEventKind, GroupStatus, MessageStatus } from "./group.enums";
 
 const announcementSchema = z.object({
   groupId: z.string(),
@@ -25,6 +25,7 @@ export class AnnouncementService {
   constructor(
     private readonly moderation: ModerationService,
     private readonly review: ReviewService,
+    private readonly groupLog: GroupLog,
   ) {}
 
   /**
@@ -37,7 +38,7 @@ export class AnnouncementService {
     const group = await lockGroup(em, ctx, data.groupId);
     assertNotDissolved(group);
     const member = await memberActor(em, ctx, group);
-    requireRole(member, [MemberRole.OWNER, MemberRole.ADMIN], "set the announcement");
+    requireRole(member, "set the announcement");
     assertAcceptsMembers(group);
     const review = await this.moderation.assertAllowed(em, ctx, data.text, ["input", "text"], group.rowId);
     const targets = [group];
@@ -51,7 +52,7 @@ export class AnnouncementService {
     }
     const now = ctx.now();
     for (const target of targets) {
-      const [entry] = await appendLog(
+      const [entry] = await this.groupLog.append(
         em,
         target,
         [{ kind: GroupEventKind.ANNOUNCEMENT_SET, actorId: member.userId, text: data.text, status: review ? MessageStatus.PENDING_REVIEW : MessageStatus.VISIBLE }],

@@ -8,16 +8,20 @@ import { keysetPage } from "../../db/query";
 import { User } from "../user/user.entity";
 import { actorOn, assertNotDissolved, lockGroup, requireRole } from "./access";
 import { Ban } from "./ban.entity";
-import { appendLog } from "./group-log";
+import type { GroupLog } from "./group-log";
 import type { Group } from "./group.entity";
-import { GroupEventKind, InvitationStatus, MemberRole } from "./group.enums";
+import { GroupEventKind, InvitationStatus } from "./group.enums";
 import { Invitation } from "./invitation.entity";
 import { closeJoinRequests } from "./join-request.service";
 import { viewerMembership } from "./group.loaders";
+import { mayDo } from "./roles";
 
 /** Bans (removeMember with `ban: true`), lifting them, and the list owners and admins see. */
 export class BanService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly groupLog: GroupLog,
+  ) {}
 
   /**
    * Bans a user who was just removed from the locked group: the ban row, and their open invitations
@@ -35,13 +39,13 @@ export class BanService {
     const group = await lockGroup(em, ctx, input.groupId);
     assertNotDissolved(group);
     const actor = await actorOn(em, ctx, group);
-    if (actor.kind === "MEMBER") requireRole(actor.member, [MemberRole.OWNER, MemberRole.ADMIN], "lift bans");
+    if (actor.kind === "MEMBER") requireRole(actor.member, "lift bans");
     const userId = rowIdOf(input.userId, "User");
     if (!userId || !(await em.existsBy(User, { rowId: userId, tenantId: group.tenantId }))) throw notFound("User", ["input", "userId"]);
     const result = await em.delete(Ban, { groupId: group.rowId, userId });
     if (result.affected) {
       const actorId = actor.kind === "MEMBER" ? actor.member.userId : null;
-      await appendLog(em, group, [{ kind: GroupEventKind.MEMBER_UNBANNED, actorId, subjectId: userId }], ctx.now());
+      await this.groupLog.append(em, group, [{ kind: GroupEventKind.MEMBER_UNBANNED, actorId, subjectId: userId }], ctx.now());
     }
     return { group };
   }
@@ -51,7 +55,7 @@ export class BanService {
     if (!ctx.tenant || group.tenantId !== ctx.tenant.rowId) return false;
     if (ctx.principal.kind === "TENANT") return true;
     const role = (await ctx.loaders.get(viewerMembership).load(group.rowId))?.role;
-    return role === MemberRole.OWNER || role === MemberRole.ADMIN;
+    return role != null && mayDo(role, "see bans");
   }
 
   /** A group's bans, newest first. */

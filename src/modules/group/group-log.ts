@@ -1,9 +1,9 @@
 import type { EntityManager } from "typeorm";
 import { newId } from "../../common/ids";
-import { leafData, evidenceSignerOf } from "../evidence/leaf";
-import { leafHash, MerkleFrontier } from "../evidence/merkle";
-import { CURRENT_HEAD_VERSION } from "../evidence/signer";
+import { type HeadSigner, sealLeaves } from "../evidence/sealing";
 import { Group } from "./group.entity";
+import { announceAfterCommit, recordEvents } from "../events/outbox";
+import { groupLogEvents } from "./group-events";
 import { GroupLogEntry, type LogData } from "./group-log.entity";
 
 export interface LogEntryInput {
@@ -13,6 +13,8 @@ export interface LogEntryInput {
   text?: string | null;
   status?: string;
   data?: LogData | null;
+  /** Details for the entry's event (feed, webhooks) that the log itself does not keep, e.g. a join's full source. */
+  event?: Record<string, unknown>;
 }
 
 /** Seats taken by the same write: the member count moves with the log, in one conditional UPDATE. */
@@ -23,56 +25,60 @@ export interface SeatChange {
 }
 
 /**
- * Appends entries to a group's history. The caller holds the group's row lock (see lockGroup), so
- * sequence numbers are allocated without gaps or races; `group.logSize` is kept in step. With
- * `seats`, the member count moves in the same UPDATE, guarded by `member_count + add <= cap`; when
- * that guard refuses, nothing is written and null is returned.
+ * Appends entries to groups' histories, sealing each one into the group's Merkle log with the
+ * evidence key it was built with (evidence/sealing.ts signs the heads). One per app.
  */
-export async function appendLogWithSeats(em: EntityManager, group: Group, entries: LogEntryInput[], now: number, seats?: SeatChange): Promise<GroupLogEntry[] | null> {
-  if (entries.length === 0) return [];
-  const signer = evidenceSignerOf(em.connection);
-  const frontier = MerkleFrontier.fromJSON(group.merkleFrontier);
-  if (frontier.treeSize !== group.logSize) throw new Error(`Merkle frontier of group ${group.rowId} is out of step with its log`);
-  const rows = entries.map((entry, i) => {
-    const row = em.create(GroupLogEntry, {
-      rowId: newId(),
-      tenantId: group.tenantId,
-      groupId: group.rowId,
-      seq: group.logSize + i + 1,
-      kind: entry.kind,
-      actorId: entry.actorId ?? null,
-      subjectId: entry.subjectId ?? null,
-      text: entry.text ?? null,
-      status: entry.status ?? "VISIBLE",
-      data: entry.data ?? null,
-      createdAt: now,
-    });
-    // Seal the entry: its leaf, the new root, and the signed tree head at this size.
-    const leaf = leafHash(leafData({ ...row, groupId: group.rowId }));
-    frontier.append(leaf);
-    row.leafHash = leaf.toString("hex");
-    row.rootHash = frontier.root().toString("hex");
-    row.signature = signer.sign({ groupRowId: group.rowId, treeSize: row.seq, rootHash: row.rootHash, signedAt: now }, CURRENT_HEAD_VERSION);
-    row.keyId = signer.keyId;
-    row.headVersion = CURRENT_HEAD_VERSION;
-    return row;
-  });
-  const logSize = group.logSize + rows.length;
-  const merkleFrontier = frontier.toJSON();
-  const update = em
-    .createQueryBuilder()
-    .update(Group)
-    .set({ logSize, merkleFrontier, updatedAt: now, ...(seats ? { memberCount: () => `member_count + ${seats.add}` } : {}) })
-    .where("id = :id", { id: group.rowId });
-  if (seats) update.andWhere("member_count + :add <= :cap", { add: seats.add, cap: seats.cap });
-  const result = await update.execute();
-  if (seats && result.affected !== 1) return null;
-  for (let i = 0; i < rows.length; i += 200) await em.insert(GroupLogEntry, rows.slice(i, i + 200));
-  Object.assign(group, { logSize, merkleFrontier, memberCount: group.memberCount + (seats?.add ?? 0) });
-  return rows;
-}
+export class GroupLog {
+  constructor(private readonly signer: HeadSigner) {}
 
-/** Appends entries that move no seats (always written). */
-export async function appendLog(em: EntityManager, group: Group, entries: LogEntryInput[], now: number): Promise<GroupLogEntry[]> {
-  return (await appendLogWithSeats(em, group, entries, now))!;
+  /**
+   * The caller holds the group's row lock (see lockGroup), so sequence numbers are allocated
+   * without gaps or races; `group.logSize` is kept in step. With `seats`, the member count moves in
+   * the same UPDATE, guarded by `member_count + add <= cap`; when that guard refuses, nothing is
+   * written and null is returned. Each entry's event is recorded in the same transaction (see
+   * group-events.ts).
+   */
+  async appendWithSeats(em: EntityManager, group: Group, entries: LogEntryInput[], now: number, seats?: SeatChange): Promise<GroupLogEntry[] | null> {
+    if (entries.length === 0) return [];
+    const rows = entries.map((entry, i) =>
+      em.create(GroupLogEntry, {
+        rowId: newId(),
+        tenantId: group.tenantId,
+        groupId: group.rowId,
+        seq: group.logSize + i + 1,
+        kind: entry.kind,
+        actorId: entry.actorId ?? null,
+        subjectId: entry.subjectId ?? null,
+        text: entry.text ?? null,
+        status: entry.status ?? "VISIBLE",
+        data: entry.data ?? null,
+        createdAt: now,
+      }),
+    );
+    // Seal the entries: their leaves, the new roots, and the signed tree head at each size.
+    const sealing = sealLeaves(this.signer, group.merkleFrontier, rows);
+    rows.forEach((row, i) => Object.assign(row, sealing.entries[i]));
+    const logSize = group.logSize + rows.length;
+    const merkleFrontier = sealing.frontier;
+    const update = em
+      .createQueryBuilder()
+      .update(Group)
+      .set({ logSize, merkleFrontier, updatedAt: now, ...(seats ? { memberCount: () => `member_count + ${seats.add}` } : {}) })
+      .where("id = :id", { id: group.rowId });
+    if (seats) update.andWhere("member_count + :add <= :cap", { add: seats.add, cap: seats.cap });
+    const result = await update.execute();
+    if (seats && result.affected !== 1) return null;
+    for (let i = 0; i < rows.length; i += 200) await em.insert(GroupLogEntry, rows.slice(i, i + 200));
+    // Every entry is also an event, in the same transaction (the outbox); see group-events.ts.
+    const { events, wakeUps } = groupLogEvents(group, rows, entries.map((e) => e.event));
+    await recordEvents(em, events, now);
+    announceAfterCommit(em, wakeUps);
+    Object.assign(group, { logSize, merkleFrontier, memberCount: group.memberCount + (seats?.add ?? 0) });
+    return rows;
+  }
+
+  /** Appends entries that move no seats (always written). */
+  async append(em: EntityManager, group: Group, entries: LogEntryInput[], now: number): Promise<GroupLogEntry[]> {
+    return (await this.appendWithSeats(em, group, entries, now))!;
+  }
 }

@@ -2,7 +2,7 @@ import type { EntityManager } from "typeorm";
 import { newId } from "../../common/ids";
 import { GroupCategory } from "../../policy/compliance";
 import { issueBirthCode } from "../code/birth-code";
-import { appendLog, type LogEntryInput } from "./group-log";
+import type { GroupLog, LogEntryInput } from "./group-log";
 import { Group } from "./group.entity";
 import { GroupEventKind, GroupStatus } from "./group.enums";
 
@@ -22,7 +22,7 @@ export interface NewGroup {
  * Inserts an empty group (no members yet), its PERMANENT code from birth and its GROUP_CREATED history entry. Every way a group
  * comes to be — createGroup, live codes, face to face, splits — goes through here.
  */
-export async function insertGroup(em: EntityManager, spec: NewGroup, now: number): Promise<Group> {
+export async function insertGroup(log: GroupLog, em: EntityManager, spec: NewGroup, now: number): Promise<Group> {
   const group = em.create(Group, {
     rowId: newId(),
     tenantId: spec.tenantId,
@@ -42,6 +42,6 @@ export async function insertGroup(em: EntityManager, spec: NewGroup, now: number
   });
   await em.insert(Group, group);
   await issueBirthCode(em, group, now);
-  await appendLog(em, group, [{ kind: GroupEventKind.GROUP_CREATED, actorId: spec.ownerId, text: group.name, data: spec.createdData ?? { category: group.category } }], now);
+  await log.append(em, group, [{ kind: GroupEventKind.GROUP_CREATED, actorId: spec.ownerId, text: group.name, data: spec.createdData ?? { category: group.category } }], now);
   return group;
 }

@@ -134,7 +134,7 @@ export class GroupResolver {
 
   @FieldResolver(() => Int, { description: "The most members the group may hold under the tenant's policy." })
   maxMembers(@Ctx() ctx: RequestContext): number {
-    return ctx.policy.limits.maxGroupSize;
+    return ctx.policy.groupCapacity();
   }
 
   @FieldResolver(() => MemberConnection, { nullable: true, description: "Null for callers who are not members." })

@@ -7,13 +7,27 @@ import type { RequestContext } from "../../context/context";
 import type { Database } from "../../db/database";
 import { forUpdate, keysetPage } from "../../db/query";
 import { assertAcceptsMembers, findMember, lockGroupRow } from "./access";
-import { appendLog } from "./group-log";
+import type { GroupLog } from "./group-log";
 import type { Group } from "./group.entity";
 import { GroupEventKind, InvitationStatus, JoinSourceKind } from "./group.enums";
 import { Invitation } from "./invitation.entity";
 import type { Member } from "./member.entity";
 import { admitMembers } from "./membership";
 import { joinGate } from "./join-gate";
+import { toGlobalId } from "../../common/global-id";
+import { recordEvents } from "../events/outbox";
+
+/** An invitation's event details (ids as global ids). */
+function invitationData(invitation: Invitation): Record<string, unknown> {
+  return {
+    invitationId: toGlobalId("Invitation", invitation.rowId),
+    groupId: toGlobalId("Group", invitation.groupId),
+    inviteeId: toGlobalId("User", invitation.inviteeId),
+    inviterId: invitation.inviterId ? toGlobalId("User", invitation.inviterId) : null,
+    status: invitation.storedStatus,
+    expiresAt: new Date(invitation.expiresAt).toISOString(),
+  };
+}
 
 /** The status a client sees: a PENDING invitation past its expiry reads as EXPIRED. */
 export function invitationStatus(invitation: Invitation, now: number): InvitationStatus {
@@ -22,7 +36,10 @@ export function invitationStatus(invitation: Invitation, now: number): Invitatio
 
 /** Invitations: how groups grow past their direct-add limit — the invitee must accept. */
 export class InvitationService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly groupLog: GroupLog,
+  ) {}
 
   /**
    * Opens PENDING invitations on a locked group. Someone who already holds an open invitation
@@ -52,12 +69,17 @@ export class InvitationService {
           storedStatus: InvitationStatus.PENDING,
           openKey: inviteeId,
           createdAt: now,
-          expiresAt: now + ctx.policy.limits.invitationTtlSeconds * 1000,
+          expiresAt: ctx.policy.invitationExpiresAt(now),
           respondedAt: null,
         }),
       );
     for (let i = 0; i < fresh.length; i += 200) await em.insert(Invitation, fresh.slice(i, i + 200));
-    await appendLog(
+    await recordEvents(
+      em,
+      fresh.map((inv) => ({ tenantId: group.tenantId, type: "invitation.created", groupId: group.rowId, data: invitationData(inv), audience: [inv.inviteeId] })),
+      now,
+    );
+    await this.groupLog.append(
       em,
       group,
       fresh.map((inv) => ({ kind: GroupEventKind.MEMBER_INVITED, actorId: inviterId, subjectId: inv.inviteeId })),
@@ -94,18 +116,21 @@ export class InvitationService {
     if (!input.accept) {
       Object.assign(invitation, { storedStatus: InvitationStatus.DECLINED, openKey: null, respondedAt: now });
       await em.update(Invitation, { rowId: invitation.rowId }, { storedStatus: InvitationStatus.DECLINED, openKey: null, respondedAt: now });
+      await recordEvents(em, [{ tenantId: group.tenantId, type: "invitation.answered", groupId: group.rowId, data: invitationData(invitation), audience: invitation.inviterId ? [invitation.inviterId] : [] }], now);
       return { invitation, member: null };
     }
     assertAcceptsMembers(group);
     const { admitted, existing } = await admitMembers(
+      this.groupLog,
       em,
       group,
       [{ userId, source: { kind: JoinSourceKind.INVITATION, inviterId: invitation.inviterId } }],
-      ctx.policy.limits.maxGroupSize,
+      ctx.policy.groupCapacity(),
       now,
     );
     Object.assign(invitation, { storedStatus: InvitationStatus.ACCEPTED, openKey: null, respondedAt: now });
     await em.update(Invitation, { rowId: invitation.rowId }, { storedStatus: InvitationStatus.ACCEPTED, openKey: null, respondedAt: now });
+    await recordEvents(em, [{ tenantId: group.tenantId, type: "invitation.answered", groupId: group.rowId, data: invitationData(invitation), audience: invitation.inviterId ? [invitation.inviterId] : [] }], now);
     return { invitation, member: admitted[0] ?? existing[0] };
   }
 

@@ -1,23 +1,48 @@
 import { type EntityManager, In, type SelectQueryBuilder } from "typeorm";
 import { DomainError, ErrorCode, notFound } from "../../common/errors";
-import { rowIdOf } from "../../common/global-id";
+import { rowIdOf, toGlobalId } from "../../common/global-id";
 import { newId } from "../../common/ids";
 import { type ConnectionShape, type PageRequest, toConnection } from "../../common/pagination";
 import type { RequestContext } from "../../context/context";
 import type { Database } from "../../db/database";
 import { forUpdate, keysetPage } from "../../db/query";
+import { type EventInput, recordEvents } from "../events/outbox";
 import { actorOn, assertAcceptsMembers, lockGroupRow, requireRole } from "./access";
+import type { GroupLog } from "./group-log";
 import type { Group } from "./group.entity";
-import { JoinRequestStatus, JoinSourceKind, MemberRole } from "./group.enums";
+import { JoinRequestStatus, JoinSourceKind } from "./group.enums";
 import { viewerMembership } from "./group.loaders";
+import { mayDo } from "./roles";
 import { JoinRequest } from "./join-request.entity";
-import type { Member } from "./member.entity";
+import { Member } from "./member.entity";
 import { admitMembers, type JoinSource } from "./membership";
 import type { Welcome } from "./welcome";
 
 /** The status a client sees: a PENDING request past its expiry reads as EXPIRED. */
 export function joinRequestStatus(request: JoinRequest, now: number): JoinRequestStatus {
   return request.storedStatus === JoinRequestStatus.PENDING && request.expiresAt <= now ? JoinRequestStatus.EXPIRED : request.storedStatus;
+}
+
+/** A join request's event details (ids as global ids). */
+function joinRequestData(request: JoinRequest): Record<string, unknown> {
+  const id = (type: string, rowId: string | null) => (rowId ? toGlobalId(type, rowId) : null);
+  return {
+    joinRequestId: toGlobalId("JoinRequest", request.rowId),
+    groupId: toGlobalId("Group", request.groupId),
+    requesterId: toGlobalId("User", request.requesterId),
+    inviterId: id("User", request.inviterId),
+    source: request.sourceKind,
+    codeId: id("GroupCode", request.codeId),
+    liveCodeId: id("LiveCode", request.liveCodeId),
+    status: request.storedStatus,
+    answeredById: id("User", request.answeredById),
+    expiresAt: new Date(request.expiresAt).toISOString(),
+  };
+}
+
+/** `join_request.answered` for requests that were just approved, rejected or closed: addressed to each requester. */
+function answeredEvents(requests: JoinRequest[]): EventInput[] {
+  return requests.map((r) => ({ tenantId: r.tenantId, type: "join_request.answered", groupId: r.groupId, data: joinRequestData(r), audience: [r.requesterId] }));
 }
 
 /** The join source an approved request admits its requester with. */
@@ -61,23 +86,34 @@ export async function openJoinRequests(
         storedStatus: JoinRequestStatus.PENDING,
         openKey: a.userId,
         createdAt: now,
-        expiresAt: now + ctx.policy.joinRequestTtlSeconds() * 1000,
+        expiresAt: ctx.policy.joinRequestExpiresAt(now),
         answeredAt: null,
         answeredById: null,
       }),
     );
   for (let i = 0; i < fresh.length; i += 200) await em.insert(JoinRequest, fresh.slice(i, i + 200));
+  if (fresh.length) {
+    // Addressed to those who answer requests: the group's owner and admins.
+    const answerers = (await em.find(Member, { where: { groupId: group.rowId }, select: { userId: true, role: true } }))
+      .filter((m) => mayDo(m.role, "answer join requests"))
+      .map((m) => m.userId);
+    await recordEvents(
+      em,
+      fresh.map((r) => ({ tenantId: group.tenantId, type: "join_request.created", groupId: group.rowId, data: joinRequestData(r), audience: answerers })),
+      now,
+    );
+  }
   const created = new Map(fresh.map((r) => [r.requesterId, r]));
   return asks.map((a) => (live.has(a.userId) ? { request: live.get(a.userId)!, created: false } : { request: created.get(a.userId)!, created: true }));
 }
 
 /** Closes a user's open request to a group (they were banned): REJECTED by whoever banned them. */
 export async function closeJoinRequests(em: EntityManager, group: Group, userId: string, actorId: string | null, now: number): Promise<void> {
-  await em.update(
-    JoinRequest,
-    { groupId: group.rowId, openKey: userId },
-    { storedStatus: JoinRequestStatus.REJECTED, openKey: null, answeredAt: now, answeredById: actorId },
-  );
+  const open = await em.findBy(JoinRequest, { groupId: group.rowId, openKey: userId });
+  if (open.length === 0) return;
+  const closed = { storedStatus: JoinRequestStatus.REJECTED, openKey: null, answeredAt: now, answeredById: actorId };
+  await em.update(JoinRequest, { rowId: In(open.map((r) => r.rowId)) }, closed);
+  await recordEvents(em, answeredEvents(open.map((r) => Object.assign(r, closed))), now);
 }
 
 /** What the path a request came by decides at approval: how full it may make the group, and what follows the join. */
@@ -94,7 +130,10 @@ export interface JoinSourceHandler {
 export class JoinRequestService {
   private readonly handlers = new Map<JoinSourceKind, JoinSourceHandler>();
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly groupLog: GroupLog,
+  ) {}
 
   /** The code module tells how its paths are capped and what follows an approved join. */
   registerSource(kind: JoinSourceKind, handler: JoinSourceHandler): void {
@@ -115,7 +154,7 @@ export class JoinRequestService {
     const group = await lockGroupRow(em, ctx, found.groupId, field);
     const actor = await actorOn(em, ctx, group, field);
     if (actor.kind !== "MEMBER") throw new DomainError(ErrorCode.NOT_PERMITTED, "Join requests are answered by the group's owner or an admin");
-    requireRole(actor.member, [MemberRole.OWNER, MemberRole.ADMIN], "answer join requests");
+    requireRole(actor.member, "answer join requests");
     const request = (await forUpdate(em.createQueryBuilder(JoinRequest, "r")).where("r.rowId = :rowId", { rowId }).getOne())!;
     const now = ctx.now();
     const status = joinRequestStatus(request, now);
@@ -124,15 +163,17 @@ export class JoinRequestService {
     if (!input.approve) {
       Object.assign(request, { storedStatus: JoinRequestStatus.REJECTED, ...answered });
       await em.update(JoinRequest, { rowId: request.rowId }, { storedStatus: JoinRequestStatus.REJECTED, ...answered });
+      await recordEvents(em, answeredEvents([request]), now);
       return { joinRequest: request, member: null };
     }
     assertAcceptsMembers(group);
     const handler = this.handlers.get(request.sourceKind);
-    const cap = handler ? await handler.capacity(ctx, em, request) : ctx.policy.limits.maxGroupSize;
+    const cap = handler ? await handler.capacity(ctx, em, request) : ctx.policy.groupCapacity();
     const welcome = handler?.welcome ? await handler.welcome(ctx, em, request) : null;
-    const { admitted, existing } = await admitMembers(em, group, [{ userId: request.requesterId, source: sourceOf(request) }], cap, now, { welcome });
+    const { admitted, existing } = await admitMembers(this.groupLog, em, group, [{ userId: request.requesterId, source: sourceOf(request) }], cap, now, { welcome });
     Object.assign(request, { storedStatus: JoinRequestStatus.APPROVED, ...answered });
     await em.update(JoinRequest, { rowId: request.rowId }, { storedStatus: JoinRequestStatus.APPROVED, ...answered });
+    await recordEvents(em, answeredEvents([request]), now);
     if (admitted[0] && handler?.admitted) await handler.admitted(ctx, em, group, admitted[0], request);
     return { joinRequest: request, member: admitted[0] ?? existing[0] };
   }
@@ -142,7 +183,7 @@ export class JoinRequestService {
     if (!ctx.tenant || group.tenantId !== ctx.tenant.rowId) return false;
     if (ctx.principal.kind === "TENANT") return true;
     const role = (await ctx.loaders.get(viewerMembership).load(group.rowId))?.role;
-    return role === MemberRole.OWNER || role === MemberRole.ADMIN;
+    return role != null && mayDo(role, "see join requests");
   }
 
   /** A join request the caller may see: their own, or one to a group they own or administer (any, for the tenant key). */
@@ -152,7 +193,7 @@ export class JoinRequestService {
     if (!request) return null;
     if (ctx.principal.kind === "TENANT" || request.requesterId === ctx.userId) return request;
     const role = (await ctx.loaders.get(viewerMembership).load(request.groupId))?.role;
-    return role === MemberRole.OWNER || role === MemberRole.ADMIN ? request : null;
+    return role != null && mayDo(role, "see join requests") ? request : null;
   }
 
   /** A group's requests, newest first; by default the ones still open. */

@@ -9,14 +9,16 @@ import type { RiskService } from "../moderation/risk.service";
 import { Contact } from "../user/contact.entity";
 import { User } from "../user/user.entity";
 import type { BanService } from "./ban.service";
+import { type BulkAction, detectBulkAction } from "./bulk-actions";
 import { actorOn, assertAcceptsMembers, assertNotDissolved, findMember, lockGroup, memberActor, requireRole } from "./access";
-import { appendLog } from "./group-log";
+import type { GroupLog } from "./group-log";
 import { Group } from "./group.entity";
 import { AssignableRole, GroupEventKind, JoinSourceKind, MemberRole } from "./group.enums";
 import type { Invitation } from "./invitation.entity";
 import type { InvitationService } from "./invitation.service";
 import { Member } from "./member.entity";
 import { admitMembers, departMember, groupFull } from "./membership";
+import { removalRefusal, roleChangeRefusal, transferRefusal } from "./roles";
 import { assertTransferAllowance } from "./transfer-limit";
 import { familyMemberships } from "./family";
 import { banned, bannedAmong } from "./join-gate";
@@ -32,6 +34,7 @@ export class MemberService {
   constructor(
     private readonly invitations: InvitationService,
     private readonly risk: RiskService,
+    private readonly groupLog: GroupLog,
     private readonly bans: BanService,
   ) {}
 
@@ -72,31 +75,29 @@ export class MemberService {
     if (newcomers.some((id) => !contacts.has(id))) {
       throw new DomainError(ErrorCode.NOT_A_CONTACT, "Members can only invite their own contacts", ["input", "userIds"]);
     }
-    if (newcomers.length && group.memberCount >= policy.limits.maxGroupSize) throw groupFull(policy.limits.maxGroupSize);
+    if (newcomers.length && !policy.fitsInGroup(group.memberCount + 1)) throw groupFull(policy.groupCapacity());
 
     const now = ctx.now();
+    const bulkInvite: BulkAction = { tenantId: group.tenantId, userId: inviter.userId, groupId: group.rowId, kind: RiskEventKind.BULK_INVITE };
     if (group.joinApproval && inviter.role === MemberRole.MEMBER) {
       // Join approval (群聊邀请确认): a plain member's invitees wait for the owner or an admin.
       const opened = await openJoinRequests(ctx, em, group, newcomers.map((userId) => ({ userId, source: { kind: JoinSourceKind.INVITATION, inviterId: inviter.userId } })), now);
-      await this.risk.noteBulkAction(em, policy, { tenantId: group.tenantId, userId: inviter.userId, groupId: group.rowId, kind: RiskEventKind.BULK_INVITE }, newcomers.length, now);
+      const bulk = await detectBulkAction(em, policy, bulkInvite, newcomers.length, now);
+      if (bulk) await this.risk.record(em, bulk, now);
       return { group, added: [], invitations: [], joinRequests: opened.map((o) => o.request) };
     }
-    const slots = Math.max(0, Math.min(policy.limits.directAddLimit, policy.limits.maxGroupSize) - group.memberCount);
+    const slots = policy.directAddSlots(group.memberCount);
     const { admitted } = await admitMembers(
+      this.groupLog,
       em,
       group,
       newcomers.slice(0, slots).map((userId) => ({ userId, source: { kind: JoinSourceKind.DIRECT_ADD, inviterId: inviter.userId } })),
-      policy.limits.maxGroupSize,
+      policy.groupCapacity(),
       now,
     );
     const invitations: Invitation[] = await this.invitations.open(em, ctx, group, newcomers.slice(slots), inviter.userId, now);
-    await this.risk.noteBulkAction(
-      em,
-      policy,
-      { tenantId: group.tenantId, userId: inviter.userId, groupId: group.rowId, kind: RiskEventKind.BULK_INVITE },
-      newcomers.length,
-      now,
-    );
+    const bulk = await detectBulkAction(em, policy, bulkInvite, newcomers.length, now);
+    if (bulk) await this.risk.record(em, bulk, now);
     return { group, added: admitted, invitations, joinRequests: [] };
   }
 
@@ -114,18 +115,15 @@ export class MemberService {
     const now = ctx.now();
     if (actor.kind === "MEMBER") {
       const { member } = actor;
-      requireRole(member, [MemberRole.OWNER, MemberRole.ADMIN], "remove members");
-      if (target.userId === member.userId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Use leaveGroup to leave a group", ["input", "userId"]);
-      if (member.role === MemberRole.ADMIN) {
-        if (target.role === MemberRole.OWNER) throw new DomainError(ErrorCode.NOT_PERMITTED, "Admins cannot remove the owner", ["input", "userId"]);
-        if (!ctx.policy.adminsMayRemove(target.role)) throw new DomainError(ErrorCode.NOT_PERMITTED, "Admins can only remove plain members on this plan", ["input", "userId"]);
-      }
+      const refusal = removalRefusal(member, target, ctx.policy.adminsMayRemove(MemberRole.ADMIN));
+      if (refusal) throw refusal;
     }
     const actorId = actor.kind === "MEMBER" ? actor.member.userId : null;
-    await departMember(em, group, target, GroupEventKind.MEMBER_REMOVED, actorId, now, input.ban ? { banned: true } : {});
+    await departMember(this.groupLog, em, group, target, GroupEventKind.MEMBER_REMOVED, actorId, now, input.ban ? { banned: true } : {});
     if (input.ban) await this.bans.ban(em, group, target.userId, actorId, now);
     if (actorId) {
-      await this.risk.noteBulkAction(em, ctx.policy, { tenantId: group.tenantId, userId: actorId, groupId: group.rowId, kind: RiskEventKind.BULK_REMOVE }, 1, now);
+      const bulk = await detectBulkAction(em, ctx.policy, { tenantId: group.tenantId, userId: actorId, groupId: group.rowId, kind: RiskEventKind.BULK_REMOVE }, 1, now);
+      if (bulk) await this.risk.record(em, bulk, now);
     }
     return { group };
   }
@@ -135,7 +133,7 @@ export class MemberService {
     const group = await lockGroup(em, ctx, input.groupId);
     assertNotDissolved(group);
     const member = await memberActor(em, ctx, group);
-    await departMember(em, group, member, GroupEventKind.MEMBER_LEFT, member.userId, ctx.now());
+    await departMember(this.groupLog, em, group, member, GroupEventKind.MEMBER_LEFT, member.userId, ctx.now());
     return { group };
   }
 
@@ -147,21 +145,22 @@ export class MemberService {
     const group = await lockGroup(em, ctx, input.groupId);
     assertNotDissolved(group);
     const owner = await memberActor(em, ctx, group);
-    requireRole(owner, [MemberRole.OWNER], "appoint or revoke admins");
+    requireRole(owner, "appoint or revoke admins");
     const target = await this.targetMember(em, group, input.userId);
-    if (target.role === MemberRole.OWNER) throw new DomainError(ErrorCode.NOT_PERMITTED, "The owner's role changes only by transferOwnership", ["input", "userId"]);
+    const refusal = roleChangeRefusal(target);
+    if (refusal) throw refusal;
     const role = input.role === AssignableRole.ADMIN ? MemberRole.ADMIN : MemberRole.MEMBER;
     if (target.role === role) return { group, member: target };
     if (role === MemberRole.ADMIN) {
       const admins = await em.countBy(Member, { groupId: group.rowId, role: MemberRole.ADMIN });
-      const max = ctx.policy.limits.maxAdmins;
+      const max = ctx.policy.adminLimit();
       if (admins >= max) throw new DomainError(ErrorCode.ADMIN_LIMIT_REACHED, `A group has at most ${max} admins on this plan`, ["input", "role"]);
     }
     const now = ctx.now();
     // A core group and its sub-groups act as one: the change reaches every sub-group the person is in.
     const family = await familyMemberships(ctx, em, group, target.userId);
     if (role === MemberRole.ADMIN) {
-      const max = ctx.policy.limits.maxAdmins;
+      const max = ctx.policy.adminLimit();
       for (const { group: sub } of family.filter((f) => f.member.role === MemberRole.MEMBER)) {
         if ((await em.countBy(Member, { groupId: sub.rowId, role: MemberRole.ADMIN })) >= max) {
           throw new DomainError(ErrorCode.ADMIN_LIMIT_REACHED, `Sub-group "${sub.name}" already has ${max} admins`, ["input", "role"]);
@@ -171,11 +170,11 @@ export class MemberService {
     const previous = target.role;
     target.role = role;
     await em.update(Member, { groupId: group.rowId, userId: target.userId }, { role });
-    await appendLog(em, group, [{ kind: GroupEventKind.ROLE_CHANGED, actorId: owner.userId, subjectId: target.userId, data: { from: previous, to: role } }], now);
+    await this.groupLog.append(em, group, [{ kind: GroupEventKind.ROLE_CHANGED, actorId: owner.userId, subjectId: target.userId, data: { from: previous, to: role } }], now);
     for (const { group: sub, member } of family) {
       if (member.role === MemberRole.OWNER || member.role === role) continue;
       await em.update(Member, { groupId: sub.rowId, userId: member.userId }, { role });
-      await appendLog(em, sub, [{ kind: GroupEventKind.ROLE_CHANGED, actorId: owner.userId, subjectId: member.userId, data: { from: member.role, to: role, core: group.rowId } }], now);
+      await this.groupLog.append(em, sub, [{ kind: GroupEventKind.ROLE_CHANGED, actorId: owner.userId, subjectId: member.userId, data: { from: member.role, to: role, core: group.rowId } }], now);
     }
     return { group, member: target };
   }
@@ -185,19 +184,17 @@ export class MemberService {
     const group = await lockGroup(em, ctx, input.groupId);
     assertNotDissolved(group);
     const owner = await memberActor(em, ctx, group);
-    requireRole(owner, [MemberRole.OWNER], "transfer ownership");
+    requireRole(owner, "transfer ownership");
     const target = await this.targetMember(em, group, input.userId);
-    if (target.userId === owner.userId) throw new DomainError(ErrorCode.INVALID_INPUT, "The caller already owns the group", ["input", "userId"]);
-    if (ctx.policy.limits.transferRequiresAdmin && target.role !== MemberRole.ADMIN) {
-      throw new DomainError(ErrorCode.TARGET_NOT_ADMIN, "Ownership can only be transferred to an admin", ["input", "userId"]);
-    }
+    const refusal = transferRefusal(owner, target, ctx.policy.transferRequiresAdmin());
+    if (refusal) throw refusal;
     const now = ctx.now();
     await assertTransferAllowance(ctx, em, group, now);
     await em.update(Member, { groupId: group.rowId, userId: target.userId }, { role: MemberRole.OWNER });
     await em.update(Member, { groupId: group.rowId, userId: owner.userId }, { role: MemberRole.MEMBER });
     group.ownerId = target.userId;
     await em.update(Group, { rowId: group.rowId }, { ownerId: target.userId, updatedAt: now });
-    await appendLog(em, group, [{ kind: GroupEventKind.OWNERSHIP_TRANSFERRED, actorId: owner.userId, subjectId: target.userId }], now);
+    await this.groupLog.append(em, group, [{ kind: GroupEventKind.OWNERSHIP_TRANSFERRED, actorId: owner.userId, subjectId: target.userId }], now);
     return { group };
   }
 

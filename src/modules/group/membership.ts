@@ -1,6 +1,7 @@
 import { type EntityManager, In } from "typeorm";
 import { DomainError, ErrorCode } from "../../common/errors";
-import { appendLog, appendLogWithSeats } from "./group-log";
+import { toGlobalId } from "../../common/global-id";
+import type { GroupLog } from "./group-log";
 import type { LogData } from "./group-log.entity";
 import { Group } from "./group.entity";
 import { GroupEventKind, GroupStatus, InvitationStatus, JoinRequestStatus, JoinSourceKind, MemberRole } from "./group.enums";
@@ -24,6 +25,18 @@ export interface Admission {
   source: JoinSource;
 }
 
+/** A join source as events carry it: every field, ids as global ids. */
+function joinSourceData(source: JoinSource): Record<string, unknown> {
+  const id = (type: string, rowId: string | null | undefined) => (rowId ? toGlobalId(type, rowId) : null);
+  return {
+    kind: source.kind,
+    inviterId: id("User", source.inviterId),
+    codeId: id("GroupCode", source.codeId),
+    liveCodeId: id("LiveCode", source.liveCodeId),
+    state: source.state ?? null,
+  };
+}
+
 export function groupFull(cap: number): DomainError {
   return new DomainError(ErrorCode.GROUP_FULL, `The group is full (${cap} members)`);
 }
@@ -34,6 +47,7 @@ export function groupFull(cap: number): DomainError {
  * caller that forgot the row lock could not overfill a group.
  */
 export async function admitMembers(
+  log: GroupLog,
   em: EntityManager,
   group: Group,
   admissions: Admission[],
@@ -48,7 +62,7 @@ export async function admitMembers(
   if (fresh.length === 0) return { admitted: [], existing };
   if (group.memberCount + fresh.length > cap) throw groupFull(cap);
   // The seats and the history entries move in one UPDATE that refuses to pass the cap.
-  const entries = await appendLogWithSeats(
+  const entries = await log.appendWithSeats(
     em,
     group,
     fresh.map((a) => ({
@@ -56,6 +70,7 @@ export async function admitMembers(
       actorId: a.source.inviterId ?? a.userId,
       subjectId: a.userId,
       data: { source: a.source.kind, role: a.role ?? MemberRole.MEMBER, ...(a.source.state ? { state: a.source.state } : {}) },
+      event: { joinSource: joinSourceData(a.source) },
     })),
     now,
     { add: fresh.length, cap },
@@ -83,7 +98,7 @@ export async function admitMembers(
   // Every join into an existing group is welcomed (a path's own message first, else the group's); founders are not.
   const welcome = options.welcome ?? (group.welcomeMessage ? { template: group.welcomeMessage } : null);
   const joiners = fresh.filter((a) => a.source.kind !== JoinSourceKind.CREATOR && a.source.kind !== JoinSourceKind.SPLIT).map((a) => a.userId);
-  if (welcome) await postWelcome(em, group, joiners, welcome, now);
+  if (welcome) await postWelcome(log, em, group, joiners, welcome, now);
   return { admitted, existing };
 }
 
@@ -92,6 +107,7 @@ export async function admitMembers(
  * dissolves the group; an owner who goes hands ownership over.
  */
 export async function departMember(
+  log: GroupLog,
   em: EntityManager,
   group: Group,
   member: Member,
@@ -108,16 +124,16 @@ export async function departMember(
     .where("id = :id", { id: group.rowId })
     .execute();
   group.memberCount -= 1;
-  await appendLog(em, group, [{ kind, actorId, subjectId: member.userId, data: { role: member.role, ...details } }], now);
-  if (group.memberCount === 0) await dissolve(em, group, actorId, now);
-  else if (member.role === MemberRole.OWNER) await handOverOwnership(em, group, member.userId, now);
+  await log.append(em, group, [{ kind, actorId, subjectId: member.userId, data: { role: member.role, ...details } }], now);
+  if (group.memberCount === 0) await dissolve(log, em, group, actorId, now);
+  else if (member.role === MemberRole.OWNER) await handOverOwnership(log, em, group, member.userId, now);
 }
 
 /**
  * Gives ownership of a group whose owner is leaving to the earliest-joined admin, else the
  * earliest-joined member. Returns the new owner, or null when nobody is left.
  */
-export async function handOverOwnership(em: EntityManager, group: Group, leavingOwnerId: string, now: number): Promise<Member | null> {
+export async function handOverOwnership(log: GroupLog, em: EntityManager, group: Group, leavingOwnerId: string, now: number): Promise<Member | null> {
   const successor =
     (await em.findOne(Member, { where: { groupId: group.rowId, role: MemberRole.ADMIN }, order: { joinSeq: "ASC" } })) ??
     (await em.findOne(Member, { where: { groupId: group.rowId, role: MemberRole.MEMBER }, order: { joinSeq: "ASC" } }));
@@ -126,7 +142,7 @@ export async function handOverOwnership(em: EntityManager, group: Group, leaving
   successor.role = MemberRole.OWNER;
   group.ownerId = successor.userId;
   await em.update(Group, { rowId: group.rowId }, { ownerId: successor.userId, updatedAt: now });
-  await appendLog(
+  await log.append(
     em,
     group,
     [{ kind: GroupEventKind.OWNERSHIP_TRANSFERRED, actorId: leavingOwnerId, subjectId: successor.userId, data: { reason: "OWNER_LEFT" } }],
@@ -136,7 +152,7 @@ export async function handOverOwnership(em: EntityManager, group: Group, leaving
 }
 
 /** Ends a group: everyone leaves, open invitations and join requests expire, the history records who dissolved it. */
-export async function dissolve(em: EntityManager, group: Group, actorId: string | null, now: number): Promise<void> {
+export async function dissolve(log: GroupLog, em: EntityManager, group: Group, actorId: string | null, now: number): Promise<void> {
   await em.delete(Member, { groupId: group.rowId });
   await em.update(
     Invitation,
@@ -146,5 +162,5 @@ export async function dissolve(em: EntityManager, group: Group, actorId: string 
   await em.update(JoinRequest, { groupId: group.rowId, storedStatus: JoinRequestStatus.PENDING }, { storedStatus: JoinRequestStatus.EXPIRED, openKey: null });
   Object.assign(group, { status: GroupStatus.DISSOLVED, ownerId: null, memberCount: 0, dissolvedAt: now });
   await em.update(Group, { rowId: group.rowId }, { status: GroupStatus.DISSOLVED, ownerId: null, memberCount: 0, dissolvedAt: now, updatedAt: now });
-  await appendLog(em, group, [{ kind: GroupEventKind.GROUP_DISSOLVED, actorId }], now);
+  await log.append(em, group, [{ kind: GroupEventKind.GROUP_DISSOLVED, actorId }], now);
 }

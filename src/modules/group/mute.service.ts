@@ -3,8 +3,8 @@ import { DomainError, ErrorCode, notFound } from "../../common/errors";
 import { rowIdOf } from "../../common/global-id";
 import type { RequestContext } from "../../context/context";
 import { User } from "../user/user.entity";
-import { actorOn, assertNotDissolved, findMember, lockGroup } from "./access";
-import { appendLog } from "./group-log";
+import { actorOn, assertNotDissolved, findMember, lockGroup, requireRole } from "./access";
+import type { GroupLog } from "./group-log";
 import type { Group } from "./group.entity";
 import { GroupEventKind, MemberRole } from "./group.enums";
 import { Member } from "./member.entity";
@@ -30,6 +30,8 @@ export function mutedUntil(member: Member, now: number): number | null {
  * plain members, the tenant operator anyone; plain members nobody.
  */
 export class MuteService {
+  constructor(private readonly groupLog: GroupLog) {}
+
   async muteMember(ctx: RequestContext, em: EntityManager, input: { groupId: string; userId: string; until: Date }): Promise<{ group: Group; member: Member }> {
     const { group, target, actorId } = await this.authorise(ctx, em, input, "mute");
     const now = ctx.now();
@@ -38,7 +40,7 @@ export class MuteService {
     if (target.mutedUntil === until) return { group, member: target };
     target.mutedUntil = until;
     await em.update(Member, { groupId: group.rowId, userId: target.userId }, { mutedUntil: until });
-    await appendLog(em, group, [{ kind: GroupEventKind.MEMBER_MUTED, actorId, subjectId: target.userId, data: { until } }], now);
+    await this.groupLog.append(em, group, [{ kind: GroupEventKind.MEMBER_MUTED, actorId, subjectId: target.userId, data: { until } }], now);
     return { group, member: target };
   }
 
@@ -50,7 +52,7 @@ export class MuteService {
     const wasMuted = target.mutedUntil > now;
     target.mutedUntil = null;
     await em.update(Member, { groupId: group.rowId, userId: target.userId }, { mutedUntil: null });
-    if (wasMuted) await appendLog(em, group, [{ kind: GroupEventKind.MEMBER_UNMUTED, actorId, subjectId: target.userId }], now);
+    if (wasMuted) await this.groupLog.append(em, group, [{ kind: GroupEventKind.MEMBER_UNMUTED, actorId, subjectId: target.userId }], now);
     return { group, member: target };
   }
 
@@ -67,7 +69,7 @@ export class MuteService {
     }
     if (actor.kind === "MEMBER") {
       const { member } = actor;
-      if (member.role === MemberRole.MEMBER) throw new DomainError(ErrorCode.NOT_PERMITTED, `Only owners and admins can ${what} members`);
+      requireRole(member, "mute members");
       if (target.userId === member.userId) throw new DomainError(ErrorCode.NOT_PERMITTED, `You cannot ${what} yourself`, ["input", "userId"]);
       if (member.role === MemberRole.ADMIN && target.role !== MemberRole.MEMBER) {
         throw new DomainError(ErrorCode.NOT_PERMITTED, `Admins can only ${what} plain members`, ["input", "userId"]);

@@ -4,10 +4,10 @@ import { parseInput } from "../../common/validation";
 import type { RequestContext } from "../../context/context";
 import type { ModerationService } from "../moderation/moderation.service";
 import { assertNotDissolved, lockGroup, memberActor, requireRole } from "./access";
-import { appendLog } from "./group-log";
+import type { GroupLog } from "./group-log";
 import type { LogData } from "./group-log.entity";
 import { Group } from "./group.entity";
-import { GroupEventKind, MemberRole } from "./group.enums";
+import { GroupEventKind } from "./group.enums";
 
 /** A welcome message: trimmed NFC, at most 500 characters; empty clears it. */
 export const welcomeText = () =>
@@ -25,7 +25,10 @@ const settingsSchema = z.object({
 
 /** A group's own switches: join approval, mute all, the welcome message. */
 export class GroupSettingsService {
-  constructor(private readonly moderation: ModerationService) {}
+  constructor(
+    private readonly moderation: ModerationService,
+    private readonly groupLog: GroupLog,
+  ) {}
 
   /**
    * Owners and admins change any of the settings; a field left out (or null) keeps its value, an
@@ -41,7 +44,7 @@ export class GroupSettingsService {
     const group = await lockGroup(em, ctx, data.groupId);
     assertNotDissolved(group);
     const member = await memberActor(em, ctx, group);
-    requireRole(member, [MemberRole.OWNER, MemberRole.ADMIN], "change the group's settings");
+    requireRole(member, "change the group's settings");
     if (data.welcomeMessage) await this.moderation.assertAllowed(em, ctx, data.welcomeMessage, ["input", "welcomeMessage"], group.rowId);
 
     const changes: Partial<Pick<Group, "joinApproval" | "muteAll" | "welcomeMessage">> = {};
@@ -53,7 +56,7 @@ export class GroupSettingsService {
     const now = ctx.now();
     Object.assign(group, changes);
     await em.update(Group, { rowId: group.rowId }, { ...changes, updatedAt: now });
-    await appendLog(em, group, [{ kind: GroupEventKind.SETTINGS_CHANGED, actorId: member.userId, data: changes as LogData }], now);
+    await this.groupLog.append(em, group, [{ kind: GroupEventKind.SETTINGS_CHANGED, actorId: member.userId, data: changes as LogData }], now);
     return { group };
   }
 }

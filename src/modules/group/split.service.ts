@@ -1,15 +1,15 @@
+import { toGlobalId } from "../../common/global-id";
 import { type EntityManager, In } from "typeorm";
 import { z } from "zod";
 import { DomainError, ErrorCode } from "../../common/errors";
 import { parseInput, truncateText } from "../../common/validation";
 import type { RequestContext } from "../../context/context";
 import { assertAcceptsMembers, assertNotDissolved, lockGroup, memberActor, requireRole } from "./access";
-import { appendLog } from "./group-log";
-import { insertGroup } from "./group.factory";
+import type { GroupCreation } from "./group-creation";
+import type { GroupLog } from "./group-log";
 import { Group } from "./group.entity";
 import { GroupEventKind, JoinSourceKind, MemberRole } from "./group.enums";
 import { Member } from "./member.entity";
-import { admitMembers } from "./membership";
 
 const splitSchema = z.object({ groupId: z.string(), maxMembersPerGroup: z.number().int().min(3, "must be at least 3") });
 
@@ -19,17 +19,20 @@ const splitSchema = z.object({ groupId: z.string(), maxMembersPerGroup: z.number
  * sub-groups where the owner owns and the admins administer.
  */
 export class SplitService {
+  constructor(
+    private readonly groupLog: GroupLog,
+    private readonly creation: GroupCreation,
+  ) {}
+
   async split(ctx: RequestContext, em: EntityManager, input: { groupId: string; maxMembersPerGroup: number }): Promise<{ coreGroup: Group; subGroups: Group[] }> {
     const data = parseInput(splitSchema, input);
     const core = await lockGroup(em, ctx, data.groupId);
     assertNotDissolved(core);
     const owner = await memberActor(em, ctx, core);
-    requireRole(owner, [MemberRole.OWNER], "split the group");
+    requireRole(owner, "split the group");
     assertAcceptsMembers(core);
     const max = data.maxMembersPerGroup;
-    if (max > ctx.policy.limits.maxGroupSize) {
-      throw new DomainError(ErrorCode.INVALID_INPUT, `maxMembersPerGroup may be at most ${ctx.policy.limits.maxGroupSize} on this plan`, ["input", "maxMembersPerGroup"]);
-    }
+    await this.creation.checkSplit(ctx, em, core, max);
     const members = await em.find(Member, { where: { groupId: core.rowId }, order: { joinSeq: "ASC" } });
     if (members.length <= max) {
       throw new DomainError(ErrorCode.INVALID_INPUT, `The group has ${members.length} members, not more than ${max}: nothing to split`, ["input", "maxMembersPerGroup"]);
@@ -47,39 +50,26 @@ export class SplitService {
     await em.delete(Member, { groupId: core.rowId, userId: In(moved.map((m) => m.userId)) });
     await em.createQueryBuilder().update(Group).set({ memberCount: () => `member_count - ${moved.length}`, updatedAt: now }).where("id = :id", { id: core.rowId }).execute();
     core.memberCount -= moved.length;
-    await appendLog(em, core, moved.map((m) => ({ kind: GroupEventKind.MEMBER_LEFT, actorId: owner.userId, subjectId: m.userId, data: { reason: "SPLIT" } })), now);
+    await this.groupLog.append(em, core, moved.map((m) => ({ kind: GroupEventKind.MEMBER_LEFT, actorId: owner.userId, subjectId: m.userId, data: { reason: "SPLIT" } })), now);
 
     const subGroups: Group[] = [];
     for (let i = 0; i < moved.length; i += perSubGroup) {
       const chunk = moved.slice(i, i + perSubGroup);
-      const sub = await insertGroup(
-      em,
-        {
-          tenantId: core.tenantId,
-          name: truncateText(`${core.name} (${subGroups.length + 2})`, 100),
-          ownerId: core.ownerId ?? owner.userId,
-          category: core.category,
-          minorProtection: core.minorProtection,
-          parentId: core.rowId,
-          createdData: { splitFrom: core.rowId },
-        },
-        now,
-      );
       const source = { kind: JoinSourceKind.SPLIT, inviterId: owner.userId };
-      await admitMembers(
-        em,
-        sub,
-        [...leaders.map((m) => ({ userId: m.userId, role: m.role, source })), ...chunk.map((m) => ({ userId: m.userId, source }))],
-        max,
-        now,
-      );
-      await appendLog(em, sub, [{ kind: GroupEventKind.NOTICE, text: `This group was split from "${core.name}".`, data: { core: core.rowId } }], now);
+      const sub = await this.creation.forSplit(ctx, em, {
+        core,
+        name: truncateText(`${core.name} (${subGroups.length + 2})`, 100),
+        ownerId: core.ownerId ?? owner.userId,
+        admissions: [...leaders.map((m) => ({ userId: m.userId, role: m.role, source })), ...chunk.map((m) => ({ userId: m.userId, source }))],
+        capacity: max,
+      });
+      await this.groupLog.append(em, sub, [{ kind: GroupEventKind.NOTICE, text: `This group was split from "${core.name}".`, data: { core: core.rowId } }], now);
       subGroups.push(sub);
     }
-    await appendLog(
+    await this.groupLog.append(
       em,
       core,
-      [{ kind: GroupEventKind.NOTICE, text: `This group was split: ${moved.length} members moved to ${subGroups.length} sub-groups.`, data: { subGroups: subGroups.length } }],
+      [{ kind: GroupEventKind.NOTICE, text: `This group was split: ${moved.length} members moved to ${subGroups.length} sub-groups.`, data: { subGroups: subGroups.length }, event: { subGroupIds: subGroups.map((g) => toGlobalId("Group", g.rowId)) } }],
       now,
     );
     return { coreGroup: core, subGroups };

@@ -1,6 +1,6 @@
 import { type EntityManager, In } from "typeorm";
 import { User } from "../user/user.entity";
-import { appendLog } from "./group-log";
+import type { GroupLog } from "./group-log";
 import type { LogData } from "./group-log.entity";
 import type { Group } from "./group.entity";
 import { GroupEventKind } from "./group.enums";
@@ -17,12 +17,12 @@ export function welcomeText(template: string, nickname: string, groupName: strin
 }
 
 /** Posts one welcome message per joiner to the locked group's history, placeholders filled in. */
-export async function postWelcome(em: EntityManager, group: Group, userIds: string[], welcome: Welcome, now: number): Promise<void> {
+export async function postWelcome(log: GroupLog, em: EntityManager, group: Group, userIds: string[], welcome: Welcome, now: number): Promise<void> {
   if (userIds.length === 0) return;
   const names = new Map(
     (await em.find(User, { where: { tenantId: group.tenantId, rowId: In(userIds) }, select: { rowId: true, displayName: true } })).map((u) => [u.rowId, u.displayName]),
   );
-  await appendLog(
+  await log.append(
     em,
     group,
     userIds.map((userId) => ({

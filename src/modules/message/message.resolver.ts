@@ -1,60 +1,20 @@
-import { GraphQLError } from "graphql";
-import { Arg, Args, Ctx, Extensions, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { ErrorCode } from "../../common/errors";
-import { FIELD_COSTS, LIST_BOUNDS } from "../../policy/cost";
-import { rowIdOf } from "../../common/global-id";
-import { runMutation } from "../../graphql/mutation";
-import { nodeNotFound } from "../../graphql/node-registry";
+import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import { ConnectionArgs, pageRequest } from "../../common/pagination";
-import { Allow } from "../../graphql/allow";
 import type { RequestContext } from "../../context/context";
+import { Allow } from "../../graphql/allow";
+import { runMutation } from "../../graphql/mutation";
 import { GroupLogEntry } from "../group/group-log.entity";
 import { Group } from "../group/group.entity";
-import { GroupEventKind, MemberRole, MessageKind, MessageStatus } from "../group/group.enums";
+import { GroupEventKind, MessageKind, MessageStatus } from "../group/group.enums";
 import { User } from "../user/user.entity";
-import { messageKindOf, messageText } from "./describe";
-import {
-  DeleteChatInput,
-  DeleteChatPayload,
-  EvidenceHead,
-  EvidenceVerification,
-  GroupStats,
-  InclusionProofType,
-  MessageConnection,
-  RestoreChatInput,
-  RestoreChatPayload,
-  SendMessageInput,
-  SendMessagePayload,
-  SplitGroupInput,
-  SplitGroupPayload,
-  TenantStats,
-} from "./message.types";
 import { userById } from "../user/user.loaders";
-import { groupById, viewerMembership } from "../group/group.loaders";
-import { EvidenceService } from "../evidence/evidence.service";
-import { GroupReader } from "../group/group.reader";
+import { messageKindOf, messageText } from "./describe";
 import { MessageService } from "./message.service";
-import { SplitService } from "../group/split.service";
-import { StatsService } from "../stats/stats.service";
-
-function featureNotInPlan(): GraphQLError {
-  return new GraphQLError("Statistics are not part of this plan", { extensions: { code: ErrorCode.FEATURE_NOT_IN_PLAN } });
-}
-
-const windowArg = (days: number) => {
-  if (!Number.isInteger(days) || days < 1 || days > 366) throw new GraphQLError("`days` must be 1…366", { extensions: { code: ErrorCode.INVALID_INPUT } });
-  return days;
-};
+import { DeleteChatInput, DeleteChatPayload, MessageConnection, RestoreChatInput, RestoreChatPayload, SendMessageInput, SendMessagePayload } from "./message.types";
 
 @Resolver()
 export class MessageResolver {
-  constructor(
-    private readonly evidenceService: EvidenceService,
-    private readonly groupReader: GroupReader,
-    private readonly messageService: MessageService,
-    private readonly split: SplitService,
-    private readonly statsService: StatsService,
-  ) {}
+  constructor(private readonly messageService: MessageService) {}
 
   @Mutation(() => SendMessagePayload, { description: "Member: post to an active group (BLOCK terms refuse, REVIEW terms hold the message)." })
   @Allow("TENANT", "USER")
@@ -72,59 +32,6 @@ export class MessageResolver {
   @Allow("TENANT", "USER")
   restoreChat(@Arg("input", () => RestoreChatInput) input: RestoreChatInput, @Ctx() ctx: RequestContext) {
     return runMutation(ctx, (em) => this.messageService.restoreChat(ctx, em, input.groupId));
-  }
-
-  @Mutation(() => SplitGroupPayload, { description: "Owner: move members beyond maxMembersPerGroup into linked sub-groups." })
-  @Allow("TENANT", "USER")
-  splitGroup(@Arg("input", () => SplitGroupInput) input: SplitGroupInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => this.split.split(ctx, em, input));
-  }
-
-  @Query(() => InclusionProofType, { description: "Proof that a message is in its group's signed log." })
-  @Allow("TENANT", "USER")
-  async evidenceProof(@Arg("messageId", () => ID) messageId: string, @Ctx() ctx: RequestContext) {
-    const entry = await this.readableEntry(ctx, messageId);
-    return this.evidenceService.proof(entry);
-  }
-
-  @Query(() => EvidenceVerification, { description: "Recomputes a group's log from the stored rows and checks its signed heads." })
-  @Extensions({ cost: FIELD_COSTS.verifyEvidence })
-  @Allow("TENANT", "USER")
-  async verifyEvidence(@Arg("groupId", () => ID) groupId: string, @Ctx() ctx: RequestContext) {
-    return this.evidenceService.verify(await this.visibleGroup(ctx, groupId));
-  }
-
-  @Query(() => String, { description: "Tenant or owner: the group's evidence bundle (JSON) for `npm run verify-evidence`." })
-  @Extensions({ cost: FIELD_COSTS.evidenceBundle })
-  @Allow("TENANT", "USER")
-  async evidenceBundle(@Arg("groupId", () => ID) groupId: string, @Ctx() ctx: RequestContext): Promise<string> {
-    const group = await this.visibleGroup(ctx, groupId);
-    if (ctx.principal.kind === "USER" && (await ctx.loaders.get(viewerMembership).load(group.rowId))?.role !== MemberRole.OWNER) {
-      throw new GraphQLError("Only the owner or the tenant exports evidence", { extensions: { code: ErrorCode.NOT_PERMITTED } });
-    }
-    const bundle = await this.evidenceService.bundle(group);
-    return JSON.stringify(bundle, null, 2);
-  }
-
-  @Query(() => TenantStats, { description: "Tenant: activity across all its groups (plans with statsEnabled)." })
-  @Allow("TENANT")
-  tenantStats(@Arg("days", () => Int, { defaultValue: 30 }) days: number, @Ctx() ctx: RequestContext) {
-    if (!ctx.policy.limits.statsEnabled) throw featureNotInPlan();
-    return this.statsService.tenantStats(ctx.tenantId, windowArg(days), ctx.now());
-  }
-
-  private async visibleGroup(ctx: RequestContext, groupId: string): Promise<Group> {
-    const rowId = rowIdOf(groupId, "Group");
-    const group = rowId ? await this.groupReader.visibleGroup(ctx, rowId) : null;
-    if (!group) throw nodeNotFound();
-    return group;
-  }
-
-  private async readableEntry(ctx: RequestContext, messageId: string): Promise<GroupLogEntry> {
-    const rowId = rowIdOf(messageId, "Message");
-    const entry = rowId && ctx.tenant ? await ctx.db.read((em) => em.findOneBy(GroupLogEntry, { rowId, tenantId: ctx.tenantId })) : null;
-    if (!entry || !(await this.messageService.canRead(ctx, entry))) throw nodeNotFound();
-    return entry;
   }
 }
 
@@ -163,44 +70,10 @@ export class MessageFieldsResolver {
 
 @Resolver(() => Group)
 export class GroupHistoryResolver {
-  constructor(
-    private readonly evidenceService: EvidenceService,
-    private readonly groupReader: GroupReader,
-    private readonly messageService: MessageService,
-    private readonly statsService: StatsService,
-  ) {}
+  constructor(private readonly messageService: MessageService) {}
 
   @FieldResolver(() => MessageConnection, { nullable: true, description: "The history the caller may read, newest first (null for non-members)." })
   messages(@Root() group: Group, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
     return this.messageService.history(ctx, group, pageRequest(args));
-  }
-
-  @FieldResolver(() => EvidenceHead, { nullable: true, description: "The signed tree head of the group's Merkle log." })
-  async evidence(@Root() group: Group, @Ctx() ctx: RequestContext) {
-    if (!(await this.groupReader.canSee(ctx, group))) return null;
-    return this.evidenceService.head(group);
-  }
-
-  @FieldResolver(() => GroupStats, { nullable: true, description: "Dashboards (plans with statsEnabled); owners, admins and the tenant." })
-  async stats(@Root() group: Group, @Arg("days", () => Int, { defaultValue: 7 }) days: number, @Ctx() ctx: RequestContext) {
-    if (!ctx.policy.limits.statsEnabled) throw featureNotInPlan();
-    if (ctx.principal.kind === "USER") {
-      const membership = await ctx.loaders.get(viewerMembership).load(group.rowId);
-      if (!membership || membership.role === MemberRole.MEMBER) return null;
-    } else if (!(await this.groupReader.canSee(ctx, group))) return null;
-    const data = await this.statsService.groupStats(group, windowArg(days), ctx.now());
-    const users = await Promise.all(data.topSpeakers.map((s) => ctx.loaders.get(userById).load(s.userId)));
-    return { ...data, topSpeakers: data.topSpeakers.map((s, i) => ({ user: users[i], messages: s.messages })).filter((s) => s.user) };
-  }
-
-  @FieldResolver(() => Group, { nullable: true, description: "The core group this one was split from." })
-  parent(@Root() group: Group, @Ctx() ctx: RequestContext) {
-    return group.parentId ? ctx.loaders.get(groupById).load(group.parentId) : null;
-  }
-
-  @FieldResolver(() => [Group], { description: `Sub-groups split from this one, oldest first (the first ${LIST_BOUNDS.subGroups}).` })
-  @Extensions({ listSize: LIST_BOUNDS.subGroups })
-  subGroups(@Root() group: Group, @Ctx() ctx: RequestContext) {
-    return this.groupReader.subGroupsOf(group, LIST_BOUNDS.subGroups);
   }
 }

@@ -7,7 +7,7 @@ import type { RequestContext } from "../../context/context";
 import type { Database } from "../../db/database";
 import { keysetPage } from "../../db/query";
 import { assertAcceptsMembers, assertNotDissolved, lockGroup, lockGroupRow, memberActor } from "../group/access";
-import { appendLog } from "../group/group-log";
+import type { GroupLog } from "../group/group-log";
 import { GroupLogEntry } from "../group/group-log.entity";
 import type { Group } from "../group/group.entity";
 import { GroupEventKind, MESSAGE_KIND, MessageStatus } from "../group/group.enums";
@@ -41,6 +41,7 @@ export class MessageService {
     private readonly db: Database,
     private readonly moderation: ModerationService,
     private readonly review: ReviewService,
+    private readonly groupLog: GroupLog,
   ) {
     review.registerSubject(ReviewSubjectType.MESSAGE, (em, ctx, subjectId, decision) => this.applyReview(em, ctx, subjectId, decision));
   }
@@ -59,7 +60,7 @@ export class MessageService {
     if (muted) throw muted;
     const review = await this.moderation.assertAllowed(em, ctx, data.text, ["input", "text"], group.rowId);
     const now = ctx.now();
-    const [message] = await appendLog(
+    const [message] = await this.groupLog.append(
       em,
       group,
       [{ kind: MESSAGE_KIND, actorId: member.userId, text: data.text, status: review ? MessageStatus.PENDING_REVIEW : MessageStatus.VISIBLE }],
@@ -134,7 +135,7 @@ export class MessageService {
     const group = await lockGroupRow(em, ctx, entry.groupId);
     const approved = decision === ReviewDecision.APPROVE;
     await em.update(GroupLogEntry, { rowId: entry.rowId }, { status: approved ? MessageStatus.VISIBLE : MessageStatus.REJECTED });
-    await appendLog(
+    await this.groupLog.append(
       em,
       group,
       [{ kind: approved ? GroupEventKind.MESSAGE_APPROVED : GroupEventKind.MESSAGE_REJECTED, subjectId: entry.actorId, data: { message: entry.rowId, seq: entry.seq } }],

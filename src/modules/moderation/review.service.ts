@@ -10,6 +10,11 @@ import { forUpdate, keysetPage } from "../../db/query";
 import { ReviewDecision, ReviewStatus, ReviewSubjectType } from "./moderation.enums";
 import { ReviewItem } from "./moderation.entities";
 import type { ResolveReviewItemInput } from "./moderation.types";
+import { toGlobalId } from "../../common/global-id";
+import { recordEvent } from "../events/outbox";
+
+/** The global id type of each kind of reviewed subject. */
+const SUBJECT_TYPES: Record<ReviewSubjectType, string> = { [ReviewSubjectType.GROUP]: "Group", [ReviewSubjectType.MESSAGE]: "Message" };
 
 /** Applies a decision to the thing under review (a group, a message). Registered by its module. */
 export type ReviewSubjectHandler = (em: EntityManager, ctx: RequestContext, subjectId: string, decision: ReviewDecision) => Promise<void>;
@@ -27,6 +32,15 @@ export class ReviewService {
   async enqueue(em: EntityManager, item: { tenantId: string; subjectType: ReviewSubjectType; subjectId: string; reason: string }, now: number): Promise<ReviewItem> {
     const row = em.create(ReviewItem, { rowId: newId(), ...item, reason: truncateText(item.reason, 500), status: ReviewStatus.PENDING, createdAt: now, resolvedAt: null });
     await em.insert(ReviewItem, row);
+    await recordEvent(
+      em,
+      {
+        tenantId: row.tenantId,
+        type: "review_item.created",
+        data: { reviewItemId: toGlobalId("ReviewItem", row.rowId), subjectType: row.subjectType, subjectId: toGlobalId(SUBJECT_TYPES[row.subjectType], row.subjectId), reason: row.reason },
+      },
+      now,
+    );
     return row;
   }
 

@@ -4,11 +4,10 @@ import { type ConnectionShape, type PageRequest, toConnection } from "../../comm
 import { truncateText } from "../../common/validation";
 import type { Database } from "../../db/database";
 import { keysetPage } from "../../db/query";
-import { GroupLogEntry } from "../group/group-log.entity";
-import { GroupEventKind } from "../group/group.enums";
-import type { TenantPolicy } from "../../policy/policy";
 import { RiskEventKind } from "./moderation.enums";
 import { RiskEvent } from "./moderation.entities";
+import { toGlobalId } from "../../common/global-id";
+import { recordEvent } from "../events/outbox";
 
 export interface RiskEventInput {
   tenantId: string;
@@ -23,7 +22,26 @@ export class RiskService {
   constructor(private readonly db: Database) {}
 
   async record(em: EntityManager, event: RiskEventInput, now: number): Promise<void> {
-    await em.insert(RiskEvent, { rowId: newId(), groupId: null, ...event, detail: truncateText(event.detail, 500), createdAt: now });
+    const rowId = newId();
+    const detail = truncateText(event.detail, 500);
+    await em.insert(RiskEvent, { rowId, groupId: null, ...event, detail, createdAt: now });
+    // Also when recorded after a refused mutation's rollback: that transaction commits, and so does its event.
+    await recordEvent(
+      em,
+      {
+        tenantId: event.tenantId,
+        type: "risk_event.recorded",
+        groupId: event.groupId ?? null,
+        data: {
+          riskEventId: toGlobalId("RiskEvent", rowId),
+          kind: event.kind,
+          userId: event.userId ? toGlobalId("User", event.userId) : null,
+          groupId: event.groupId ? toGlobalId("Group", event.groupId) : null,
+          detail,
+        },
+      },
+      now,
+    );
   }
 
   /** Records the event unless the same kind was already recorded for the user within `windowMs`. */
@@ -33,34 +51,6 @@ export class RiskService {
       .where("r.userId = :userId AND r.kind = :kind AND r.createdAt > :since", { userId: event.userId, kind: event.kind, since: now - windowMs })
       .getCount();
     if (recent === 0) await this.record(em, event, now);
-  }
-
-  /**
-   * After a user invited, added or removed `added` people: records a BULK_* event when this action
-   * carries them over the policy's threshold within its window (once per crossing, not per action).
-   */
-  async noteBulkAction(
-    em: EntityManager,
-    policy: TenantPolicy,
-    event: { tenantId: string; userId: string; groupId: string; kind: RiskEventKind.BULK_INVITE | RiskEventKind.BULK_REMOVE },
-    added: number,
-    now: number,
-  ): Promise<void> {
-    if (added <= 0) return;
-    const { bulkActionThreshold: threshold, bulkActionWindowSeconds: window } = policy.limits;
-    const kinds = event.kind === RiskEventKind.BULK_INVITE ? [GroupEventKind.MEMBER_INVITED, GroupEventKind.MEMBER_JOINED] : [GroupEventKind.MEMBER_REMOVED];
-    const recent = await em
-      .createQueryBuilder(GroupLogEntry, "l")
-      .where("l.actorId = :userId AND l.kind IN (:...kinds) AND l.createdAt > :since AND l.subjectId <> l.actorId", {
-        userId: event.userId,
-        kinds,
-        since: now - window * 1000,
-      })
-      .getCount();
-    if (recent >= threshold && recent - added < threshold) {
-      const verb = event.kind === RiskEventKind.BULK_INVITE ? "invited or added" : "removed";
-      await this.record(em, { ...event, detail: `${verb} ${recent} people within ${window} s (threshold ${threshold})` }, now);
-    }
   }
 
   async list(tenantId: string, page: PageRequest): Promise<ConnectionShape<RiskEvent>> {

@@ -1,6 +1,11 @@
 import { LIST_BOUNDS } from "../../policy/cost";
 import type { EntityManager } from "typeorm";
+import { DomainError, ErrorCode } from "../../common/errors";
+import type { RequestContext } from "../../context/context";
 import type { Database } from "../../db/database";
+import type { GroupReader } from "../group/group.reader";
+import { viewerMembership } from "../group/group.loaders";
+import { mayDo } from "../group/roles";
 import { GroupLogEntry } from "../group/group-log.entity";
 import { Group } from "../group/group.entity";
 import { GroupEventKind, GroupStatus, type JoinSourceKind, MESSAGE_KIND } from "../group/group.enums";
@@ -30,12 +35,40 @@ export interface TenantStatsData {
 
 const num = (value: unknown) => Number(value ?? 0);
 
+/** A dashboard's window in days: 1…366. */
+function windowDays(days: number): number {
+  if (!Number.isInteger(days) || days < 1 || days > 366) throw new DomainError(ErrorCode.INVALID_INPUT, "`days` must be 1…366");
+  return days;
+}
+
 /**
  * Dashboards for plans with statsEnabled. Every figure is one aggregate over an index range
  * (members by group, history by group/kind/time), so it stays fast on large groups.
  */
 export class StatsService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly groups: GroupReader,
+  ) {}
+
+  /**
+   * A group's dashboard as the caller may see it: FEATURE_NOT_IN_PLAN unless the plan has stats;
+   * null for plain members and anyone who cannot see the group; owners, admins and the tenant get it.
+   */
+  async groupDashboard(ctx: RequestContext, group: Group, days: number): Promise<GroupStatsData | null> {
+    ctx.policy.requireFeature("stats");
+    if (ctx.principal.kind === "USER") {
+      const membership = await ctx.loaders.get(viewerMembership).load(group.rowId);
+      if (!membership || !mayDo(membership.role, "see group statistics")) return null;
+    } else if (!(await this.groups.canSee(ctx, group))) return null;
+    return this.groupStats(group, windowDays(days), ctx.now());
+  }
+
+  /** The tenant's dashboard; FEATURE_NOT_IN_PLAN unless the plan has stats. */
+  tenantDashboard(ctx: RequestContext, days: number): Promise<TenantStatsData> {
+    ctx.policy.requireFeature("stats");
+    return this.tenantStats(ctx.tenantId, windowDays(days), ctx.now());
+  }
 
   async groupStats(group: Group, windowDays: number, now: number): Promise<GroupStatsData> {
     const since = now - windowDays * DAY_MS;

@@ -4,7 +4,8 @@ import { toGlobalId } from "../../common/global-id";
 import { Node } from "../../graphql/node";
 import { DateTimeScalar } from "../../common/scalars";
 import { InstantColumn, RowIdColumn } from "../../db/columns";
-import { Plan, type PolicyOverrides } from "../../policy/limits";
+import type { PolicyOverrides } from "../../policy/fields";
+import { Plan } from "../../policy/limits";
 
 @Entity("tenants")
 @ObjectType("Tenant", { simpleResolvers: true, implements: Node, description: "A customer of the platform: its users, groups and plan." })

@@ -9,43 +9,14 @@ import { generateApiKey, newJwtSecret } from "../../auth/credentials";
 import type { RequestContext } from "../../context/context";
 import type { Database } from "../../db/database";
 import { forUpdate, keysetPage } from "../../db/query";
-import { CodeType, Plan, type PolicyOverrides } from "../../policy/limits";
+import { policyOverridesSchema, type PolicyOverrides } from "../../policy/fields";
+import { Plan } from "../../policy/limits";
 import { applyOverridesPatch, overrideProblems, type OverridesPatch } from "../../policy/overrides";
 import { TenantApiKey } from "./api-key.entity";
 import { Tenant } from "./tenant.entity";
 import type { CreateTenantInput, UpdateTenantInput } from "./tenant.types";
 
-const count = (min: number, max: number) => z.number().int().min(min).max(max).nullish();
-const TTL = count(60, 365 * 24 * 3600);
-
-const overridesSchema = z
-  .object({
-    maxGroupSize: count(3, 100_000),
-    directAddLimit: count(3, 100_000),
-    codeTypes: z
-      .array(z.enum(CodeType))
-      .max(4)
-      .refine((types) => new Set(types).size === types.length, "must not repeat a code type")
-      .nullish(),
-    permanentCodeMaxMembers: count(1, 100_000),
-    temporaryCodeTtlSeconds: TTL,
-    temporaryCodeTtlMinSeconds: TTL,
-    temporaryCodeTtlMaxSeconds: TTL,
-    codeJoinCap: count(1, 100_000),
-    liveCodeGroupCap: count(2, 100_000),
-    dailyGroupCreationLimit: count(0, 100_000),
-    maxAdmins: count(0, 1000),
-    transferRequiresAdmin: z.boolean().nullish(),
-    requireDataUsageRules: z.boolean().nullish(),
-    statsEnabled: z.boolean().nullish(),
-    invitationTtlSeconds: TTL,
-    bulkActionThreshold: count(1, 100_000),
-    bulkActionWindowSeconds: count(1, 24 * 3600),
-    adminsMayRemoveAdmins: z.boolean().nullish(),
-    permanentCodeRefreshable: z.boolean().nullish(),
-    ownershipTransferLimit: z.object({ count: z.number().int().min(0).max(1000), windowDays: z.number().int().min(1).max(3650) }).nullish(),
-  })
-  .nullish();
+const overridesSchema = policyOverridesSchema;
 
 const qualificationsSchema = z
   .object({

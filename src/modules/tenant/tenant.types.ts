@@ -1,71 +1,11 @@
-import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { Field, ID, InputType, ObjectType } from "type-graphql";
 import { UserError } from "../../common/errors";
 import { Connection } from "../../common/pagination";
-import { CodeType, type OwnershipTransferLimit, Plan, type PolicyLimits, type PolicyOverrides } from "../../policy/limits";
+import { Plan } from "../../policy/limits";
+import { PolicyOverridesType } from "./policy.types";
 import { Tenant } from "./tenant.entity";
 
-@ObjectType("OwnershipTransferLimit", { simpleResolvers: true, description: "At most `count` ownership transfers of one group within any `windowDays` days." })
-@InputType("OwnershipTransferLimitInput")
-export class OwnershipTransferLimitType implements OwnershipTransferLimit {
-  @Field(() => Int) count: number;
-  @Field(() => Int) windowDays: number;
-}
-
-@ObjectType("PlanPolicy", { simpleResolvers: true, description: "The limits a tenant's requests run under (plan plus overrides)." })
-export class PlanPolicyType implements PolicyLimits {
-  @Field(() => Int) maxGroupSize: number;
-  @Field(() => Int) directAddLimit: number;
-  @Field(() => [CodeType]) codeTypes: CodeType[];
-  @Field(() => Int, { nullable: true }) permanentCodeMaxMembers: number | null;
-  @Field(() => Int) temporaryCodeTtlSeconds: number;
-  @Field(() => Int) temporaryCodeTtlMinSeconds: number;
-  @Field(() => Int) temporaryCodeTtlMaxSeconds: number;
-  @Field(() => Int) codeJoinCap: number;
-  @Field(() => Int, { nullable: true }) liveCodeGroupCap: number | null;
-  @Field(() => Int) dailyGroupCreationLimit: number;
-  @Field(() => Int) maxAdmins: number;
-  @Field(() => Boolean) transferRequiresAdmin: boolean;
-  @Field(() => Boolean) requireDataUsageRules: boolean;
-  @Field(() => Boolean) statsEnabled: boolean;
-  @Field(() => Int) invitationTtlSeconds: number;
-  @Field(() => Int) bulkActionThreshold: number;
-  @Field(() => Int) bulkActionWindowSeconds: number;
-  @Field(() => Boolean, { description: "Admins may remove other admins; false: plain members only." }) adminsMayRemoveAdmins: boolean;
-  @Field(() => Boolean, { description: "false: a group's permanent code from birth is its only one and is never revoked." }) permanentCodeRefreshable: boolean;
-  @Field(() => OwnershipTransferLimitType, { nullable: true, description: "Ownership transfers per group within a window; null: unlimited." })
-  ownershipTransferLimit: OwnershipTransferLimitType | null;
-}
-
-/**
- * Operator overrides of a plan: any field set here replaces the plan's value. As input to
- * updateTenant it is a patch: a field given replaces that override, null clears it back to the
- * plan's value, a field not given is unchanged. directAddLimit, codeJoinCap,
- * permanentCodeMaxMembers and liveCodeGroupCap follow a lowered maxGroupSize unless set explicitly.
- */
-@ObjectType("PolicyOverrides", { simpleResolvers: true })
-@InputType("PolicyOverridesInput")
-export class PolicyOverridesType implements PolicyOverrides {
-  @Field(() => Int, { nullable: true }) maxGroupSize?: number;
-  @Field(() => Int, { nullable: true }) directAddLimit?: number;
-  @Field(() => [CodeType], { nullable: true }) codeTypes?: CodeType[];
-  @Field(() => Int, { nullable: true }) permanentCodeMaxMembers?: number | null;
-  @Field(() => Int, { nullable: true }) temporaryCodeTtlSeconds?: number;
-  @Field(() => Int, { nullable: true }) temporaryCodeTtlMinSeconds?: number;
-  @Field(() => Int, { nullable: true }) temporaryCodeTtlMaxSeconds?: number;
-  @Field(() => Int, { nullable: true }) codeJoinCap?: number;
-  @Field(() => Int, { nullable: true }) liveCodeGroupCap?: number | null;
-  @Field(() => Int, { nullable: true }) dailyGroupCreationLimit?: number;
-  @Field(() => Int, { nullable: true }) maxAdmins?: number;
-  @Field(() => Boolean, { nullable: true }) transferRequiresAdmin?: boolean;
-  @Field(() => Boolean, { nullable: true }) requireDataUsageRules?: boolean;
-  @Field(() => Boolean, { nullable: true }) statsEnabled?: boolean;
-  @Field(() => Int, { nullable: true }) invitationTtlSeconds?: number;
-  @Field(() => Int, { nullable: true }) bulkActionThreshold?: number;
-  @Field(() => Int, { nullable: true }) bulkActionWindowSeconds?: number;
-  @Field(() => Boolean, { nullable: true }) adminsMayRemoveAdmins?: boolean;
-  @Field(() => Boolean, { nullable: true }) permanentCodeRefreshable?: boolean;
-  @Field(() => OwnershipTransferLimitType, { nullable: true }) ownershipTransferLimit?: OwnershipTransferLimitType | null;
-}
+export { PlanPolicyType, PolicyOverridesType } from "./policy.types";
 
 @ObjectType("TenantQualifications", { simpleResolvers: true })
 @InputType("TenantQualificationsInput")

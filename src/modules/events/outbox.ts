@@ -1,0 +1,77 @@
+import type { DataSource, EntityManager } from "typeorm";
+import { newId } from "../../common/ids";
+import { afterCommit, transactionLocals } from "../../db/database";
+import type { EventBus, LiveEvent } from "./bus";
+import { EventRecord } from "./event.entity";
+import type { EventType } from "./event-types";
+import { enqueueWebhookDeliveries } from "../webhooks/enqueue";
+
+/** One event to record: what changed, for which tenant (and group), and for whom. */
+export interface EventInput {
+  tenantId: string;
+  type: EventType;
+  groupId?: string | null;
+  seq?: number | null;
+  /** The event's details; ids are global ids (clients and partners see this). */
+  data: Record<string, unknown>;
+  /** Users (row ids) the change is addressed to, for their viewerActivity. */
+  audience?: string[];
+}
+
+const buses = new WeakMap<DataSource, EventBus>();
+
+/** Binds an app's event bus to its data source: events recorded through it are published after commit. */
+export function attachEventBus(dataSource: DataSource, bus: EventBus): void {
+  buses.set(dataSource, bus);
+}
+
+const PENDING = Symbol("pending live events");
+
+/**
+ * Queues live events to publish once the transaction commits: one publish per transaction, in
+ * the order recorded. Nothing is published for a transaction that rolls back, nor outside one.
+ */
+export function announceAfterCommit(em: EntityManager, events: LiveEvent[]): void {
+  const bus = buses.get(em.connection);
+  const locals = transactionLocals(em);
+  if (!bus || !locals || events.length === 0) return;
+  let pending = locals.get(PENDING) as LiveEvent[] | undefined;
+  if (!pending) {
+    const list: LiveEvent[] = [];
+    pending = list;
+    locals.set(PENDING, list);
+    afterCommit(em, () => bus.publish(list));
+  }
+  pending.push(...events);
+}
+
+/**
+ * Writes events into the outbox in the caller's transaction (so they commit or roll back with the
+ * change), with their webhook deliveries, and announces them to subscribers after the commit.
+ */
+export async function recordEvents(em: EntityManager, inputs: EventInput[], now: number): Promise<EventRecord[]> {
+  if (inputs.length === 0) return [];
+  const rows = inputs.map((input) =>
+    em.create(EventRecord, {
+      rowId: newId(),
+      tenantId: input.tenantId,
+      type: input.type,
+      groupId: input.groupId ?? null,
+      seq: input.seq ?? null,
+      data: input.data,
+      createdAt: now,
+    }),
+  );
+  for (let i = 0; i < rows.length; i += 200) await em.insert(EventRecord, rows.slice(i, i + 200) as never);
+  // Webhook deliveries are part of the same transaction: committed with the events, or not at all.
+  await enqueueWebhookDeliveries(em, rows);
+  announceAfterCommit(
+    em,
+    rows.map((row, i) => ({ id: row.rowId, tenantId: row.tenantId, type: row.type, groupId: row.groupId, seq: row.seq, audience: inputs[i].audience ?? [], data: row.data, createdAt: now })),
+  );
+  return rows;
+}
+
+export async function recordEvent(em: EntityManager, input: EventInput, now: number): Promise<EventRecord> {
+  return (await recordEvents(em, [input], now))[0];
+}

@@ -1,0 +1,51 @@
+import { type LeafFacts, leafData } from "./leaf";
+import { leafHash, MerkleFrontier } from "./merkle";
+import { CURRENT_HEAD_VERSION, type EvidenceSigner, type HeadVersion } from "./signer";
+
+/**
+ * Where the Merkle root is signed. Sealing is pure: given a group log's frontier (the right edge of
+ * its Merkle tree, as stored on the group) and the entries appended next, it computes each entry's
+ * leaf hash, the root at each new size and the signed tree head of that size, with the signer it is
+ * handed — no key is looked up anywhere. The append path (group/group-log.ts) runs it under the
+ * group's row lock and stores the results with the rows.
+ */
+
+/** What signs tree heads: the server's evidence key (EvidenceSigner), or any stand-in with its shape. */
+export type HeadSigner = Pick<EvidenceSigner, "keyId" | "sign">;
+
+/** The evidence columns of one appended entry. */
+export interface SealedEntry {
+  /** Hex SHA-256 leaf hash of the entry's canonical bytes (leafData). */
+  leafHash: string;
+  /** Hex root of the log once this entry is in it (tree size = the entry's seq). */
+  rootHash: string;
+  /** Base64 Ed25519 signature over the tree head at this size, signed at the entry's createdAt. */
+  signature: string;
+  keyId: string;
+  headVersion: HeadVersion;
+}
+
+export interface Sealing {
+  /** One per leaf, in order. */
+  entries: SealedEntry[];
+  /** The frontier after the last leaf (JSON, as stored on the group). */
+  frontier: string;
+  treeSize: number;
+}
+
+/**
+ * Seals `leaves` onto the log whose frontier is `frontier` (null: an empty log). The leaves must
+ * continue the log: seq = size + 1, size + 2, … Each leaf's head is signed at its own createdAt.
+ */
+export function sealLeaves(signer: HeadSigner, frontier: string | null, leaves: readonly LeafFacts[]): Sealing {
+  const tree = MerkleFrontier.fromJSON(frontier);
+  const entries = leaves.map((leaf) => {
+    if (leaf.seq !== tree.treeSize + 1) throw new Error(`Merkle frontier of group ${leaf.groupId} is at size ${tree.treeSize}, not before entry ${leaf.seq}`);
+    const hash = leafHash(leafData(leaf));
+    tree.append(hash);
+    const rootHash = tree.root().toString("hex");
+    const signature = signer.sign({ groupRowId: leaf.groupId, treeSize: leaf.seq, rootHash, signedAt: leaf.createdAt }, CURRENT_HEAD_VERSION);
+    return { leafHash: hash.toString("hex"), rootHash, signature, keyId: signer.keyId, headVersion: CURRENT_HEAD_VERSION };
+  });
+  return { entries, frontier: tree.toJSON(), treeSize: tree.treeSize };
+}

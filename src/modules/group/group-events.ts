@@ -1,0 +1,109 @@
+import { toGlobalId } from "../../common/global-id";
+import type { LiveEvent } from "../events/bus";
+import type { EventType } from "../events/event-types";
+import type { EventInput } from "../events/outbox";
+import type { Group } from "./group.entity";
+import type { GroupLogEntry, LogData } from "./group-log.entity";
+import { GroupEventKind, MESSAGE_KIND } from "./group.enums";
+
+/**
+ * The public event type of each kind of group log entry. Kinds without one (an invitation's log
+ * entry — `invitation.created` is recorded with the invitation —, review outcomes of messages,
+ * notices other than a split) still reach groupActivity subscribers, but are not in the feed.
+ */
+export function eventTypeOf(entry: Pick<GroupLogEntry, "kind" | "data">): EventType | null {
+  switch (entry.kind as GroupEventKind | typeof MESSAGE_KIND) {
+    case MESSAGE_KIND:
+    case GroupEventKind.WELCOME_MESSAGE:
+      return "message.created";
+    case GroupEventKind.GROUP_CREATED:
+      return "group.created";
+    case GroupEventKind.GROUP_RENAMED:
+      return "group.renamed";
+    case GroupEventKind.GROUP_APPROVED:
+    case GroupEventKind.GROUP_BLOCKED:
+      return "group.status_changed";
+    case GroupEventKind.GROUP_DISSOLVED:
+      return "group.dissolved";
+    case GroupEventKind.OWNERSHIP_TRANSFERRED:
+      return "group.owner_changed";
+    case GroupEventKind.NOTICE:
+      return entry.data && "subGroups" in entry.data ? "group.split" : null;
+    case GroupEventKind.MEMBER_JOINED:
+      return "member.joined";
+    case GroupEventKind.MEMBER_LEFT:
+      return "member.left";
+    case GroupEventKind.MEMBER_REMOVED:
+      return "member.removed";
+    case GroupEventKind.ROLE_CHANGED:
+      return "member.role_changed";
+    case GroupEventKind.MEMBER_MUTED:
+      return "member.muted";
+    case GroupEventKind.MEMBER_UNMUTED:
+      return "member.unmuted";
+    case GroupEventKind.ANNOUNCEMENT_SET:
+      return "group.announcement_set";
+    default:
+      return null;
+  }
+}
+
+/** Row ids inside log data, by key, and the global id type they become in event data. */
+const ID_KEYS: Record<string, string> = { splitFrom: "Group", core: "Group", liveCode: "LiveCode", message: "Message" };
+
+function withGlobalIds(data: LogData | null): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data ?? {})) out[key] = typeof value === "string" && ID_KEYS[key] ? toGlobalId(ID_KEYS[key], value) : value;
+  return out;
+}
+
+const user = (rowId: string | null) => (rowId ? toGlobalId("User", rowId) : null);
+
+/** The details of an entry's event: the group, the seq, who acted, whom it is about, and the entry's own facts. */
+function eventData(group: Group, entry: GroupLogEntry, type: EventType, extra: Record<string, unknown> | undefined): Record<string, unknown> {
+  const base = { groupId: toGlobalId("Group", group.rowId), seq: entry.seq };
+  switch (type) {
+    case "message.created":
+      return { ...base, messageId: toGlobalId("Message", entry.rowId), senderId: user(entry.actorId), text: entry.text, status: entry.status, kind: entry.kind === MESSAGE_KIND ? "TEXT" : "WELCOME" };
+    case "group.created":
+      return { ...base, name: entry.text, ownerId: user(entry.actorId), ...withGlobalIds(entry.data) };
+    case "group.renamed":
+      return { ...base, name: entry.text, actorId: user(entry.actorId), ...withGlobalIds(entry.data) };
+    case "group.status_changed":
+      return { ...base, status: entry.kind === GroupEventKind.GROUP_APPROVED ? "ACTIVE" : "BLOCKED" };
+    case "group.owner_changed":
+      return { ...base, ownerId: user(entry.subjectId), actorId: user(entry.actorId), ...withGlobalIds(entry.data) };
+    case "group.split":
+      return { ...base, text: entry.text, ...withGlobalIds(entry.data), ...extra };
+    case "group.announcement_set":
+      // A held announcement (REVIEW term) says so in `status`; approval does not re-announce it.
+      return { ...base, text: entry.text, status: entry.status, authorId: user(entry.actorId), ...withGlobalIds(entry.data) };
+    case "member.muted": {
+      const until = entry.data && typeof entry.data.until === "number" ? new Date(entry.data.until).toISOString() : null;
+      return { ...base, actorId: user(entry.actorId), userId: user(entry.subjectId), until };
+    }
+    default:
+      // group.dissolved and the member.* events
+      return { ...base, actorId: user(entry.actorId), ...(entry.subjectId ? { userId: user(entry.subjectId) } : {}), ...withGlobalIds(entry.data), ...extra };
+  }
+}
+
+/**
+ * What appending `entries` announces: an outbox event for each entry with a public type, and a
+ * bare wake-up for the others (so groupActivity subscribers see every entry live).
+ */
+export function groupLogEvents(
+  group: Group,
+  entries: GroupLogEntry[],
+  extras: Array<Record<string, unknown> | undefined>,
+): { events: EventInput[]; wakeUps: LiveEvent[] } {
+  const events: EventInput[] = [];
+  const wakeUps: LiveEvent[] = [];
+  entries.forEach((entry, i) => {
+    const type = eventTypeOf(entry);
+    const audience = entry.kind === GroupEventKind.MEMBER_JOINED || entry.kind === GroupEventKind.MEMBER_LEFT || entry.kind === GroupEventKind.MEMBER_REMOVED ? [entry.subjectId!] : [];
+    if (type) events.push({ tenantId: group.tenantId, type, groupId: group.rowId, seq: entry.seq, data: eventData(group, entry, type, extras[i]), audience });
+    else wakeUps.push({ id: null, tenantId: group.tenantId, type: null, groupId: group.rowId, seq: entry.seq, audience, data: {}, createdAt: entry.createdAt });
+  });
+  return { events, wakeUps };
+}
