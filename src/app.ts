@@ -37,6 +37,7 @@ import { AnnouncementService } from "./modules/group/announcement.service";
 import { JoinRequestService } from "./modules/group/join-request.service";
 import { GroupSettingsService } from "./modules/group/settings.service";
 import { GroupService } from "./modules/group/group.service";
+import { HandOverService } from "./modules/group/handover.service";
 import { InvitationService } from "./modules/group/invitation.service";
 import { MemberService } from "./modules/group/member.service";
 import { SplitService } from "./modules/group/split.service";
@@ -84,6 +85,7 @@ export interface App {
   groupSettings: GroupSettingsService;
   announcements: AnnouncementService;
   joinRequests: JoinRequestService;
+  handOver: HandOverService;
   groupReader: GroupReader;
   groupCodes: GroupCodeService;
   liveCodes: LiveCodeService;
@@ -183,6 +185,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     mutes: new MuteService(groupLog),
     groupSettings: new GroupSettingsService(moderation, groupLog),
     announcements: new AnnouncementService(moderation, review, groupLog),
+    handOver: new HandOverService(groupLog),
     groupReader,
     groupCodes: new GroupCodeService(groupLog, joinRequests),
     liveCodes: new LiveCodeService(db, moderation, groupCreation, groupLog, joinRequests),

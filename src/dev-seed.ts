@@ -1,6 +1,9 @@
 import type { App } from "./app";
 import { rowIdOf } from "./common/global-id";
 import { requestContext } from "./app";
+import { platformScope } from "./modules/moderation/keyword-lists";
+import { ModerationListVersion } from "./modules/moderation/moderation.entities";
+import { KeywordAction, PlatformKeywordList } from "./modules/moderation/moderation.enums";
 import { Tenant } from "./modules/tenant/tenant.entity";
 import { Plan } from "./policy/limits";
 
@@ -14,6 +17,28 @@ const DEMO_USERS = [
   { externalId: "dave", displayName: "Dave" },
   { externalId: "erin", displayName: "Erin" },
 ];
+
+/**
+ * The platform's default keyword lists in development (a small sample; a deployment's operator sets
+ * its own with setPlatformModerationKeywords). Written only while the list has never been set.
+ */
+export const DEFAULT_PLATFORM_KEYWORDS: Record<PlatformKeywordList, { term: string; action: KeywordAction }[]> = {
+  [PlatformKeywordList.BASELINE]: [
+    { term: "赌博", action: KeywordAction.BLOCK },
+    { term: "六合彩", action: KeywordAction.BLOCK },
+    { term: "色情", action: KeywordAction.BLOCK },
+    { term: "porn", action: KeywordAction.BLOCK },
+    { term: "casino", action: KeywordAction.BLOCK },
+    { term: "代开发票", action: KeywordAction.REVIEW },
+    { term: "刷单", action: KeywordAction.REVIEW },
+  ],
+  [PlatformKeywordList.MINOR_PROTECTION]: [
+    { term: "电子烟", action: KeywordAction.BLOCK },
+    { term: "vape", action: KeywordAction.BLOCK },
+    { term: "网贷", action: KeywordAction.BLOCK },
+    { term: "约会", action: KeywordAction.REVIEW },
+  ],
+};
 
 export interface DemoCredentials {
   tenantId: string;
@@ -77,6 +102,10 @@ export async function refreshDemo(app: App, demo: DemoCredentials): Promise<{ de
  */
 export async function seedDemo(app: App): Promise<DemoCredentials> {
   const platform = requestContext(app, "seed", app.log, { kind: "PLATFORM" }, null);
+  for (const list of Object.values(PlatformKeywordList)) {
+    const set = await app.db.read((em) => em.existsBy(ModerationListVersion, { scope: platformScope(list) }));
+    if (!set) await app.db.tx((em) => app.moderation.setPlatformKeywords(platform, em, { list, keywords: DEFAULT_PLATFORM_KEYWORDS[list] }));
+  }
   const existing = await app.db.read((em) => em.findOne(Tenant, { where: { name: DEMO_TENANT_NAME }, order: { createdAt: "ASC" } }));
   const { tenant, apiKey } = await app.db.tx((em) =>
     existing

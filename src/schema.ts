@@ -9,6 +9,7 @@ import { GroupResolver } from "./modules/group/group.resolver";
 import { GroupJoinRequestsResolver, JoinRequestResolver } from "./modules/group/join-request.resolver";
 import { InvitationResolver } from "./modules/group/invitation.resolver";
 import { MemberResolver } from "./modules/group/member.resolver";
+import { HandOverResolver } from "./modules/group/handover.resolver";
 import { SplitResolver } from "./modules/group/split.resolver";
 import { ModerationResolver, ReviewItemResolver, RiskEventResolver } from "./modules/moderation/moderation.resolver";
 import { GroupHistoryResolver, MessageFieldsResolver, MessageResolver } from "./modules/message/message.resolver";
@@ -28,6 +29,7 @@ export const RESOLVERS = [
   JoinRequestResolver,
   GroupJoinRequestsResolver,
   MemberResolver,
+  HandOverResolver,
   InvitationResolver,
   ModerationResolver,
   ReviewItemResolver,

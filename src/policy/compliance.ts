@@ -59,3 +59,30 @@ export const STANDARD_COMPLIANCE_CHECKS: readonly ComplianceCheck[] = Object.fre
   minorProtectionCheck,
   dataUsageRulesCheck,
 ]);
+
+/**
+ * Minor protection, the same on every plan: an EDUCATION group (which must switch on
+ * `minorProtection`, see {@link minorProtectionCheck}) protects minors.
+ */
+export function protectsMinors(group: Pick<ComplianceSubject, "category">): boolean {
+  return group.category === GroupCategory.EDUCATION;
+}
+
+/**
+ * Whether joining the group always needs an admin's approval, whatever the group's own setting:
+ * true for groups that protect minors. Every join path (codes, live codes, invitations accepted)
+ * consults this once join approval exists.
+ */
+export function requiresJoinApproval(group: Pick<ComplianceSubject, "category">): boolean {
+  return protectsMinors(group);
+}
+
+/** Whether the group may be reached through LIVE codes (anyone holding the code could join): not when it protects minors. */
+export function acceptsLiveCodes(group: Pick<ComplianceSubject, "category">): boolean {
+  return !protectsMinors(group);
+}
+
+/** Whether the group's name, messages and announcements are screened against the platform's minor-protection list too. */
+export function screensForMinors(group: Pick<ComplianceSubject, "category">): boolean {
+  return protectsMinors(group);
+}

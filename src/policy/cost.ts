@@ -36,6 +36,8 @@ export const LIST_BOUNDS = Object.freeze({
   joinBreakdown: 10,
   /** GroupStats.joinsByState: the commonest campaign tags. */
   joinStates: 50,
+  /** GroupStats.membersByTag: the commonest CRM tags of a group's members. */
+  membersByTag: 50,
   /** GroupStats.topSpeakers. */
   topSpeakers: 10,
   /** TenantStats.joinsByDay / messagesByDay: one entry per day of the window (≤ 366 days). */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CodeType } from "./limits";
+import { CodeType, CreationOverflow } from "./limits";
 
 /** A TypeScript string enum object (e.g. `CodeType`). */
 export type EnumObject = Record<string, string>;
@@ -77,6 +77,12 @@ export const POLICY_FIELD_TABLE = {
   temporaryCodeTtlMinSeconds: { ...ttl, description: "Shortest lifetime a caller may choose for a TEMPORARY code, in seconds." },
   temporaryCodeTtlMaxSeconds: { ...ttl, description: "Longest lifetime a caller may choose for a TEMPORARY code, in seconds." },
   dailyGroupCreationLimit: { kind: "int", min: 0, max: 100_000, description: "Groups one user may create in a rolling 24 hours." },
+  dailyGroupCreationOverflow: {
+    kind: "enum",
+    values: CreationOverflow,
+    enumName: "CreationOverflow",
+    description: "Over the daily creation limit: REFUSE (RATE_LIMITED) or REVIEW (created PENDING_REVIEW).",
+  },
   maxAdmins: { kind: "int", min: 0, max: 1000, description: "Admins per group (owner not counted)." },
   transferRequiresAdmin: { kind: "boolean", description: "Ownership may only be transferred to an ADMIN." },
   requireDataUsageRules: { kind: "boolean", description: "The tenant must publish a data-usage rules URL before its users create groups." },

@@ -14,3 +14,11 @@ export enum CodeType {
   LIVE = "LIVE",
   FACE_TO_FACE = "FACE_TO_FACE",
 }
+
+/** What happens to a group created over the daily creation limit. */
+export enum CreationOverflow {
+  /** Refused (RATE_LIMITED). */
+  REFUSE = "REFUSE",
+  /** Created PENDING_REVIEW, with a review item for the tenant's operators. */
+  REVIEW = "REVIEW",
+}

@@ -1,5 +1,5 @@
 import type { PolicyLimits } from "./fields";
-import { CodeType, Plan } from "./limits";
+import { CodeType, CreationOverflow, Plan } from "./limits";
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -16,6 +16,7 @@ export const PERSONAL_LIMITS: Readonly<PolicyLimits> = Object.freeze({
   codeJoinCap: 100,
   liveCodeGroupCap: null,
   dailyGroupCreationLimit: 5,
+  dailyGroupCreationOverflow: CreationOverflow.REFUSE,
   maxAdmins: 3,
   transferRequiresAdmin: true,
   requireDataUsageRules: false,
@@ -40,6 +41,7 @@ export const ENTERPRISE_LIMITS: Readonly<PolicyLimits> = Object.freeze({
   codeJoinCap: 200,
   liveCodeGroupCap: 200,
   dailyGroupCreationLimit: 50,
+  dailyGroupCreationOverflow: CreationOverflow.REFUSE,
   maxAdmins: 10,
   transferRequiresAdmin: true,
   requireDataUsageRules: true,

@@ -1,7 +1,7 @@
 import { DomainError, ErrorCode } from "../common/domain-error";
-import { type ComplianceCheck, type ComplianceSubject, type TenantQualifications } from "./compliance";
+import { acceptsLiveCodes, type ComplianceCheck, type ComplianceSubject, requiresJoinApproval, type TenantQualifications } from "./compliance";
 import type { OwnershipTransferLimit, PolicyLimits } from "./fields";
-import { CodeType, Plan } from "./limits";
+import { CodeType, CreationOverflow, Plan } from "./limits";
 
 /**
  * A plan as code: its limits and the compliance checks that apply to it. The three standard plans
@@ -110,6 +110,14 @@ export class TenantPolicy {
     return this.limits.dailyGroupCreationLimit;
   }
 
+  /**
+   * Whether a group created over the daily creation limit is held for review (true) rather than
+   * refused (false): the policy's `dailyGroupCreationOverflow`.
+   */
+  reviewsCreationOverflow(): boolean {
+    return this.limits.dailyGroupCreationOverflow === CreationOverflow.REVIEW;
+  }
+
   /** When an invitation opened at `now` (epoch ms) stops being acceptable. */
   invitationExpiresAt(now: number): number {
     return now + this.limits.invitationTtlSeconds * 1000;
@@ -178,6 +186,16 @@ export class TenantPolicy {
   }
 
   // ——— Compliance ———
+
+  /** Whether joining this group always needs approval (groups that protect minors); see compliance.ts. */
+  requiresJoinApproval(group: Pick<ComplianceSubject, "category">): boolean {
+    return requiresJoinApproval(group);
+  }
+
+  /** Whether a LIVE code may lead to this group (not to groups that protect minors). */
+  allowsLiveCodeFor(group: Pick<ComplianceSubject, "category">): boolean {
+    return acceptsLiveCodes(group);
+  }
 
   /**
    * Why a group with these properties may not be created under this plan and these qualifications —

@@ -164,6 +164,16 @@ describe("operator console in Chromium", () => {
     assert.match(await row("u6"), /live code[\s\S]*live code “Spring fair” · state “fair-booth”/i);
     await screenshot(page, "console-groups");
 
+    // The CRM tag filter: only members with the tag, their tags shown.
+    const setTags = `mutation($input: SetUserTagsInput!) { setUserTags(input: $input) { userErrors { code } } }`;
+    ok(dataOf(await server.gql(setTags, { input: { userId: enterprise.users[2].id, tags: ["vip", "north"] } }, enterprise.apiKey)).setUserTags);
+    await members.getByLabel("Member tag").fill("vip");
+    await members.locator("tr", { hasText: "(u5)" }).waitFor({ state: "detached" });
+    assert.match(await row("u3"), /north[\s\S]*vip/);
+    assert.equal(await members.locator("tbody tr").count(), 1);
+    await members.getByLabel("Member tag").fill("");
+    await members.locator("tr", { hasText: "(u5)" }).waitFor();
+
     await page.getByRole("link", { name: "Live codes" }).click();
     const card = page.locator("[data-live-code='Spring fair']");
     await card.waitFor();

@@ -29,6 +29,9 @@ describe("string inputs: one rule against control and bidi-override characters, 
   }
   const cases: Case[] = [
     { label: "moderation keyword", mutation: "setModerationKeywords", inputType: "SetModerationKeywordsInput", input: (x) => ({ keywords: [{ term: "fine", action: "BLOCK" }, { term: `bad${x}word`, action: "REVIEW" }] }), field: ["input", "keywords", "1", "term"], token: () => a.apiKey },
+    { label: "platform keyword", mutation: "setPlatformModerationKeywords", inputType: "SetPlatformModerationKeywordsInput", input: (x) => ({ keywords: [{ term: `bad${x}word`, action: "BLOCK" }] }), field: ["input", "keywords", "0", "term"], token: () => server.platformToken },
+    { label: "user tag", mutation: "setUserTags", inputType: "SetUserTagsInput", input: (x) => ({ userId: a.users[1].id, tags: ["ok", `v${x}ip`] }), field: ["input", "tags", "1"], token: () => a.apiKey },
+    { label: "live code tag", mutation: "createLiveCode", inputType: "CreateLiveCodeInput", input: (x) => ({ name: "Live", groupIds: [groupId], tags: [`${x}promo`] }), field: ["input", "tags", "0"], token: () => a.users[0].token },
     { label: "group code state", mutation: "createGroupCode", inputType: "CreateGroupCodeInput", input: (x) => ({ groupId, type: "PERMANENT", state: `spring${x}` }), field: ["input", "state"], token: () => a.users[0].token },
     { label: "live code state", mutation: "createLiveCode", inputType: "CreateLiveCodeInput", input: (x) => ({ name: "Live", groupIds: [groupId], state: `${x}fall` }), field: ["input", "state"], token: () => a.users[0].token },
     { label: "live code name", mutation: "createLiveCode", inputType: "CreateLiveCodeInput", input: (x) => ({ name: `Li${x}ve`, groupIds: [groupId] }), field: ["input", "name"], token: () => a.users[0].token },

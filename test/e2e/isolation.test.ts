@@ -222,6 +222,7 @@ const CASES: Case[] = [
   // The event feed (tenant keys only): another tenant's cursor pages the caller's own events.
   { field: "events", kind: "query", doc: page("events"), vars: (v) => ({ after: v.cursors.groups }), user: "DENIED", key: "OWN_DATA", phantom: false },
   { field: "tenants", kind: "query", doc: page("tenants"), vars: (v) => ({ after: v.cursors.groups }), user: "DENIED", key: "DENIED", phantom: false },
+  { field: "platformModerationKeywords", kind: "query", doc: `query($after: String) { platformModerationKeywords(first: 5, after: $after) { totalCount edges { cursor node { term } } } }`, vars: (v) => ({ after: v.cursors.groups }), user: "DENIED", key: "DENIED", phantom: false },
   {
     field: "User.contacts",
     kind: "query",
@@ -501,6 +502,24 @@ const CASES: Case[] = [
     kind: "mutation",
     doc: mutation("revokeUserTokens", "RevokeUserTokensInput", "user { id displayName }"),
     vars: (v) => ({ userId: v.userIds[0] }),
+    user: "DENIED",
+    key: "NOT_FOUND",
+  },
+  {
+    // Its payload's `transferred` is a non-null list (the contract), so a refusal is not all-null:
+    // another tenant's users are NOT_FOUND with nothing changed in test/e2e/enterprise-handover.test.ts.
+    field: "transferUserGroups",
+    kind: "mutation",
+    doc: mutation("transferUserGroups", "TransferUserGroupsInput", "transferred { id name owner { id } }"),
+    vars: (v) => ({ fromUserId: v.userIds[0], toUserId: v.userIds[1] }),
+    user: "DENIED",
+    key: "ELSEWHERE",
+  },
+  {
+    field: "setUserTags",
+    kind: "mutation",
+    doc: mutation("setUserTags", "SetUserTagsInput", "user { id tags }"),
+    vars: (v) => ({ userId: v.userIds[0], tags: ["isolation"] }),
     user: "DENIED",
     key: "NOT_FOUND",
   },

@@ -62,6 +62,8 @@ export type CreateLiveCodeInput = {
   /** Members per group, up to the plan's liveCodeGroupCap (the default). */
   perGroupCap?: number | null | undefined;
   state?: string | null | undefined;
+  /** CRM tags given to every user who joins through the code (at most 20 of 1…32 characters). */
+  tags?: Array<string> | null | undefined;
   /** Posted to the group on every join, at most 500 characters. */
   welcomeMessage?: string | null | undefined;
 };
@@ -72,6 +74,11 @@ export type CreateTenantInput = {
   policyOverrides?: PolicyOverridesInput | null | undefined;
   qualifications?: TenantQualificationsInput | null | undefined;
 };
+
+/** What happens to a group created over the daily creation limit. */
+export type CreationOverflow =
+  | 'REFUSE'
+  | 'REVIEW';
 
 export type DeleteChatInput = {
   groupId: string | number;
@@ -247,6 +254,8 @@ export type PolicyOverridesInput = {
   codeTypes?: Array<CodeType> | null | undefined;
   /** Groups one user may create in a rolling 24 hours. Overrides: 0…100000. */
   dailyGroupCreationLimit?: number | null | undefined;
+  /** Over the daily creation limit: REFUSE (RATE_LIMITED) or REVIEW (created PENDING_REVIEW). */
+  dailyGroupCreationOverflow?: CreationOverflow | null | undefined;
   /** Members a group may reach by direct add (owner counted); beyond it invitees must accept. At most maxGroupSize. Overrides: 3…100000. */
   directAddLimit?: number | null | undefined;
   /** How long a PENDING invitation may be accepted, in seconds. Overrides: 60…31536000. */
@@ -388,6 +397,8 @@ export type UpdateLiveCodeInput = {
   name?: string | null | undefined;
   perGroupCap?: number | null | undefined;
   state?: string | null | undefined;
+  /** Replaces the code's tags ([] removes them). */
+  tags?: Array<string> | null | undefined;
   welcomeMessage?: string | null | undefined;
 };
 

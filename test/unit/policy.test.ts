@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { GroupCategory } from "../../src/policy/compliance";
-import { CodeType, Plan } from "../../src/policy/limits";
+import { GroupCategory, screensForMinors } from "../../src/policy/compliance";
+import { CodeType, CreationOverflow, Plan } from "../../src/policy/limits";
 import { applyOverridesPatch, mergeLimits, overrideProblems } from "../../src/policy/overrides";
 import { PolicyRegistry } from "../../src/policy/registry";
 
@@ -13,6 +13,30 @@ const tenant = (plan: Plan, extra: Partial<Parameters<PolicyRegistry["forTenant"
   financialLicense: null,
   dataUsageRulesUrl: null,
   ...extra,
+});
+
+describe("minor protection (every plan)", () => {
+  it("EDUCATION groups always need join approval, take no LIVE codes, and are screened against the minor-protection list", () => {
+    for (const plan of Object.values(Plan)) {
+      const policy = new PolicyRegistry().forTenant(tenant(plan));
+      assert.equal(policy.requiresJoinApproval({ category: GroupCategory.EDUCATION }), true, plan);
+      assert.equal(policy.allowsLiveCodeFor({ category: GroupCategory.EDUCATION }), false, plan);
+      for (const category of [GroupCategory.GENERAL, GroupCategory.FINANCIAL]) {
+        assert.equal(policy.requiresJoinApproval({ category }), false, `${plan} ${category}`);
+        assert.equal(policy.allowsLiveCodeFor({ category }), true, `${plan} ${category}`);
+      }
+    }
+    assert.equal(screensForMinors({ category: GroupCategory.EDUCATION }), true);
+    assert.equal(screensForMinors({ category: GroupCategory.GENERAL }), false);
+  });
+
+  it("creation overflow: REFUSE on every plan unless overridden to REVIEW", () => {
+    for (const plan of Object.values(Plan)) {
+      assert.equal(new PolicyRegistry().forTenant(tenant(plan)).reviewsCreationOverflow(), false, plan);
+      const reviewed = new PolicyRegistry().forTenant(tenant(plan, { policyOverrides: { dailyGroupCreationOverflow: CreationOverflow.REVIEW } }));
+      assert.equal(reviewed.reviewsCreationOverflow(), true, plan);
+    }
+  });
 });
 
 describe("plan policy objects", () => {

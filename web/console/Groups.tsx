@@ -23,9 +23,15 @@ function JoinSource({ source }: { source: Member["joinSource"] }) {
 }
 
 function Members({ api, groupId }: { api: Api; groupId: string }) {
-  const page = usePaged(api, GROUP_MEMBERS, { id: groupId }, (d: { group: { members: Connection<Member> } }) => d.group.members);
+  const [tag, setTag] = useState("");
+  const filter = tag.trim();
+  const page = usePaged(api, GROUP_MEMBERS, { id: groupId, tag: filter || null }, (d: { group: { members: Connection<Member> } }) => d.group.members);
   return (
     <div className="members" data-testid="members">
+      <label className="tag-filter">
+        Tag{" "}
+        <input type="search" value={tag} onChange={(e) => setTag(e.target.value)} placeholder="any" maxLength={32} aria-label="Member tag" />
+      </label>
       <ErrorNotice error={page.error} />
       <table>
         <thead>
@@ -35,6 +41,7 @@ function Members({ api, groupId }: { api: Api; groupId: string }) {
             <th>Joined</th>
             <th>Join source</th>
             <th>Muted until</th>
+            <th>Tags</th>
           </tr>
         </thead>
         <tbody>
@@ -49,6 +56,13 @@ function Members({ api, groupId }: { api: Api; groupId: string }) {
                 <JoinSource source={member.joinSource} />
               </td>
               <td>{member.mutedUntil ? when(member.mutedUntil) : <span className="muted">—</span>}</td>
+              <td>
+                {(member.user.tags ?? []).map((t) => (
+                  <span key={t} className="tag">
+                    {t}
+                  </span>
+                ))}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -87,13 +87,13 @@ export interface GroupSummary {
   owner: { displayName: string } | null;
 }
 
-export const GROUP_MEMBERS = `query ConsoleGroupMembers($id: ID!, $after: String) {
+export const GROUP_MEMBERS = `query ConsoleGroupMembers($id: ID!, $after: String, $tag: String) {
   group(id: $id) {
     id
-    members(first: 100, after: $after) {
+    members(first: 100, after: $after, tag: $tag) {
       totalCount
       pageInfo { hasNextPage endCursor }
-      edges { node { role joinedAt mutedUntil user { displayName externalId }
+      edges { node { role joinedAt mutedUntil user { displayName externalId tags }
         joinSource { kind state inviter { displayName } code { type } liveCode { name } } } }
     }
   }
@@ -102,7 +102,7 @@ export interface Member {
   role: string;
   joinedAt: string;
   mutedUntil: string | null;
-  user: { displayName: string; externalId: string };
+  user: { displayName: string; externalId: string; tags: string[] | null };
   joinSource: { kind: string; state: string | null; inviter: { displayName: string } | null; code: { type: string } | null; liveCode: { name: string } | null };
 }
 

@@ -105,6 +105,15 @@ export class LiveCode implements Node {
   @Column({ type: "varchar", length: 30, nullable: true })
   state: string | null;
 
+  /** CRM tags every user who joins through the code receives (JSON; null: none). */
+  @Column({ name: "tags", type: "simple-json", nullable: true })
+  tagList: string[] | null;
+
+  @Field(() => [String], { description: "CRM tags every user who joins through the code receives (as many as fit under the 20-tag limit)." })
+  get tags(): string[] {
+    return this.tagList ?? [];
+  }
+
   /** Stored status (ACTIVE or DISABLED); past `expiresAt` it reads as EXPIRED. */
   @Column({ name: "status", type: "varchar", length: 16 })
   storedStatus: LiveCodeStatus;

@@ -68,6 +68,7 @@ export class CreateLiveCodeInput {
   @Field(() => DateTimeScalar, { nullable: true }) expiresAt?: Date | null;
   @Field(() => String, { nullable: true, description: "Posted to the group on every join, at most 500 characters." }) welcomeMessage?: string | null;
   @Field(() => String, { nullable: true }) state?: string | null;
+  @Field(() => [String], { nullable: true, description: "CRM tags given to every user who joins through the code (at most 20 of 1…32 characters)." }) tags?: string[] | null;
 }
 
 @InputType()
@@ -81,6 +82,7 @@ export class UpdateLiveCodeInput {
   @Field(() => DateTimeScalar, { nullable: true }) expiresAt?: Date | null;
   @Field(() => String, { nullable: true }) welcomeMessage?: string | null;
   @Field(() => String, { nullable: true }) state?: string | null;
+  @Field(() => [String], { nullable: true, description: "Replaces the code's tags ([] removes them)." }) tags?: string[] | null;
   @Field(() => Boolean, { nullable: true, description: "false disables the code (joins answer CODE_REVOKED); true enables it again." })
   enabled?: boolean | null;
 }

@@ -27,6 +27,7 @@ import { LiveCode, LiveCodeGroup } from "./code.entities";
 import type { CreateLiveCodeInput, LiveCodeStats, UpdateLiveCodeInput } from "./code.types";
 import { campaignState } from "./group-code.service";
 import { isWellFormedToken, newCodeToken } from "./links";
+import { addTags, tagList } from "../user/tags";
 
 const welcome = z
   .string()
@@ -42,6 +43,7 @@ const fields = {
   expiresAt: z.date().nullish(),
   welcomeMessage: welcome,
   state: campaignState(),
+  tags: tagList().nullish(),
 };
 export interface LiveCodePreview {
   name: string;
@@ -89,8 +91,9 @@ export class LiveCodeService {
         const code = request.liveCodeId ? await em.findOneBy(LiveCode, { rowId: request.liveCodeId }) : null;
         return code ? codeWelcome(code) : null;
       },
-      admitted: async (_ctx, em, _group, _member, request) => {
-        if (request.liveCodeId) await this.countJoin(em, request.liveCodeId);
+      admitted: async (ctx, em, _group, member, request) => {
+        const code = request.liveCodeId ? await em.findOneBy(LiveCode, { rowId: request.liveCodeId }) : null;
+        if (code) await this.afterJoin(em, ctx.tenantId, code, member.userId, ctx.now());
       },
     });
   }
@@ -116,6 +119,7 @@ export class LiveCodeService {
       expiresAt: data.expiresAt ? data.expiresAt.getTime() : null,
       welcomeMessage: data.welcomeMessage || null,
       state: data.state || null,
+      tagList: data.tags?.length ? data.tags : null,
       storedStatus: LiveCodeStatus.ACTIVE,
       createdBy: creatorId,
       joinCount: 0,
@@ -145,6 +149,7 @@ export class LiveCodeService {
     }
     if (data.welcomeMessage !== undefined) changes.welcomeMessage = data.welcomeMessage || null;
     if (data.state !== undefined) changes.state = data.state || null;
+    if (data.tags !== undefined) changes.tagList = data.tags?.length ? data.tags : null;
     if (data.enabled != null) changes.storedStatus = data.enabled ? LiveCodeStatus.ACTIVE : LiveCodeStatus.DISABLED;
     await this.screen(ctx, em, { name: changes.name, baseName: changes.baseName, welcomeMessage: changes.welcomeMessage });
     if (data.groupIds) {
@@ -233,13 +238,14 @@ export class LiveCodeService {
     const gate = await joinGate(ctx, em, group, userId, source, ["input", "token"]);
     if (!gate.admit) return { group, member: null, joinRequest: gate.request };
     const { admitted } = await admitMembers(this.groupLog, em, group, [{ userId, source }], cap, now, { welcome: codeWelcome(code) });
-    await this.countJoin(em, code.rowId);
+    await this.afterJoin(em, ctx.tenantId, code, userId, now);
     return { group, member: admitted[0] };
   }
 
-  /** Every join through a code (directly, or by an approved request) is counted on it. */
-  private async countJoin(em: EntityManager, liveCodeId: string): Promise<void> {
-    await em.createQueryBuilder().update(LiveCode).set({ joinCount: () => "join_count + 1" }).where("id = :id", { id: liveCodeId }).execute();
+  /** Every join through a code (directly, or by an approved request) is counted on it, and tags the joiner with the code's tags, in the join's transaction. */
+  private async afterJoin(em: EntityManager, tenantId: string, code: LiveCode, userId: string, now: number): Promise<void> {
+    await em.createQueryBuilder().update(LiveCode).set({ joinCount: () => "join_count + 1" }).where("id = :id", { id: code.rowId }).execute();
+    if (code.tagList?.length) await addTags(em, tenantId, userId, code.tagList, now);
   }
 
   /** The first group of the code, in order, that is active, below the cap and has not banned the joiner — locked. */
@@ -340,7 +346,7 @@ export class LiveCodeService {
 
   private async screen(ctx: RequestContext, em: EntityManager, texts: Record<string, string | null | undefined>): Promise<void> {
     for (const [field, text] of Object.entries(texts)) {
-      if (text) await this.moderation.assertAllowed(em, ctx, text, ["input", field]);
+      if (text) await this.moderation.screen(ctx, em, text, ["input", field]);
     }
   }
 
@@ -365,6 +371,9 @@ export class LiveCodeService {
       const role = roles.get(id);
       if (!group || (userId && !role && !keep.has(id))) problems.push(notFound("Group", ["input", "groupIds", index]));
       else if (group.status === GroupStatus.DISSOLVED) problems.push(new DomainError(ErrorCode.GROUP_DISSOLVED, "The group has been dissolved", ["input", "groupIds", index]));
+      else if (!ctx.policy.allowsLiveCodeFor(group)) {
+        problems.push(new DomainError(ErrorCode.COMPLIANCE_REQUIRED, "Groups that protect minors (EDUCATION) accept no live codes", ["input", "groupIds", index]));
+      }
       else if (userId && role === MemberRole.MEMBER && !keep.has(id)) {
         problems.push(new DomainError(ErrorCode.NOT_PERMITTED, "Only owners and admins can put a group behind a live code", ["input", "groupIds", index]));
       }

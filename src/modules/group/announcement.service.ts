@@ -40,7 +40,7 @@ export class AnnouncementService {
     const member = await memberActor(em, ctx, group);
     requireRole(member, "set the announcement");
     assertAcceptsMembers(group);
-    const review = await this.moderation.assertAllowed(em, ctx, data.text, ["input", "text"], group.rowId);
+    const review = await this.moderation.screen(ctx, em, data.text, ["input", "text"], { groupId: group.rowId, category: group.category });
     const targets = [group];
     if (data.includeSubGroups) {
       // Lock order: the core group, then its sub-groups in creation order.

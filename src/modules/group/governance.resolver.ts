@@ -18,6 +18,7 @@ import { MessageStatus } from "./group.enums";
 import { GroupSettings, MuteMemberInput, MuteMemberPayload, UnmuteMemberInput, UnmuteMemberPayload, UpdateGroupSettingsInput, UpdateGroupSettingsPayload } from "./governance.types";
 import { MuteService } from "./mute.service";
 import { GroupSettingsService } from "./settings.service";
+import { joinApprovalOn } from "./join-gate";
 
 /** Group governance: bans, muting and the group's settings. */
 @Resolver(() => Group)
@@ -71,8 +72,9 @@ export class GovernanceResolver {
   }
 
   @FieldResolver(() => GroupSettings)
-  settings(@Root() group: Group): GroupSettings {
-    return { joinApproval: group.joinApproval ?? false, muteAll: group.muteAll ?? false, welcomeMessage: group.welcomeMessage ?? null };
+  settings(@Root() group: Group, @Ctx() ctx: RequestContext): GroupSettings {
+    // Groups that protect minors (EDUCATION) always have join approval on, whatever was set.
+    return { joinApproval: joinApprovalOn(ctx, group), muteAll: group.muteAll ?? false, welcomeMessage: group.welcomeMessage ?? null };
   }
 
   @Mutation(() => UnbanMemberPayload, { description: "Owner, admin or tenant: lift a ban (the user may come back by any path again)." })

@@ -48,14 +48,18 @@ export type CreationCheck =
   | "compliance"
   /** CONTENT_BLOCKED (or held for review): the group's name passes the tenant's keywords. */
   | "nameModeration"
-  /** RATE_LIMITED (+ a risk event): the creator's rolling 24-hour creation allowance (policy.dailyGroupCreationLimit). */
+  /**
+   * RATE_LIMITED (+ a risk event): the creator's rolling 24-hour creation allowance (policy.dailyGroupCreationLimit).
+   * On a path that can hold a group for review (OVERFLOW_REVIEW_PATHS) and a policy that says so
+   * (policy.reviewsCreationOverflow), a group over the allowance is created PENDING_REVIEW instead.
+   */
   | "dailyCreationAllowance";
 
 /** What a path does after creating, besides admitting its founders. */
 export type CreationFollowUp =
   /** Members beyond policy.directAddSlots get PENDING invitations instead. */
   | "directAddThenInvite"
-  /** A name held by a REVIEW keyword queues the group for review (PENDING_REVIEW). */
+  /** A name held by a REVIEW keyword, or a creation over the daily allowance held by the policy, queues the group for review (PENDING_REVIEW). */
   | "reviewQueue"
   /** The invitations count towards the creator's bulk-action rule (policy.bulkActionRule). */
   | "bulkActionRisk";
@@ -80,6 +84,13 @@ export const CREATION_CHECKS: Readonly<Record<CreationPath, { readonly checks: r
     faceToFace: { checks: ["dailyCreationAllowance", "compliance"], afterwards: [] },
     split: { checks: ["sizeWithinCapacity"], afterwards: [] },
   });
+
+/**
+ * The paths whose group may be held for review when it is over the creator's daily allowance
+ * (dailyGroupCreationOverflow = REVIEW). Face-to-face groups are made on the spot for several
+ * people at once: over the limit they are refused, whatever the policy.
+ */
+export const OVERFLOW_REVIEW_PATHS: ReadonlySet<CreationPath> = new Set<CreationPath>(["createGroup"]);
 
 const createSchema = z.object({
   name: groupName(),
@@ -107,6 +118,10 @@ interface Candidate {
   complianceField?: string[];
   /** Set by "nameModeration" when a REVIEW keyword matched. */
   reviewTerm?: string;
+  /** Which path is creating (set by the door before the checks run). */
+  path?: CreationPath;
+  /** Set by "dailyCreationAllowance" when the group is over the allowance and held for review: why. */
+  overflowReason?: string;
 }
 
 type CheckImpl = (c: Candidate) => Promise<void> | void;
@@ -156,15 +171,19 @@ export class GroupCreation {
         if (refusal) throw new DomainError(ErrorCode.COMPLIANCE_REQUIRED, refusal, complianceField);
       },
       nameModeration: async (c) => {
-        const review = await this.moderation.assertAllowed(c.em, c.ctx, c.name, ["input", "name"]);
+        const review = await this.moderation.screen(c.ctx, c.em, c.name, ["input", "name"], { category: c.category });
         if (review) c.reviewTerm = review.term;
       },
-      dailyCreationAllowance: ({ ctx, em, ownerId }) => this.assertCreationAllowance(ctx, em, ownerId),
+      dailyCreationAllowance: async (c) => {
+        const overflow = await this.assertCreationAllowance(c.ctx, c.em, c.ownerId, c.path !== undefined && OVERFLOW_REVIEW_PATHS.has(c.path));
+        if (overflow) c.overflowReason = overflow;
+      },
     };
   }
 
   /** Runs a path's checks in order; the first refusal stops it. */
   private async check(path: CreationPath, candidate: Candidate): Promise<void> {
+    candidate.path = path;
     for (const name of CREATION_CHECKS[path].checks) await this.checks[name](candidate);
   }
 
@@ -182,7 +201,14 @@ export class GroupCreation {
     const group = await insertGroup(
       this.groupLog,
       em,
-      { tenantId, name: c.name, ownerId, category: c.category, minorProtection: c.minorProtection, status: c.reviewTerm !== undefined ? GroupStatus.PENDING_REVIEW : GroupStatus.ACTIVE },
+      {
+        tenantId,
+        name: c.name,
+        ownerId,
+        category: c.category,
+        minorProtection: c.minorProtection,
+        status: c.reviewTerm !== undefined || c.overflowReason !== undefined ? GroupStatus.PENDING_REVIEW : GroupStatus.ACTIVE,
+      },
       now,
     );
     const direct = policy.directAddSlots(1);
@@ -198,8 +224,9 @@ export class GroupCreation {
       now,
     );
     const invitations = await this.invitations.open(em, ctx, group, memberIds.slice(direct), ownerId, now);
-    if (c.reviewTerm !== undefined) {
-      await this.review.enqueue(em, { tenantId, subjectType: ReviewSubjectType.GROUP, subjectId: group.rowId, reason: `group name matched review term "${c.reviewTerm}"` }, now);
+    const reasons = [c.reviewTerm !== undefined ? `group name matched review term "${c.reviewTerm}"` : null, c.overflowReason ?? null].filter((r): r is string => r !== null);
+    if (reasons.length) {
+      await this.review.enqueue(em, { tenantId, subjectType: ReviewSubjectType.GROUP, subjectId: group.rowId, reason: reasons.join("; ") }, now);
     }
     const bulk = await detectBulkAction(em, policy, { tenantId, userId: ownerId, groupId: group.rowId, kind: RiskEventKind.BULK_INVITE }, memberIds.length, now);
     if (bulk) await this.risk.record(em, bulk, now);
@@ -302,8 +329,11 @@ export class GroupCreation {
   /**
    * The plan's rolling 24-hour creation limit. The creator's user row is locked first, so two
    * concurrent creations by one person are counted one after the other, never both under the limit.
+   * Over the limit a risk event is recorded either way; then the policy decides: refuse
+   * (RATE_LIMITED, the event kept despite the rollback) or, where the path can hold a group for
+   * review (`canReview`), accept it — the returned reason says the new group must be held.
    */
-  private async assertCreationAllowance(ctx: RequestContext, em: EntityManager, userId: string): Promise<void> {
+  private async assertCreationAllowance(ctx: RequestContext, em: EntityManager, userId: string, canReview: boolean): Promise<string | null> {
     await forUpdate(em.createQueryBuilder(User, "u")).where("u.rowId = :userId", { userId }).getOne();
     const now = ctx.now();
     const limit = ctx.policy.dailyGroupCreationLimit();
@@ -311,11 +341,13 @@ export class GroupCreation {
       .createQueryBuilder(Group, "g")
       .where("g.createdBy = :userId AND g.createdAt > :since", { userId, since: now - DAY_MS })
       .getCount();
-    if (created >= limit) {
-      const tenantId = ctx.tenantId;
-      throw new DomainError(ErrorCode.RATE_LIMITED, `At most ${limit} groups may be created in 24 hours`).recording((tx) =>
-        this.risk.record(tx, { tenantId, kind: RiskEventKind.GROUP_CREATION_LIMIT, userId, detail: `tried to create group ${created + 1} within 24 h (limit ${limit})` }, now),
-      );
+    if (created < limit) return null;
+    const tenantId = ctx.tenantId;
+    const event = { tenantId, kind: RiskEventKind.GROUP_CREATION_LIMIT, userId, detail: `tried to create group ${created + 1} within 24 h (limit ${limit})` };
+    if (canReview && ctx.policy.reviewsCreationOverflow()) {
+      await this.risk.record(em, { ...event, detail: `${event.detail}; held for review` }, now);
+      return `group ${created + 1} within 24 h is over the daily creation limit (${limit})`;
     }
+    throw new DomainError(ErrorCode.RATE_LIMITED, `At most ${limit} groups may be created in 24 hours`).recording((tx) => this.risk.record(tx, event, now));
   }
 }

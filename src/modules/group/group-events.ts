@@ -71,8 +71,12 @@ function eventData(group: Group, entry: GroupLogEntry, type: EventType, extra: R
       return { ...base, name: entry.text, actorId: user(entry.actorId), ...withGlobalIds(entry.data) };
     case "group.status_changed":
       return { ...base, status: entry.kind === GroupEventKind.GROUP_APPROVED ? "ACTIVE" : "BLOCKED" };
-    case "group.owner_changed":
-      return { ...base, ownerId: user(entry.subjectId), actorId: user(entry.actorId), ...withGlobalIds(entry.data) };
+    case "group.owner_changed": {
+      // A hand-over (transferUserGroups) names the previous owner: a user row id, given as a global id.
+      const data = withGlobalIds(entry.data);
+      if (typeof entry.data?.from === "string") data.from = user(entry.data.from);
+      return { ...base, ownerId: user(entry.subjectId), actorId: user(entry.actorId), ...data };
+    }
     case "group.split":
       return { ...base, text: entry.text, ...withGlobalIds(entry.data), ...extra };
     case "group.announcement_set":

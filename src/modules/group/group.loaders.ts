@@ -3,7 +3,7 @@ import { byKeys, defineLoader } from "../../context/loaders";
 import { userById } from "../user/user.loaders";
 import { Group } from "./group.entity";
 import { GroupLogEntry } from "./group-log.entity";
-import { firstMembersOfGroups } from "./member-page";
+import { firstMembersOfGroups, taggedMemberCounts } from "./member-page";
 import { Member } from "./member.entity";
 
 /** Groups of the caller's tenant by row id. */
@@ -22,10 +22,10 @@ export const viewerMembership = defineLoader<string, Member>("viewerMembership",
  * The first `take` members (with users) of each requested group: one statement for a whole page
  * of groups. The users it brings are primed into the user loader. Use with `take` as the variant.
  */
-export function firstMembers(take: number) {
-  return defineLoader<string, Member[]>(`firstMembers:${take}`, ({ db, tenantId, loaders }, groupIds) =>
+export function firstMembers(take: number, tag: string | null = null) {
+  return defineLoader<string, Member[]>(`firstMembers:${take}:${tag === null ? "" : JSON.stringify(tag)}`, ({ db, tenantId, loaders }, groupIds) =>
     db.read(async (em) => {
-      const byGroup = await firstMembersOfGroups(em, tenantId, groupIds, take);
+      const byGroup = await firstMembersOfGroups(em, tenantId, groupIds, take, tag);
       const users = loaders.get(userById);
       for (const members of byGroup.values()) for (const member of members) if (member.user) users.prime(member.userId, member.user);
       return groupIds.map((id) => byGroup.get(id) ?? []);
@@ -37,3 +37,12 @@ export function firstMembers(take: number) {
 export const logEntryById = defineLoader<string, GroupLogEntry>("logEntry", ({ db, tenantId }, ids) =>
   db.read(async (em) => byKeys(ids, await em.find(GroupLogEntry, { where: { tenantId, rowId: In([...ids]) } }), (e) => e.rowId)),
 );
+/** How many members of each group carry the tag (Group.members(tag:).totalCount): one statement for a page of groups. */
+export function taggedMemberCount(tag: string) {
+  return defineLoader<string, number>(`taggedMemberCount:${JSON.stringify(tag)}`, ({ db, tenantId }, groupIds) =>
+    db.read(async (em) => {
+      const counts = await taggedMemberCounts(em, tenantId, groupIds, tag);
+      return groupIds.map((id) => counts.get(id) ?? 0);
+    }),
+  );
+}

@@ -6,7 +6,8 @@ import { keysetPage } from "../../db/query";
 import { Group } from "./group.entity";
 import type { GroupStatus } from "./group.enums";
 import { Member } from "./member.entity";
-import { firstMembers, groupById, viewerMembership } from "./group.loaders";
+import { firstMembers, groupById, taggedMemberCount, viewerMembership } from "./group.loaders";
+import { UserTag } from "../user/user-tag.entity";
 
 /** Read side of groups: visibility and the lists clients page through. */
 export class GroupReader {
@@ -61,12 +62,17 @@ export class GroupReader {
    * A group's members in join order (the creator first). First pages of many groups are fetched
    * together (see firstMembersOfGroups); later pages by a keyset query of their own.
    */
-  async members(ctx: RequestContext, group: Group, page: PageRequest): Promise<ConnectionShape<Member>> {
-    const scope = (em: EntityManager) => em.createQueryBuilder(Member, "m").where("m.groupId = :groupId", { groupId: group.rowId });
+  async members(ctx: RequestContext, group: Group, page: PageRequest, tag: string | null = null): Promise<ConnectionShape<Member>> {
+    const scope = (em: EntityManager) => {
+      const qb = em.createQueryBuilder(Member, "m").where("m.groupId = :groupId", { groupId: group.rowId });
+      if (tag !== null) qb.innerJoin(UserTag, "t", "t.userId = m.userId AND t.tag = :tag", { tag });
+      return qb;
+    };
     const rows = page.after
       ? await this.db.read((em) => keysetPage(scope(em), "m.joinSeq", "m.userId", page).getMany())
-      : ((await ctx.loaders.get(firstMembers(page.limit + 1)).load(group.rowId)) ?? []);
-    return toConnection(rows, page, (m) => ({ key: m.joinSeq, id: m.userId }), () => Promise.resolve(group.memberCount));
+      : ((await ctx.loaders.get(firstMembers(page.limit + 1, tag)).load(group.rowId)) ?? []);
+    const total = () => (tag === null ? Promise.resolve(group.memberCount) : ctx.loaders.get(taggedMemberCount(tag)).load(group.rowId).then((n) => n ?? 0));
+    return toConnection(rows, page, (m) => ({ key: m.joinSeq, id: m.userId }), total);
   }
 
   /** Groups split from this one, in creation order (the first `limit`). */

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { notPermitted } from "../../common/errors";
 import { rowIdOf } from "../../common/global-id";
 import { runMutation } from "../../graphql/mutation";
 import { nodeNotFound } from "../../graphql/node-registry";
@@ -138,10 +139,16 @@ export class GroupResolver {
   }
 
   @FieldResolver(() => MemberConnection, { nullable: true, description: "Null for callers who are not members." })
-  async members(@Root() group: Group, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
+  async members(
+    @Root() group: Group,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg("tag", () => String, { nullable: true, description: "Only members with this CRM tag (tenant key only: tags are the tenant's data)." }) tag: string | null,
+    @Ctx() ctx: RequestContext,
+  ) {
     const page = pageRequest(args);
+    if (tag != null && ctx.principal.kind !== "TENANT") throw notPermitted("Filtering members by tag needs the tenant's API key");
     if (!(await this.groupReader.canSee(ctx, group))) return null;
-    return this.groupReader.members(ctx, group, page);
+    return this.groupReader.members(ctx, group, page, tag ?? null);
   }
 
   @FieldResolver(() => Member, { nullable: true, description: "The caller's own membership, or null." })

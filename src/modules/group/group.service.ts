@@ -38,7 +38,7 @@ export class GroupService {
     assertNotDissolved(group);
     const member = await memberActor(em, ctx, group);
     requireRole(member, "rename the group");
-    const review = await this.moderation.assertAllowed(em, ctx, name, ["input", "name"], group.rowId);
+    const review = await this.moderation.screen(ctx, em, name, ["input", "name"], { groupId: group.rowId, category: group.category });
     if (name === group.name) return { group };
     const now = ctx.now();
     const previous = group.name;

@@ -138,3 +138,18 @@ export const MemberConnection = Connection(Member, "Member");
 export const InvitationConnection = Connection(Invitation, "Invitation");
 export const BanConnection = Connection(Ban, "Ban");
 export const JoinRequestConnection = Connection(JoinRequest, "JoinRequest");
+
+@InputType()
+export class TransferUserGroupsInput {
+  @Field(() => ID, { description: "The departing user: every group they own passes on." }) fromUserId: string;
+  @Field(() => ID, { description: "The successor, who joins each group first if needed, then owns it." }) toUserId: string;
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: "true: the departing user stays as a plain member; false (default): they leave." })
+  keepMembership?: boolean | null;
+}
+
+@ObjectType()
+export class TransferUserGroupsPayload {
+  @Field(() => [Group], { description: "The groups that passed to the successor (each in its own transaction); groups that could not pass are userErrors naming them." })
+  transferred: Group[];
+  @Field(() => [UserError]) userErrors: UserError[];
+}

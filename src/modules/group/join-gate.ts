@@ -25,6 +25,14 @@ export async function isBanned(em: EntityManager, groupId: string, userId: strin
   return em.existsBy(Ban, { groupId, userId });
 }
 
+/**
+ * Whether joins into the group wait for approval: its own setting, or always for groups that
+ * protect minors (EDUCATION; the policy's requiresJoinApproval, see policy/compliance.ts).
+ */
+export function joinApprovalOn(ctx: RequestContext, group: Group): boolean {
+  return group.joinApproval || ctx.policy.requiresJoinApproval(group);
+}
+
 /** What the gate decided: come in now, or wait for the owner or an admin to answer a join request. */
 export type GateOutcome = { admit: true } | { admit: false; request: JoinRequest; created: boolean };
 
@@ -36,7 +44,7 @@ export type GateOutcome = { admit: true } | { admit: false; request: JoinRequest
  */
 export async function joinGate(ctx: RequestContext, em: EntityManager, group: Group, userId: string, source: JoinSource, field?: string[]): Promise<GateOutcome> {
   if (await isBanned(em, group.rowId, userId)) throw banned(field);
-  if (group.joinApproval && APPROVAL_PATHS.has(source.kind)) {
+  if (joinApprovalOn(ctx, group) && APPROVAL_PATHS.has(source.kind)) {
     const [opened] = await openJoinRequests(ctx, em, group, [{ userId, source }], ctx.now());
     return { admit: false, ...opened };
   }

@@ -24,10 +24,10 @@ interface MemberRow {
   user_updated_at: string | number;
 }
 
-const BRANCH = `SELECT m.group_id, m.user_id, m.tenant_id, m.role, m.joined_at, m.join_seq, m.join_kind, m.inviter_id, m.code_id,
+const branch = (tagged: boolean) => `SELECT m.group_id, m.user_id, m.tenant_id, m.role, m.joined_at, m.join_seq, m.join_kind, m.inviter_id, m.code_id,
   m.live_code_id, m.join_state, m.muted_notifications, m.muted_until, m.cleared_through_seq,
   u.external_id, u.display_name, u.created_at AS user_created_at, u.updated_at AS user_updated_at
-  FROM group_members m JOIN users u ON u.id = m.user_id
+  FROM group_members m JOIN users u ON u.id = m.user_id${tagged ? " JOIN user_tags t ON t.user_id = m.user_id AND t.tag = ?" : ""}
   WHERE m.group_id = ? AND m.tenant_id = ? ORDER BY m.join_seq, m.user_id LIMIT ?`;
 
 /**
@@ -35,14 +35,31 @@ const BRANCH = `SELECT m.group_id, m.user_id, m.tenant_id, m.role, m.joined_at, 
  * index range scan per group (group_id, join_seq), each stopping after `take` rows. Window
  * functions would read every member of every group; this reads only what the page shows.
  */
-export async function firstMembersOfGroups(em: EntityManager, tenantId: string, groupIds: readonly string[], take: number): Promise<Map<string, Member[]>> {
+export async function firstMembersOfGroups(
+  em: EntityManager,
+  tenantId: string,
+  groupIds: readonly string[],
+  take: number,
+  /** Only members with this CRM tag. */
+  tag: string | null = null,
+): Promise<Map<string, Member[]>> {
   const result = new Map<string, Member[]>(groupIds.map((id) => [id, []]));
   if (groupIds.length === 0 || take === 0) return result;
-  const sql = groupIds.map((_, i) => `SELECT * FROM (${BRANCH}) b${i}`).join(" UNION ALL ");
-  const params = groupIds.flatMap((id) => [id, tenantId, take]);
+  const sql = groupIds.map((_, i) => `SELECT * FROM (${branch(tag !== null)}) b${i}`).join(" UNION ALL ");
+  const params = groupIds.flatMap((id) => (tag !== null ? [tag, id, tenantId, take] : [id, tenantId, take]));
   const rows: MemberRow[] = await em.query(sql, params);
   for (const row of rows) result.get(row.group_id)?.push(toMember(row));
   return result;
+}
+
+/** How many members of each group carry the tag (one statement). */
+export async function taggedMemberCounts(em: EntityManager, tenantId: string, groupIds: readonly string[], tag: string): Promise<Map<string, number>> {
+  const rows: Array<{ group_id: string; n: unknown }> = await em.query(
+    `SELECT m.group_id, COUNT(*) AS n FROM group_members m JOIN user_tags t ON t.user_id = m.user_id AND t.tag = ?
+     WHERE m.tenant_id = ? AND m.group_id IN (${groupIds.map(() => "?").join(", ")}) GROUP BY m.group_id`,
+    [tag, tenantId, ...groupIds],
+  );
+  return new Map(rows.map((r) => [r.group_id, Number(r.n)]));
 }
 
 function toMember(row: MemberRow): Member {

@@ -21,7 +21,7 @@ import { admitMembers, departMember, groupFull } from "./membership";
 import { removalRefusal, roleChangeRefusal, transferRefusal } from "./roles";
 import { assertTransferAllowance } from "./transfer-limit";
 import { familyMemberships } from "./family";
-import { banned, bannedAmong } from "./join-gate";
+import { banned, bannedAmong, joinApprovalOn } from "./join-gate";
 import { openJoinRequests } from "./join-request.service";
 
 const inviteSchema = z.object({
@@ -79,7 +79,7 @@ export class MemberService {
 
     const now = ctx.now();
     const bulkInvite: BulkAction = { tenantId: group.tenantId, userId: inviter.userId, groupId: group.rowId, kind: RiskEventKind.BULK_INVITE };
-    if (group.joinApproval && inviter.role === MemberRole.MEMBER) {
+    if (joinApprovalOn(ctx, group) && inviter.role === MemberRole.MEMBER) {
       // Join approval (群聊邀请确认): a plain member's invitees wait for the owner or an admin.
       const opened = await openJoinRequests(ctx, em, group, newcomers.map((userId) => ({ userId, source: { kind: JoinSourceKind.INVITATION, inviterId: inviter.userId } })), now);
       const bulk = await detectBulkAction(em, policy, bulkInvite, newcomers.length, now);

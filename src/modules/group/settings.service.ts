@@ -45,7 +45,7 @@ export class GroupSettingsService {
     assertNotDissolved(group);
     const member = await memberActor(em, ctx, group);
     requireRole(member, "change the group's settings");
-    if (data.welcomeMessage) await this.moderation.assertAllowed(em, ctx, data.welcomeMessage, ["input", "welcomeMessage"], group.rowId);
+    if (data.welcomeMessage) await this.moderation.screen(ctx, em, data.welcomeMessage, ["input", "welcomeMessage"], { groupId: group.rowId, category: group.category });
 
     const changes: Partial<Pick<Group, "joinApproval" | "muteAll" | "welcomeMessage">> = {};
     if (data.joinApproval != null && data.joinApproval !== group.joinApproval) changes.joinApproval = data.joinApproval;

@@ -58,7 +58,7 @@ export class MessageService {
     assertAcceptsMembers(group);
     const muted = muteRefusal(group, member, ctx.now());
     if (muted) throw muted;
-    const review = await this.moderation.assertAllowed(em, ctx, data.text, ["input", "text"], group.rowId);
+    const review = await this.moderation.screen(ctx, em, data.text, ["input", "text"], { groupId: group.rowId, category: group.category });
     const now = ctx.now();
     const [message] = await this.groupLog.append(
       em,

@@ -1,10 +1,10 @@
 import { Field, ID, ObjectType } from "type-graphql";
-import { Column, Entity } from "typeorm";
+import { Column, Entity, PrimaryColumn } from "typeorm";
 import { toGlobalId } from "../../common/global-id";
 import { Node } from "../../graphql/node";
 import { DateTimeScalar } from "../../common/scalars";
 import { InstantColumn, RefColumn, RowIdColumn } from "../../db/columns";
-import { KeywordAction, ReviewStatus, ReviewSubjectType, RiskEventKind } from "./moderation.enums";
+import { KeywordAction, PlatformKeywordList, ReviewStatus, ReviewSubjectType, RiskEventKind } from "./moderation.enums";
 
 @Entity("moderation_keywords")
 @ObjectType("ModerationKeyword", { simpleResolvers: true })
@@ -29,6 +29,47 @@ export class ModerationKeyword {
 
   @InstantColumn()
   createdAt: number;
+}
+
+/** A term of one of the platform operator's lists, applied to every tenant. */
+@Entity("platform_moderation_keywords")
+@ObjectType("PlatformModerationKeyword", { simpleResolvers: true })
+export class PlatformModerationKeyword {
+  @RowIdColumn()
+  rowId: string;
+
+  @Field(() => PlatformKeywordList)
+  @Column({ type: "varchar", length: 24 })
+  list: PlatformKeywordList;
+
+  @Field(() => String)
+  @Column({ type: "varchar", length: 50 })
+  term: string;
+
+  /** The term folded for matching (see foldForMatching). */
+  @Column({ type: "varchar", length: 200 })
+  folded: string;
+
+  @Field(() => KeywordAction)
+  @Column({ type: "varchar", length: 8 })
+  action: KeywordAction;
+
+  @InstantColumn()
+  createdAt: number;
+}
+
+/**
+ * The version of one keyword list ("tenant:<id>", "platform:BASELINE", …), raised in the transaction
+ * that replaces the list: instances rebuild their cached matcher when it changes.
+ */
+@Entity("moderation_list_versions")
+export class ModerationListVersion {
+  @PrimaryColumn({ type: "varchar", length: 64 })
+  scope: string;
+
+  /** A fresh id per change (never a counter: a rolled-back change's version must never recur). */
+  @Column({ type: "varchar", length: 36 })
+  version: string;
 }
 
 @Entity("review_items")

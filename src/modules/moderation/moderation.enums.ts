@@ -8,6 +8,18 @@ export enum KeywordAction {
 }
 registerEnumType(KeywordAction, { name: "KeywordAction" });
 
+/** The platform operator's keyword lists. */
+export enum PlatformKeywordList {
+  /** Applied to every group name, message and announcement of every tenant. */
+  BASELINE = "BASELINE",
+  /** Applied in addition to groups that protect minors (EDUCATION groups). */
+  MINOR_PROTECTION = "MINOR_PROTECTION",
+}
+registerEnumType(PlatformKeywordList, {
+  name: "PlatformKeywordList",
+  description: "The platform's keyword lists: BASELINE applies to every tenant, MINOR_PROTECTION also to EDUCATION groups.",
+});
+
 export enum ReviewStatus {
   PENDING = "PENDING",
   APPROVED = "APPROVED",

@@ -7,16 +7,19 @@ import type { RequestContext } from "../../context/context";
 import { Group } from "../group/group.entity";
 import { GroupLogEntry } from "../group/group-log.entity";
 import { User } from "../user/user.entity";
-import { ReviewStatus, ReviewSubjectType } from "./moderation.enums";
+import { PlatformKeywordList, ReviewStatus, ReviewSubjectType } from "./moderation.enums";
 import { ModerationKeyword, ReviewItem, RiskEvent } from "./moderation.entities";
 import {
   ResolveReviewItemInput,
   ResolveReviewItemPayload,
+  PlatformModerationKeywordConnection,
   ReviewItemConnection,
   ReviewSubject,
   RiskEventConnection,
   SetModerationKeywordsInput,
   SetModerationKeywordsPayload,
+  SetPlatformModerationKeywordsInput,
+  SetPlatformModerationKeywordsPayload,
 } from "./moderation.types";
 import { userById } from "../user/user.loaders";
 import { groupById } from "../group/group.loaders";
@@ -43,6 +46,24 @@ export class ModerationResolver {
   @Allow("TENANT")
   moderationKeywords(@Ctx() ctx: RequestContext) {
     return ctx.db.read((em) => this.moderation.listKeywords(em, ctx.tenantId));
+  }
+
+  @Mutation(() => SetPlatformModerationKeywordsPayload, {
+    description: "Platform operator: replace one of the platform's keyword lists, applied to every tenant in addition to its own (BASELINE: every group name, message and announcement; MINOR_PROTECTION: also EDUCATION groups').",
+  })
+  @Allow("PLATFORM")
+  setPlatformModerationKeywords(@Arg("input", () => SetPlatformModerationKeywordsInput) input: SetPlatformModerationKeywordsInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => this.moderation.setPlatformKeywords(ctx, em, input));
+  }
+
+  @Query(() => PlatformModerationKeywordConnection, { description: "Platform operator: one of the platform's keyword lists (default BASELINE), in the order it was set." })
+  @Allow("PLATFORM")
+  platformModerationKeywords(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg("list", () => PlatformKeywordList, { nullable: true, defaultValue: PlatformKeywordList.BASELINE }) list: PlatformKeywordList | null,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return this.moderation.listPlatformKeywords(ctx.db, list ?? PlatformKeywordList.BASELINE, pageRequest(args));
   }
 
   @Query(() => ReviewItemConnection, { description: "Tenant: the manual review queue, oldest first." })

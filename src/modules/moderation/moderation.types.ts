@@ -3,8 +3,8 @@ import { UserError } from "../../common/errors";
 import { Connection } from "../../common/pagination";
 import { Group } from "../group/group.entity";
 import { GroupLogEntry } from "../group/group-log.entity";
-import { KeywordAction, ReviewDecision } from "./moderation.enums";
-import { ModerationKeyword, ReviewItem, RiskEvent } from "./moderation.entities";
+import { KeywordAction, PlatformKeywordList, ReviewDecision } from "./moderation.enums";
+import { ModerationKeyword, PlatformModerationKeyword, ReviewItem, RiskEvent } from "./moderation.entities";
 
 @InputType()
 export class KeywordInput {
@@ -24,6 +24,21 @@ export class SetModerationKeywordsInput {
 @ObjectType()
 export class SetModerationKeywordsPayload {
   @Field(() => [ModerationKeyword], { nullable: true }) keywords?: ModerationKeyword[] | null;
+  @Field(() => [UserError]) userErrors: UserError[];
+}
+
+@InputType()
+export class SetPlatformModerationKeywordsInput {
+  @Field(() => PlatformKeywordList, { nullable: true, description: "Which platform list to replace (default BASELINE)." })
+  list?: PlatformKeywordList | null;
+
+  @Field(() => [KeywordInput], { description: "The list's whole content (at most 20000 terms); replaces the previous one. Applied to every tenant." })
+  keywords: KeywordInput[];
+}
+
+@ObjectType()
+export class SetPlatformModerationKeywordsPayload {
+  @Field(() => [PlatformModerationKeyword], { nullable: true }) keywords?: PlatformModerationKeyword[] | null;
   @Field(() => [UserError]) userErrors: UserError[];
 }
 
@@ -48,3 +63,4 @@ export const ReviewSubject = createUnionType({
 
 export const ReviewItemConnection = Connection(ReviewItem, "ReviewItem");
 export const RiskEventConnection = Connection(RiskEvent, "RiskEvent");
+export const PlatformModerationKeywordConnection = Connection(PlatformModerationKeyword, "PlatformModerationKeyword");

@@ -10,12 +10,14 @@ import { GroupLogEntry } from "../group/group-log.entity";
 import { Group } from "../group/group.entity";
 import { GroupEventKind, GroupStatus, type JoinSourceKind, MESSAGE_KIND } from "../group/group.enums";
 import { Member } from "../group/member.entity";
+import { UserTag } from "../user/user-tag.entity";
 
 const DAY_MS = 86_400_000;
 
 export interface GroupStatsData {
   joinsBySource: Array<{ source: JoinSourceKind; count: number }>;
   joinsByState: Array<{ state: string; count: number }>;
+  membersByTag: Array<{ tag: string; count: number }>;
   messageCount: number;
   messagesInWindow: number;
   activeMembers: number;
@@ -74,7 +76,7 @@ export class StatsService {
     const since = now - windowDays * DAY_MS;
     return this.db.read(async (em) => {
       const messages = () => em.createQueryBuilder(GroupLogEntry, "l").where("l.groupId = :groupId AND l.kind = :kind", { groupId: group.rowId, kind: MESSAGE_KIND });
-      const [bySource, byState, total, recent, active, speakers] = await Promise.all([
+      const [bySource, byState, byTag, total, recent, active, speakers] = await Promise.all([
         this.membersBy(em, "m.joinKind", "m.groupId = :groupId", { groupId: group.rowId }),
         em
           .createQueryBuilder(Member, "m")
@@ -85,6 +87,17 @@ export class StatsService {
           .orderBy("count", "DESC")
           .addOrderBy("m.joinState", "ASC")
           .limit(LIST_BOUNDS.joinStates)
+          .getRawMany(),
+        em
+          .createQueryBuilder(Member, "m")
+          .innerJoin(UserTag, "t", "t.userId = m.userId")
+          .select("t.tag", "tag")
+          .addSelect("COUNT(*)", "count")
+          .where("m.groupId = :groupId", { groupId: group.rowId })
+          .groupBy("t.tag")
+          .orderBy("count", "DESC")
+          .addOrderBy("t.tag", "ASC")
+          .limit(LIST_BOUNDS.membersByTag)
           .getRawMany(),
         messages().getCount(),
         messages().andWhere("l.createdAt > :since", { since }).getCount(),
@@ -102,6 +115,7 @@ export class StatsService {
       return {
         joinsBySource: bySource,
         joinsByState: byState.map((r: { state: string; count: unknown }) => ({ state: r.state, count: num(r.count) })),
+        membersByTag: byTag.map((r: { tag: string; count: unknown }) => ({ tag: r.tag, count: num(r.count) })),
         messageCount: total,
         messagesInWindow: recent,
         activeMembers: num(active?.n),

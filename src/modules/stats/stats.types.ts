@@ -16,6 +16,12 @@ export class JoinStateCount {
   @Field(() => Int) count: number;
 }
 
+@ObjectType("TagCount", { simpleResolvers: true })
+export class TagCount {
+  @Field(() => String, { description: "A CRM tag (setUserTags, live codes)." }) tag: string;
+  @Field(() => Int, { description: "Current members with the tag." }) count: number;
+}
+
 @ObjectType("Speaker", { simpleResolvers: true })
 export class Speaker {
   @Field(() => User) user: User;
@@ -26,6 +32,7 @@ export class Speaker {
 export class GroupStats {
   @Field(() => [JoinSourceCount], { description: "Current members by how they joined." }) @Extensions({ listSize: LIST_BOUNDS.joinBreakdown }) joinsBySource: JoinSourceCount[];
   @Field(() => [JoinStateCount], { description: `Current members by the campaign tag of the code they joined through (the ${LIST_BOUNDS.joinStates} commonest).` }) @Extensions({ listSize: LIST_BOUNDS.joinStates }) joinsByState: JoinStateCount[];
+  @Field(() => [TagCount], { description: `Current members by CRM tag (the ${LIST_BOUNDS.membersByTag} commonest tags).` }) @Extensions({ listSize: LIST_BOUNDS.membersByTag }) membersByTag: TagCount[];
   @Field(() => Int, { description: "Messages written by members, all time." }) messageCount: number;
   @Field(() => Int) messagesInWindow: number;
   @Field(() => Int, { description: "Members who wrote at least one message in the window." }) activeMembers: number;

@@ -1,15 +1,19 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { GroupCategory } from "../../policy/compliance";
 import { POLICY_FIELD_SPECS, type PolicyFieldSpec, type PolicyLimits, type PolicyOverrides } from "../../policy/fields";
-import { CodeType, Plan } from "../../policy/limits";
+import { CodeType, CreationOverflow, Plan } from "../../policy/limits";
 
 // The policy's enums, registered by the GraphQL layer (src/policy/ knows nothing of GraphQL).
 registerEnumType(Plan, { name: "Plan" });
 registerEnumType(CodeType, { name: "CodeType" });
 registerEnumType(GroupCategory, { name: "GroupCategory" });
+registerEnumType(CreationOverflow, { name: "CreationOverflow", description: "What happens to a group created over the daily creation limit." });
 
 /** The GraphQL enum for an enum object a policy field uses (registered above, under the table's enumName). */
-const POLICY_ENUMS = new Map<object, string>([[CodeType, "CodeType"]]);
+const POLICY_ENUMS = new Map<object, string>([
+  [CodeType, "CodeType"],
+  [CreationOverflow, "CreationOverflow"],
+]);
 
 function registeredEnum(values: object, enumName: string): object {
   if (POLICY_ENUMS.get(values) !== enumName) throw new Error(`The policy enum ${enumName} is not registered with GraphQL (src/modules/tenant/policy.types.ts)`);

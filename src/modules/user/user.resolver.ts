@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, Extensions, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Authenticator } from "../../auth/authenticator";
 import { runMutation } from "../../graphql/mutation";
 import { ConnectionArgs, pageRequest } from "../../common/pagination";
@@ -12,11 +12,14 @@ import {
   IssueUserTokenPayload,
   RevokeUserTokensInput,
   RevokeUserTokensPayload,
+  SetUserTagsInput,
+  SetUserTagsPayload,
   UpsertUsersInput,
   UpsertUsersPayload,
   UserConnection,
 } from "./user.types";
-import { userById } from "./user.loaders";
+import { tagsByUser, userById } from "./user.loaders";
+import { MAX_TAGS_PER_USER } from "./tags";
 import { UserService } from "./user.service";
 
 @Resolver(() => User)
@@ -68,6 +71,23 @@ export class UserResolver {
     @Ctx() ctx: RequestContext,
   ) {
     return this.userService.listUsers(ctx.tenantId, pageRequest(args), externalIds?.slice(0, 500));
+  }
+
+  @Mutation(() => SetUserTagsPayload, { description: "Tenant: replace a user's CRM tags (at most 20 of 1…32 characters)." })
+  @Allow("TENANT")
+  setUserTags(@Arg("input", () => SetUserTagsInput) input: SetUserTagsInput, @Ctx() ctx: RequestContext) {
+    return runMutation(ctx, (em) => this.userService.setUserTags(ctx, em, input));
+  }
+
+  @FieldResolver(() => [String], {
+    nullable: true,
+    description: "The user's CRM tags, sorted (setUserTags, live codes). Visible to the tenant and to the user; null for anyone else.",
+  })
+  @Extensions({ listSize: MAX_TAGS_PER_USER })
+  tags(@Root() user: User, @Ctx() ctx: RequestContext) {
+    if (user.tenantId !== ctx.tenant?.rowId) return null;
+    if (ctx.principal.kind === "USER" && ctx.principal.userId !== user.rowId) return null;
+    return ctx.loaders.get(tagsByUser).load(user.rowId);
   }
 
   @FieldResolver(() => UserConnection, {

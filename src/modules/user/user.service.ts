@@ -12,7 +12,8 @@ import type { Database } from "../../db/database";
 import { forUpdate, keysetPage } from "../../db/query";
 import { Contact } from "./contact.entity";
 import { User } from "./user.entity";
-import type { AddContactsInput, IssueUserTokenInput, RevokeUserTokensInput, UpsertUsersInput } from "./user.types";
+import type { AddContactsInput, IssueUserTokenInput, RevokeUserTokensInput, SetUserTagsInput, UpsertUsersInput } from "./user.types";
+import { replaceTags, tagList } from "./tags";
 
 const upsertSchema = z.object({
   users: z
@@ -29,6 +30,8 @@ const contactsSchema = z.object({
 });
 
 const revokeSchema = z.object({ userId: z.string().max(200) });
+
+const setTagsSchema = z.object({ userId: z.string().max(200), tags: tagList() });
 
 const tokenSchema = z.object({
   userId: z.string().max(200),
@@ -135,6 +138,16 @@ export class UserService {
     const validFrom = Math.max(ctx.now() + 1, user.tokensValidFrom ?? 0);
     await em.update(User, { tenantId: user.tenantId, rowId: user.rowId }, { tokensValidFrom: validFrom });
     user.tokensValidFrom = validFrom;
+    return { user };
+  }
+
+  /** Tenant: replaces a user's CRM tags (at most 20 distinct tags of 1…32 characters; duplicates dropped). */
+  async setUserTags(ctx: RequestContext, em: EntityManager, input: SetUserTagsInput): Promise<{ user: User }> {
+    const data = parseInput(setTagsSchema, input);
+    const rowId = rowIdOf(data.userId, "User");
+    const user = rowId ? await em.findOneBy(User, { tenantId: ctx.tenantId, rowId }) : null;
+    if (!user) throw notFound("User", ["input", "userId"]);
+    await replaceTags(em, user.tenantId, user.rowId, data.tags, ctx.now());
     return { user };
   }
 

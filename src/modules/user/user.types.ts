@@ -79,3 +79,16 @@ export class RevokeUserTokensPayload {
 }
 
 export const UserConnection = Connection(User, "User");
+
+@InputType()
+export class SetUserTagsInput {
+  @Field(() => ID) userId: string;
+  @Field(() => [String], { description: "The user's whole tag list (replaces the previous one): at most 20 distinct tags of 1…32 characters." })
+  tags: string[];
+}
+
+@ObjectType()
+export class SetUserTagsPayload {
+  @Field(() => User, { nullable: true }) user?: User | null;
+  @Field(() => [UserError]) userErrors: UserError[];
+}

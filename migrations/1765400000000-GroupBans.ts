@@ -5,8 +5,8 @@ import { bigint, ref } from "./columns";
  * Bans (removeMember with `ban: true`): one row per banned user of a group, checked by every path
  * into the group; listed newest first per group (Group.bans).
  */
-export class GroupBans1765200000000 implements MigrationInterface {
-  name = "GroupBans1765200000000";
+export class GroupBans1765400000000 implements MigrationInterface {
+  name = "GroupBans1765400000000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createTable(

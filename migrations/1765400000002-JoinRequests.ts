@@ -2,8 +2,8 @@ import { type MigrationInterface, type QueryRunner, Table, TableIndex } from "ty
 import { bigint, id, ref, varchar } from "./columns";
 
 /** Join requests (groups with join approval on): one open request per person and group, listed per group and per requester. */
-export class JoinRequests1765200000002 implements MigrationInterface {
-  name = "JoinRequests1765200000002";
+export class JoinRequests1765400000002 implements MigrationInterface {
+  name = "JoinRequests1765400000002";
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createTable(

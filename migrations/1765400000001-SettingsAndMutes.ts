@@ -5,8 +5,8 @@ import { bigint, bool } from "./columns";
  * Group settings (join approval, mute all, welcome message) on the group row, and each member's
  * mute end (epoch ms; null: not muted).
  */
-export class SettingsAndMutes1765200000001 implements MigrationInterface {
-  name = "SettingsAndMutes1765200000001";
+export class SettingsAndMutes1765400000001 implements MigrationInterface {
+  name = "SettingsAndMutes1765400000001";
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.addColumns("chat_groups", [

@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
  * without an unrevoked permanent code get one, so Group.codes is never empty for a live group.
  * Tokens as the service makes them: 192 random bits, base64url.
  */
-export class BirthCodes1765200000003 implements MigrationInterface {
-  name = "BirthCodes1765200000003";
+export class BirthCodes1765400000003 implements MigrationInterface {
+  name = "BirthCodes1765400000003";
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const groups: Array<{ id: string; tenant_id: string; owner_id: string | null }> = await queryRunner.query(
