@@ -83,6 +83,16 @@ describe("join requests", () => {
     assert.deepEqual(await membersOf(server, groupId, O.token).then((m) => m.map(([id]) => id)), [O.id, A.id, M.id], "nobody joined yet");
   });
 
+  it("an EDUCATION group (minor protection) always has join approval: a code join waits even with the setting off", async () => {
+    const groupId = (await createGroup(server, O, [A, M], { category: "EDUCATION", minorProtection: true })).id;
+    const settings = `query($id: ID!) { group(id: $id) { settings { joinApproval } } }`;
+    assert.equal(dataOf(await server.gql(settings, { id: groupId }, O.token)).group.settings.joinApproval, true);
+    const payload = ok(await joinCode((await permanentCode(server, O, groupId)).token, Z));
+    assert.equal(payload.member, null);
+    assert.equal(payload.joinRequest.status, "PENDING");
+    assert.equal(ok(await answer(payload.joinRequest.id, true, O.token)).member.user.id, Z.id);
+  });
+
   it("owners and admins answer; everyone else is refused and nothing changes", async () => {
     const { groupId, token } = await approvalGroup();
     const request = ok(await joinCode(token, X)).joinRequest;
