@@ -29,8 +29,13 @@ import { attachLiveEvents, LiveEvents } from "./modules/events/live";
 import { attachEventBus } from "./modules/events/outbox";
 import { GroupLog } from "./modules/group/group-log";
 import { groupNodes } from "./modules/group/group.nodes";
+import { BanService } from "./modules/group/ban.service";
 import { GroupCreation } from "./modules/group/group-creation";
 import { GroupReader } from "./modules/group/group.reader";
+import { MuteService } from "./modules/group/mute.service";
+import { AnnouncementService } from "./modules/group/announcement.service";
+import { JoinRequestService } from "./modules/group/join-request.service";
+import { GroupSettingsService } from "./modules/group/settings.service";
 import { GroupService } from "./modules/group/group.service";
 import { HandOverService } from "./modules/group/handover.service";
 import { InvitationService } from "./modules/group/invitation.service";
@@ -75,6 +80,11 @@ export interface App {
   invitations: InvitationService;
   groups: GroupService;
   members: MemberService;
+  bans: BanService;
+  mutes: MuteService;
+  groupSettings: GroupSettingsService;
+  announcements: AnnouncementService;
+  joinRequests: JoinRequestService;
   handOver: HandOverService;
   groupReader: GroupReader;
   groupCodes: GroupCodeService;
@@ -142,14 +152,25 @@ export async function createApp(options: AppOptions): Promise<App> {
   const groups = new GroupService(moderation, review, groupCreation, groupLog);
   const tenants = new TenantService(db);
   const groupReader = new GroupReader(db);
-  const faceToFace = new FaceToFaceService(db, risk, groupCreation, groupLog);
+  const joinRequests = new JoinRequestService(db, groupLog);
+  const faceToFace = new FaceToFaceService(db, risk, groupCreation, groupLog, joinRequests);
   const messages = new MessageService(db, moderation, review, groupLog);
+  const bans = new BanService(db, groupLog);
   const httpsOnly = config.env === "production";
   const webhookDispatcher = new WebhookDispatcher(db, eventBus, config.webhooks, httpsOnly, clock, log);
   const services = {
     policies: new PolicyRegistry(),
     authenticator: new Authenticator(db, config.platformAdminToken, clock),
-    nodes: new NodeRegistry(tenantNodes(tenants), userNodes(), groupNodes(groupReader), codeNodes(groupReader, faceToFace), messageNodes(messages), moderationNodes(), eventNodes(), webhookNodes()),
+    nodes: new NodeRegistry(
+      tenantNodes(tenants),
+      userNodes(),
+      groupNodes(groupReader, joinRequests),
+      codeNodes(groupReader, faceToFace),
+      messageNodes(messages),
+      moderationNodes(),
+      eventNodes(),
+      webhookNodes(),
+    ),
     links: new PublicLinks(config.publicBaseUrl ?? `http://${config.host}:${config.port}`),
     tenants,
     users: new UserService(db),
@@ -159,11 +180,16 @@ export async function createApp(options: AppOptions): Promise<App> {
     invitations,
     groupCreation,
     groups,
-    members: new MemberService(invitations, risk, groupLog),
+    members: new MemberService(invitations, risk, groupLog, bans),
+    bans,
+    mutes: new MuteService(groupLog),
+    groupSettings: new GroupSettingsService(moderation, groupLog),
+    announcements: new AnnouncementService(moderation, review, groupLog),
     handOver: new HandOverService(groupLog),
     groupReader,
-    groupCodes: new GroupCodeService(groupLog),
-    liveCodes: new LiveCodeService(db, moderation, groupCreation, groupLog),
+    groupCodes: new GroupCodeService(groupLog, joinRequests),
+    liveCodes: new LiveCodeService(db, moderation, groupCreation, groupLog, joinRequests),
+    joinRequests,
     faceToFace,
     messages,
     evidence: new EvidenceService(db, signer),

@@ -1,5 +1,7 @@
 import { FaceToFaceAttempt, FaceToFaceParticipant, FaceToFaceSession, FaceToFaceSlot, GroupCode, LiveCode, LiveCodeGroup } from "./modules/code/code.entities";
 import { EventRecord } from "./modules/events/event.entity";
+import { Ban } from "./modules/group/ban.entity";
+import { JoinRequest } from "./modules/group/join-request.entity";
 import { GroupLogEntry } from "./modules/group/group-log.entity";
 import { Group } from "./modules/group/group.entity";
 import { Invitation } from "./modules/group/invitation.entity";
@@ -30,4 +32,6 @@ export const ENTITIES = [
   EventRecord,
   WebhookEndpoint,
   WebhookDelivery,
+  Ban,
+  JoinRequest,
 ];

@@ -4,7 +4,9 @@ import { buildSchemaSync, type ContainerType, type PubSub } from "type-graphql";
 import { EventResolver, ViewerActivityResolver } from "./modules/events/event.resolver";
 import { CodeResolver, FaceToFaceSessionResolver, GroupCodeResolver, GroupCodesResolver, JoinSourceResolver, LiveCodeResolver } from "./modules/code/code.resolver";
 import { EvidenceResolver, GroupEvidenceResolver } from "./modules/evidence/evidence.resolver";
+import { BanResolver, GovernanceResolver } from "./modules/group/governance.resolver";
 import { GroupResolver } from "./modules/group/group.resolver";
+import { GroupJoinRequestsResolver, JoinRequestResolver } from "./modules/group/join-request.resolver";
 import { InvitationResolver } from "./modules/group/invitation.resolver";
 import { MemberResolver } from "./modules/group/member.resolver";
 import { HandOverResolver } from "./modules/group/handover.resolver";
@@ -22,6 +24,10 @@ export const RESOLVERS = [
   TenantResolver,
   UserResolver,
   GroupResolver,
+  GovernanceResolver,
+  BanResolver,
+  JoinRequestResolver,
+  GroupJoinRequestsResolver,
   MemberResolver,
   HandOverResolver,
   InvitationResolver,

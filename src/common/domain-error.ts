@@ -20,6 +20,12 @@ export enum ErrorCode {
   ADMIN_LIMIT_REACHED = "ADMIN_LIMIT_REACHED",
   TARGET_NOT_ADMIN = "TARGET_NOT_ADMIN",
   GROUP_DISSOLVED = "GROUP_DISSOLVED",
+  /** The sender is muted in the group (or the group is muted for everyone but its owner and admins). */
+  MEMBER_MUTED = "MEMBER_MUTED",
+  /** The user was banned from the group. */
+  BANNED = "BANNED",
+  /** The group's ownership was transferred as often as the policy allows within its window. */
+  TRANSFER_LIMIT_REACHED = "TRANSFER_LIMIT_REACHED",
 }
 /** What a refusal looks like in a payload's `userErrors` (the GraphQL type is UserError in errors.ts). */
 export interface UserErrorShape {

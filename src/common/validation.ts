@@ -9,7 +9,13 @@ const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
  * Mutation inputs that are multi-line texts (a chat message, a welcome message posted to the
  * group): they may also hold tab, line feed and CR LF line ends. Keyed `mutation.argument.path`.
  */
-const MULTI_LINE_INPUTS = new Set(["sendMessage.input.text", "createLiveCode.input.welcomeMessage", "updateLiveCode.input.welcomeMessage"]);
+const MULTI_LINE_INPUTS = new Set([
+  "sendMessage.input.text",
+  "createLiveCode.input.welcomeMessage",
+  "updateLiveCode.input.welcomeMessage",
+  "updateGroupSettings.input.welcomeMessage",
+  "setGroupAnnouncement.input.text",
+]);
 
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN_IN_MULTI_LINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/u;

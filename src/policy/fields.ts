@@ -22,8 +22,17 @@ export type PolicyFieldSpec = { readonly description: string } & (
   /** A set of enum values (no repeats). `enumName` is the GraphQL name the GraphQL layer registers it under. */
   | { readonly kind: "enumList"; readonly values: EnumObject; readonly enumName: string }
   | { readonly kind: "enum"; readonly values: EnumObject; readonly enumName: string }
-  /** A small record of integers, e.g. `{ count windowDays }`; `typeName` names its GraphQL object/input types. */
-  | { readonly kind: "object"; readonly typeName: string; readonly parts: Readonly<Record<string, IntPart>> }
+  /**
+   * A small record of integers, e.g. `{ count windowDays }`; `typeName` names its GraphQL object/input types
+   * (`typeDescription` describes them); `nullable`: null is a value of the field (e.g. "no limit").
+   */
+  | {
+      readonly kind: "object";
+      readonly typeName: string;
+      readonly typeDescription?: string;
+      readonly nullable?: boolean;
+      readonly parts: Readonly<Record<string, IntPart>>;
+    }
 );
 
 const HOUR = 3600;
@@ -86,6 +95,19 @@ export const POLICY_FIELD_TABLE = {
     description: "Invitations or removals by one user within bulkActionWindowSeconds that count as abnormal.",
   },
   bulkActionWindowSeconds: { kind: "int", min: 1, max: DAY, description: "The window bulkActionThreshold is counted over, in seconds." },
+  adminsMayRemoveAdmins: { kind: "boolean", description: "Admins may remove other admins; false: plain members only." },
+  permanentCodeRefreshable: { kind: "boolean", description: "false: a group's permanent code from birth is its only one and is never revoked." },
+  ownershipTransferLimit: {
+    kind: "object",
+    typeName: "OwnershipTransferLimit",
+    typeDescription: "At most `count` ownership transfers of one group within any `windowDays` days.",
+    nullable: true,
+    parts: {
+      count: { min: 0, max: 1000, description: "Explicit ownership transfers allowed within the window" },
+      windowDays: { min: 1, max: 3650, description: "The window's length, in days" },
+    },
+    description: "Ownership transfers per group within a window; null: unlimited.",
+  },
 } as const satisfies Record<string, PolicyFieldSpec>;
 
 type Table = typeof POLICY_FIELD_TABLE;
@@ -102,9 +124,11 @@ export type PolicyFieldValue<S> = S extends { kind: "int" }
         ? Array<E[keyof E]>
         : S extends { kind: "enum"; values: infer E }
           ? E[keyof E]
-          : S extends { kind: "object"; parts: infer P }
-            ? { [K in keyof P]: number }
-            : never;
+          : S extends { kind: "object"; parts: infer P; nullable: true }
+            ? { [K in keyof P]: number } | null
+            : S extends { kind: "object"; parts: infer P }
+              ? { [K in keyof P]: number }
+              : never;
 
 /**
  * Every number and switch a plan decides (generated from `POLICY_FIELD_TABLE`). A tenant's
@@ -113,6 +137,9 @@ export type PolicyFieldValue<S> = S extends { kind: "int" }
 export type PolicyLimits = { -readonly [K in PolicyField]: PolicyFieldValue<Table[K]> };
 
 export type PolicyOverrides = Partial<PolicyLimits>;
+
+/** At most `count` explicit ownership transfers of one group in any `windowDays` days. */
+export type OwnershipTransferLimit = NonNullable<PolicyLimits["ownershipTransferLimit"]>;
 
 /** Every policy field name, in table order. */
 export const POLICY_FIELDS = Object.freeze(Object.keys(POLICY_FIELD_TABLE)) as readonly PolicyField[];

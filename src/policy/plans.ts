@@ -24,6 +24,9 @@ export const PERSONAL_LIMITS: Readonly<PolicyLimits> = Object.freeze({
   invitationTtlSeconds: 7 * DAY,
   bulkActionThreshold: 50,
   bulkActionWindowSeconds: 600,
+  adminsMayRemoveAdmins: true,
+  permanentCodeRefreshable: false,
+  ownershipTransferLimit: null,
 });
 
 /** The enterprise plan: WeCom customer groups — 200 members, live codes, dashboards. */
@@ -46,6 +49,10 @@ export const ENTERPRISE_LIMITS: Readonly<PolicyLimits> = Object.freeze({
   invitationTtlSeconds: 7 * DAY,
   bulkActionThreshold: 1000,
   bulkActionWindowSeconds: 600,
+  adminsMayRemoveAdmins: true,
+  permanentCodeRefreshable: true,
+  // WeCom: a group's owner may be changed twice in 90 days.
+  ownershipTransferLimit: Object.freeze({ count: 2, windowDays: 90 }),
 });
 
 /** The certified enterprise plan: as enterprise, with 500-member groups. */

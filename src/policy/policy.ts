@@ -1,6 +1,6 @@
 import { DomainError, ErrorCode } from "../common/domain-error";
 import { acceptsLiveCodes, type ComplianceCheck, type ComplianceSubject, requiresJoinApproval, type TenantQualifications } from "./compliance";
-import type { PolicyLimits } from "./fields";
+import type { OwnershipTransferLimit, PolicyLimits } from "./fields";
 import { CodeType, CreationOverflow, Plan } from "./limits";
 
 /**
@@ -45,7 +45,11 @@ export class TenantPolicy {
     readonly qualifications: Readonly<TenantQualifications>,
     readonly complianceChecks: readonly ComplianceCheck[],
   ) {
-    this.limits = Object.freeze({ ...limits, codeTypes: Object.freeze([...limits.codeTypes]) as CodeType[] });
+    this.limits = Object.freeze({
+      ...limits,
+      codeTypes: Object.freeze([...limits.codeTypes]) as CodeType[],
+      ownershipTransferLimit: limits.ownershipTransferLimit ? Object.freeze({ ...limits.ownershipTransferLimit }) : null,
+    });
   }
 
   // ——— Group size ———
@@ -137,6 +141,28 @@ export class TenantPolicy {
     if (requestedSeconds == null) return { ok: true, seconds: temporaryCodeTtlSeconds };
     if (!Number.isInteger(requestedSeconds) || requestedSeconds < min || requestedSeconds > max) return { ok: false, min, max };
     return { ok: true, seconds: requestedSeconds };
+  }
+
+  // ——— Governance ———
+
+  /** Whether an admin may remove a member holding `targetRole` (nobody but the operator removes an owner). */
+  adminsMayRemove(targetRole: "ADMIN" | "MEMBER"): boolean {
+    return targetRole === "MEMBER" || this.limits.adminsMayRemoveAdmins;
+  }
+
+  /** Whether a group's permanent code may be revoked or replaced by another (false: the one from birth is final). */
+  permanentCodeRefreshable(): boolean {
+    return this.limits.permanentCodeRefreshable;
+  }
+
+  /** How many explicit ownership transfers one group may make, over how many days (null: unlimited). */
+  transferLimit(): Readonly<OwnershipTransferLimit> | null {
+    return this.limits.ownershipTransferLimit;
+  }
+
+  /** When a join request made at `now` (epoch ms) stops being answerable: as long as an invitation may be accepted. */
+  joinRequestExpiresAt(now: number): number {
+    return this.invitationExpiresAt(now);
   }
 
   // ——— Features ———

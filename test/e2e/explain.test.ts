@@ -28,7 +28,7 @@ describe(`hot queries use indexes (${engine})`, () => {
   let ids: { tenant: string; user: string; group: string; token: string };
   before(async () => {
     server = await startTestServer();
-    [a] = await twoTenants(server, { users: 4, policyOverrides: { dailyGroupCreationLimit: 100 } });
+    [a] = await twoTenants(server, { users: 4, policyOverrides: { dailyGroupCreationLimit: 100, permanentCodeRefreshable: true } });
     const { id } = await createGroup(server, a.users[0], a.users.slice(1));
     const code = ok(dataOf(await server.gql(`mutation($input: CreateGroupCodeInput!) { createGroupCode(input: $input) { code { token } userErrors { code } } }`, { input: { groupId: id, type: "PERMANENT" } }, a.users[0].token)).createGroupCode).code;
     ids = { tenant: rowId(a.id), user: rowId(a.users[1].id), group: rowId(id), token: code.token };

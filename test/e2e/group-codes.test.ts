@@ -17,6 +17,9 @@ import { decodeQrDataUrl, decodeQrSvg } from "../support/qr";
 import { engine, startTestServer, type TestServer } from "../support/server";
 import { snapshot } from "../support/snapshot";
 
+/** These tests make permanent codes of their own: on plans where a group keeps its code from birth, that needs the override. */
+const REFRESHABLE = { permanentCodeRefreshable: true };
+
 const CREATE = CreateCodeDocument;
 const REVOKE = RevokeCodeDocument;
 const JOIN = JoinByCodeDocument;
@@ -35,7 +38,7 @@ describe(`group codes (${engine})`, () => {
 
   before(async () => {
     server = await startTestServer({ clock });
-    [a, b] = await twoTenants(server, { users: 12, allContacts: false });
+    [a, b] = await twoTenants(server, { users: 12, allContacts: false, policyOverrides: REFRESHABLE });
     owner = a.users[0];
     await addContacts(server, a, [[owner, a.users[1]], [owner, a.users[2]]]);
     groupId = (await createGroup(server, owner, [a.users[1], a.users[2]])).id;
@@ -89,7 +92,7 @@ describe(`group codes (${engine})`, () => {
   });
 
   it("CODE_TYPE_NOT_ALLOWED when the plan leaves a type out", async () => {
-    const t = await createTenant(server, { users: 3, policyOverrides: { codeTypes: ["PERMANENT", "FACE_TO_FACE"] } });
+    const t = await createTenant(server, { users: 3, policyOverrides: { ...REFRESHABLE, codeTypes: ["PERMANENT", "FACE_TO_FACE"] } });
     const g = await createGroup(server, t.users[0], t.users.slice(1));
     const payload = dataOf(await server.gql(CREATE, { input: { groupId: g.id, type: "TEMPORARY" } }, t.users[0].token)).createGroupCode;
     assert.deepEqual(codes(payload), ["CODE_TYPE_NOT_ALLOWED"]);
@@ -138,7 +141,7 @@ describe(`group codes (${engine})`, () => {
   });
 
   it("GROUP_FULL: permanent codes stop at permanentCodeMaxMembers, every code at codeJoinCap", async () => {
-    const t = await createTenant(server, { users: 9, policyOverrides: { permanentCodeMaxMembers: 4, codeJoinCap: 6, maxGroupSize: 8, directAddLimit: 8 } });
+    const t = await createTenant(server, { users: 9, policyOverrides: { ...REFRESHABLE, permanentCodeMaxMembers: 4, codeJoinCap: 6, maxGroupSize: 8, directAddLimit: 8 } });
     const g = await createGroup(server, t.users[0], t.users.slice(1, 3));
     const permanent = ok(dataOf(await server.gql(CREATE, { input: { groupId: g.id, type: "PERMANENT" } }, t.users[0].token)).createGroupCode).code!;
     const temporary = ok(dataOf(await server.gql(CREATE, { input: { groupId: g.id, type: "TEMPORARY" } }, t.users[0].token)).createGroupCode).code!;
@@ -173,7 +176,7 @@ describe(`group codes under concurrency (${engine})`, () => {
   let t: FixtureTenant;
   before(async () => {
     server = await startTestServer();
-    t = await createTenant(server, { users: 503, allContacts: false, policyOverrides: { maxGroupSize: 1000, directAddLimit: 1000, codeJoinCap: 1000, permanentCodeMaxMembers: 1000 } });
+    t = await createTenant(server, { users: 503, allContacts: false, policyOverrides: { ...REFRESHABLE, maxGroupSize: 1000, directAddLimit: 1000, codeJoinCap: 1000, permanentCodeMaxMembers: 1000 } });
     await addContacts(server, t, [[t.users[0], t.users[1]], [t.users[0], t.users[2]]]);
   });
   after(() => server.close());
@@ -188,7 +191,7 @@ describe(`group codes under concurrency (${engine})`, () => {
     assert.deepEqual([...new Set(results.filter((p) => !p.member).flatMap(codes))], ["CODE_EXHAUSTED"]);
     const after = dataOf(await server.gql(GroupCodeUsesDocument, { id: g.id }, owner.token)).group!;
     assert.equal(after.memberCount, 53);
-    assert.deepEqual(after.codes, [{ uses: 50, status: "EXHAUSTED" }]);
+    assert.deepEqual(after.codes, [{ uses: 50, status: "EXHAUSTED" }, { uses: 0, status: "ACTIVE" }], "newest first: the limited code, then the group's code from birth");
     await assertCountsConsistent(server);
   });
 });

@@ -39,6 +39,7 @@ interface Target {
   reviewGroupId: string;
   faceToFaceGroupId: string;
   invitationId: string;
+  joinRequestId: string;
   /** The main group's first member (its owner): a Member's global id. */
   memberId: string;
   codeId: string;
@@ -78,6 +79,7 @@ const target = (t: PopulatedTenant): Target => ({
   reviewGroupId: t.reviewGroupId,
   faceToFaceGroupId: t.faceToFaceGroupId,
   invitationId: t.invitationId,
+  joinRequestId: t.joinRequestId,
   memberId: memberGid(t.mainGroupId, t.users[0].id),
   codeId: t.codeId,
   codeToken: t.codeToken,
@@ -112,6 +114,7 @@ const phantom = (real: Target): Target => ({
   reviewGroupId: gid("Group"),
   faceToFaceGroupId: gid("Group"),
   invitationId: gid("Invitation"),
+  joinRequestId: gid("JoinRequest"),
   memberId: Buffer.from(`Member:${randomUUID()}:${randomUUID()}`, "utf8").toString("base64url"),
   codeId: gid("GroupCode"),
   codeToken: token(),
@@ -136,7 +139,7 @@ const GROUP_SEL = "group { id name memberCount owner { id displayName } }";
 const JOIN_SEL = "group { id name } member { role user { id } }";
 const NODE_DOC = `query($id: ID!) { node(id: $id) { id __typename
   ... on Group { name memberCount } ... on User { displayName externalId } ... on Tenant { name } ... on Message { text }
-  ... on GroupCode { token } ... on LiveCode { token name } ... on Invitation { status } ... on ReviewItem { reason }
+  ... on GroupCode { token } ... on LiveCode { token name } ... on Invitation { status } ... on JoinRequest { requestStatus: status } ... on ReviewItem { reason }
   ... on RiskEvent { detail } ... on WebhookEndpoint { url description } ... on WebhookDelivery { eventId eventType } ... on FaceToFaceSession { participants { id } } ... on Member { role user { id } group { id name } } } }`;
 const GROUP_DOC = `query($id: ID!) { group(id: $id) { id name memberCount owner { id displayName }
   members { edges { node { user { id displayName } } } } messages { edges { node { id text } } } codes { token } } }`;
@@ -155,6 +158,7 @@ const CASES: Case[] = [
       ["User", (v: Target) => v.userIds[0]],
       ["Group", (v: Target) => v.mainGroupId],
       ["Invitation", (v: Target) => v.invitationId],
+      ["JoinRequest", (v: Target) => v.joinRequestId],
       ["Member", (v: Target) => v.memberId],
       ["GroupCode", (v: Target) => v.codeId],
       ["LiveCode", (v: Target) => v.liveCodeId],
@@ -201,6 +205,16 @@ const CASES: Case[] = [
   { field: "groups", kind: "query", doc: page("groups"), vars: (v) => ({ after: v.cursors.groups }), user: "DENIED", key: "OWN_DATA", phantom: false },
   { field: "myGroups", kind: "query", doc: page("myGroups"), vars: (v) => ({ after: v.cursors.myGroups }), user: "OWN_DATA", key: "DENIED", phantom: false },
   { field: "myInvitations", kind: "query", doc: page("myInvitations"), vars: (v) => ({ after: v.cursors.myInvitations }), user: "OWN_DATA", key: "DENIED", phantom: false },
+  { field: "myJoinRequests", kind: "query", doc: page("myJoinRequests"), vars: (v) => ({ after: v.cursors.myJoinRequests }), user: "OWN_DATA", key: "DENIED", phantom: false },
+  {
+    field: "Group.joinRequests",
+    kind: "query",
+    doc: `query($id: ID!, $after: String) { group(id: $id) { joinRequests(first: 5, after: $after) { totalCount edges { cursor node { id requester { id } } } } } }`,
+    vars: (v, own) => ({ id: own.faceToFaceGroupId, after: v.cursors.myJoinRequests }),
+    user: "OWN_DATA",
+    key: "OWN_DATA",
+    phantom: false,
+  },
   { field: "liveCodes", kind: "query", doc: page("liveCodes"), vars: (v) => ({ after: v.cursors.liveCodes }), user: "OWN_DATA", key: "OWN_DATA", phantom: false },
   { field: "reviewQueue", kind: "query", doc: page("reviewQueue"), vars: (v) => ({ after: v.cursors.reviewQueue }), user: "DENIED", key: "OWN_DATA", phantom: false },
   { field: "riskEvents", kind: "query", doc: page("riskEvents"), vars: (v) => ({ after: v.cursors.riskEvents }), user: "DENIED", key: "OWN_DATA", phantom: false },
@@ -214,6 +228,15 @@ const CASES: Case[] = [
     kind: "query",
     doc: `query($after: String) { viewer { contacts(first: 5, after: $after) { totalCount edges { node { id displayName } } } } }`,
     vars: (v) => ({ after: v.cursors.contacts }),
+    user: "OWN_DATA",
+    key: "OWN_DATA",
+    phantom: false,
+  },
+  {
+    field: "Group.bans",
+    kind: "query",
+    doc: `query($id: ID!, $after: String) { group(id: $id) { bans(first: 5, after: $after) { totalCount edges { cursor node { user { id } } } } } }`,
+    vars: (v, own) => ({ id: own.mainGroupId, after: v.cursors.members }),
     user: "OWN_DATA",
     key: "OWN_DATA",
     phantom: false,
@@ -373,6 +396,75 @@ const CASES: Case[] = [
     user: "NOT_FOUND",
     key: "NOT_FOUND",
   },
+  {
+    field: "removeMember",
+    label: "removeMember(foreign group, ban)",
+    kind: "mutation",
+    doc: mutation("removeMember", "GroupUserInput", GROUP_SEL),
+    vars: (v) => ({ groupId: v.mainGroupId, userId: v.userIds[2], ban: true }),
+    user: "NOT_FOUND",
+    key: "NOT_FOUND",
+  },
+  {
+    field: "unbanMember",
+    kind: "mutation",
+    doc: mutation("unbanMember", "GroupUserInput", GROUP_SEL),
+    vars: (v) => ({ groupId: v.mainGroupId, userId: v.userIds[2] }),
+    user: "NOT_FOUND",
+    key: "NOT_FOUND",
+  },
+  {
+    field: "unbanMember",
+    label: "unbanMember(own group, foreign user)",
+    kind: "mutation",
+    doc: mutation("unbanMember", "GroupUserInput", GROUP_SEL),
+    vars: (v, own) => ({ groupId: own.mainGroupId, userId: v.userIds[2] }),
+    user: "NOT_FOUND",
+    key: "NOT_FOUND",
+  },
+  {
+    field: "answerJoinRequest",
+    kind: "mutation",
+    doc: mutation("answerJoinRequest", "AnswerJoinRequestInput", "joinRequest { id status } member { role }"),
+    vars: (v) => ({ joinRequestId: v.joinRequestId, approve: true }),
+    user: "NOT_FOUND",
+    key: "NOT_FOUND",
+  },
+  {
+    field: "setGroupAnnouncement",
+    kind: "mutation",
+    doc: mutation("setGroupAnnouncement", "SetGroupAnnouncementInput", "group { id announcement { text } }"),
+    vars: (v) => ({ groupId: v.mainGroupId, text: "Probe", includeSubGroups: true }),
+    user: "NOT_FOUND",
+    key: "NOT_FOUND",
+  },
+  {
+    field: "updateGroupSettings",
+    kind: "mutation",
+    doc: mutation("updateGroupSettings", "UpdateGroupSettingsInput", "group { id settings { joinApproval muteAll welcomeMessage } }"),
+    vars: (v) => ({ groupId: v.mainGroupId, muteAll: true }),
+    user: "NOT_FOUND",
+    key: "NOT_FOUND",
+  },
+  ...(["muteMember", "unmuteMember"] as const).flatMap((field): Case[] => [
+    {
+      field,
+      kind: "mutation",
+      doc: mutation(field, "GroupUserInput", "member { mutedUntil user { id } }"),
+      vars: (v) => ({ groupId: v.mainGroupId, userId: v.userIds[2], ...(field === "muteMember" ? { until: "2099-01-01T00:00:00.000Z" } : {}) }),
+      user: "NOT_FOUND",
+      key: "NOT_FOUND",
+    },
+    {
+      field,
+      label: `${field}(own group, foreign user)`,
+      kind: "mutation",
+      doc: mutation(field, "GroupUserInput", "member { mutedUntil user { id } }"),
+      vars: (v, own) => ({ groupId: own.mainGroupId, userId: v.userIds[2], ...(field === "muteMember" ? { until: "2099-01-01T00:00:00.000Z" } : {}) }),
+      user: "NOT_FOUND",
+      key: "NOT_FOUND",
+    },
+  ]),
   {
     field: "renameGroup",
     kind: "mutation",

@@ -51,7 +51,7 @@ describe("GET /metrics", () => {
   before(async () => {
     // In production /metrics needs METRICS_TOKEN; the scrapes below send it in every mode.
     server = await startTestServer({ config: { metricsToken: SCRAPE_TOKEN } });
-    [a] = await twoTenants(server, { users: 4 });
+    [a] = await twoTenants(server, { users: 4, policyOverrides: { permanentCodeRefreshable: true } });
   });
   after(() => server.close());
 

@@ -51,7 +51,21 @@ describe("permission matrix", () => {
       ok(await mutate(server, "removeMember", { groupId, userId: M1.id }, A1.token));
       assert.equal(await roleOf(M1), undefined);
     });
-    it("ADMIN cannot remove another ADMIN", () => refusedUnchanged("removeMember", { userId: A2.id }, A1.token, "NOT_PERMITTED"));
+    it("ADMIN removes another ADMIN (adminsMayRemoveAdmins, every standard plan)", async () => {
+      ok(await mutate(server, "removeMember", { groupId, userId: A2.id }, A1.token));
+      assert.equal(await roleOf(A2), undefined);
+    });
+    it("ADMIN cannot remove another ADMIN where the policy's adminsMayRemoveAdmins is false", async () => {
+      const strict = await createTenant(server, { users: 5, policyOverrides: { adminsMayRemoveAdmins: false } });
+      const [o, a1, a2, m1] = strict.users;
+      const id = (await createGroup(server, o, [a1, a2, m1])).id;
+      for (const admin of [a1, a2]) ok(await mutate(server, "setMemberRole", { groupId: id, userId: admin.id, role: "ADMIN" }, o.token));
+      const before = await snapshot(server);
+      assert.deepEqual(codes(await mutate(server, "removeMember", { groupId: id, userId: a2.id }, a1.token)), ["NOT_PERMITTED"]);
+      assert.deepEqual(await snapshot(server), before, "the refusal changed nothing");
+      ok(await mutate(server, "removeMember", { groupId: id, userId: m1.id }, a1.token), "plain members still");
+      ok(await mutate(server, "removeMember", { groupId: id, userId: a2.id }, o.token), "the owner still removes admins");
+    });
     it("ADMIN cannot remove the OWNER", () => refusedUnchanged("removeMember", { userId: O.id }, A1.token, "NOT_PERMITTED"));
     it("MEMBER cannot remove anyone", () => refusedUnchanged("removeMember", { userId: M2.id }, M1.token, "NOT_PERMITTED"));
     it("removing a non-member is NOT_A_MEMBER", () => refusedUnchanged("removeMember", { userId: X.id }, O.token, "NOT_A_MEMBER"));
@@ -108,6 +122,52 @@ describe("permission matrix", () => {
     it("MEMBER cannot appoint", () => refusedUnchanged("setMemberRole", { userId: M2.id, role: "ADMIN" }, M1.token, "NOT_PERMITTED"));
     it("the owner's own role cannot be set", () => refusedUnchanged("setMemberRole", { userId: O.id, role: "MEMBER" }, O.token, "NOT_PERMITTED"));
     it("a non-member target is NOT_A_MEMBER", () => refusedUnchanged("setMemberRole", { userId: X.id, role: "ADMIN" }, O.token, "NOT_A_MEMBER"));
+  });
+
+  describe("mute members (禁言)", () => {
+    const until = () => new Date(Date.now() + 3600_000).toISOString();
+    it("OWNER mutes an admin and a member, and unmutes them", async () => {
+      for (const target of [A1, M1]) {
+        const payload = ok(await mutate(server, "muteMember", { groupId, userId: target.id, until: until() }, O.token));
+        assert.ok(payload.member.mutedUntil);
+        assert.equal(ok(await mutate(server, "unmuteMember", { groupId, userId: target.id }, O.token)).member.mutedUntil, null);
+      }
+    });
+    it("OWNER cannot mute self", () => refusedUnchanged("muteMember", { userId: O.id, until: until() }, O.token, "NOT_PERMITTED"));
+    it("ADMIN mutes and unmutes a MEMBER", async () => {
+      ok(await mutate(server, "muteMember", { groupId, userId: M1.id, until: until() }, A1.token));
+      ok(await mutate(server, "unmuteMember", { groupId, userId: M1.id }, A1.token));
+    });
+    it("ADMIN cannot mute another ADMIN", () => refusedUnchanged("muteMember", { userId: A2.id, until: until() }, A1.token, "NOT_PERMITTED"));
+    it("ADMIN cannot mute the OWNER", () => refusedUnchanged("muteMember", { userId: O.id, until: until() }, A1.token, "NOT_PERMITTED"));
+    it("ADMIN cannot unmute an ADMIN the owner muted", async () => {
+      ok(await mutate(server, "muteMember", { groupId, userId: A2.id, until: until() }, O.token));
+      await refusedUnchanged("unmuteMember", { userId: A2.id }, A1.token, "NOT_PERMITTED");
+    });
+    it("MEMBER cannot mute", () => refusedUnchanged("muteMember", { userId: M2.id, until: until() }, M1.token, "NOT_PERMITTED"));
+    it("MEMBER cannot unmute", async () => {
+      ok(await mutate(server, "muteMember", { groupId, userId: M2.id, until: until() }, O.token));
+      await refusedUnchanged("unmuteMember", { userId: M2.id }, M1.token, "NOT_PERMITTED");
+    });
+    it("the tenant operator mutes anyone", async () => {
+      ok(await mutate(server, "muteMember", { groupId, userId: O.id, until: until() }, t.apiKey));
+    });
+    it("a mute end in the past is INVALID_INPUT", () => refusedUnchanged("muteMember", { userId: M1.id, until: new Date(Date.now() - 1000).toISOString() }, O.token, "INVALID_INPUT"));
+    it("a non-member target is NOT_A_MEMBER", () => refusedUnchanged("muteMember", { userId: X.id, until: until() }, O.token, "NOT_A_MEMBER"));
+    it("a non-member caller gets NOT_FOUND", () => refusedUnchanged("muteMember", { userId: M1.id, until: until() }, X.token, "NOT_FOUND"));
+  });
+
+  describe("group settings", () => {
+    for (const who of ["OWNER", "ADMIN"] as const) {
+      it(`${who} changes them`, async () => {
+        const user = { OWNER: O, ADMIN: A1 }[who];
+        const payload = ok(await mutate(server, "updateGroupSettings", { groupId, joinApproval: true, muteAll: true, welcomeMessage: "Hi %NICKNAME%" }, user.token));
+        assert.deepEqual(payload.group.settings, { joinApproval: true, muteAll: true, welcomeMessage: "Hi %NICKNAME%" });
+      });
+    }
+    it("MEMBER cannot", () => refusedUnchanged("updateGroupSettings", { muteAll: true }, M1.token, "NOT_PERMITTED"));
+    it("the tenant operator cannot (it is no member)", () => refusedUnchanged("updateGroupSettings", { muteAll: true }, t.apiKey, "NOT_PERMITTED"));
+    it("a non-member gets NOT_FOUND", () => refusedUnchanged("updateGroupSettings", { muteAll: true }, X.token, "NOT_FOUND"));
   });
 
   describe("transfer ownership", () => {

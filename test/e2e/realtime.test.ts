@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ManualClock } from "../../src/common/clock";
 import { createTenant, dataOf, type FixtureTenant, ok, twoTenants } from "../support/fixtures";
-import { createGroup, mutate } from "../support/groups";
+import { createGroup, mutate, permanentCode } from "../support/groups";
 import { startTestServer, type TestServer } from "../support/server";
 import { collect, GROUP_ACTIVITY, subscriptionErrorCodes, VIEWER_ACTIVITY, wsClient } from "../support/subscriptions";
 
@@ -171,6 +171,38 @@ describe("real time: subscriptions and the event feed", { timeout: 600_000 }, ()
     // Users may not read the feed; unknown types are refused.
     assert.equal((await server.gql(FEED, { first: 1 }, alice.token)).errors?.[0]?.extensions?.code, "NOT_PERMITTED");
     assert.equal((await server.gql(FEED, { first: 1, types: ["nope"] }, a.apiKey)).errors?.[0]?.extensions?.code, "INVALID_INPUT");
+  });
+
+  it("records the governance events: announcements, mutes and join requests, each in its change's transaction", async () => {
+    const [alice, bob, carol, dave] = a.users;
+    const group = await createGroup(server, alice, [bob, carol]);
+    const run = async (field: string, inputType: string, selection: string, input: Record<string, unknown>, token: string) =>
+      dataOf(await server.gql(`mutation($input: ${inputType}!) { ${field}(input: $input) { ${selection} userErrors { code } } }`, { input }, token))[field];
+    const mine = async (types: string[]) => (await feed(server, a.apiKey, types)).filter((e) => e.data.groupId === group.id);
+
+    assert.deepEqual(ok(await run("setGroupAnnouncement", "SetGroupAnnouncementInput", "group { id }", { groupId: group.id, text: "Meet at nine" }, alice.token)).userErrors, []);
+    const [announced] = await mine(["group.announcement_set"]);
+    assert.deepEqual({ text: announced.data.text, authorId: announced.data.authorId }, { text: "Meet at nine", authorId: alice.id });
+
+    const until = new Date(Date.now() + 3600_000).toISOString();
+    // A refused mute (a plain member muting the owner) emits nothing.
+    assert.deepEqual((await run("muteMember", "MuteMemberInput", "member { mutedUntil }", { groupId: group.id, userId: alice.id, until }, bob.token)).userErrors, [{ code: "NOT_PERMITTED" }]);
+    assert.deepEqual(await mine(["member.muted"]), []);
+    ok(await run("muteMember", "MuteMemberInput", "member { mutedUntil }", { groupId: group.id, userId: bob.id, until }, alice.token));
+    ok(await run("unmuteMember", "UnmuteMemberInput", "member { mutedUntil }", { groupId: group.id, userId: bob.id }, alice.token));
+    const [muted] = await mine(["member.muted"]);
+    assert.deepEqual({ userId: muted.data.userId, actorId: muted.data.actorId, until: muted.data.until }, { userId: bob.id, actorId: alice.id, until });
+    assert.equal((await mine(["member.unmuted"]))[0]?.data.userId, bob.id);
+
+    ok(await run("updateGroupSettings", "UpdateGroupSettingsInput", "group { id }", { groupId: group.id, joinApproval: true }, alice.token));
+    const code = await permanentCode(server, alice, group.id);
+    const request = ok(await run("joinGroupByCode", "JoinGroupByCodeInput", "joinRequest { id }", { token: code.token }, dave.token)).joinRequest;
+    const [created] = await mine(["join_request.created"]);
+    assert.deepEqual({ id: created.data.joinRequestId, requesterId: created.data.requesterId, status: created.data.status }, { id: request.id, requesterId: dave.id, status: "PENDING" });
+    ok(await run("answerJoinRequest", "AnswerJoinRequestInput", "joinRequest { status }", { joinRequestId: request.id, approve: true }, alice.token));
+    const [answered] = await mine(["join_request.answered"]);
+    assert.deepEqual({ id: answered.data.joinRequestId, status: answered.data.status, answeredById: answered.data.answeredById }, { id: request.id, status: "APPROVED", answeredById: alice.id });
+    assert.ok((await mine(["member.joined"])).some((e) => e.data.userId === dave.id), "the approved requester's join is an event too");
   });
 
   it("limits subscriptions per principal", async () => {

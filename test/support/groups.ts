@@ -36,6 +36,10 @@ export const M = {
   setMemberRole: TestSetMemberRoleDocument,
   transferOwnership: TestTransferOwnershipDocument,
   dissolveGroup: TestDissolveGroupDocument,
+  unbanMember: `mutation($input: UnbanMemberInput!) { unbanMember(input: $input) { group { id memberCount } ${USER_ERRORS} } }`,
+  muteMember: `mutation($input: MuteMemberInput!) { muteMember(input: $input) { member { mutedUntil role user { id } } ${USER_ERRORS} } }`,
+  unmuteMember: `mutation($input: UnmuteMemberInput!) { unmuteMember(input: $input) { member { mutedUntil user { id } } ${USER_ERRORS} } }`,
+  updateGroupSettings: `mutation($input: UpdateGroupSettingsInput!) { updateGroupSettings(input: $input) { group { id settings { joinApproval muteAll welcomeMessage } } ${USER_ERRORS} } }`,
 } as const;
 
 export type MutationName = keyof typeof M;
@@ -79,9 +83,12 @@ export async function inviteAll(server: TestServer, owner: FixtureUser, groupId:
   return ok(dataOf(await server.gql(InviteAllDocument, { input: { groupId, userIds: users.map((u) => u.id) } }, owner.token)).inviteMembers, "inviteMembers").invitations!;
 }
 
-/** A permanent group code made by `owner`. */
-export async function permanentCode(server: TestServer, owner: FixtureUser, groupId: string): Promise<{ token: string }> {
-  return ok(dataOf(await server.gql(PermanentCodeDocument, { input: { groupId, type: "PERMANENT" } }, owner.token)).createGroupCode, "createGroupCode").code!;
+/** The group's PERMANENT code (every group is born with one), read by `owner`. */
+export async function permanentCode(server: TestServer, owner: FixtureUser, groupId: string): Promise<{ id: string; token: string }> {
+  const codes = dataOf(await server.gql(PermanentCodeDocument, { id: groupId }, owner.token)).group!.codes ?? [];
+  const code = codes.find((c) => c.type === "PERMANENT" && c.status === "ACTIVE");
+  assert.ok(code, "the group's permanent code from birth");
+  return code;
 }
 
 /** Members of a group as [userId, role] pairs, in join order, read as the given principal. */

@@ -7,6 +7,7 @@ import {
   CursorMessagesDocument,
   CursorMyGroupsDocument,
   CursorMyInvitationsDocument,
+  CursorMyJoinRequestsDocument,
   CursorReviewQueueDocument,
   CursorRiskEventsDocument,
   CursorUsersDocument,
@@ -62,6 +63,7 @@ export interface PopulatedTenant {
   reviewGroupId: string;
   faceToFaceGroupId: string;
   invitationId: string;
+  joinRequestId: string;
   codeId: string;
   codeToken: string;
   liveCodeId: string;
@@ -72,7 +74,7 @@ export interface PopulatedTenant {
   reviewItemIds: string[];
   riskEventIds: string[];
   /** endCursor of a first page of each connection, as this tenant's principals see it. */
-  cursors: Record<"groups" | "myGroups" | "myInvitations" | "liveCodes" | "reviewQueue" | "riskEvents" | "users" | "contacts" | "members" | "messages", string>;
+  cursors: Record<"groups" | "myGroups" | "myInvitations" | "myJoinRequests" | "liveCodes" | "reviewQueue" | "riskEvents" | "users" | "contacts" | "members" | "messages", string>;
   /** With `{ webhooks: true }`: an endpoint (on a public name under .example) with a pending delivery. */
   webhooks: PopulatedWebhooks | null;
 }
@@ -162,6 +164,9 @@ export async function populateTenant(server: TestServer, marker: string, options
   const session = await enter(u0.token);
   assert.equal((await enter(u1.token)).id, session.id);
   const faceToFaceGroupId = ok(dataOf(await server.gql(JoinSessionGroupDocument, { input: { sessionId: session.id } }, u0.token)).joinFaceToFaceGroup, "joinFaceToFaceGroup").group!.id;
+  // Join approval on the face-to-face group: u1's join waits as a join request.
+  await call(server, "updateGroupSettings", "UpdateGroupSettingsInput", "group { id }", { groupId: faceToFaceGroupId, joinApproval: true }, u0.token);
+  const joinRequestId = (await call(server, "joinFaceToFaceGroup", "JoinFaceToFaceGroupInput", "joinRequest { id }", { sessionId: session.id }, u1.token)).joinRequest.id;
 
   const reviewItems = dataOf(await server.gql(PopulateReviewItemsDocument, {}, key)).reviewQueue.edges.map((e) => e.node.id);
   assert.equal(reviewItems.length, 2, "the held message and the held group");
@@ -177,6 +182,7 @@ export async function populateTenant(server: TestServer, marker: string, options
     groups: end("groups", dataOf(await server.gql(CursorGroupsDocument, {}, key)).groups.pageInfo.endCursor),
     myGroups: end("myGroups", dataOf(await server.gql(CursorMyGroupsDocument, {}, u0.token)).myGroups.pageInfo.endCursor),
     myInvitations: end("myInvitations", dataOf(await server.gql(CursorMyInvitationsDocument, {}, u4.token)).myInvitations.pageInfo.endCursor),
+    myJoinRequests: end("myJoinRequests", dataOf(await server.gql(CursorMyJoinRequestsDocument, {}, u1.token)).myJoinRequests.pageInfo.endCursor),
     liveCodes: end("liveCodes", dataOf(await server.gql(CursorLiveCodesDocument, {}, key)).liveCodes.pageInfo.endCursor),
     reviewQueue: end("reviewQueue", dataOf(await server.gql(CursorReviewQueueDocument, {}, key)).reviewQueue.pageInfo.endCursor),
     riskEvents: end("riskEvents", dataOf(await server.gql(CursorRiskEventsDocument, {}, key)).riskEvents.pageInfo.endCursor),
@@ -215,6 +221,7 @@ export async function populateTenant(server: TestServer, marker: string, options
     reviewGroupId: review.id,
     faceToFaceGroupId,
     invitationId,
+    joinRequestId,
     codeId: code.id,
     codeToken: code.token,
     liveCodeId: liveCode.id,
@@ -239,6 +246,7 @@ export function secretsOf(t: PopulatedTenant): string[] {
     t.reviewGroupId,
     t.faceToFaceGroupId,
     t.invitationId,
+    t.joinRequestId,
     t.codeId,
     t.liveCodeId,
     t.sessionId,

@@ -21,6 +21,8 @@ const TABLES = [
   "face_to_face_sessions",
   "face_to_face_participants",
   "face_to_face_attempts",
+  "group_bans",
+  "join_requests",
 ];
 
 /**

@@ -143,7 +143,8 @@ describe("the policy field table", () => {
     for (const type of [planPolicy, overrides, input]) assert.deepEqual(Object.keys(type.getFields()).sort(), [...POLICY_FIELDS].sort(), type.name);
     for (const [field, spec] of Object.entries(POLICY_FIELD_TABLE)) {
       const planField = planPolicy.getFields()[field]!;
-      assert.equal(isNonNullType(planField.type), spec.kind !== "nullableInt", `PlanPolicy.${field} nullability`);
+      const nullable = spec.kind === "nullableInt" || (spec.kind === "object" && (spec as PolicyFieldSpec & { nullable?: boolean }).nullable === true);
+      assert.equal(isNonNullType(planField.type), !nullable, `PlanPolicy.${field} nullability`);
       assert.equal(isNonNullType(overrides.getFields()[field]!.type), false, `PolicyOverrides.${field} is optional`);
       assert.equal(isNonNullType(input.getFields()[field]!.type), false, `PolicyOverridesInput.${field} is optional`);
       const named = String(getNullableType(planField.type));

@@ -24,6 +24,13 @@ describe("group permission matrix (group/roles.ts)", () => {
       "revoke group codes": [OWNER, ADMIN],
       "export evidence": [OWNER],
       "see group statistics": [OWNER, ADMIN],
+      "change the group's settings": [OWNER, ADMIN],
+      "set the announcement": [OWNER, ADMIN],
+      "answer join requests": [OWNER, ADMIN],
+      "lift bans": [OWNER, ADMIN],
+      "see bans": [OWNER, ADMIN],
+      "see join requests": [OWNER, ADMIN],
+      "mute members": [OWNER, ADMIN],
     };
     assert.deepEqual(Object.keys(ROLES_FOR).sort(), Object.keys(expected).sort());
     for (const [action, roles] of Object.entries(expected) as Array<[GroupAction, MemberRole[]]>) {
@@ -39,20 +46,24 @@ describe("group permission matrix (group/roles.ts)", () => {
     assert.equal(roleRefusal(MEMBER, "rename the group")?.message, "Only owner or admins can rename the group");
   });
 
-  it("removal: owners remove anyone but themselves, admins plain members only, members nobody", () => {
-    assert.equal(removalRefusal(owner, admin), null);
-    assert.equal(removalRefusal(owner, member), null);
-    assert.equal(removalRefusal(admin, member), null);
-    const cases: Array<[typeof owner, typeof owner, ErrorCode, string, string[] | undefined]> = [
-      [owner, owner, ErrorCode.NOT_PERMITTED, "Use leaveGroup to leave a group", ["input", "userId"]],
-      [admin, admin, ErrorCode.NOT_PERMITTED, "Use leaveGroup to leave a group", ["input", "userId"]],
-      [admin, otherAdmin, ErrorCode.NOT_PERMITTED, "Admins can only remove plain members", ["input", "userId"]],
-      [admin, owner, ErrorCode.NOT_PERMITTED, "Admins can only remove plain members", ["input", "userId"]],
-      [member, otherMember, ErrorCode.NOT_PERMITTED, "Only owner or admins can remove members", undefined],
-      [member, owner, ErrorCode.NOT_PERMITTED, "Only owner or admins can remove members", undefined],
+  it("removal: owners remove anyone but themselves, admins any non-owner (plain members only where the policy says so), members nobody", () => {
+    for (const adminsMayRemoveAdmins of [true, false]) {
+      assert.equal(removalRefusal(owner, admin, adminsMayRemoveAdmins), null);
+      assert.equal(removalRefusal(owner, member, adminsMayRemoveAdmins), null);
+      assert.equal(removalRefusal(admin, member, adminsMayRemoveAdmins), null);
+    }
+    assert.equal(removalRefusal(admin, otherAdmin, true), null);
+    const cases: Array<[typeof owner, typeof owner, boolean, ErrorCode, string, string[] | undefined]> = [
+      [owner, owner, true, ErrorCode.NOT_PERMITTED, "Use leaveGroup to leave a group", ["input", "userId"]],
+      [admin, admin, true, ErrorCode.NOT_PERMITTED, "Use leaveGroup to leave a group", ["input", "userId"]],
+      [admin, otherAdmin, false, ErrorCode.NOT_PERMITTED, "Admins can only remove plain members on this plan", ["input", "userId"]],
+      [admin, owner, true, ErrorCode.NOT_PERMITTED, "Admins cannot remove the owner", ["input", "userId"]],
+      [admin, owner, false, ErrorCode.NOT_PERMITTED, "Admins cannot remove the owner", ["input", "userId"]],
+      [member, otherMember, true, ErrorCode.NOT_PERMITTED, "Only owner or admins can remove members", undefined],
+      [member, owner, true, ErrorCode.NOT_PERMITTED, "Only owner or admins can remove members", undefined],
     ];
-    for (const [remover, target, code, message, field] of cases) {
-      const refusal = removalRefusal(remover, target);
+    for (const [remover, target, adminsMayRemoveAdmins, code, message, field] of cases) {
+      const refusal = removalRefusal(remover, target, adminsMayRemoveAdmins);
       assert.deepEqual([refusal?.code, refusal?.message, refusal?.field], [code, message, field], `${remover.role} ${remover.userId} removes ${target.role} ${target.userId}`);
     }
   });

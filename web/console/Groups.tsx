@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { type Connection, GROUP_MEMBERS, GROUPS, type GroupSummary, type Member } from "./api";
+import { type Ban, type Connection, GROUP_BANS, GROUP_JOIN_REQUESTS, GROUP_MEMBERS, GROUPS, type GroupSummary, type JoinRequest, type Member } from "./api";
 import { Badge, ErrorNotice, PageFooter, Section } from "./common";
 import { when, words } from "./format";
 import type { Api } from "./session";
@@ -40,6 +40,7 @@ function Members({ api, groupId }: { api: Api; groupId: string }) {
             <th>Role</th>
             <th>Joined</th>
             <th>Join source</th>
+            <th>Muted until</th>
             <th>Tags</th>
           </tr>
         </thead>
@@ -54,6 +55,7 @@ function Members({ api, groupId }: { api: Api; groupId: string }) {
               <td>
                 <JoinSource source={member.joinSource} />
               </td>
+              <td>{member.mutedUntil ? when(member.mutedUntil) : <span className="muted">—</span>}</td>
               <td>
                 {(member.user.tags ?? []).map((t) => (
                   <span key={t} className="tag">
@@ -70,7 +72,79 @@ function Members({ api, groupId }: { api: Api; groupId: string }) {
   );
 }
 
-/** Every group of the tenant, newest first; open one to see its members and how each joined. */
+/** Join requests waiting for the group's owner or an admin (join approval on). */
+function JoinRequests({ api, groupId }: { api: Api; groupId: string }) {
+  const page = usePaged(api, GROUP_JOIN_REQUESTS, { id: groupId }, (d: { group: { joinRequests: Connection<JoinRequest> } }) => d.group.joinRequests);
+  return (
+    <div className="members" data-testid="join-requests">
+      <h3>Pending join requests</h3>
+      <ErrorNotice error={page.error} />
+      {page.items.length === 0 && !page.loading && <p className="empty">No pending join requests.</p>}
+      {page.items.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th>Requester</th>
+              <th>Asked</th>
+              <th>Came by</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.items.map((request) => (
+              <tr key={request.id}>
+                <td>
+                  {request.requester.displayName} <span className="muted">({request.requester.externalId})</span>
+                </td>
+                <td>{when(request.createdAt)}</td>
+                <td>
+                  <Badge value={request.source.kind} /> {[request.inviter && `invited by ${request.inviter.displayName}`, request.source.state && `state “${request.source.state}”`].filter(Boolean).join(" · ")}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <PageFooter page={page} noun="join requests" />
+    </div>
+  );
+}
+
+/** Users banned from the group: no path brings them back until unbanned. */
+function Bans({ api, groupId }: { api: Api; groupId: string }) {
+  const page = usePaged(api, GROUP_BANS, { id: groupId }, (d: { group: { bans: Connection<Ban> } }) => d.group.bans);
+  return (
+    <div className="members" data-testid="bans">
+      <h3>Bans</h3>
+      <ErrorNotice error={page.error} />
+      {page.items.length === 0 && !page.loading && <p className="empty">Nobody is banned.</p>}
+      {page.items.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th>User</th>
+              <th>Banned</th>
+              <th>By</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.items.map((ban) => (
+              <tr key={ban.user.externalId}>
+                <td>
+                  {ban.user.displayName} <span className="muted">({ban.user.externalId})</span>
+                </td>
+                <td>{when(ban.createdAt)}</td>
+                <td>{ban.bannedBy?.displayName ?? "the tenant"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <PageFooter page={page} noun="bans" />
+    </div>
+  );
+}
+
+/** Every group of the tenant, newest first; open one to see its members (how each joined, who is muted), pending join requests and bans. */
 export function Groups({ api }: { api: Api }) {
   const [status, setStatus] = useState("");
   const [open, setOpen] = useState<string | null>(null);
@@ -107,7 +181,13 @@ export function Groups({ api }: { api: Api }) {
               <Badge value={group.status} />
               <span className="muted">{when(group.createdAt)}</span>
             </button>
-            {open === group.id && <Members api={api} groupId={group.id} />}
+            {open === group.id && (
+              <>
+                <Members api={api} groupId={group.id} />
+                <JoinRequests api={api} groupId={group.id} />
+                <Bans api={api} groupId={group.id} />
+              </>
+            )}
           </li>
         ))}
       </ul>

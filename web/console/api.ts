@@ -93,7 +93,7 @@ export const GROUP_MEMBERS = `query ConsoleGroupMembers($id: ID!, $after: String
     members(first: 100, after: $after, tag: $tag) {
       totalCount
       pageInfo { hasNextPage endCursor }
-      edges { node { role joinedAt user { displayName externalId tags }
+      edges { node { role joinedAt mutedUntil user { displayName externalId tags }
         joinSource { kind state inviter { displayName } code { type } liveCode { name } } } }
     }
   }
@@ -101,8 +101,43 @@ export const GROUP_MEMBERS = `query ConsoleGroupMembers($id: ID!, $after: String
 export interface Member {
   role: string;
   joinedAt: string;
+  mutedUntil: string | null;
   user: { displayName: string; externalId: string; tags: string[] | null };
   joinSource: { kind: string; state: string | null; inviter: { displayName: string } | null; code: { type: string } | null; liveCode: { name: string } | null };
+}
+
+export const GROUP_JOIN_REQUESTS = `query ConsoleGroupJoinRequests($id: ID!, $after: String) {
+  group(id: $id) {
+    id
+    joinRequests(status: PENDING, first: 50, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { id createdAt requester { displayName externalId } inviter { displayName } source { kind state } } }
+    }
+  }
+}`;
+export interface JoinRequest {
+  id: string;
+  createdAt: string;
+  requester: { displayName: string; externalId: string };
+  inviter: { displayName: string } | null;
+  source: { kind: string; state: string | null };
+}
+
+export const GROUP_BANS = `query ConsoleGroupBans($id: ID!, $after: String) {
+  group(id: $id) {
+    id
+    bans(first: 50, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { createdAt user { displayName externalId } bannedBy { displayName } } }
+    }
+  }
+}`;
+export interface Ban {
+  createdAt: string;
+  user: { displayName: string; externalId: string };
+  bannedBy: { displayName: string } | null;
 }
 
 export const LIVE_CODES = `query ConsoleLiveCodes($after: String) {

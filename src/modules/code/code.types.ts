@@ -4,6 +4,7 @@ import { DateTimeScalar } from "../../common/scalars";
 import { Group } from "../group/group.entity";
 import { GroupStatus } from "../group/group.enums";
 import { Member } from "../group/member.entity";
+import { JoinRequest } from "../group/join-request.entity";
 import { CodeStatus, GroupCodeType, LiveCodeStatus } from "./code.enums";
 import { FaceToFaceSession, GroupCode, LiveCode } from "./code.entities";
 
@@ -38,7 +39,9 @@ export class JoinByTokenInput {
 @ObjectType()
 export class JoinPayload {
   @Field(() => Group, { nullable: true }) group?: Group | null;
-  @Field(() => Member, { nullable: true }) member?: Member | null;
+  @Field(() => Member, { nullable: true, description: "The membership; null while a join request waits for approval." }) member?: Member | null;
+  @Field(() => JoinRequest, { nullable: true, description: "With join approval on: the request the owner or an admin answers (asking again returns the pending one)." })
+  joinRequest?: JoinRequest | null;
   @Field(() => [UserError]) userErrors: UserError[];
 }
 

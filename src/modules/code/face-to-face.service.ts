@@ -9,11 +9,14 @@ import type { Database } from "../../db/database";
 import { User } from "../user/user.entity";
 import { forUpdate } from "../../db/query";
 import { CodeType } from "../../policy/limits";
-import { lockGroupRow } from "../group/access";
+import { findMember, lockGroupRow } from "../group/access";
 import type { Group } from "../group/group.entity";
 import { GroupStatus, JoinSourceKind } from "../group/group.enums";
 import type { Member } from "../group/member.entity";
 import { admitMembers } from "../group/membership";
+import { joinGate } from "../group/join-gate";
+import type { JoinRequest } from "../group/join-request.entity";
+import type { JoinRequestService } from "../group/join-request.service";
 import type { GroupCreation } from "../group/group-creation";
 import { RiskEventKind } from "../moderation/moderation.enums";
 import type { RiskService } from "../moderation/risk.service";
@@ -41,7 +44,10 @@ export class FaceToFaceService {
     private readonly risk: RiskService,
     private readonly creation: GroupCreation,
     private readonly groupLog: GroupLog,
-  ) {}
+    joinRequests: JoinRequestService,
+  ) {
+    joinRequests.registerSource(JoinSourceKind.FACE_TO_FACE, { capacity: async (ctx) => ctx.policy.codeJoinCapacity(CodeType.FACE_TO_FACE) });
+  }
 
   /** A session's participants in order of arrival (the first `limit`). */
   participants(sessionId: string, limit?: number): Promise<User[]> {
@@ -106,7 +112,7 @@ export class FaceToFaceService {
   }
 
   /** The first participant to ask creates the group and owns it; later ones join it. */
-  async joinGroup(ctx: RequestContext, em: EntityManager, sessionGlobalId: string): Promise<{ group: Group; member: Member }> {
+  async joinGroup(ctx: RequestContext, em: EntityManager, sessionGlobalId: string): Promise<{ group: Group; member: Member | null; joinRequest?: JoinRequest }> {
     const userId = ctx.userId;
     if (!userId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Face-to-face groups are joined with a user token");
     const rowId = rowIdOf(sessionGlobalId, "FaceToFaceSession");
@@ -124,8 +130,12 @@ export class FaceToFaceService {
     }
     const group = await lockGroupRow(em, ctx, session.groupId, ["input", "sessionId"]);
     if (group.status === GroupStatus.DISSOLVED) throw new DomainError(ErrorCode.GROUP_DISSOLVED, "The group has been dissolved");
-    const { admitted, existing } = await admitMembers(this.groupLog, em, group, [{ userId, source: { kind: JoinSourceKind.FACE_TO_FACE } }], cap, now);
-    return { group, member: admitted[0] ?? existing[0] };
+    const existing = await findMember(em, group.rowId, userId);
+    if (existing) return { group, member: existing };
+    const gate = await joinGate(ctx, em, group, userId, { kind: JoinSourceKind.FACE_TO_FACE }, ["input", "sessionId"]);
+    if (!gate.admit) return { group, member: null, joinRequest: gate.request };
+    const { admitted } = await admitMembers(this.groupLog, em, group, [{ userId, source: { kind: JoinSourceKind.FACE_TO_FACE } }], cap, now, { knownAbsent: true });
+    return { group, member: admitted[0] };
   }
 
   /** More than the allowed entries in a window is guessing: refused, with a risk event that survives the refusal. */

@@ -12,6 +12,9 @@ import { Group } from "../group/group.entity";
 import { GroupStatus, JoinSourceKind } from "../group/group.enums";
 import type { Member } from "../group/member.entity";
 import { admitMembers } from "../group/membership";
+import { banned, isBanned, joinGate } from "../group/join-gate";
+import type { JoinRequest } from "../group/join-request.entity";
+import type { JoinRequestService } from "../group/join-request.service";
 import { CodeStatus, GroupCodeType } from "./code.enums";
 import { GroupCode } from "./code.entities";
 import type { CreateGroupCodeInput, GroupCodePreview } from "./code.types";
@@ -77,7 +80,18 @@ export function codeRefusal(policy: TenantPolicy, code: GroupCode, group: Group,
 
 /** Group QR codes: permanent, temporary, use-limited and revocable links into one group. */
 export class GroupCodeService {
-  constructor(private readonly groupLog: GroupLog) {}
+  constructor(
+    private readonly groupLog: GroupLog,
+    joinRequests: JoinRequestService,
+  ) {
+    // A join request made through a code is held, at approval, to the capacity of that code's type.
+    joinRequests.registerSource(JoinSourceKind.GROUP_CODE, {
+      capacity: async (ctx, em, request) => {
+        const code = request.codeId ? await em.findOneBy(GroupCode, { rowId: request.codeId }) : null;
+        return code ? ctx.policy.codeJoinCapacity(planCodeType(code.type)) : ctx.policy.groupCapacity();
+      },
+    });
+  }
 
   /** Owners and admins make codes of the types their plan allows. */
   async createCode(ctx: RequestContext, em: EntityManager, input: CreateGroupCodeInput): Promise<{ code: GroupCode }> {
@@ -90,6 +104,9 @@ export class GroupCodeService {
     const policy = ctx.policy;
     if (!policy.allowsCodeType(planCodeType(data.type))) {
       throw new DomainError(ErrorCode.CODE_TYPE_NOT_ALLOWED, `This plan does not allow ${data.type} codes`, ["input", "type"]);
+    }
+    if (data.type === GroupCodeType.PERMANENT && !policy.permanentCodeRefreshable() && (await em.existsBy(GroupCode, { groupId: group.rowId, type: GroupCodeType.PERMANENT }))) {
+      throw new DomainError(ErrorCode.NOT_PERMITTED, "On this plan a group keeps the permanent code it was created with; it cannot be replaced", ["input", "type"]);
     }
     const now = ctx.now();
     let expiresAt: number | null = null;
@@ -121,7 +138,7 @@ export class GroupCodeService {
     return { code };
   }
 
-  /** Owners, admins and the tenant operator revoke a code; revoking twice is harmless. */
+  /** Owners, admins and the tenant operator revoke a code; revoking twice is harmless. A fixed permanent code (permanentCodeRefreshable false) is never revoked. */
   async revokeCode(ctx: RequestContext, em: EntityManager, codeGlobalId: string): Promise<{ code: GroupCode }> {
     const rowId = rowIdOf(codeGlobalId, "GroupCode");
     const found = rowId ? await em.findOneBy(GroupCode, { rowId, tenantId: ctx.tenantId }) : null;
@@ -129,6 +146,9 @@ export class GroupCodeService {
     const group = await lockGroupRow(em, ctx, found.groupId, ["input", "codeId"]);
     const actor = await actorOn(em, ctx, group, ["input", "codeId"]);
     if (actor.kind === "MEMBER") requireRole(actor.member, "revoke group codes");
+    if (found.type === GroupCodeType.PERMANENT && !ctx.policy.permanentCodeRefreshable()) {
+      throw new DomainError(ErrorCode.NOT_PERMITTED, "On this plan a group's permanent code cannot be revoked", ["input", "codeId"]);
+    }
     if (found.revokedAt === null) {
       found.revokedAt = ctx.now();
       await em.update(GroupCode, { rowId: found.rowId }, { revokedAt: found.revokedAt });
@@ -143,7 +163,7 @@ export class GroupCodeService {
    * admits exactly N people — and the seat is taken. Two joins by the same person racing each other
    * meet at the member row's primary key; the loser's transaction is re-run and finds the membership.
    */
-  async join(ctx: RequestContext, em: EntityManager, token: string): Promise<{ group: Group; member: Member }> {
+  async join(ctx: RequestContext, em: EntityManager, token: string): Promise<{ group: Group; member: Member | null; joinRequest?: JoinRequest }> {
     const userId = ctx.userId;
     if (!userId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Codes are joined with a user token");
     const code = await this.findByToken(em, ctx.tenantId, token);
@@ -153,6 +173,10 @@ export class GroupCodeService {
     const now = ctx.now();
     const refusal = codeRefusal(ctx.policy, code, group, now);
     if (refusal) throw refusal;
+    const source = { kind: JoinSourceKind.GROUP_CODE, codeId: code.rowId, state: code.state };
+    const gate = await joinGate(ctx, em, group, userId, source, ["input", "token"]);
+    // Asking again while a request is pending returns it, and uses the code no further.
+    if (!gate.admit && !gate.created) return { group, member: null, joinRequest: gate.request };
     const counted = await em
       .createQueryBuilder()
       .update(GroupCode)
@@ -160,11 +184,12 @@ export class GroupCodeService {
       .where("id = :id AND (max_uses IS NULL OR uses < max_uses)", { id: code.rowId })
       .execute();
     if (counted.affected !== 1) throw statusRefusal(CodeStatus.EXHAUSTED);
+    if (!gate.admit) return { group, member: null, joinRequest: gate.request };
     const { admitted } = await admitMembers(
       this.groupLog,
       em,
       group,
-      [{ userId, source: { kind: JoinSourceKind.GROUP_CODE, codeId: code.rowId, state: code.state } }],
+      [{ userId, source }],
       ctx.policy.codeJoinCapacity(planCodeType(code.type)),
       now,
       { knownAbsent: true },
@@ -183,7 +208,9 @@ export class GroupCodeService {
     const group = (await ctx.loaders.get(groupById).load(code.groupId))!;
     const now = ctx.now();
     const viewerIsMember = ctx.userId ? (await findMember(em, group.rowId, ctx.userId)) !== null : false;
-    const refusal = viewerIsMember ? null : codeRefusal(ctx.policy, code, group, now);
+    const refusal = viewerIsMember
+      ? null
+      : (codeRefusal(ctx.policy, code, group, now) ?? (ctx.userId && (await isBanned(em, group.rowId, ctx.userId)) ? banned() : null));
     return {
       groupName: group.name,
       memberCount: group.memberCount,

@@ -9,13 +9,18 @@ import { displayText, parseInput, truncateText } from "../../common/validation";
 import type { RequestContext } from "../../context/context";
 import type { Database } from "../../db/database";
 import { forUpdate, keysetPage } from "../../db/query";
+import { CodeType } from "../../policy/limits";
 import { lockGroupRow } from "../group/access";
 import type { GroupCreation } from "../group/group-creation";
 import type { GroupLog } from "../group/group-log";
 import { Group } from "../group/group.entity";
-import { GroupEventKind, GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
+import { GroupStatus, JoinSourceKind, MemberRole } from "../group/group.enums";
 import { Member } from "../group/member.entity";
 import { admitMembers, groupFull } from "../group/membership";
+import { banned, joinGate } from "../group/join-gate";
+import type { Welcome } from "../group/welcome";
+import { JoinRequest } from "../group/join-request.entity";
+import type { JoinRequestService } from "../group/join-request.service";
 import type { ModerationService } from "../moderation/moderation.service";
 import { LiveCodeStatus } from "./code.enums";
 import { LiveCode, LiveCodeGroup } from "./code.entities";
@@ -52,6 +57,11 @@ export interface LiveCodePreview {
 const createSchema = z.object({ name: displayText(100), ...fields });
 const updateSchema = z.object({ liveCodeId: z.string(), name: displayText(100).nullish(), enabled: z.boolean().nullish(), ...fields, groupIds: fields.groupIds.nullish() });
 
+/** A live code's welcome message (posted on every join through it, instead of the group's own); null when it has none. */
+function codeWelcome(code: LiveCode): Welcome | null {
+  return code.welcomeMessage ? { template: code.welcomeMessage, data: { liveCode: code.rowId } } : null;
+}
+
 export function liveCodeStatus(code: LiveCode, now: number): LiveCodeStatus {
   if (code.storedStatus === LiveCodeStatus.DISABLED) return LiveCodeStatus.DISABLED;
   return code.expiresAt !== null && code.expiresAt <= now ? LiveCodeStatus.EXPIRED : LiveCodeStatus.ACTIVE;
@@ -68,7 +78,25 @@ export class LiveCodeService {
     private readonly moderation: ModerationService,
     private readonly creation: GroupCreation,
     private readonly groupLog: GroupLog,
-  ) {}
+    joinRequests: JoinRequestService,
+  ) {
+    // A join request made through a live code is held, at approval, to the code's per-group cap,
+    // and an approved join counts as a join through the code, welcome message included.
+    joinRequests.registerSource(JoinSourceKind.LIVE_CODE, {
+      capacity: async (ctx, em, request) => {
+        const code = request.liveCodeId ? await em.findOneBy(LiveCode, { rowId: request.liveCodeId }) : null;
+        return code ? ctx.policy.liveCodeCapacity(code.perGroupCap) : ctx.policy.codeJoinCapacity(CodeType.LIVE);
+      },
+      welcome: async (_ctx, em, request) => {
+        const code = request.liveCodeId ? await em.findOneBy(LiveCode, { rowId: request.liveCodeId }) : null;
+        return code ? codeWelcome(code) : null;
+      },
+      admitted: async (ctx, em, _group, member, request) => {
+        const code = request.liveCodeId ? await em.findOneBy(LiveCode, { rowId: request.liveCodeId }) : null;
+        if (code) await this.afterJoin(em, ctx.tenantId, code, member.userId, ctx.now());
+      },
+    });
+  }
 
   async create(ctx: RequestContext, em: EntityManager, input: CreateLiveCodeInput): Promise<{ liveCode: LiveCode }> {
     const creatorId = ctx.userId;
@@ -153,16 +181,26 @@ export class LiveCodeService {
     if (!ctx.policy.allows("liveCodes")) return ErrorCode.FEATURE_NOT_IN_PLAN;
     if (code.autoCreateGroups) return null;
     const cap = ctx.policy.liveCodeCapacity(code.perGroupCap);
-    const open = await em
+    if ((await this.openGroups(em, code, cap, ctx.userId).getCount()) > 0) return null;
+    // Nothing open to the viewer: BANNED when a group would still take someone they are not.
+    return ctx.userId && (await this.openGroups(em, code, cap, null).getCount()) > 0 ? ErrorCode.BANNED : ErrorCode.GROUP_FULL;
+  }
+
+  /**
+   * The code's groups that are active and below the cap, in routing order; with `userId`, only
+   * those that have not banned that user (a live code skips them and places the joiner elsewhere).
+   */
+  private openGroups(em: EntityManager, code: LiveCode, cap: number, userId: string | null) {
+    const qb = em
       .createQueryBuilder(Group, "g")
       .innerJoin(LiveCodeGroup, "l", "l.groupId = g.rowId")
-      .where("l.liveCodeId = :codeId AND g.status = :active AND g.memberCount < :cap", { codeId: code.rowId, active: GroupStatus.ACTIVE, cap })
-      .getCount();
-    return open > 0 ? null : ErrorCode.GROUP_FULL;
+      .where("l.liveCodeId = :codeId AND g.status = :active AND g.memberCount < :cap", { codeId: code.rowId, active: GroupStatus.ACTIVE, cap });
+    if (userId) qb.andWhere(`NOT EXISTS (SELECT 1 FROM group_bans b WHERE b.group_id = g.id AND b.user_id = :userId)`, { userId });
+    return qb.orderBy("l.position", "ASC");
   }
 
   /** Routes the caller to the first listed group below the cap, opening a new one when allowed. */
-  async join(ctx: RequestContext, em: EntityManager, token: string): Promise<{ group: Group; member: Member }> {
+  async join(ctx: RequestContext, em: EntityManager, token: string): Promise<{ group: Group; member: Member | null; joinRequest?: JoinRequest }> {
     const userId = ctx.userId;
     if (!userId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Codes are joined with a user token");
     const found = isWellFormedToken(token) ? await em.findOneBy(LiveCode, { token, tenantId: ctx.tenantId }) : null;
@@ -181,36 +219,40 @@ export class LiveCodeService {
       .orderBy("l.position", "ASC")
       .getOne();
     if (already) return { group: (await lockGroupRow(em, ctx, already.groupId))!, member: already };
+    // Asking again while a join request to one of the code's groups is pending returns it.
+    const pending = await em
+      .createQueryBuilder(JoinRequest, "r")
+      .innerJoin(LiveCodeGroup, "l", "l.groupId = r.groupId")
+      .where("l.liveCodeId = :codeId AND r.openKey = :userId AND r.expiresAt > :now", { codeId: code.rowId, userId, now })
+      .orderBy("l.position", "ASC")
+      .getOne();
+    if (pending) return { group: (await lockGroupRow(em, ctx, pending.groupId))!, member: null, joinRequest: pending };
 
     const cap = ctx.policy.liveCodeCapacity(code.perGroupCap);
-    const group = (await this.nextOpenGroup(em, ctx, code, cap)) ?? (code.autoCreateGroups ? await this.openGroup(em, ctx, code, cap, now) : null);
-    if (!group) throw groupFull(cap);
-    const { admitted } = await admitMembers(
-      this.groupLog,
-      em,
-      group,
-      [{ userId, source: { kind: JoinSourceKind.LIVE_CODE, liveCodeId: code.rowId, state: code.state } }],
-      cap,
-      now,
-    );
-    if (code.tagList?.length) await addTags(em, ctx.tenantId, userId, code.tagList, now);
-    if (code.welcomeMessage) {
-      await this.groupLog.append(em, group, [{ kind: GroupEventKind.WELCOME_MESSAGE, subjectId: userId, text: code.welcomeMessage, data: { liveCode: code.rowId } }], now);
+    const group = (await this.nextOpenGroup(em, ctx, code, cap, userId)) ?? (code.autoCreateGroups ? await this.openGroup(em, ctx, code, cap, now) : null);
+    if (!group) {
+      if ((await this.openGroups(em, code, cap, null).getCount()) > 0) throw banned(["input", "token"]);
+      throw groupFull(cap);
     }
-    await em.createQueryBuilder().update(LiveCode).set({ joinCount: () => "join_count + 1" }).where("id = :id", { id: code.rowId }).execute();
+    const source = { kind: JoinSourceKind.LIVE_CODE, liveCodeId: code.rowId, state: code.state };
+    const gate = await joinGate(ctx, em, group, userId, source, ["input", "token"]);
+    if (!gate.admit) return { group, member: null, joinRequest: gate.request };
+    const { admitted } = await admitMembers(this.groupLog, em, group, [{ userId, source }], cap, now, { welcome: codeWelcome(code) });
+    await this.afterJoin(em, ctx.tenantId, code, userId, now);
     return { group, member: admitted[0] };
   }
 
-  /** The first group of the code, in order, that is active and below the cap — locked. */
-  private async nextOpenGroup(em: EntityManager, ctx: RequestContext, code: LiveCode, cap: number): Promise<Group | null> {
+  /** Every join through a code (directly, or by an approved request) is counted on it, and tags the joiner with the code's tags, in the join's transaction. */
+  private async afterJoin(em: EntityManager, tenantId: string, code: LiveCode, userId: string, now: number): Promise<void> {
+    await em.createQueryBuilder().update(LiveCode).set({ joinCount: () => "join_count + 1" }).where("id = :id", { id: code.rowId }).execute();
+    if (code.tagList?.length) await addTags(em, tenantId, userId, code.tagList, now);
+  }
+
+  /** The first group of the code, in order, that is active, below the cap and has not banned the joiner — locked. */
+  private async nextOpenGroup(em: EntityManager, ctx: RequestContext, code: LiveCode, cap: number, userId: string): Promise<Group | null> {
     const skipped: string[] = [];
     for (;;) {
-      const qb = em
-        .createQueryBuilder(Group, "g")
-        .innerJoin(LiveCodeGroup, "l", "l.groupId = g.rowId")
-        .where("l.liveCodeId = :codeId AND g.status = :active AND g.memberCount < :cap", { codeId: code.rowId, active: GroupStatus.ACTIVE, cap })
-        .orderBy("l.position", "ASC")
-        .limit(1);
+      const qb = this.openGroups(em, code, cap, userId).limit(1);
       if (skipped.length) qb.andWhere("g.rowId NOT IN (:...skipped)", { skipped });
       const candidate = await qb.getOne();
       if (!candidate) return null;

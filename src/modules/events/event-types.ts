@@ -1,8 +1,7 @@
 /**
  * Every event type the service emits (names fixed by the API contract). Adding a type is one line
- * here plus the place that records it. The governance types (group.announcement_set,
- * member.muted, member.unmuted, join_request.created, join_request.answered) arrive with the
- * governance issue.
+ * here plus the place that records it (group log kinds: group/group-events.ts; join requests:
+ * group/join-request.service.ts).
  */
 export const EVENT_TYPES = [
   "group.created",
@@ -11,13 +10,18 @@ export const EVENT_TYPES = [
   "group.dissolved",
   "group.owner_changed",
   "group.split",
+  "group.announcement_set",
   "member.joined",
   "member.left",
   "member.removed",
   "member.role_changed",
+  "member.muted",
+  "member.unmuted",
   "message.created",
   "invitation.created",
   "invitation.answered",
+  "join_request.created",
+  "join_request.answered",
   "review_item.created",
   "risk_event.recorded",
 ] as const;

@@ -37,6 +37,12 @@ export function eventTypeOf(entry: Pick<GroupLogEntry, "kind" | "data">): EventT
       return "member.removed";
     case GroupEventKind.ROLE_CHANGED:
       return "member.role_changed";
+    case GroupEventKind.MEMBER_MUTED:
+      return "member.muted";
+    case GroupEventKind.MEMBER_UNMUTED:
+      return "member.unmuted";
+    case GroupEventKind.ANNOUNCEMENT_SET:
+      return "group.announcement_set";
     default:
       return null;
   }
@@ -73,6 +79,13 @@ function eventData(group: Group, entry: GroupLogEntry, type: EventType, extra: R
     }
     case "group.split":
       return { ...base, text: entry.text, ...withGlobalIds(entry.data), ...extra };
+    case "group.announcement_set":
+      // A held announcement (REVIEW term) says so in `status`; approval does not re-announce it.
+      return { ...base, text: entry.text, status: entry.status, authorId: user(entry.actorId), ...withGlobalIds(entry.data) };
+    case "member.muted": {
+      const until = entry.data && typeof entry.data.until === "number" ? new Date(entry.data.until).toISOString() : null;
+      return { ...base, actorId: user(entry.actorId), userId: user(entry.subjectId), until };
+    }
     default:
       // group.dissolved and the member.* events
       return { ...base, actorId: user(entry.actorId), ...(entry.subjectId ? { userId: user(entry.subjectId) } : {}), ...withGlobalIds(entry.data), ...extra };

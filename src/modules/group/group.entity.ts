@@ -65,6 +65,22 @@ export class Group implements Node {
   @InstantColumn({ nullable: true })
   dissolvedAt: number | null;
 
+  /** Join approval (群聊邀请确认): codes, live codes, face to face and plain members' invitations ask owners and admins first. */
+  @Column({ type: "boolean", default: false })
+  joinApproval: boolean;
+
+  /** Mute all (全员禁言): only the owner and admins may post. */
+  @Column({ type: "boolean", default: false })
+  muteAll: boolean;
+
+  /** Posted on every join (`%NICKNAME%` and `%GROUP%` substituted); null: none. */
+  @Column({ type: "text", nullable: true })
+  welcomeMessage: string | null;
+
+  /** The history entry holding the group announcement (群公告): its text, author and time. */
+  @RefColumn("announcement_entry_id", { nullable: true })
+  announcementEntryId: string | null;
+
   /** The right edge of the group's Merkle log (see MerkleFrontier), kept in step with `logSize`. */
   @Column({ type: "text", nullable: true })
   merkleFrontier: string | null;

@@ -41,6 +41,14 @@ export enum InvitationStatus {
 }
 registerEnumType(InvitationStatus, { name: "InvitationStatus" });
 
+export enum JoinRequestStatus {
+  PENDING = "PENDING",
+  APPROVED = "APPROVED",
+  REJECTED = "REJECTED",
+  EXPIRED = "EXPIRED",
+}
+registerEnumType(JoinRequestStatus, { name: "JoinRequestStatus" });
+
 /** What a history entry records. Messages join these in the messages issue. */
 export enum GroupEventKind {
   GROUP_CREATED = "GROUP_CREATED",
@@ -48,6 +56,15 @@ export enum GroupEventKind {
   MEMBER_JOINED = "MEMBER_JOINED",
   MEMBER_LEFT = "MEMBER_LEFT",
   MEMBER_REMOVED = "MEMBER_REMOVED",
+  /** A ban was lifted (the ban itself is recorded on the MEMBER_REMOVED entry: `data.banned`). */
+  MEMBER_UNBANNED = "MEMBER_UNBANNED",
+  /** A member was muted (`data.until`, epoch ms) or unmuted. */
+  MEMBER_MUTED = "MEMBER_MUTED",
+  MEMBER_UNMUTED = "MEMBER_UNMUTED",
+  /** updateGroupSettings changed a setting (`data` names each changed setting and its new value). */
+  SETTINGS_CHANGED = "SETTINGS_CHANGED",
+  /** setGroupAnnouncement: the entry's text is the announcement (held like a message when a REVIEW term matches). */
+  ANNOUNCEMENT_SET = "ANNOUNCEMENT_SET",
   ROLE_CHANGED = "ROLE_CHANGED",
   GROUP_RENAMED = "GROUP_RENAMED",
   OWNERSHIP_TRANSFERRED = "OWNERSHIP_TRANSFERRED",

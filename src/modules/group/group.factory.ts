@@ -1,6 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { newId } from "../../common/ids";
 import { GroupCategory } from "../../policy/compliance";
+import { issueBirthCode } from "../code/birth-code";
 import type { GroupLog, LogEntryInput } from "./group-log";
 import { Group } from "./group.entity";
 import { GroupEventKind, GroupStatus } from "./group.enums";
@@ -18,7 +19,7 @@ export interface NewGroup {
 }
 
 /**
- * Inserts an empty group (no members yet) and its GROUP_CREATED history entry. Every way a group
+ * Inserts an empty group (no members yet), its PERMANENT code from birth and its GROUP_CREATED history entry. Every way a group
  * comes to be — createGroup, live codes, face to face, splits — goes through here.
  */
 export async function insertGroup(log: GroupLog, em: EntityManager, spec: NewGroup, now: number): Promise<Group> {
@@ -40,6 +41,7 @@ export async function insertGroup(log: GroupLog, em: EntityManager, spec: NewGro
     merkleFrontier: null,
   });
   await em.insert(Group, group);
+  await issueBirthCode(em, group, now);
   await log.append(em, group, [{ kind: GroupEventKind.GROUP_CREATED, actorId: spec.ownerId, text: group.name, data: spec.createdData ?? { category: group.category } }], now);
   return group;
 }

@@ -2,6 +2,7 @@ import { In } from "typeorm";
 import { byKeys, defineLoader } from "../../context/loaders";
 import { userById } from "../user/user.loaders";
 import { Group } from "./group.entity";
+import { GroupLogEntry } from "./group-log.entity";
 import { firstMembersOfGroups, taggedMemberCounts } from "./member-page";
 import { Member } from "./member.entity";
 
@@ -32,6 +33,10 @@ export function firstMembers(take: number, tag: string | null = null) {
   );
 }
 
+/** History entries of the caller's tenant by row id (e.g. the entries holding group announcements). */
+export const logEntryById = defineLoader<string, GroupLogEntry>("logEntry", ({ db, tenantId }, ids) =>
+  db.read(async (em) => byKeys(ids, await em.find(GroupLogEntry, { where: { tenantId, rowId: In([...ids]) } }), (e) => e.rowId)),
+);
 /** How many members of each group carry the tag (Group.members(tag:).totalCount): one statement for a page of groups. */
 export function taggedMemberCount(tag: string) {
   return defineLoader<string, number>(`taggedMemberCount:${JSON.stringify(tag)}`, ({ db, tenantId }, groupIds) =>

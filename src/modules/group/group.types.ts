@@ -3,9 +3,11 @@ import { UserError } from "../../common/errors";
 import { Connection } from "../../common/pagination";
 import { GroupCategory } from "../../policy/compliance";
 import { User } from "../user/user.entity";
+import { Ban } from "./ban.entity";
 import { Group } from "./group.entity";
 import { AssignableRole, JoinSourceKind } from "./group.enums";
 import { Invitation } from "./invitation.entity";
+import { JoinRequest } from "./join-request.entity";
 import { Member } from "./member.entity";
 
 @ObjectType("JoinSource", { description: "How a member came into the group." })
@@ -49,6 +51,8 @@ export class InviteMembersPayload {
   added?: Member[] | null;
   @Field(() => [Invitation], { nullable: true, description: "Pending invitations (new, or already open for that person)." })
   invitations?: Invitation[] | null;
+  @Field(() => [JoinRequest], { nullable: true, description: "With join approval on, a plain member's invitees wait as join requests for the owner or an admin (new, or already pending)." })
+  joinRequests?: JoinRequest[] | null;
   @Field(() => [UserError]) userErrors: UserError[];
 }
 
@@ -111,7 +115,13 @@ export class MemberPayload {
 }
 
 // One input and one payload type per mutation, named after it (the contract's convention).
-@InputType() export class RemoveMemberInput extends GroupUserInput {}
+@InputType()
+export class RemoveMemberInput extends GroupUserInput {
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: "Also ban: no path (invitation, code, live code, face to face, join request) brings them back until unbanMember." })
+  ban?: boolean | null;
+}
+@InputType() export class UnbanMemberInput extends GroupUserInput {}
+@ObjectType() export class UnbanMemberPayload extends GroupPayload {}
 @InputType() export class TransferOwnershipInput extends GroupUserInput {}
 @InputType() export class LeaveGroupInput extends GroupIdInput {}
 @InputType() export class DissolveGroupInput extends GroupIdInput {}
@@ -126,6 +136,8 @@ export class MemberPayload {
 export const GroupConnection = Connection(Group, "Group");
 export const MemberConnection = Connection(Member, "Member");
 export const InvitationConnection = Connection(Invitation, "Invitation");
+export const BanConnection = Connection(Ban, "Ban");
+export const JoinRequestConnection = Connection(JoinRequest, "JoinRequest");
 
 @InputType()
 export class TransferUserGroupsInput {

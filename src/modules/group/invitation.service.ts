@@ -13,6 +13,7 @@ import { GroupEventKind, InvitationStatus, JoinSourceKind } from "./group.enums"
 import { Invitation } from "./invitation.entity";
 import type { Member } from "./member.entity";
 import { admitMembers } from "./membership";
+import { joinGate } from "./join-gate";
 import { toGlobalId } from "../../common/global-id";
 import { recordEvents } from "../events/outbox";
 
@@ -107,6 +108,8 @@ export class InvitationService {
       const member = await findMember(em, group.rowId, userId);
       if (member) return { invitation, member };
     }
+    // A ban closes the user's invitations; accepting one says why rather than "expired".
+    if (input.accept) await joinGate(ctx, em, group, userId, { kind: JoinSourceKind.INVITATION, inviterId: invitation.inviterId }, ["input", "invitationId"]);
     if (status !== InvitationStatus.PENDING) {
       throw new DomainError(ErrorCode.NOT_PERMITTED, `The invitation is ${status.toLowerCase()}`, ["input", "invitationId"]);
     }

@@ -16,6 +16,7 @@ interface MemberRow {
   live_code_id: string | null;
   join_state: string | null;
   muted_notifications: number | boolean;
+  muted_until: string | number | null;
   cleared_through_seq: string | number;
   external_id: string;
   display_name: string;
@@ -24,7 +25,7 @@ interface MemberRow {
 }
 
 const branch = (tagged: boolean) => `SELECT m.group_id, m.user_id, m.tenant_id, m.role, m.joined_at, m.join_seq, m.join_kind, m.inviter_id, m.code_id,
-  m.live_code_id, m.join_state, m.muted_notifications, m.cleared_through_seq,
+  m.live_code_id, m.join_state, m.muted_notifications, m.muted_until, m.cleared_through_seq,
   u.external_id, u.display_name, u.created_at AS user_created_at, u.updated_at AS user_updated_at
   FROM group_members m JOIN users u ON u.id = m.user_id${tagged ? " JOIN user_tags t ON t.user_id = m.user_id AND t.tag = ?" : ""}
   WHERE m.group_id = ? AND m.tenant_id = ? ORDER BY m.join_seq, m.user_id LIMIT ?`;
@@ -83,6 +84,7 @@ function toMember(row: MemberRow): Member {
     liveCodeId: row.live_code_id,
     joinState: row.join_state,
     mutedNotifications: Boolean(Number(row.muted_notifications)),
+    mutedUntil: row.muted_until == null ? null : Number(row.muted_until),
     clearedThroughSeq: Number(row.cleared_through_seq),
     user,
   });

@@ -59,6 +59,10 @@ export class Member implements Node {
   /** The member's user, when the query that loaded the member brought it along (saves a loader round). */
   user?: User;
 
+  /** Muted (禁言) until this instant (epoch ms); null or past: may post. */
+  @InstantColumn({ nullable: true })
+  mutedUntil: number | null;
+
   /** deleteChat hides history up to here from this member's view; restoreChat sets it back to 0. */
   @Column({ type: "int", default: 0 })
   clearedThroughSeq: number;

@@ -6,6 +6,8 @@ import { JoinSource } from "./group.types";
 import { Member } from "./member.entity";
 import { userById } from "../user/user.loaders";
 import { groupById } from "./group.loaders";
+import { mutedUntil } from "./mute.service";
+import { DateTimeScalar } from "../../common/scalars";
 
 @Resolver(() => Member)
 export class MemberResolver {
@@ -18,6 +20,11 @@ export class MemberResolver {
   @FieldResolver(() => Group, { description: "The group this is a membership of." })
   group(@Root() member: Member, @Ctx() ctx: RequestContext): Promise<Group> {
     return ctx.loaders.get(groupById).load(member.groupId).then((g) => g!);
+  }
+
+  @FieldResolver(() => DateTimeScalar, { nullable: true, description: "Muted (禁言) until then; null when not muted." })
+  mutedUntil(@Root() member: Member, @Ctx() ctx: RequestContext): number | null {
+    return mutedUntil(member, ctx.now());
   }
 
   @FieldResolver(() => JoinSource)

@@ -2,10 +2,13 @@ import { type EntityManager, In } from "typeorm";
 import { DomainError, ErrorCode } from "../../common/errors";
 import { toGlobalId } from "../../common/global-id";
 import type { GroupLog } from "./group-log";
+import type { LogData } from "./group-log.entity";
 import { Group } from "./group.entity";
-import { GroupEventKind, GroupStatus, InvitationStatus, JoinSourceKind, MemberRole } from "./group.enums";
+import { GroupEventKind, GroupStatus, InvitationStatus, JoinRequestStatus, JoinSourceKind, MemberRole } from "./group.enums";
+import { JoinRequest } from "./join-request.entity";
 import { Invitation } from "./invitation.entity";
 import { Member } from "./member.entity";
+import { postWelcome, type Welcome } from "./welcome";
 
 /** How someone came into a group; copied onto the member row for join-source statistics. */
 export interface JoinSource {
@@ -40,7 +43,7 @@ export function groupFull(cap: number): DomainError {
 
 /**
  * Adds members to a locked group. People already in it are left as they are (re-joining is a
- * no-op). The member count moves by a conditional UPDATE that refuses to pass `cap`, so even a
+ * no-op). Each joiner is welcomed with `options.welcome` or the group's welcome message, if any. The member count moves by a conditional UPDATE that refuses to pass `cap`, so even a
  * caller that forgot the row lock could not overfill a group.
  */
 export async function admitMembers(
@@ -50,7 +53,7 @@ export async function admitMembers(
   admissions: Admission[],
   cap: number,
   now: number,
-  options: { knownAbsent?: boolean } = {},
+  options: { knownAbsent?: boolean; welcome?: Welcome | null } = {},
 ): Promise<{ admitted: Member[]; existing: Member[] }> {
   const userIds = admissions.map((a) => a.userId);
   const existing = userIds.length && !options.knownAbsent ? await em.findBy(Member, { groupId: group.rowId, userId: In(userIds) }) : [];
@@ -87,10 +90,15 @@ export async function admitMembers(
       liveCodeId: a.source.liveCodeId ?? null,
       joinState: a.source.state ?? null,
       mutedNotifications: false,
+      mutedUntil: null,
       clearedThroughSeq: 0,
     }),
   );
   for (let i = 0; i < admitted.length; i += 200) await em.insert(Member, admitted.slice(i, i + 200));
+  // Every join into an existing group is welcomed (a path's own message first, else the group's); founders are not.
+  const welcome = options.welcome ?? (group.welcomeMessage ? { template: group.welcomeMessage } : null);
+  const joiners = fresh.filter((a) => a.source.kind !== JoinSourceKind.CREATOR && a.source.kind !== JoinSourceKind.SPLIT).map((a) => a.userId);
+  if (welcome) await postWelcome(log, em, group, joiners, welcome, now);
   return { admitted, existing };
 }
 
@@ -106,6 +114,7 @@ export async function departMember(
   kind: GroupEventKind.MEMBER_LEFT | GroupEventKind.MEMBER_REMOVED,
   actorId: string | null,
   now: number,
+  details: LogData = {},
 ): Promise<void> {
   await em.delete(Member, { groupId: group.rowId, userId: member.userId });
   await em
@@ -115,7 +124,7 @@ export async function departMember(
     .where("id = :id", { id: group.rowId })
     .execute();
   group.memberCount -= 1;
-  await log.append(em, group, [{ kind, actorId, subjectId: member.userId, data: { role: member.role } }], now);
+  await log.append(em, group, [{ kind, actorId, subjectId: member.userId, data: { role: member.role, ...details } }], now);
   if (group.memberCount === 0) await dissolve(log, em, group, actorId, now);
   else if (member.role === MemberRole.OWNER) await handOverOwnership(log, em, group, member.userId, now);
 }
@@ -142,7 +151,7 @@ export async function handOverOwnership(log: GroupLog, em: EntityManager, group:
   return successor;
 }
 
-/** Ends a group: everyone leaves, open invitations expire, the history records who dissolved it. */
+/** Ends a group: everyone leaves, open invitations and join requests expire, the history records who dissolved it. */
 export async function dissolve(log: GroupLog, em: EntityManager, group: Group, actorId: string | null, now: number): Promise<void> {
   await em.delete(Member, { groupId: group.rowId });
   await em.update(
@@ -150,6 +159,7 @@ export async function dissolve(log: GroupLog, em: EntityManager, group: Group, a
     { groupId: group.rowId, storedStatus: InvitationStatus.PENDING },
     { storedStatus: InvitationStatus.EXPIRED, openKey: null, respondedAt: now },
   );
+  await em.update(JoinRequest, { groupId: group.rowId, storedStatus: JoinRequestStatus.PENDING }, { storedStatus: JoinRequestStatus.EXPIRED, openKey: null });
   Object.assign(group, { status: GroupStatus.DISSOLVED, ownerId: null, memberCount: 0, dissolvedAt: now });
   await em.update(Group, { rowId: group.rowId }, { status: GroupStatus.DISSOLVED, ownerId: null, memberCount: 0, dissolvedAt: now, updatedAt: now });
   await log.append(em, group, [{ kind: GroupEventKind.GROUP_DISSOLVED, actorId }], now);

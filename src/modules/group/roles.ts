@@ -19,6 +19,13 @@ export const ROLES_FOR = {
   "revoke group codes": [MemberRole.OWNER, MemberRole.ADMIN],
   "export evidence": [MemberRole.OWNER],
   "see group statistics": [MemberRole.OWNER, MemberRole.ADMIN],
+  "change the group's settings": [MemberRole.OWNER, MemberRole.ADMIN],
+  "set the announcement": [MemberRole.OWNER, MemberRole.ADMIN],
+  "answer join requests": [MemberRole.OWNER, MemberRole.ADMIN],
+  "lift bans": [MemberRole.OWNER, MemberRole.ADMIN],
+  "see bans": [MemberRole.OWNER, MemberRole.ADMIN],
+  "see join requests": [MemberRole.OWNER, MemberRole.ADMIN],
+  "mute members": [MemberRole.OWNER, MemberRole.ADMIN],
 } as const satisfies Record<string, readonly MemberRole[]>;
 
 export type GroupAction = keyof typeof ROLES_FOR;
@@ -37,13 +44,19 @@ export interface Party {
   role: MemberRole;
 }
 
-/** Owners remove anyone but themselves (leaving is leaveGroup); admins remove plain members only. */
-export function removalRefusal(remover: Party, target: Party): DomainError | null {
+/**
+ * Owners remove anyone but themselves (leaving is leaveGroup); admins remove any non-owner member,
+ * or plain members only where the policy says admins may not remove admins (`adminsMayRemoveAdmins`).
+ */
+export function removalRefusal(remover: Party, target: Party, adminsMayRemoveAdmins: boolean): DomainError | null {
   const refusal = roleRefusal(remover.role, "remove members");
   if (refusal) return refusal;
   if (target.userId === remover.userId) return new DomainError(ErrorCode.NOT_PERMITTED, "Use leaveGroup to leave a group", ["input", "userId"]);
-  if (remover.role === MemberRole.ADMIN && target.role !== MemberRole.MEMBER) {
-    return new DomainError(ErrorCode.NOT_PERMITTED, "Admins can only remove plain members", ["input", "userId"]);
+  if (remover.role === MemberRole.ADMIN) {
+    if (target.role === MemberRole.OWNER) return new DomainError(ErrorCode.NOT_PERMITTED, "Admins cannot remove the owner", ["input", "userId"]);
+    if (target.role === MemberRole.ADMIN && !adminsMayRemoveAdmins) {
+      return new DomainError(ErrorCode.NOT_PERMITTED, "Admins can only remove plain members on this plan", ["input", "userId"]);
+    }
   }
   return null;
 }

@@ -24,7 +24,17 @@ export function messageText(entry: GroupLogEntry): string {
     case GroupEventKind.MEMBER_LEFT:
       return "left the group";
     case GroupEventKind.MEMBER_REMOVED:
-      return "removed a member";
+      return data.banned ? "removed and banned a member" : "removed a member";
+    case GroupEventKind.MEMBER_UNBANNED:
+      return "lifted a member's ban";
+    case GroupEventKind.MEMBER_MUTED:
+      return `muted a member until ${typeof data.until === "number" ? new Date(data.until).toISOString() : "further notice"}`;
+    case GroupEventKind.MEMBER_UNMUTED:
+      return "unmuted a member";
+    case GroupEventKind.ANNOUNCEMENT_SET:
+      return `announcement: ${entry.text ?? ""}`;
+    case GroupEventKind.SETTINGS_CHANGED:
+      return data.muteAll === true ? "muted the group for everyone but its owner and admins" : data.muteAll === false ? "unmuted the group" : "changed the group's settings";
     case GroupEventKind.ROLE_CHANGED:
       return `changed a member's role to ${String(data.to ?? "").toLowerCase()}`;
     case GroupEventKind.GROUP_RENAMED:

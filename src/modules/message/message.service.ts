@@ -16,6 +16,7 @@ import { ReviewDecision, ReviewSubjectType } from "../moderation/moderation.enum
 import type { ModerationService } from "../moderation/moderation.service";
 import type { ReviewService } from "../moderation/review.service";
 import { groupById, viewerMembership } from "../group/group.loaders";
+import { muteRefusal } from "../group/mute.service";
 
 const sendSchema = z.object({
   groupId: z.string(),
@@ -45,13 +46,18 @@ export class MessageService {
     review.registerSubject(ReviewSubjectType.MESSAGE, (em, ctx, subjectId, decision) => this.applyReview(em, ctx, subjectId, decision));
   }
 
-  /** A member posts to an active group. A BLOCK keyword refuses it; a REVIEW keyword holds it for review. */
+  /**
+   * A member posts to an active group. A muted member (or a plain member while the group is muted
+   * for all) is refused with MEMBER_MUTED. A BLOCK keyword refuses it; a REVIEW keyword holds it for review.
+   */
   async send(ctx: RequestContext, em: EntityManager, input: { groupId: string; text: string }): Promise<{ message: GroupLogEntry }> {
     const data = parseInput(sendSchema, input);
     const group = await lockGroup(em, ctx, data.groupId);
     assertNotDissolved(group);
     const member = await memberActor(em, ctx, group);
     assertAcceptsMembers(group);
+    const muted = muteRefusal(group, member, ctx.now());
+    if (muted) throw muted;
     const review = await this.moderation.screen(ctx, em, data.text, ["input", "text"], { groupId: group.rowId, category: group.category });
     const now = ctx.now();
     const [message] = await this.groupLog.append(

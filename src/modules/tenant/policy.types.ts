@@ -33,7 +33,7 @@ function objectFieldType(spec: Extract<PolicyFieldSpec, { kind: "object" }>): ne
   for (const [part, bounds] of Object.entries(spec.parts)) {
     Field(() => Int, { description: `${bounds.description} (${bounds.min}…${bounds.max})` })(type.prototype, part);
   }
-  ObjectType(spec.typeName, { simpleResolvers: true })(type);
+  ObjectType(spec.typeName, { simpleResolvers: true, description: spec.typeDescription })(type);
   InputType(`${spec.typeName}Input`)(type);
   objectTypes.set(spec.typeName, type);
   return type;
@@ -86,7 +86,8 @@ export interface PolicyOverridesType extends PolicyOverrides {}
 for (const [name, spec] of POLICY_FIELD_SPECS) {
   const type = graphqlType(spec);
   const capped = "cappedByGroupSize" in spec && spec.cappedByGroupSize ? " At most maxGroupSize." : "";
-  Field(type, { nullable: spec.kind === "nullableInt", description: `${spec.description}${capped}` })(PlanPolicyType.prototype, name);
+  const nullable = spec.kind === "nullableInt" || (spec.kind === "object" && spec.nullable === true);
+  Field(type, { nullable, description: `${spec.description}${capped}` })(PlanPolicyType.prototype, name);
   Field(type, {
     nullable: true,
     description: `${spec.description}${capped}${boundsText(spec)}`,

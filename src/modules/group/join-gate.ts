@@ -1,0 +1,52 @@
+import { type EntityManager, In } from "typeorm";
+import { DomainError, ErrorCode } from "../../common/errors";
+import type { RequestContext } from "../../context/context";
+import { Ban } from "./ban.entity";
+import type { Group } from "./group.entity";
+import { JoinSourceKind } from "./group.enums";
+import type { JoinRequest } from "./join-request.entity";
+import { openJoinRequests } from "./join-request.service";
+import type { JoinSource } from "./membership";
+
+/** The paths that become a join request while the group has join approval on (a plain member's invitation does too: see inviteMembers). */
+const APPROVAL_PATHS: ReadonlySet<JoinSourceKind> = new Set([JoinSourceKind.GROUP_CODE, JoinSourceKind.LIVE_CODE, JoinSourceKind.FACE_TO_FACE]);
+
+export function banned(field: string[] = ["input"]): DomainError {
+  return new DomainError(ErrorCode.BANNED, "The user has been banned from this group", field);
+}
+
+/** Which of these users the group has banned. */
+export async function bannedAmong(em: EntityManager, groupId: string, userIds: string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  return new Set((await em.find(Ban, { where: { groupId, userId: In(userIds) }, select: { userId: true } })).map((b) => b.userId));
+}
+
+export async function isBanned(em: EntityManager, groupId: string, userId: string): Promise<boolean> {
+  return em.existsBy(Ban, { groupId, userId });
+}
+
+/**
+ * Whether joins into the group wait for approval: its own setting, or always for groups that
+ * protect minors (EDUCATION; the policy's requiresJoinApproval, see policy/compliance.ts).
+ */
+export function joinApprovalOn(ctx: RequestContext, group: Group): boolean {
+  return group.joinApproval || ctx.policy.requiresJoinApproval(group);
+}
+
+/** What the gate decided: come in now, or wait for the owner or an admin to answer a join request. */
+export type GateOutcome = { admit: true } | { admit: false; request: JoinRequest; created: boolean };
+
+/**
+ * The one check every join path into an existing group passes (invitation acceptance, group code,
+ * live code, face to face): a banned user is refused with BANNED; with join approval on, a code,
+ * live-code or face-to-face join becomes a join request (the one already pending, if any). The
+ * caller holds the group's row lock, so a ban or a settings change committed before is always seen.
+ */
+export async function joinGate(ctx: RequestContext, em: EntityManager, group: Group, userId: string, source: JoinSource, field?: string[]): Promise<GateOutcome> {
+  if (await isBanned(em, group.rowId, userId)) throw banned(field);
+  if (joinApprovalOn(ctx, group) && APPROVAL_PATHS.has(source.kind)) {
+    const [opened] = await openJoinRequests(ctx, em, group, [{ userId, source }], ctx.now());
+    return { admit: false, ...opened };
+  }
+  return { admit: true };
+}
