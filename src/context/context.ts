@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Clock } from "../common/clock";
+import { DomainError, ErrorCode } from "../common/domain-error";
 import { notPermitted } from "../common/errors";
 import type { Database } from "../db/database";
 import type { TenantPolicy } from "../policy/policy";
@@ -72,6 +73,16 @@ export class RequestContext {
   /** The calling user's row id, or null for tenant keys. */
   get userId(): string | null {
     return this.principal.kind === "USER" ? this.principal.userId : null;
+  }
+
+  /**
+   * The calling user's row id, for operations only a user can do (the caller becomes owner,
+   * joiner or respondent); a tenant key or operator gets NOT_PERMITTED with `why` as a userError.
+   */
+  requireUser(why: string): string {
+    const userId = this.userId;
+    if (!userId) throw new DomainError(ErrorCode.NOT_PERMITTED, why);
+    return userId;
   }
 
   /** Whose budget a request spends (rate limits, idempotency keys). */

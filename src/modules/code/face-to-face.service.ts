@@ -76,8 +76,7 @@ export class FaceToFaceService {
    * set of digits are serialised on a slot row, so people entering together share one session.
    */
   async enter(ctx: RequestContext, em: EntityManager, input: { digits: string; latitude: number; longitude: number }): Promise<{ session: FaceToFaceSession }> {
-    const userId = ctx.userId;
-    if (!userId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Face-to-face groups are entered with a user token");
+    const userId = ctx.requireUser("Face-to-face groups are entered with a user token");
     const data = parseInput(enterSchema, input);
     if (!ctx.policy.allowsCodeType(CodeType.FACE_TO_FACE)) throw new DomainError(ErrorCode.CODE_TYPE_NOT_ALLOWED, "This plan does not allow face-to-face groups");
     const tenantId = ctx.tenantId;
@@ -113,8 +112,7 @@ export class FaceToFaceService {
 
   /** The first participant to ask creates the group and owns it; later ones join it. */
   async joinGroup(ctx: RequestContext, em: EntityManager, sessionGlobalId: string): Promise<{ group: Group; member: Member | null; joinRequest?: JoinRequest }> {
-    const userId = ctx.userId;
-    if (!userId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Face-to-face groups are joined with a user token");
+    const userId = ctx.requireUser("Face-to-face groups are joined with a user token");
     const rowId = rowIdOf(sessionGlobalId, "FaceToFaceSession");
     const participant = rowId ? await em.findOneBy(FaceToFaceParticipant, { sessionId: rowId, userId, tenantId: ctx.tenantId }) : null;
     if (!participant) throw notFound("Face-to-face session", ["input", "sessionId"]);
@@ -128,7 +126,7 @@ export class FaceToFaceService {
       await em.update(FaceToFaceSession, { rowId: session.rowId }, { groupId: group.rowId });
       return { group, member: owner };
     }
-    const group = await lockGroupRow(em, ctx, session.groupId, ["input", "sessionId"]);
+    const group = await lockGroupRow(ctx, em, session.groupId, ["input", "sessionId"]);
     if (group.status === GroupStatus.DISSOLVED) throw new DomainError(ErrorCode.GROUP_DISSOLVED, "The group has been dissolved");
     const existing = await findMember(em, group.rowId, userId);
     if (existing) return { group, member: existing };

@@ -96,9 +96,9 @@ export class GroupCodeService {
   /** Owners and admins make codes of the types their plan allows. */
   async createCode(ctx: RequestContext, em: EntityManager, input: CreateGroupCodeInput): Promise<{ code: GroupCode }> {
     const data = parseInput(createSchema, input);
-    const group = await lockGroup(em, ctx, data.groupId);
+    const group = await lockGroup(ctx, em, data.groupId);
     assertNotDissolved(group);
-    const actor = await actorOn(em, ctx, group);
+    const actor = await actorOn(ctx, em, group);
     if (actor.kind === "MEMBER") requireRole(actor.member, "create group codes");
     assertAcceptsMembers(group);
     const policy = ctx.policy;
@@ -143,8 +143,8 @@ export class GroupCodeService {
     const rowId = rowIdOf(codeGlobalId, "GroupCode");
     const found = rowId ? await em.findOneBy(GroupCode, { rowId, tenantId: ctx.tenantId }) : null;
     if (!found) throw notFound("Group code", ["input", "codeId"]);
-    const group = await lockGroupRow(em, ctx, found.groupId, ["input", "codeId"]);
-    const actor = await actorOn(em, ctx, group, ["input", "codeId"]);
+    const group = await lockGroupRow(ctx, em, found.groupId, ["input", "codeId"]);
+    const actor = await actorOn(ctx, em, group, ["input", "codeId"]);
     if (actor.kind === "MEMBER") requireRole(actor.member, "revoke group codes");
     if (found.type === GroupCodeType.PERMANENT && !ctx.policy.permanentCodeRefreshable()) {
       throw new DomainError(ErrorCode.NOT_PERMITTED, "On this plan a group's permanent code cannot be revoked", ["input", "codeId"]);
@@ -164,12 +164,11 @@ export class GroupCodeService {
    * meet at the member row's primary key; the loser's transaction is re-run and finds the membership.
    */
   async join(ctx: RequestContext, em: EntityManager, token: string): Promise<{ group: Group; member: Member | null; joinRequest?: JoinRequest }> {
-    const userId = ctx.userId;
-    if (!userId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Codes are joined with a user token");
+    const userId = ctx.requireUser("Codes are joined with a user token");
     const code = await this.findByToken(em, ctx.tenantId, token);
     const existing = await findMember(em, code.groupId, userId);
     if (existing) return { group: (await em.findOneBy(Group, { rowId: code.groupId }))!, member: existing };
-    const group = await lockGroupRow(em, ctx, code.groupId, ["input", "token"]);
+    const group = await lockGroupRow(ctx, em, code.groupId, ["input", "token"]);
     const now = ctx.now();
     const refusal = codeRefusal(ctx.policy, code, group, now);
     if (refusal) throw refusal;

@@ -99,8 +99,7 @@ export class LiveCodeService {
   }
 
   async create(ctx: RequestContext, em: EntityManager, input: CreateLiveCodeInput): Promise<{ liveCode: LiveCode }> {
-    const creatorId = ctx.userId;
-    if (!creatorId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Live codes are created by a user, who owns the groups they open");
+    const creatorId = ctx.requireUser("Live codes are created by a user, who owns the groups they open");
     ctx.policy.requireFeature("liveCodes");
     const data = parseInput(createSchema, input);
     const perGroupCap = this.perGroupCap(ctx, data.perGroupCap);
@@ -135,7 +134,7 @@ export class LiveCodeService {
   /** The creator or the tenant operator changes a code; its token (and so its printed QR) stays. */
   async update(ctx: RequestContext, em: EntityManager, input: UpdateLiveCodeInput): Promise<{ liveCode: LiveCode }> {
     const data = parseInput(updateSchema, input);
-    const liveCode = await this.lockCode(em, ctx, data.liveCodeId);
+    const liveCode = await this.lockCode(ctx, em, data.liveCodeId);
     if (ctx.principal.kind === "USER" && liveCode.createdBy !== ctx.userId) throw notFound("Live code", ["input", "liveCodeId"]);
     const now = ctx.now();
     const changes: Partial<LiveCode> = { updatedAt: now };
@@ -201,8 +200,7 @@ export class LiveCodeService {
 
   /** Routes the caller to the first listed group below the cap, opening a new one when allowed. */
   async join(ctx: RequestContext, em: EntityManager, token: string): Promise<{ group: Group; member: Member | null; joinRequest?: JoinRequest }> {
-    const userId = ctx.userId;
-    if (!userId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Codes are joined with a user token");
+    const userId = ctx.requireUser("Codes are joined with a user token");
     const found = isWellFormedToken(token) ? await em.findOneBy(LiveCode, { token, tenantId: ctx.tenantId }) : null;
     if (!found) throw notFound("Code", ["input", "token"]);
     const code = (await forUpdate(em.createQueryBuilder(LiveCode, "c")).where("c.rowId = :rowId", { rowId: found.rowId }).getOne())!;
@@ -218,7 +216,7 @@ export class LiveCodeService {
       .where("l.liveCodeId = :codeId AND m.userId = :userId", { codeId: code.rowId, userId })
       .orderBy("l.position", "ASC")
       .getOne();
-    if (already) return { group: (await lockGroupRow(em, ctx, already.groupId))!, member: already };
+    if (already) return { group: (await lockGroupRow(ctx, em, already.groupId))!, member: already };
     // Asking again while a join request to one of the code's groups is pending returns it.
     const pending = await em
       .createQueryBuilder(JoinRequest, "r")
@@ -226,10 +224,10 @@ export class LiveCodeService {
       .where("l.liveCodeId = :codeId AND r.openKey = :userId AND r.expiresAt > :now", { codeId: code.rowId, userId, now })
       .orderBy("l.position", "ASC")
       .getOne();
-    if (pending) return { group: (await lockGroupRow(em, ctx, pending.groupId))!, member: null, joinRequest: pending };
+    if (pending) return { group: (await lockGroupRow(ctx, em, pending.groupId))!, member: null, joinRequest: pending };
 
     const cap = ctx.policy.liveCodeCapacity(code.perGroupCap);
-    const group = (await this.nextOpenGroup(em, ctx, code, cap, userId)) ?? (code.autoCreateGroups ? await this.openGroup(em, ctx, code, cap, now) : null);
+    const group = (await this.nextOpenGroup(ctx, em, code, cap, userId)) ?? (code.autoCreateGroups ? await this.openGroup(ctx, em, code, cap, now) : null);
     if (!group) {
       if ((await this.openGroups(em, code, cap, null).getCount()) > 0) throw banned(["input", "token"]);
       throw groupFull(cap);
@@ -249,7 +247,7 @@ export class LiveCodeService {
   }
 
   /** The first group of the code, in order, that is active, below the cap and has not banned the joiner — locked. */
-  private async nextOpenGroup(em: EntityManager, ctx: RequestContext, code: LiveCode, cap: number, userId: string): Promise<Group | null> {
+  private async nextOpenGroup(ctx: RequestContext, em: EntityManager, code: LiveCode, cap: number, userId: string): Promise<Group | null> {
     const skipped: string[] = [];
     for (;;) {
       const qb = this.openGroups(em, code, cap, userId).limit(1);
@@ -257,7 +255,7 @@ export class LiveCodeService {
       const candidate = await qb.getOne();
       if (!candidate) return null;
       // Other paths (invitations, group codes) may have filled it since: re-check under its lock.
-      const group = await lockGroupRow(em, ctx, candidate.rowId);
+      const group = await lockGroupRow(ctx, em, candidate.rowId);
       if (group.status === GroupStatus.ACTIVE && group.memberCount < cap) return group;
       skipped.push(group.rowId);
     }
@@ -268,7 +266,7 @@ export class LiveCodeService {
    * code's creator, with the admins of the code's first group as admins and that group's category,
    * and appends it to the code.
    */
-  private async openGroup(em: EntityManager, ctx: RequestContext, code: LiveCode, cap: number, now: number): Promise<Group> {
+  private async openGroup(ctx: RequestContext, em: EntityManager, code: LiveCode, cap: number, now: number): Promise<Group> {
     const links = await em.find(LiveCodeGroup, { where: { liveCodeId: code.rowId }, order: { position: "ASC" } });
     const first = links.length ? await em.findOneBy(Group, { rowId: links[0].groupId }) : null;
     const admins = first
@@ -387,7 +385,7 @@ export class LiveCodeService {
     for (let i = 0; i < rows.length; i += 200) await em.insert(LiveCodeGroup, rows.slice(i, i + 200));
   }
 
-  private async lockCode(em: EntityManager, ctx: RequestContext, globalId: string): Promise<LiveCode> {
+  private async lockCode(ctx: RequestContext, em: EntityManager, globalId: string): Promise<LiveCode> {
     const rowId = rowIdOf(globalId, "LiveCode");
     const code = rowId
       ? await forUpdate(em.createQueryBuilder(LiveCode, "c")).where("c.rowId = :rowId AND c.tenantId = :tenantId", { rowId, tenantId: ctx.tenantId }).getOne()

@@ -13,12 +13,12 @@ import { type GroupAction, roleRefusal } from "./roles";
  * change to a group's members, roles or history serialises on this lock, which is what makes
  * capacity and sequence numbers database guarantees.
  */
-export async function lockGroup(em: EntityManager, ctx: RequestContext, groupGlobalId: string, field = ["input", "groupId"]): Promise<Group> {
+export async function lockGroup(ctx: RequestContext, em: EntityManager, groupGlobalId: string, field = ["input", "groupId"]): Promise<Group> {
   const rowId = rowIdOf(groupGlobalId, "Group");
-  return lockGroupRow(em, ctx, rowId, field);
+  return lockGroupRow(ctx, em, rowId, field);
 }
 
-export async function lockGroupRow(em: EntityManager, ctx: RequestContext, rowId: string | null, field = ["input", "groupId"]): Promise<Group> {
+export async function lockGroupRow(ctx: RequestContext, em: EntityManager, rowId: string | null, field = ["input", "groupId"]): Promise<Group> {
   const group = rowId
     ? await forUpdate(em.createQueryBuilder(Group, "g"))
         .where("g.rowId = :rowId AND g.tenantId = :tenantId", { rowId, tenantId: ctx.tenantId })
@@ -38,7 +38,7 @@ export function findMember(em: EntityManager, groupId: string, userId: string): 
  */
 export type Actor = { kind: "MEMBER"; member: Member } | { kind: "OPERATOR" };
 
-export async function actorOn(em: EntityManager, ctx: RequestContext, group: Group, field = ["input", "groupId"]): Promise<Actor> {
+export async function actorOn(ctx: RequestContext, em: EntityManager, group: Group, field = ["input", "groupId"]): Promise<Actor> {
   if (ctx.principal.kind === "TENANT") return { kind: "OPERATOR" };
   const member = ctx.userId ? await findMember(em, group.rowId, ctx.userId) : null;
   if (!member) throw notFound("Group", field);
@@ -46,8 +46,8 @@ export async function actorOn(em: EntityManager, ctx: RequestContext, group: Gro
 }
 
 /** The acting member, for operations only members can do (the tenant operator gets NOT_PERMITTED). */
-export async function memberActor(em: EntityManager, ctx: RequestContext, group: Group): Promise<Member> {
-  const actor = await actorOn(em, ctx, group);
+export async function memberActor(ctx: RequestContext, em: EntityManager, group: Group): Promise<Member> {
+  const actor = await actorOn(ctx, em, group);
   if (actor.kind !== "MEMBER") throw new DomainError(ErrorCode.NOT_PERMITTED, "Only a member of the group can do this");
   return actor.member;
 }

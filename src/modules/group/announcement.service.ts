@@ -35,9 +35,9 @@ export class AnnouncementService {
    */
   async setGroupAnnouncement(ctx: RequestContext, em: EntityManager, input: { groupId: string; text: string; includeSubGroups?: boolean | null }): Promise<{ group: Group }> {
     const data = parseInput(announcementSchema, input);
-    const group = await lockGroup(em, ctx, data.groupId);
+    const group = await lockGroup(ctx, em, data.groupId);
     assertNotDissolved(group);
-    const member = await memberActor(em, ctx, group);
+    const member = await memberActor(ctx, em, group);
     requireRole(member, "set the announcement");
     assertAcceptsMembers(group);
     const review = await this.moderation.screen(ctx, em, data.text, ["input", "text"], { groupId: group.rowId, category: group.category });
@@ -46,7 +46,7 @@ export class AnnouncementService {
       // Lock order: the core group, then its sub-groups in creation order.
       const subs = await em.find(Group, { where: { parentId: group.rowId, tenantId: group.tenantId }, order: { createdAt: "ASC", rowId: "ASC" }, select: { rowId: true } });
       for (const sub of subs) {
-        const locked = await lockGroupRow(em, ctx, sub.rowId);
+        const locked = await lockGroupRow(ctx, em, sub.rowId);
         if (locked.status !== GroupStatus.DISSOLVED) targets.push(locked);
       }
     }

@@ -36,9 +36,9 @@ export class BanService {
 
   /** Owners, admins and the tenant operator lift a ban; lifting one that does not exist changes nothing. */
   async unbanMember(ctx: RequestContext, em: EntityManager, input: { groupId: string; userId: string }): Promise<{ group: Group }> {
-    const group = await lockGroup(em, ctx, input.groupId);
+    const group = await lockGroup(ctx, em, input.groupId);
     assertNotDissolved(group);
-    const actor = await actorOn(em, ctx, group);
+    const actor = await actorOn(ctx, em, group);
     if (actor.kind === "MEMBER") requireRole(actor.member, "lift bans");
     const userId = rowIdOf(input.userId, "User");
     if (!userId || !(await em.existsBy(User, { rowId: userId, tenantId: group.tenantId }))) throw notFound("User", ["input", "userId"]);

@@ -22,7 +22,7 @@ export async function familyMemberships(ctx: RequestContext, em: EntityManager, 
     .getMany();
   const result: Array<{ group: Group; member: Member }> = [];
   for (const sub of subs) {
-    const group = await lockGroupRow(em, ctx, sub.rowId);
+    const group = await lockGroupRow(ctx, em, sub.rowId);
     const member = await em.findOneBy(Member, { groupId: group.rowId, userId });
     if (member && group.status !== GroupStatus.DISSOLVED) result.push({ group, member });
   }

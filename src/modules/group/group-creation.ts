@@ -223,7 +223,7 @@ export class GroupCreation {
       policy.groupCapacity(),
       now,
     );
-    const invitations = await this.invitations.open(em, ctx, group, memberIds.slice(direct), ownerId, now);
+    const invitations = await this.invitations.open(ctx, em, group, memberIds.slice(direct), ownerId, now);
     const reasons = [c.reviewTerm !== undefined ? `group name matched review term "${c.reviewTerm}"` : null, c.overflowReason ?? null].filter((r): r is string => r !== null);
     if (reasons.length) {
       await this.review.enqueue(em, { tenantId, subjectType: ReviewSubjectType.GROUP, subjectId: group.rowId, reason: reasons.join("; ") }, now);
@@ -303,8 +303,7 @@ export class GroupCreation {
   /** createGroup's "input" check: parses the input, requires a user token, resolves the members (all unknown ids at once). */
   private async resolveInput(c: Candidate): Promise<void> {
     const data = parseInput(createSchema, c.input);
-    const ownerId = c.ctx.userId;
-    if (!ownerId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Groups are created with a user token: the caller becomes the owner");
+    const ownerId = c.ctx.requireUser("Groups are created with a user token: the caller becomes the owner");
     Object.assign(c, { ownerId, name: data.name, category: data.category ?? GroupCategory.GENERAL, minorProtection: data.minorProtection ?? false });
 
     // Members: well-formed ids of this tenant's users, de-duplicated, the caller left out.

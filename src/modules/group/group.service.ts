@@ -23,7 +23,7 @@ export class GroupService {
     private readonly creation: GroupCreation,
     private readonly groupLog: GroupLog,
   ) {
-    review.registerSubject(ReviewSubjectType.GROUP, (em, ctx, subjectId, decision) => this.applyReview(em, ctx, subjectId, decision));
+    review.registerSubject(ReviewSubjectType.GROUP, (ctx, em, subjectId, decision) => this.applyReview(ctx, em, subjectId, decision));
   }
 
   /** Creates a group owned by the caller from their contacts: the createGroup path of the creation door (group-creation.ts). */
@@ -34,9 +34,9 @@ export class GroupService {
   /** Owners and admins rename; the new name passes moderation like a new group's. */
   async renameGroup(ctx: RequestContext, em: EntityManager, input: RenameGroupInput): Promise<{ group: Group }> {
     const name = parseInput(z.object({ name: groupName() }), { name: input.name }).name;
-    const group = await lockGroup(em, ctx, input.groupId);
+    const group = await lockGroup(ctx, em, input.groupId);
     assertNotDissolved(group);
-    const member = await memberActor(em, ctx, group);
+    const member = await memberActor(ctx, em, group);
     requireRole(member, "rename the group");
     const review = await this.moderation.screen(ctx, em, name, ["input", "name"], { groupId: group.rowId, category: group.category });
     if (name === group.name) return { group };
@@ -54,9 +54,9 @@ export class GroupService {
 
   /** Any member mutes or unmutes notifications for themself. */
   async setMuteNotifications(ctx: RequestContext, em: EntityManager, input: SetMuteNotificationsInput): Promise<{ group: Group; member: Member }> {
-    const group = await lockGroup(em, ctx, input.groupId);
+    const group = await lockGroup(ctx, em, input.groupId);
     assertNotDissolved(group);
-    const member = await memberActor(em, ctx, group);
+    const member = await memberActor(ctx, em, group);
     if (member.mutedNotifications !== input.muted) {
       member.mutedNotifications = input.muted;
       await em.update(Member, { groupId: group.rowId, userId: member.userId }, { mutedNotifications: input.muted });
@@ -66,17 +66,17 @@ export class GroupService {
 
   /** The owner, or the tenant operator, dissolves the group. */
   async dissolveGroup(ctx: RequestContext, em: EntityManager, groupId: string): Promise<{ group: Group }> {
-    const group = await lockGroup(em, ctx, groupId);
+    const group = await lockGroup(ctx, em, groupId);
     assertNotDissolved(group);
-    const actor = await actorOn(em, ctx, group);
+    const actor = await actorOn(ctx, em, group);
     if (actor.kind === "MEMBER") requireRole(actor.member, "dissolve the group");
     await dissolve(this.groupLog, em, group, actor.kind === "MEMBER" ? actor.member.userId : null, ctx.now());
     return { group };
   }
 
   /** A review decision on a group held by a REVIEW keyword: approve activates, reject blocks. */
-  private async applyReview(em: EntityManager, ctx: RequestContext, groupId: string, decision: ReviewDecision): Promise<void> {
-    const group = await lockGroupRow(em, ctx, groupId);
+  private async applyReview(ctx: RequestContext, em: EntityManager, groupId: string, decision: ReviewDecision): Promise<void> {
+    const group = await lockGroupRow(ctx, em, groupId);
     if (group.status !== GroupStatus.PENDING_REVIEW) return;
     const now = ctx.now();
     group.status = decision === ReviewDecision.APPROVE ? GroupStatus.ACTIVE : GroupStatus.BLOCKED;

@@ -88,7 +88,7 @@ export class HandOverService {
    * departed owner stays as a plain member or leaves. Null when the group is no longer theirs.
    */
   private async transferOne(ctx: RequestContext, em: EntityManager, groupId: string, fromId: string, toId: string, keep: boolean): Promise<Group | null> {
-    const group = await lockGroupRow(em, ctx, groupId);
+    const group = await lockGroupRow(ctx, em, groupId);
     if (group.status === GroupStatus.DISSOLVED || group.ownerId !== fromId) return null;
     const now = ctx.now();
     let successor = await findMember(em, group.rowId, toId);

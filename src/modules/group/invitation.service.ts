@@ -45,7 +45,7 @@ export class InvitationService {
    * Opens PENDING invitations on a locked group. Someone who already holds an open invitation
    * keeps it (no duplicates); an expired one is closed and replaced.
    */
-  async open(em: EntityManager, ctx: RequestContext, group: Group, inviteeIds: string[], inviterId: string, now: number): Promise<Invitation[]> {
+  async open(ctx: RequestContext, em: EntityManager, group: Group, inviteeIds: string[], inviterId: string, now: number): Promise<Invitation[]> {
     if (inviteeIds.length === 0) return [];
     const open = await em.findBy(Invitation, { groupId: group.rowId, openKey: In(inviteeIds) });
     const live = new Map<string, Invitation>();
@@ -94,13 +94,12 @@ export class InvitationService {
    * number of concurrent acceptances, exactly as many as there are free seats get in.
    */
   async respond(ctx: RequestContext, em: EntityManager, input: { invitationId: string; accept: boolean }): Promise<{ invitation: Invitation; member: Member | null }> {
-    const userId = ctx.userId;
-    if (!userId) throw new DomainError(ErrorCode.NOT_PERMITTED, "Only the invited user can respond to an invitation");
+    const userId = ctx.requireUser("Only the invited user can respond to an invitation");
     const rowId = rowIdOf(input.invitationId, "Invitation");
     const found = rowId ? await em.findOneBy(Invitation, { rowId, tenantId: ctx.tenantId, inviteeId: userId }) : null;
     if (!found) throw notFound("Invitation", ["input", "invitationId"]);
     // Lock order everywhere: the group row first, then rows that belong to it.
-    const group = await lockGroupRow(em, ctx, found.groupId);
+    const group = await lockGroupRow(ctx, em, found.groupId);
     const invitation = (await forUpdate(em.createQueryBuilder(Invitation, "i")).where("i.rowId = :rowId", { rowId }).getOne())!;
     const now = ctx.now();
     const status = invitationStatus(invitation, now);

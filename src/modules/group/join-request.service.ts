@@ -151,8 +151,8 @@ export class JoinRequestService {
     const found = rowId ? await em.findOneBy(JoinRequest, { rowId, tenantId: ctx.tenantId }) : null;
     if (!found) throw notFound("Join request", field);
     // Lock order everywhere: the group row first, then rows that belong to it.
-    const group = await lockGroupRow(em, ctx, found.groupId, field);
-    const actor = await actorOn(em, ctx, group, field);
+    const group = await lockGroupRow(ctx, em, found.groupId, field);
+    const actor = await actorOn(ctx, em, group, field);
     if (actor.kind !== "MEMBER") throw new DomainError(ErrorCode.NOT_PERMITTED, "Join requests are answered by the group's owner or an admin");
     requireRole(actor.member, "answer join requests");
     const request = (await forUpdate(em.createQueryBuilder(JoinRequest, "r")).where("r.rowId = :rowId", { rowId }).getOne())!;

@@ -45,9 +45,9 @@ export class MemberService {
    */
   async inviteMembers(ctx: RequestContext, em: EntityManager, input: { groupId: string; userIds: string[] }) {
     const data = parseInput(inviteSchema, input);
-    const group = await lockGroup(em, ctx, data.groupId);
+    const group = await lockGroup(ctx, em, data.groupId);
     assertNotDissolved(group);
-    const inviter = await memberActor(em, ctx, group);
+    const inviter = await memberActor(ctx, em, group);
     assertAcceptsMembers(group);
     const policy = ctx.policy;
 
@@ -95,7 +95,7 @@ export class MemberService {
       policy.groupCapacity(),
       now,
     );
-    const invitations: Invitation[] = await this.invitations.open(em, ctx, group, newcomers.slice(slots), inviter.userId, now);
+    const invitations: Invitation[] = await this.invitations.open(ctx, em, group, newcomers.slice(slots), inviter.userId, now);
     const bulk = await detectBulkAction(em, policy, bulkInvite, newcomers.length, now);
     if (bulk) await this.risk.record(em, bulk, now);
     return { group, added: admitted, invitations, joinRequests: [] };
@@ -108,9 +108,9 @@ export class MemberService {
    * also banned: no path brings them back until unbanMember.
    */
   async removeMember(ctx: RequestContext, em: EntityManager, input: { groupId: string; userId: string; ban?: boolean | null }): Promise<{ group: Group }> {
-    const group = await lockGroup(em, ctx, input.groupId);
+    const group = await lockGroup(ctx, em, input.groupId);
     assertNotDissolved(group);
-    const actor = await actorOn(em, ctx, group);
+    const actor = await actorOn(ctx, em, group);
     const target = await this.targetMember(em, group, input.userId);
     const now = ctx.now();
     if (actor.kind === "MEMBER") {
@@ -130,9 +130,9 @@ export class MemberService {
 
   /** Any member leaves. An owner hands over to the earliest-joined admin, else member; the last one out dissolves the group. */
   async leaveGroup(ctx: RequestContext, em: EntityManager, input: { groupId: string }): Promise<{ group: Group }> {
-    const group = await lockGroup(em, ctx, input.groupId);
+    const group = await lockGroup(ctx, em, input.groupId);
     assertNotDissolved(group);
-    const member = await memberActor(em, ctx, group);
+    const member = await memberActor(ctx, em, group);
     await departMember(this.groupLog, em, group, member, GroupEventKind.MEMBER_LEFT, member.userId, ctx.now());
     return { group };
   }
@@ -142,9 +142,9 @@ export class MemberService {
    * was split) the change also applies in every sub-group the person belongs to.
    */
   async setMemberRole(ctx: RequestContext, em: EntityManager, input: { groupId: string; userId: string; role: AssignableRole }) {
-    const group = await lockGroup(em, ctx, input.groupId);
+    const group = await lockGroup(ctx, em, input.groupId);
     assertNotDissolved(group);
-    const owner = await memberActor(em, ctx, group);
+    const owner = await memberActor(ctx, em, group);
     requireRole(owner, "appoint or revoke admins");
     const target = await this.targetMember(em, group, input.userId);
     const refusal = roleChangeRefusal(target);
@@ -181,9 +181,9 @@ export class MemberService {
 
   /** The owner hands the group to another member (an admin, where the plan says so) and becomes a plain member. */
   async transferOwnership(ctx: RequestContext, em: EntityManager, input: { groupId: string; userId: string }): Promise<{ group: Group }> {
-    const group = await lockGroup(em, ctx, input.groupId);
+    const group = await lockGroup(ctx, em, input.groupId);
     assertNotDissolved(group);
-    const owner = await memberActor(em, ctx, group);
+    const owner = await memberActor(ctx, em, group);
     requireRole(owner, "transfer ownership");
     const target = await this.targetMember(em, group, input.userId);
     const refusal = transferRefusal(owner, target, ctx.policy.transferRequiresAdmin());

@@ -57,9 +57,9 @@ export class MuteService {
   }
 
   private async authorise(ctx: RequestContext, em: EntityManager, input: { groupId: string; userId: string }, what: string) {
-    const group = await lockGroup(em, ctx, input.groupId);
+    const group = await lockGroup(ctx, em, input.groupId);
     assertNotDissolved(group);
-    const actor = await actorOn(em, ctx, group);
+    const actor = await actorOn(ctx, em, group);
     const userId = rowIdOf(input.userId, "User");
     const target = userId ? await findMember(em, group.rowId, userId) : null;
     if (!target) {

@@ -41,9 +41,9 @@ export class GroupSettingsService {
     input: { groupId: string; joinApproval?: boolean | null; muteAll?: boolean | null; welcomeMessage?: string | null },
   ): Promise<{ group: Group }> {
     const data = parseInput(settingsSchema, input);
-    const group = await lockGroup(em, ctx, data.groupId);
+    const group = await lockGroup(ctx, em, data.groupId);
     assertNotDissolved(group);
-    const member = await memberActor(em, ctx, group);
+    const member = await memberActor(ctx, em, group);
     requireRole(member, "change the group's settings");
     if (data.welcomeMessage) await this.moderation.screen(ctx, em, data.welcomeMessage, ["input", "welcomeMessage"], { groupId: group.rowId, category: group.category });
 

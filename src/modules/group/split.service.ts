@@ -26,9 +26,9 @@ export class SplitService {
 
   async split(ctx: RequestContext, em: EntityManager, input: { groupId: string; maxMembersPerGroup: number }): Promise<{ coreGroup: Group; subGroups: Group[] }> {
     const data = parseInput(splitSchema, input);
-    const core = await lockGroup(em, ctx, data.groupId);
+    const core = await lockGroup(ctx, em, data.groupId);
     assertNotDissolved(core);
-    const owner = await memberActor(em, ctx, core);
+    const owner = await memberActor(ctx, em, core);
     requireRole(owner, "split the group");
     assertAcceptsMembers(core);
     const max = data.maxMembersPerGroup;

@@ -43,7 +43,7 @@ export class MessageService {
     private readonly review: ReviewService,
     private readonly groupLog: GroupLog,
   ) {
-    review.registerSubject(ReviewSubjectType.MESSAGE, (em, ctx, subjectId, decision) => this.applyReview(em, ctx, subjectId, decision));
+    review.registerSubject(ReviewSubjectType.MESSAGE, (ctx, em, subjectId, decision) => this.applyReview(ctx, em, subjectId, decision));
   }
 
   /**
@@ -52,9 +52,9 @@ export class MessageService {
    */
   async send(ctx: RequestContext, em: EntityManager, input: { groupId: string; text: string }): Promise<{ message: GroupLogEntry }> {
     const data = parseInput(sendSchema, input);
-    const group = await lockGroup(em, ctx, data.groupId);
+    const group = await lockGroup(ctx, em, data.groupId);
     assertNotDissolved(group);
-    const member = await memberActor(em, ctx, group);
+    const member = await memberActor(ctx, em, group);
     assertAcceptsMembers(group);
     const muted = muteRefusal(group, member, ctx.now());
     if (muted) throw muted;
@@ -74,16 +74,16 @@ export class MessageService {
 
   /** Hides the group's history so far from the caller's own view. Nothing is deleted. */
   async deleteChat(ctx: RequestContext, em: EntityManager, groupId: string): Promise<{ group: Group }> {
-    const group = await lockGroup(em, ctx, groupId);
-    const member = await memberActor(em, ctx, group);
+    const group = await lockGroup(ctx, em, groupId);
+    const member = await memberActor(ctx, em, group);
     await em.update(Member, { groupId: group.rowId, userId: member.userId }, { clearedThroughSeq: group.logSize });
     return { group };
   }
 
   /** Brings the caller's deleted history back. */
   async restoreChat(ctx: RequestContext, em: EntityManager, groupId: string): Promise<{ group: Group }> {
-    const group = await lockGroup(em, ctx, groupId);
-    const member = await memberActor(em, ctx, group);
+    const group = await lockGroup(ctx, em, groupId);
+    const member = await memberActor(ctx, em, group);
     await em.update(Member, { groupId: group.rowId, userId: member.userId }, { clearedThroughSeq: 0 });
     return { group };
   }
@@ -129,10 +129,10 @@ export class MessageService {
   }
 
   /** A review decision on a held message: approval shows it, rejection hides it; either is recorded. */
-  private async applyReview(em: EntityManager, ctx: RequestContext, messageId: string, decision: ReviewDecision): Promise<void> {
+  private async applyReview(ctx: RequestContext, em: EntityManager, messageId: string, decision: ReviewDecision): Promise<void> {
     const entry = await em.findOneBy(GroupLogEntry, { rowId: messageId });
     if (!entry || entry.status !== MessageStatus.PENDING_REVIEW) return;
-    const group = await lockGroupRow(em, ctx, entry.groupId);
+    const group = await lockGroupRow(ctx, em, entry.groupId);
     const approved = decision === ReviewDecision.APPROVE;
     await em.update(GroupLogEntry, { rowId: entry.rowId }, { status: approved ? MessageStatus.VISIBLE : MessageStatus.REJECTED });
     await this.groupLog.append(

@@ -148,7 +148,7 @@ export class ModerationService {
   }
 
   /** @deprecated Use {@link ModerationService.screen}; kept for branches written against it. */
-  assertAllowed(em: EntityManager, ctx: RequestContext, text: string, field: string[], groupId: string | null = null): Promise<KeywordRule<KeywordAction> | null> {
+  assertAllowed(ctx: RequestContext, em: EntityManager, text: string, field: string[], groupId: string | null = null): Promise<KeywordRule<KeywordAction> | null> {
     return this.screen(ctx, em, text, field, { groupId });
   }
 }

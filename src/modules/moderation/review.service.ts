@@ -17,7 +17,7 @@ import { recordEvent } from "../events/outbox";
 const SUBJECT_TYPES: Record<ReviewSubjectType, string> = { [ReviewSubjectType.GROUP]: "Group", [ReviewSubjectType.MESSAGE]: "Message" };
 
 /** Applies a decision to the thing under review (a group, a message). Registered by its module. */
-export type ReviewSubjectHandler = (em: EntityManager, ctx: RequestContext, subjectId: string, decision: ReviewDecision) => Promise<void>;
+export type ReviewSubjectHandler = (ctx: RequestContext, em: EntityManager, subjectId: string, decision: ReviewDecision) => Promise<void>;
 
 /** The manual review queue: content held by a REVIEW keyword waits here for a person's decision. */
 export class ReviewService {
@@ -53,7 +53,7 @@ export class ReviewService {
     if (item.status !== ReviewStatus.PENDING) {
       throw new DomainError(ErrorCode.NOT_PERMITTED, `The review item was already ${item.status.toLowerCase()}`, ["input", "reviewItemId"]);
     }
-    await this.handlers.get(item.subjectType)?.(em, ctx, item.subjectId, input.decision);
+    await this.handlers.get(item.subjectType)?.(ctx, em, item.subjectId, input.decision);
     const now = ctx.now();
     item.status = input.decision === ReviewDecision.APPROVE ? ReviewStatus.APPROVED : ReviewStatus.REJECTED;
     item.resolvedAt = now;
