@@ -1,3 +1,4 @@
+import { getNamedType, type GraphQLOutputType, isListType, isNonNullType, isObjectType } from "graphql";
 import { createMethodMiddlewareDecorator } from "type-graphql";
 import { notPermitted, unauthenticated } from "../common/errors";
 import { controlCharacterProblems } from "../common/validation";
@@ -30,9 +31,23 @@ export function Allow(...kinds: Exclude<PrincipalKind, "ANONYMOUS">[]): MethodDe
       const problems = controlCharacterProblems(info.fieldName, args);
       if (problems.length) {
         context.log.debug({ userErrors: problems.map((p) => p.toUserError()) }, "mutation refused");
-        return Promise.resolve({ userErrors: problems.map((p) => p.toUserError()) });
+        return Promise.resolve({ ...emptyLists(info.returnType), userErrors: problems.map((p) => p.toUserError()) });
       }
     }
     return next();
   });
+}
+
+/**
+ * A refused payload's non-null list fields as empty lists (e.g. `transferUserGroups { transferred }`),
+ * so a refusal answered here is a payload like runMutation's, never a null in a non-null field.
+ */
+function emptyLists(returnType: GraphQLOutputType): Record<string, unknown[]> {
+  const payload = getNamedType(returnType);
+  if (!isObjectType(payload)) return {};
+  const lists: Record<string, unknown[]> = {};
+  for (const [name, field] of Object.entries(payload.getFields())) {
+    if (name !== "userErrors" && isNonNullType(field.type) && isListType(field.type.ofType)) lists[name] = [];
+  }
+  return lists;
 }

@@ -59,6 +59,18 @@ describe("string inputs: one rule against control and bidi-override characters, 
     });
   }
 
+  it("a payload whose list is non-null (transferUserGroups { transferred }) is refused with an empty list, not an error (found by the fuzz test)", async () => {
+    const before = await snapshotAll(server);
+    const response = await server.gql(
+      `mutation($input: TransferUserGroupsInput!) { transferUserGroups(input: $input) { transferred { id } userErrors { code field } } }`,
+      { input: { fromUserId: a.users[0].id, toUserId: "\u0000a%s'; DROP TABLE users; --", keepMembership: false } },
+      a.apiKey,
+    );
+    assert.equal(response.status, 200);
+    assert.deepEqual(dataOf(response).transferUserGroups, { transferred: [], userErrors: [{ code: "INVALID_INPUT", field: ["input", "toUserId"] }] });
+    assert.deepEqual(snapshotDiff(before, await snapshotAll(server)), [], "the refusal changed the database");
+  });
+
   it("every offending input is reported, each at its own path", async () => {
     const response = await server.gql(
       `mutation($input: SetModerationKeywordsInput!) { setModerationKeywords(input: $input) { userErrors { code field } } }`,
