@@ -4,6 +4,7 @@ import { Badge, ErrorNotice, PageFooter, Section } from "./common";
 import { when } from "./format";
 import type { Api } from "./session";
 import { usePaged } from "./usePaged";
+import { useRowAction } from "./useRowAction";
 
 const STATUSES: ReviewStatus[] = ["PENDING", "APPROVED", "REJECTED"];
 
@@ -28,21 +29,14 @@ function Subject({ item }: { item: ReviewItem }) {
 export function ReviewQueue({ api }: { api: Api }) {
   const [status, setStatus] = useState<ReviewStatus>("PENDING");
   const page = usePaged(api, REVIEW_QUEUE, { status }, (d: { reviewQueue: Connection<ReviewItem> }) => d.reviewQueue);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [outcome, setOutcome] = useState<string | null>(null);
+  const { busy, outcome, run } = useRowAction(page.reload);
 
-  async function resolve(item: ReviewItem, decision: "APPROVE" | "REJECT") {
-    setBusy(item.id);
-    try {
-      const { resolveReviewItem } = await api<ResolveReviewItem>(RESOLVE_REVIEW_ITEM, { input: { reviewItemId: item.id, decision } });
-      const refusal = resolveReviewItem.userErrors[0];
-      setOutcome(refusal ? `${refusal.code}: ${refusal.message}` : `${decision === "APPROVE" ? "Approved" : "Rejected"}: ${item.reason}`);
-      page.reload();
-    } catch (error) {
-      setOutcome(String(error));
-    } finally {
-      setBusy(null);
-    }
+  function resolve(item: ReviewItem, decision: "APPROVE" | "REJECT") {
+    return run(
+      item.id,
+      async () => (await api<ResolveReviewItem>(RESOLVE_REVIEW_ITEM, { input: { reviewItemId: item.id, decision } })).resolveReviewItem,
+      `${decision === "APPROVE" ? "Approved" : "Rejected"}: ${item.reason}`,
+    );
   }
 
   return (

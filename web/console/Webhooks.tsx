@@ -13,6 +13,7 @@ import { Badge, ErrorNotice, PageFooter, Section } from "./common";
 import { when } from "./format";
 import type { Api } from "./session";
 import { usePaged } from "./usePaged";
+import { useRowAction } from "./useRowAction";
 
 const STATUSES: Array<WebhookDeliveryStatus | "ALL"> = ["ALL", "PENDING", "DELIVERED", "FAILED"];
 
@@ -22,21 +23,14 @@ function Deliveries({ api, endpoint }: { api: Api; endpoint: WebhookEndpoint }) 
   const page = usePaged(api, WEBHOOK_DELIVERIES, { id: endpoint.id, status: status === "ALL" ? null : status }, (d: { node: { deliveries: Connection<WebhookDelivery> } | null }) =>
     d.node?.deliveries ?? { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] },
   );
-  const [busy, setBusy] = useState<string | null>(null);
-  const [outcome, setOutcome] = useState<string | null>(null);
+  const { busy, outcome, run } = useRowAction(page.reload);
 
-  async function redeliver(delivery: WebhookDelivery) {
-    setBusy(delivery.id);
-    try {
-      const { redeliverWebhookEvent } = await api<RedeliverWebhookEvent>(REDELIVER_WEBHOOK_EVENT, { input: { deliveryId: delivery.id } });
-      const refusal = redeliverWebhookEvent.userErrors[0];
-      setOutcome(refusal ? `${refusal.code}: ${refusal.message}` : `Redelivering ${delivery.eventType} (${delivery.eventId})`);
-      page.reload();
-    } catch (error) {
-      setOutcome(String(error));
-    } finally {
-      setBusy(null);
-    }
+  function redeliver(delivery: WebhookDelivery) {
+    return run(
+      delivery.id,
+      async () => (await api<RedeliverWebhookEvent>(REDELIVER_WEBHOOK_EVENT, { input: { deliveryId: delivery.id } })).redeliverWebhookEvent,
+      `Redelivering ${delivery.eventType} (${delivery.eventId})`,
+    );
   }
 
   return (
