@@ -18,6 +18,22 @@ const pool = createPool({
   supportBigNumbers: true,
 });
 
+/**
+ * The first `take` members of each group, in one of two forms (RAW_MEMBERS_SQL): "union", a UNION
+ * ALL of one index range per group, each stopping after `take` rows; or "window", ROW_NUMBER()
+ * over the members of all the groups, filtered to the first `take` of each.
+ */
+const FORM = process.env.RAW_MEMBERS_SQL === "window" ? "window" : "union";
+const branch = "SELECT m.group_id, u.display_name FROM group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = ? ORDER BY m.join_seq, m.user_id LIMIT ?";
+function membersSql(groups: number): string {
+  if (FORM === "union") return Array.from({ length: groups }, (_, i) => `SELECT * FROM (${branch}) b${i}`).join(" UNION ALL ");
+  return `SELECT group_id, display_name FROM (SELECT m.group_id, u.display_name, ROW_NUMBER() OVER (PARTITION BY m.group_id ORDER BY m.join_seq, m.user_id) AS n
+    FROM group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id IN (?)) x WHERE n <= ? ORDER BY group_id, n`;
+}
+function membersParams(page: GroupRow[], take: number): unknown[] {
+  return FORM === "union" ? page.flatMap((g) => [g.id, take]) : [page.map((g) => g.id), take];
+}
+
 interface GroupRow { id: string; owner_id: string | null }
 interface NameRow { id: string; display_name: string }
 interface MemberRow { group_id: string; display_name: string }
@@ -33,10 +49,7 @@ async function read(userId: string, groups: number, members: number): Promise<st
     ? ((await pool.query("SELECT id, display_name FROM users WHERE id IN (?)", [ownerIds])) as unknown as [NameRow[]])
     : [[] as NameRow[]];
   const names = new Map(owners.map((o) => [o.id, o.display_name]));
-  const branch = "SELECT m.group_id, u.display_name FROM group_members m JOIN users u ON u.id = m.user_id WHERE m.group_id = ? ORDER BY m.join_seq, m.user_id LIMIT ?";
-  const [memberRows] = page.length
-    ? ((await pool.query(page.map((_, i) => `SELECT * FROM (${branch}) b${i}`).join(" UNION ALL "), page.flatMap((g) => [g.id, members + 1]))) as unknown as [MemberRow[]])
-    : [[] as MemberRow[]];
+  const [memberRows] = page.length ? ((await pool.query(membersSql(page.length), membersParams(page, members + 1))) as unknown as [MemberRow[]]) : [[] as MemberRow[]];
   const byGroup = new Map<string, string[]>();
   for (const row of memberRows) {
     const list = byGroup.get(row.group_id) ?? [];

@@ -1,0 +1,119 @@
+/**
+ * How busy the machine was with work that is not the benchmark's: from /proc, the CPU time the
+ * whole machine spent (all cores, /proc/stat) minus the CPU time of the benchmark's own processes
+ * (this process, its descendants — the API and baseline servers — and the database server it
+ * measures through, mariadbd), over the wall time × cores of a measurement.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { cpus } from "node:os";
+
+const TICKS = 100; // USER_HZ: /proc reports CPU time in 1/100 s on Linux
+
+/** Busy ticks of the whole machine (every state but idle and iowait). */
+function machineBusyTicks(): number {
+  const [cpu] = readFileSync("/proc/stat", "utf8").split("\n");
+  const [user, nice, system, , , irq, softirq, steal] = cpu!.trim().split(/\s+/).slice(1).map(Number);
+  return user! + nice! + system! + irq! + softirq! + (steal ?? 0);
+}
+
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  comm: string;
+  ticks: number;
+}
+
+function processes(): ProcStat[] {
+  const out: ProcStat[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // "pid (comm) state ppid ..." — comm may hold spaces and parentheses: split at the last ")".
+      const close = text.lastIndexOf(")");
+      const comm = text.slice(text.indexOf("(") + 1, close);
+      const fields = text.slice(close + 2).split(" ");
+      // After comm: state(0) ppid(1) … utime(11) stime(12)
+      out.push({ pid: Number(entry), ppid: Number(fields[1]), comm, ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
+/** This process, its descendants, and the database server: the benchmark's own CPU. */
+function ownTicks(): Map<number, number> {
+  const all = processes();
+  const children = new Map<number, number[]>();
+  for (const p of all) (children.get(p.ppid) ?? children.set(p.ppid, []).get(p.ppid)!).push(p.pid);
+  const own = new Set<number>();
+  const stack = [process.pid];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    if (own.has(pid)) continue;
+    own.add(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  const ticks = new Map<number, number>();
+  for (const p of all) if (own.has(p.pid) || p.comm === "mariadbd" || p.comm === "mysqld") ticks.set(p.pid, p.ticks);
+  return ticks;
+}
+
+export interface Quietness {
+  /** Share of the machine (all cores) used by other processes during the measurement, 0…1. */
+  others: number;
+  /** Share of the machine used by the benchmark's own processes, 0…1. */
+  own: number;
+}
+
+/** Watches one measurement: call `start()` before and `stop()` after. */
+export class CpuWatch {
+  private busy = 0;
+  private own = new Map<number, number>();
+  private at = 0;
+
+  start(): void {
+    this.busy = machineBusyTicks();
+    this.own = ownTicks();
+    this.at = performance.now();
+  }
+
+  stop(): Quietness {
+    const busy = machineBusyTicks() - this.busy;
+    const now = ownTicks();
+    let own = 0;
+    // A process that started during the measurement counts from zero; one that ended is lost
+    // (its time then counts as someone else's — the check errs on the side of "not quiet").
+    for (const [pid, ticks] of now) own += ticks - (this.own.get(pid) ?? 0);
+    const capacity = ((performance.now() - this.at) / 1000) * TICKS * cpus().length;
+    return { others: Math.max(0, busy - own) / capacity, own: own / capacity };
+  }
+}
+
+/** Runs `measure` while watching the machine; records the others' share under `label`. */
+export class QuietLedger {
+  readonly entries: Array<{ label: string } & Quietness> = [];
+  constructor(readonly limit = 0.1) {}
+
+  async watch<T>(label: string, measure: () => Promise<T>): Promise<T> {
+    const watch = new CpuWatch();
+    watch.start();
+    const result = await measure();
+    this.entries.push({ label, ...watch.stop() });
+    return result;
+  }
+
+  /** The busiest measurement by other processes. */
+  worst(): ({ label: string } & Quietness) | null {
+    return this.entries.reduce<({ label: string } & Quietness) | null>((w, e) => (!w || e.others > w.others ? e : w), null);
+  }
+
+  quiet(): boolean {
+    return this.entries.every((e) => e.others <= this.limit);
+  }
+
+  summary(): string {
+    return this.entries.map((e) => `${e.label} ${(e.others * 100).toFixed(1)} %`).join(", ");
+  }
+}
