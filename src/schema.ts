@@ -1,5 +1,6 @@
 import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
+import { answerPreloadedFields } from "./graphql/preloaded";
 import { buildSchemaSync, type ContainerType, type PubSub } from "type-graphql";
 import { EventResolver, ViewerActivityResolver } from "./modules/events/event.resolver";
 import { CodeResolver, FaceToFaceSessionResolver, GroupCodeResolver, GroupCodesResolver, JoinSourceResolver, LiveCodeResolver } from "./modules/code/code.resolver";
@@ -72,7 +73,7 @@ const noTopics: PubSub = {
  * (see graphql/container.ts). Without a container (printing the SDL) no resolver is ever called.
  */
 export function buildAppSchema(container?: ContainerType): GraphQLSchema {
-  return buildSchemaSync({ resolvers: [...RESOLVERS], validate: false, emitSchemaFile: false, pubSub: noTopics, ...(container ? { container } : {}) });
+  return answerPreloadedFields(buildSchemaSync({ resolvers: [...RESOLVERS], validate: false, emitSchemaFile: false, pubSub: noTopics, ...(container ? { container } : {}) }));
 }
 
 let printable: GraphQLSchema | undefined;

@@ -26,10 +26,12 @@ export interface LoaderScope {
 export interface LoaderDefinition<K, V> {
   readonly name: string;
   batch(scope: LoaderScope, keys: readonly K[]): Promise<Array<V | null>>;
+  /** For object keys: what identifies a key in the request's cache. */
+  readonly cacheKey?: (key: K) => unknown;
 }
 
-export function defineLoader<K, V>(name: string, batch: LoaderDefinition<K, V>["batch"]): LoaderDefinition<K, V> {
-  return { name, batch };
+export function defineLoader<K, V>(name: string, batch: LoaderDefinition<K, V>["batch"], cacheKey?: (key: K) => unknown): LoaderDefinition<K, V> {
+  return cacheKey ? { name, batch, cacheKey } : { name, batch };
 }
 
 /** One request's DataLoaders, created on first use. */
@@ -57,7 +59,10 @@ export class LoaderCache {
     if (!loader) {
       const tenantId = this.tenantId;
       const scope: LoaderScope | null = tenantId ? { db: this.db, tenantId, viewerId: this.viewerId, loaders: this } : null;
-      loader = new DataLoader<K, V | null>(async (keys) => (scope ? definition.batch(scope, keys) : keys.map(() => null)), { maxBatchSize: 500 });
+      loader = new DataLoader<K, V | null>(async (keys) => (scope ? definition.batch(scope, keys) : keys.map(() => null)), {
+        maxBatchSize: 500,
+        ...(definition.cacheKey ? { cacheKeyFn: definition.cacheKey as (key: K) => K } : {}),
+      });
       this.cache.set(name, loader as DataLoader<unknown, unknown>);
     }
     return loader;

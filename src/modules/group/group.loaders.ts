@@ -3,7 +3,7 @@ import { byKeys, defineLoader } from "../../context/loaders";
 import { userById } from "../user/user.loaders";
 import { Group } from "./group.entity";
 import { GroupLogEntry } from "./group-log.entity";
-import { firstMembersOfGroups, taggedMemberCounts } from "./member-page";
+import { firstMembersOfGroups, type GroupRef, type MemberProjection, taggedMemberCounts } from "./member-page";
 import { Member } from "./member.entity";
 
 /** Groups of the caller's tenant by row id. */
@@ -19,17 +19,23 @@ export const viewerMembership = defineLoader<string, Member>("viewerMembership",
 );
 
 /**
- * The first `take` members (with users) of each requested group: one statement for a whole page
- * of groups. The users it brings are primed into the user loader. Use with `take` as the variant.
+ * The first `take` members of each requested group, read as `projection` says: one statement for
+ * a whole page of groups. Users read whole are primed into the user loader (a partly read user
+ * is not: another field of the request may need a column it lacks).
  */
-export function firstMembers(take: number, tag: string | null = null) {
-  return defineLoader<string, Member[]>(`firstMembers:${take}:${tag === null ? "" : JSON.stringify(tag)}`, ({ db, tenantId, loaders }, groupIds) =>
-    db.read(async (em) => {
-      const byGroup = await firstMembersOfGroups(em, tenantId, groupIds, take, tag);
-      const users = loaders.get(userById);
-      for (const members of byGroup.values()) for (const member of members) if (member.user) users.prime(member.userId, member.user);
-      return groupIds.map((id) => byGroup.get(id) ?? []);
-    }),
+export function firstMembers(take: number, tag: string | null, projection: MemberProjection) {
+  return defineLoader<GroupRef, Member[]>(
+    `firstMembers:${take}:${tag === null ? "" : JSON.stringify(tag)}:${projection.key}`,
+    ({ db, tenantId, loaders }, groups) =>
+      db.read(async (em) => {
+        const byGroup = await firstMembersOfGroups(em, tenantId, groups, take, projection, tag);
+        if (projection.withUser && projection.user === null) {
+          const users = loaders.get(userById);
+          for (const members of byGroup.values()) for (const member of members) if (member.user) users.prime(member.userId, member.user);
+        }
+        return groups.map((g) => byGroup.get(g.id) ?? []);
+      }),
+    (group) => group.id,
   );
 }
 

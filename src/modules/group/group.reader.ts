@@ -8,6 +8,8 @@ import type { GroupStatus } from "./group.enums";
 import { Member } from "./member.entity";
 import { firstMembers, groupById, taggedMemberCount, viewerMembership } from "./group.loaders";
 import { UserTag } from "../user/user-tag.entity";
+import { rowReader } from "../../db/rows";
+import { memberProjection } from "./member-page";
 
 /** Read side of groups: visibility and the lists clients page through. */
 export class GroupReader {
@@ -26,23 +28,39 @@ export class GroupReader {
     return group && (await this.canSee(ctx, group)) ? group : null;
   }
 
-  /** The groups a user is in, most recently joined first. */
-  async groupsOf(tenantId: string, userId: string, page: PageRequest): Promise<ConnectionShape<Group>> {
-    const { entities, raw } = await this.db.read((em) =>
-      keysetPage(
-        em
-          .createQueryBuilder(Group, "g")
-          .innerJoin(Member, "m", "m.groupId = g.rowId")
-          .addSelect("m.joinedAt", "member_joined_at")
-          .where("m.userId = :userId AND m.tenantId = :tenantId", { userId, tenantId }),
-        "m.joinedAt",
-        "g.rowId",
-        page,
-        "DESC",
-      ).getRawAndEntities(),
-    );
-    const joinedAt = new Map(raw.map((r: { g_id: string; member_joined_at: string | number }) => [r.g_id, Number(r.member_joined_at)]));
-    return toConnection(entities, page, (g) => ({ key: joinedAt.get(g.rowId)!, id: g.rowId }), () =>
+  /**
+   * The groups the calling user is in, most recently joined first: one statement that also brings
+   * the caller's membership of each group, primed into the request's loaders (a members field
+   * below asks whether the caller may see the group; a Member.group asks for the group by id).
+   */
+  async groupsOf(ctx: RequestContext, page: PageRequest): Promise<ConnectionShape<Group>> {
+    const userId = ctx.requireUser("myGroups");
+    const tenantId = ctx.tenantId;
+    const { groups, memberships } = await this.db.read(async (em) => {
+      const group = rowReader(em, Group, "g_");
+      const member = rowReader(em, Member, "m_");
+      const params: unknown[] = [userId, tenantId];
+      let after = "";
+      if (page.after) {
+        after = " AND (m.joined_at < ? OR (m.joined_at = ? AND g.id < ?))";
+        params.push(page.after.key, page.after.key, page.after.id);
+      }
+      params.push(page.limit + 1);
+      const rows: Array<Record<string, unknown>> = await em.query(
+        `SELECT ${group.select("g")}, ${member.select("m")} FROM group_members m JOIN chat_groups g ON g.id = m.group_id
+         WHERE m.user_id = ? AND m.tenant_id = ?${after} ORDER BY m.joined_at DESC, g.id DESC LIMIT ?`,
+        params,
+      );
+      return { groups: rows.map((row) => group.read(row)), memberships: rows.map((row) => member.read(row)) };
+    });
+    const byId = ctx.loaders.get(groupById);
+    const mine = ctx.loaders.get(viewerMembership);
+    for (let i = 0; i < groups.length; i++) {
+      byId.prime(groups[i]!.rowId, groups[i]!);
+      mine.prime(groups[i]!.rowId, memberships[i]!);
+    }
+    const joinedAt = new Map(memberships.map((m) => [m.groupId, m.joinedAt]));
+    return toConnection(groups, page, (g) => ({ key: joinedAt.get(g.rowId)!, id: g.rowId }), () =>
       this.db.read((em) => em.countBy(Member, { userId, tenantId })),
     );
   }
@@ -62,7 +80,7 @@ export class GroupReader {
    * A group's members in join order (the creator first). First pages of many groups are fetched
    * together (see firstMembersOfGroups); later pages by a keyset query of their own.
    */
-  async members(ctx: RequestContext, group: Group, page: PageRequest, tag: string | null = null): Promise<ConnectionShape<Member>> {
+  async members(ctx: RequestContext, group: Group, page: PageRequest, tag: string | null = null, projection = memberProjection(null)): Promise<ConnectionShape<Member>> {
     const scope = (em: EntityManager) => {
       const qb = em.createQueryBuilder(Member, "m").where("m.groupId = :groupId", { groupId: group.rowId });
       if (tag !== null) qb.innerJoin(UserTag, "t", "t.userId = m.userId AND t.tag = :tag", { tag });
@@ -70,7 +88,7 @@ export class GroupReader {
     };
     const rows = page.after
       ? await this.db.read((em) => keysetPage(scope(em), "m.joinSeq", "m.userId", page).getMany())
-      : ((await ctx.loaders.get(firstMembers(page.limit + 1, tag)).load(group.rowId)) ?? []);
+      : ((await ctx.loaders.get(firstMembers(page.limit + 1, tag, projection)).load({ id: group.rowId, size: group.memberCount })) ?? []);
     const total = () => (tag === null ? Promise.resolve(group.memberCount) : ctx.loaders.get(taggedMemberCount(tag)).load(group.rowId).then((n) => n ?? 0));
     return toConnection(rows, page, (m) => ({ key: m.joinSeq, id: m.userId }), total);
   }

@@ -1,4 +1,7 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { FieldNode, GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Selection } from "../../graphql/selection";
+import { memberProjection, type MemberProjection } from "./member-page";
 import { notPermitted } from "../../common/errors";
 import { rowIdOf } from "../../common/global-id";
 import { runMutation } from "../../graphql/mutation";
@@ -37,6 +40,15 @@ import { viewerMembership } from "./group.loaders";
 import { GroupReader } from "./group.reader";
 import { GroupService } from "./group.service";
 import { MemberService } from "./member.service";
+
+/** The members projection of a `members` field, worked out once per field of a parsed document. */
+const projections = new WeakMap<FieldNode, MemberProjection>();
+function projectionOf(info: GraphQLResolveInfo): MemberProjection {
+  const field = info.fieldNodes[0]!;
+  let projection = projections.get(field);
+  if (!projection) projections.set(field, (projection = memberProjection(Selection.of(info).at("edges", "node"))));
+  return projection;
+}
 
 @Resolver(() => Group)
 export class GroupResolver {
@@ -115,7 +127,7 @@ export class GroupResolver {
   @Query(() => GroupConnection, { description: "User: the groups the caller is in, most recently joined first." })
   @Allow("USER")
   myGroups(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
-    return this.groupReader.groupsOf(ctx.tenantId, ctx.userId!, pageRequest(args));
+    return this.groupReader.groupsOf(ctx, pageRequest(args));
   }
 
   @Query(() => GroupConnection, { description: "Tenant: every group of the tenant, newest first." })
@@ -144,11 +156,12 @@ export class GroupResolver {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg("tag", () => String, { nullable: true, description: "Only members with this CRM tag (tenant key only: tags are the tenant's data)." }) tag: string | null,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
     const page = pageRequest(args);
     if (tag != null && ctx.principal.kind !== "TENANT") throw notPermitted("Filtering members by tag needs the tenant's API key");
     if (!(await this.groupReader.canSee(ctx, group))) return null;
-    return this.groupReader.members(ctx, group, page, tag ?? null);
+    return this.groupReader.members(ctx, group, page, tag ?? null, projectionOf(info));
   }
 
   @FieldResolver(() => Member, { nullable: true, description: "The caller's own membership, or null." })

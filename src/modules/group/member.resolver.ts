@@ -8,11 +8,13 @@ import { userById } from "../user/user.loaders";
 import { groupById } from "./group.loaders";
 import { mutedUntil } from "./mute.service";
 import { DateTimeScalar } from "../../common/scalars";
+import { Preloaded } from "../../graphql/preloaded";
 
 @Resolver(() => Member)
 export class MemberResolver {
-  /** Synchronous when the member was loaded with its user (the usual case): no promise per row. */
+  /** Answered directly when the member was loaded with its user (the usual case; see graphql/preloaded.ts). */
   @FieldResolver(() => User)
+  @Preloaded("user")
   user(@Root() member: Member, @Ctx() ctx: RequestContext): User | Promise<User> {
     return member.user ?? ctx.loaders.get(userById).load(member.userId).then((u) => u!);
   }

@@ -1,11 +1,15 @@
-import { In } from "typeorm";
+import { rowReader } from "../../db/rows";
 import { byKeys, defineLoader } from "../../context/loaders";
 import { User } from "./user.entity";
 import { tagsOfUsers } from "./tags";
 
 /** Users of the caller's tenant by row id. */
 export const userById = defineLoader<string, User>("user", ({ db, tenantId }, ids) =>
-  db.read(async (em) => byKeys(ids, await em.find(User, { where: { tenantId, rowId: In([...ids]) } }), (u) => u.rowId)),
+  db.read(async (em) => {
+    const users = rowReader(em, User, "u_");
+    const rows: Array<Record<string, unknown>> = await em.query(`SELECT ${users.select("u")} FROM users u WHERE u.tenant_id = ? AND u.id IN (${ids.map(() => "?").join(", ")})`, [tenantId, ...ids]);
+    return byKeys(ids, rows.map((row) => users.read(row)), (u) => u.rowId);
+  }),
 );
 
 /** Each user's CRM tags, sorted. */
