@@ -108,8 +108,12 @@ export function toConnection<T>(
     pageInfo: {
       hasNextPage,
       hasPreviousPage: page.after !== null,
-      startCursor: edges.length ? edges[0].cursor : null,
-      endCursor: edges.length ? edges[edges.length - 1].cursor : null,
+      get startCursor() {
+        return edges.length ? edges[0].cursor : null;
+      },
+      get endCursor() {
+        return edges.length ? edges[edges.length - 1].cursor : null;
+      },
     },
     get totalCount() {
       return (counted ??= totalCount());

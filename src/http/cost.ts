@@ -53,6 +53,24 @@ export interface QueryCost {
  * Null when the variables do not coerce (execution refuses them first).
  */
 export function operationCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number | null {
+  // A parsed document is reused from Apollo's cache for every request sending the same text: its
+  // price for the same operation and variables is worked out once (clients repeat the same pages).
+  const key = `${operationName ?? ""}\u0000${JSON.stringify(variables)}`;
+  const known = key.length <= 2000 ? priced.get(document)?.get(key) : undefined;
+  if (known !== undefined) return known;
+  const cost = priceOf(schema, document, operationName, variables);
+  if (key.length <= 2000) {
+    let byKey = priced.get(document);
+    if (!byKey) priced.set(document, (byKey = new Map()));
+    if (byKey.size >= 100) byKey.clear();
+    byKey.set(key, cost);
+  }
+  return cost;
+}
+
+const priced = new WeakMap<DocumentNode, Map<string, number | null>>();
+
+function priceOf(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number | null {
   let computed: number;
   try {
     computed = getComplexity({ schema, query: document, operationName, variables, estimators: [connectionEstimator] });
