@@ -8,6 +8,7 @@ import { Invitation } from "./modules/group/invitation.entity";
 import { Member } from "./modules/group/member.entity";
 import { ModerationKeyword, ModerationListVersion, PlatformModerationKeyword, ReviewItem, RiskEvent } from "./modules/moderation/moderation.entities";
 import { TenantApiKey } from "./modules/tenant/api-key.entity";
+import { GroupActivityDay, MemberActivityDay } from "./modules/stats/activity.entities";
 import { Tenant } from "./modules/tenant/tenant.entity";
 import { Contact } from "./modules/user/contact.entity";
 import { User } from "./modules/user/user.entity";
@@ -34,4 +35,6 @@ export const ENTITIES = [
   WebhookDelivery,
   Ban,
   JoinRequest,
+  GroupActivityDay,
+  MemberActivityDay,
 ];

@@ -1,4 +1,4 @@
-import type { ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import type { PageRequest } from "../common/pagination";
 
 /**
@@ -44,4 +44,23 @@ export function affectedRows(result: unknown): number {
   if (Array.isArray(result)) return Number((result[1] as number | undefined) ?? (result[0] as { affectedRows?: number })?.affectedRows ?? 0);
   const r = result as { affectedRows?: number; changes?: number } | undefined;
   return Number(r?.affectedRows ?? r?.changes ?? 0);
+}
+
+/**
+ * Adds `rows`' amounts to counter rows in one statement, creating the rows that do not exist yet:
+ * each row names every column (its key, the other columns a new row needs, and the amounts in
+ * `counters`); `key` is the table's primary key. The increment is one atomic row update on both
+ * engines (`ON DUPLICATE KEY UPDATE n = n + VALUES(n)` on MySQL, `ON CONFLICT … DO UPDATE` on
+ * SQLite), so concurrent transactions never lose one another's counts.
+ */
+export async function addToCounters(em: EntityManager, table: string, key: string[], counters: string[], rows: Array<Record<string, unknown>>): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]);
+  const type = em.connection.options.type;
+  const onConflict =
+    type === "mysql" || type === "mariadb"
+      ? `ON DUPLICATE KEY UPDATE ${counters.map((c) => `${c} = ${c} + VALUES(${c})`).join(", ")}`
+      : `ON CONFLICT (${key.join(", ")}) DO UPDATE SET ${counters.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")}`;
+  const values = rows.map(() => `(${columns.map(() => "?").join(", ")})`).join(", ");
+  await em.query(`INSERT INTO ${table} (${columns.join(", ")}) VALUES ${values} ${onConflict}`, rows.flatMap((row) => columns.map((c) => row[c])));
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { activityCounterProblems } from "./activity";
 import { dataOf } from "./fixtures";
 import type { TestServer } from "./server";
 
@@ -21,7 +22,8 @@ const groupGlobalId = (rowId: string) => Buffer.from(`Group:${rowId}`, "utf8").t
  *   and owner_id names that member;
  * - a group's history runs seq 1…log_size with no gap and no repeat;
  * - a PENDING invitation's open_key is its invitee, a closed one's is null;
- * - members, invitees and live-code groups belong to the tenant of their group or code.
+ * - members, invitees and live-code groups belong to the tenant of their group or code;
+ * - the statistics' per-day activity counters equal a recount of the history.
  */
 export async function databaseInvariantProblems(server: TestServer, tenants: InvariantTenant[]): Promise<string[]> {
   const problems: string[] = [];
@@ -74,6 +76,7 @@ export async function databaseInvariantProblems(server: TestServer, tenants: Inv
     ["history entry of another tenant's group", `SELECT l.id AS a, l.group_id AS b FROM group_log l JOIN chat_groups g ON g.id = l.group_id WHERE l.tenant_id <> g.tenant_id`],
   ];
   for (const [what, sql] of crossTenant) for (const row of await server.sql(sql)) problems.push(`${what}: ${row.a} / ${row.b}`);
+  problems.push(...(await activityCounterProblems(server)));
   return problems;
 }
 

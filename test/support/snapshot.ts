@@ -23,6 +23,8 @@ const TABLES = [
   "face_to_face_attempts",
   "group_bans",
   "join_requests",
+  "group_activity_days",
+  "member_activity_days",
 ];
 
 /**

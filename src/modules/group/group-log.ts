@@ -4,6 +4,7 @@ import { type HeadSigner, sealLeaves } from "../evidence/sealing";
 import { Group } from "./group.entity";
 import { announceAfterCommit, recordEvents } from "../events/outbox";
 import { groupLogEvents } from "./group-events";
+import { countActivity } from "../stats/activity-counters";
 import { GroupLogEntry, type LogData } from "./group-log.entity";
 
 export interface LogEntryInput {
@@ -69,6 +70,7 @@ export class GroupLog {
     const result = await update.execute();
     if (seats && result.affected !== 1) return null;
     for (let i = 0; i < rows.length; i += 200) await em.insert(GroupLogEntry, rows.slice(i, i + 200));
+    await countActivity(em, rows); // the statistics' per-day counters move with the history (stats/activity-counters.ts)
     // Every entry is also an event, in the same transaction (the outbox); see group-events.ts.
     const { events, wakeUps } = groupLogEvents(group, rows, entries.map((e) => e.event));
     await recordEvents(em, events, now);

@@ -6,6 +6,8 @@ import { userById } from "../user/user.loaders";
 import { StatsService } from "./stats.service";
 import { GroupStats, TenantStats } from "./stats.types";
 
+const DAYS = "The window in whole UTC days, 1…366: today (UTC) and the days − 1 days before it.";
+
 /** Dashboards (plans with statsEnabled): the tenant's activity across its groups. The feature gate, visibility and `days` checks are StatsService's. */
 @Resolver()
 export class StatsResolver {
@@ -13,7 +15,7 @@ export class StatsResolver {
 
   @Query(() => TenantStats, { description: "Tenant: activity across all its groups (plans with statsEnabled)." })
   @Allow("TENANT")
-  tenantStats(@Arg("days", () => Int, { defaultValue: 30 }) days: number, @Ctx() ctx: RequestContext) {
+  tenantStats(@Arg("days", () => Int, { defaultValue: 30, description: DAYS }) days: number, @Ctx() ctx: RequestContext) {
     return this.statsService.tenantDashboard(ctx, days);
   }
 }
@@ -23,7 +25,7 @@ export class GroupStatsResolver {
   constructor(private readonly statsService: StatsService) {}
 
   @FieldResolver(() => GroupStats, { nullable: true, description: "Dashboards (plans with statsEnabled); owners, admins and the tenant." })
-  async stats(@Root() group: Group, @Arg("days", () => Int, { defaultValue: 7 }) days: number, @Ctx() ctx: RequestContext) {
+  async stats(@Root() group: Group, @Arg("days", () => Int, { defaultValue: 7, description: DAYS }) days: number, @Ctx() ctx: RequestContext) {
     const data = await this.statsService.groupDashboard(ctx, group, days);
     if (!data) return null;
     const users = await Promise.all(data.topSpeakers.map((s) => ctx.loaders.get(userById).load(s.userId)));

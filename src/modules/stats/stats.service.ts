@@ -6,13 +6,12 @@ import type { Database } from "../../db/database";
 import type { GroupReader } from "../group/group.reader";
 import { viewerMembership } from "../group/group.loaders";
 import { mayDo } from "../group/roles";
-import { GroupLogEntry } from "../group/group-log.entity";
 import { Group } from "../group/group.entity";
-import { GroupEventKind, GroupStatus, type JoinSourceKind, MESSAGE_KIND } from "../group/group.enums";
+import { GroupStatus, type JoinSourceKind } from "../group/group.enums";
 import { Member } from "../group/member.entity";
 import { UserTag } from "../user/user-tag.entity";
-
-const DAY_MS = 86_400_000;
+import { DAY_MS, utcDay } from "./activity-counters";
+import { GroupActivityDay, MemberActivityDay } from "./activity.entities";
 
 export interface GroupStatsData {
   joinsBySource: Array<{ source: JoinSourceKind; count: number }>;
@@ -43,9 +42,16 @@ function windowDays(days: number): number {
   return days;
 }
 
+/** The first day of a window of whole UTC days: today and the `days` − 1 days before it. */
+function windowStart(now: number, days: number): number {
+  return utcDay(now) - (days - 1) * DAY_MS;
+}
+
 /**
- * Dashboards for plans with statsEnabled. Every figure is one aggregate over an index range
- * (members by group, history by group/kind/time), so it stays fast on large groups.
+ * Dashboards for plans with statsEnabled. Member figures are aggregates over a group's (or
+ * tenant's) member rows; message and join figures read the per-day counters that GroupLog keeps
+ * as it appends (activity-counters.ts), so their cost follows the days and writers of the window,
+ * never the number of messages.
  */
 export class StatsService {
   constructor(
@@ -73,10 +79,10 @@ export class StatsService {
   }
 
   async groupStats(group: Group, windowDays: number, now: number): Promise<GroupStatsData> {
-    const since = now - windowDays * DAY_MS;
+    const from = windowStart(now, windowDays);
     return this.db.read(async (em) => {
-      const messages = () => em.createQueryBuilder(GroupLogEntry, "l").where("l.groupId = :groupId AND l.kind = :kind", { groupId: group.rowId, kind: MESSAGE_KIND });
-      const [bySource, byState, byTag, total, recent, active, speakers] = await Promise.all([
+      const writers = () => em.createQueryBuilder(MemberActivityDay, "w").where("w.groupId = :groupId AND w.day >= :from", { groupId: group.rowId, from });
+      const [bySource, byState, byTag, messages, active, speakers] = await Promise.all([
         this.membersBy(em, "m.joinKind", "m.groupId = :groupId", { groupId: group.rowId }),
         em
           .createQueryBuilder(Member, "m")
@@ -99,49 +105,53 @@ export class StatsService {
           .addOrderBy("t.tag", "ASC")
           .limit(LIST_BOUNDS.membersByTag)
           .getRawMany(),
-        messages().getCount(),
-        messages().andWhere("l.createdAt > :since", { since }).getCount(),
-        messages().andWhere("l.createdAt > :since", { since }).select("COUNT(DISTINCT l.actorId)", "n").getRawOne(),
-        messages()
-          .andWhere("l.createdAt > :since", { since })
-          .select("l.actorId", "userId")
-          .addSelect("COUNT(*)", "messages")
-          .groupBy("l.actorId")
-          .orderBy("messages", "DESC")
-          .addOrderBy("l.actorId", "ASC")
-          .limit(10)
+        // One row per day the group had activity: all time, and the window's days.
+        em
+          .createQueryBuilder(GroupActivityDay, "d")
+          .select("SUM(d.messages)", "total")
+          .addSelect("SUM(CASE WHEN d.day >= :from THEN d.messages ELSE 0 END)", "recent")
+          .where("d.groupId = :groupId", { groupId: group.rowId, from })
+          .getRawOne(),
+        writers().select("COUNT(DISTINCT w.userId)", "n").getRawOne(),
+        writers()
+          .select("w.userId", "userId")
+          .addSelect("SUM(w.messages)", "sent")
+          .groupBy("w.userId")
+          .orderBy("sent", "DESC")
+          .addOrderBy("w.userId", "ASC")
+          .limit(LIST_BOUNDS.topSpeakers)
           .getRawMany(),
       ]);
       return {
         joinsBySource: bySource,
         joinsByState: byState.map((r: { state: string; count: unknown }) => ({ state: r.state, count: num(r.count) })),
         membersByTag: byTag.map((r: { tag: string; count: unknown }) => ({ tag: r.tag, count: num(r.count) })),
-        messageCount: total,
-        messagesInWindow: recent,
+        messageCount: num(messages?.total),
+        messagesInWindow: num(messages?.recent),
         activeMembers: num(active?.n),
-        topSpeakers: speakers.map((r: { userId: string; messages: unknown }) => ({ userId: r.userId, messages: num(r.messages) })),
+        topSpeakers: speakers.map((r: { userId: string; sent: unknown }) => ({ userId: r.userId, messages: num(r.sent) })),
         windowDays,
       };
     });
   }
 
   async tenantStats(tenantId: string, windowDays: number, now: number): Promise<TenantStatsData> {
-    const since = now - windowDays * DAY_MS;
+    const from = windowStart(now, windowDays);
     return this.db.read(async (em) => {
       const live = em.createQueryBuilder(Group, "g").where("g.tenantId = :tenantId AND g.status <> :dissolved", { tenantId, dissolved: GroupStatus.DISSOLVED });
-      const [groups, memberships, bySource, joinsByDay, messagesByDay] = await Promise.all([
+      const [groups, memberships, bySource, days] = await Promise.all([
         live.clone().getCount(),
         live.clone().select("SUM(g.memberCount)", "n").getRawOne(),
         this.membersBy(em, "m.joinKind", "m.tenantId = :tenantId", { tenantId }),
-        this.byDay(em, tenantId, GroupEventKind.MEMBER_JOINED, since),
-        this.byDay(em, tenantId, MESSAGE_KIND, since),
+        this.byDay(em, tenantId, from),
       ]);
+      const messagesByDay = days.filter((d) => d.messages > 0).map((d) => ({ day: d.day, count: d.messages }));
       return {
         groupCount: groups,
         memberships: num(memberships?.n),
         messagesInWindow: messagesByDay.reduce((sum, d) => sum + d.count, 0),
         joinsBySource: bySource,
-        joinsByDay,
+        joinsByDay: days.filter((d) => d.joins > 0).map((d) => ({ day: d.day, count: d.joins })),
         messagesByDay,
         windowDays,
       };
@@ -153,16 +163,17 @@ export class StatsService {
     return rows.map((r: { source: JoinSourceKind; count: unknown }) => ({ source: r.source, count: num(r.count) }));
   }
 
-  /** History entries of one kind per UTC day (epoch ms of the day's start), oldest first. */
-  private async byDay(em: EntityManager, tenantId: string, kind: string, since: number) {
+  /** Messages and joins per UTC day (epoch ms of the day's start) across the tenant's groups, oldest first: groups × days rows. */
+  private async byDay(em: EntityManager, tenantId: string, from: number) {
     const rows = await em
-      .createQueryBuilder(GroupLogEntry, "l")
-      .select(`l.created_at - (l.created_at % ${DAY_MS})`, "day")
-      .addSelect("COUNT(*)", "count")
-      .where("l.tenantId = :tenantId AND l.kind = :kind AND l.createdAt > :since", { tenantId, kind, since })
-      .groupBy("day")
-      .orderBy("day", "ASC")
+      .createQueryBuilder(GroupActivityDay, "d")
+      .select("d.day", "day")
+      .addSelect("SUM(d.messages)", "messages")
+      .addSelect("SUM(d.joins)", "joins")
+      .where("d.tenantId = :tenantId AND d.day >= :from", { tenantId, from })
+      .groupBy("d.day")
+      .orderBy("d.day", "ASC")
       .getRawMany();
-    return rows.map((r: { day: unknown; count: unknown }) => ({ day: num(r.day), count: num(r.count) }));
+    return rows.map((r: { day: unknown; messages: unknown; joins: unknown }) => ({ day: num(r.day), messages: num(r.messages), joins: num(r.joins) }));
   }
 }
