@@ -1,6 +1,6 @@
 /**
  * The baseline the API is measured against: plain node:http + mysql2 answering the benchmark's
- * read with the same three batched SQL statements the API's read path uses, JSON built by hand.
+ * read with the same batched SQL statements the API's read path uses (groups with their owners, then members), JSON built by hand.
  * The caller is named by an `x-user-id` header (no auth, no GraphQL): the floor of what any server
  * on this stack can do.
  */
@@ -34,21 +34,16 @@ function membersParams(page: GroupRow[], take: number): unknown[] {
   return FORM === "union" ? page.flatMap((g) => [g.id, take]) : [page.map((g) => g.id), take];
 }
 
-interface GroupRow { id: string; owner_id: string | null }
-interface NameRow { id: string; display_name: string }
+interface GroupRow { id: string; owner_name: string | null }
 interface MemberRow { group_id: string; display_name: string }
 
 async function read(userId: string, groups: number, members: number): Promise<string> {
+  // Each group's owner comes along in the same statement (LEFT JOIN: a dissolved group has none).
   const [groupRows] = (await pool.query(
-    "SELECT g.id, g.owner_id FROM chat_groups g JOIN group_members m ON m.group_id = g.id WHERE m.user_id = ? ORDER BY m.joined_at DESC, g.id DESC LIMIT ?",
+    "SELECT g.id, o.display_name AS owner_name FROM chat_groups g JOIN group_members m ON m.group_id = g.id LEFT JOIN users o ON o.id = g.owner_id WHERE m.user_id = ? ORDER BY m.joined_at DESC, g.id DESC LIMIT ?",
     [userId, groups + 1],
   )) as unknown as [GroupRow[]];
   const page = groupRows.slice(0, groups);
-  const ownerIds = [...new Set(page.map((g) => g.owner_id).filter(Boolean))];
-  const [owners] = ownerIds.length
-    ? ((await pool.query("SELECT id, display_name FROM users WHERE id IN (?)", [ownerIds])) as unknown as [NameRow[]])
-    : [[] as NameRow[]];
-  const names = new Map(owners.map((o) => [o.id, o.display_name]));
   const [memberRows] = page.length ? ((await pool.query(membersSql(page.length), membersParams(page, members + 1))) as unknown as [MemberRow[]]) : [[] as MemberRow[]];
   const byGroup = new Map<string, string[]>();
   for (const row of memberRows) {
@@ -58,7 +53,7 @@ async function read(userId: string, groups: number, members: number): Promise<st
   }
   const edges = page.map((g) => ({
     node: {
-      owner: { displayName: names.get(g.owner_id ?? "") ?? null },
+      owner: g.owner_name === null ? null : { displayName: g.owner_name },
       members: { edges: (byGroup.get(g.id) ?? []).map((displayName) => ({ node: { user: { displayName } } })) },
     },
   }));

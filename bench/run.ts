@@ -26,6 +26,7 @@ import { createConnection, type Connection } from "mysql2/promise";
 import { signUserToken } from "../src/auth/credentials";
 import { newId } from "../src/common/ids";
 import { loopbackCertificate, type LoopbackCertificate, startReceiver } from "../test/support/webhooks";
+import { recountGroupActivity } from "../src/modules/stats/activity-counters";
 import { QuietLedger } from "./machine";
 import { breakdown, formatBreakdown, InspectorProfiler } from "./profile";
 
@@ -266,13 +267,17 @@ async function main(): Promise<void> {
       const stats = JSON.stringify({ query: `query($id: ID!) { group(id: $id) { stats(days: 7) { messageCount activeMembers topSpeakers { user { displayName } messages } } } }`, variables: { id: chat } });
       const speakers = [viewer, ...people.slice(1, 10)].map(rowId);
       await addMessages(admin, tenantRow, rowId(chat), speakers, 100);
+      await recountGroupActivity(admin, rowId(chat)); // the counters sendMessage keeps, for the bulk-inserted messages
+      await expectMessageCount(client, stats, tokens[0]!, 100);
       const h100 = await ledger.watch("growth", () => load(client.url, { body: history, headers: userAuth, connections: 1, amount: 300 }));
       const s100 = await ledger.watch("growth", () => load(client.url, { body: stats, headers: userAuth, connections: 1, amount: 100 }));
       await addMessages(admin, tenantRow, rowId(chat), speakers, 99_900);
+      await recountGroupActivity(admin, rowId(chat));
+      await expectMessageCount(client, stats, tokens[0]!, 100_000);
       const h100k = await ledger.watch("growth", () => load(client.url, { body: history, headers: userAuth, connections: 1, amount: 300 }));
       const s100k = await ledger.watch("growth", () => load(client.url, { body: stats, headers: userAuth, connections: 1, amount: 100 }));
       report(`message history latency, 100 → 100,000 messages: p50 ${h100.latency.p50} → ${h100k.latency.p50} ms, ×${(h100k.latency.p50 / h100.latency.p50).toFixed(2)} (goal ≤ 1.5)`);
-      report(`group stats latency, 100 → 100,000 messages: p50 ${s100.latency.p50} → ${s100k.latency.p50} ms, ×${(s100k.latency.p50 / s100.latency.p50).toFixed(2)} (aggregates over index ranges; 100k rows are read)`);
+      report(`group stats latency, 100 → 100,000 messages: p50 ${s100.latency.p50} → ${s100k.latency.p50} ms, ×${(s100k.latency.p50 / s100.latency.p50).toFixed(2)} (goal ≤ 1.5; per-day counters)`);
     }
     // ---- 5. Webhooks: the first endpoint of the run is created only now, so the figures above carry no deliveries.
     if (wants("webhooks")) await ledger.watch("webhooks", () => webhookThroughput(client, apiKey, tokens.slice(0, 10), chat, tls));
@@ -431,6 +436,9 @@ async function rawJoins(admin: Connection, tenantId: string, ownerId: string, co
           await c.query("UPDATE group_codes SET uses = uses + 1 WHERE id = ? AND (max_uses IS NULL OR uses < max_uses)", [codeId]);
           await c.query("UPDATE chat_groups SET member_count = member_count + 1, log_size = log_size + 1 WHERE id = ? AND member_count + 1 <= 100000", [groupId]);
           const seq = Number(group.log_size) + 1;
+          // The API counts each join in the group's per-day activity row (stats) in the same transaction.
+          const now = Date.now();
+          await c.query("INSERT INTO group_activity_days (group_id, day, tenant_id, messages, joins) VALUES (?, ?, ?, 0, 1) ON DUPLICATE KEY UPDATE joins = joins + 1", [groupId, now - (now % 86_400_000), tenantId]);
           await c.query("INSERT INTO group_log (id, tenant_id, group_id, seq, kind, actor_id, subject_id, status, created_at) VALUES (?, ?, ?, ?, 'MEMBER_JOINED', ?, ?, 'VISIBLE', ?)", [newId(), tenantId, groupId, seq, userId, userId, Date.now()]);
           await c.query("INSERT INTO group_members (group_id, user_id, tenant_id, role, joined_at, join_seq, join_kind, code_id, muted_notifications) VALUES (?, ?, ?, 'MEMBER', ?, ?, 'GROUP_CODE', ?, 0)", [groupId, userId, tenantId, Date.now(), seq, codeId]);
           await c.query("COMMIT");
@@ -445,6 +453,13 @@ async function rawJoins(admin: Connection, tenantId: string, ownerId: string, co
   await Promise.all(pool.map((c) => c.end()));
   latencies.sort((a, b) => a - b);
   return { rate: count / seconds, p50: Math.round(latencies[Math.floor(latencies.length / 2)]), p99: Math.round(latencies[Math.floor(latencies.length * 0.99)]) };
+}
+
+/** The stats answer counts every message: the figure is measured on a true answer. */
+async function expectMessageCount(client: Api, body: string, token: string, expected: number): Promise<void> {
+  const { query, variables } = JSON.parse(body) as { query: string; variables: Record<string, unknown> };
+  const data = await client.gql(query, variables, token);
+  if (data.group.stats.messageCount !== expected) throw new Error(`stats count ${data.group.stats.messageCount} messages, expected ${expected}`);
 }
 
 async function addFillerGroups(db: Connection, tenantId: string, ownerId: string, count: number): Promise<void> {

@@ -4,6 +4,9 @@ import { ReentrantMutex } from "./mutex";
 import { QueryCounter } from "./query-logger";
 import { parseWsrepStatus, WSREP_STATUS_SQL, type WsrepStatus } from "./wsrep";
 
+/** Statements slower than this are logged (as TypeORM's maxQueryExecutionTime does for its own). */
+const SLOW_QUERY_MS = 500;
+
 /** MySQL / MariaDB / Galera errors after which re-running the whole transaction is correct. */
 const RETRYABLE_MYSQL_ERRNOS = new Set([
   1213, // ER_LOCK_DEADLOCK (also Galera's certification conflicts)
@@ -218,6 +221,28 @@ export class Database {
   async read<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     if (this.engine === "sqlite") return this.sqliteLock.run(() => work(this.dataSource.manager));
     return work(this.dataSource.manager);
+  }
+
+  /**
+   * One read statement outside a transaction, its rows as arrays of column values in SELECT order,
+   * straight from the driver: no query runner, no row objects. For the hot read paths, whose
+   * SELECT lists are built with db/rows.ts readers. Counted like every statement.
+   */
+  async rows(sql: string, params: readonly unknown[]): Promise<unknown[][]> {
+    this.queries.count++;
+    const started = performance.now();
+    const rows = await (this.engine === "sqlite"
+      ? this.sqliteLock.run(async () => {
+          const driver = this.dataSource.driver as unknown as { databaseConnection: { prepare(sql: string): { raw(on: boolean): { all(...params: unknown[]): unknown[][] } } } };
+          return driver.databaseConnection.prepare(sql).raw(true).all(...params);
+        })
+      : new Promise<unknown[][]>((resolve, reject) => {
+          const pool = (this.dataSource.driver as unknown as { pool: { query(options: object, callback: (error: Error | null, rows: unknown[][]) => void): void } }).pool;
+          pool.query({ sql, values: params, rowsAsArray: true }, (error, result) => (error ? reject(error) : resolve(result)));
+        }));
+    const took = performance.now() - started;
+    if (took > SLOW_QUERY_MS) this.queries.logQuerySlow(took, sql);
+    return rows;
   }
 
   /**

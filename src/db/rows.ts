@@ -10,15 +10,22 @@ import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 export interface RowReader<T> {
   /** `alias.column AS prefix_column, …` for a SELECT list. */
   select(alias: string): string;
+  /** How many columns `select` lists. */
+  readonly width: number;
+  /** The column aliases `select` gives, in order (for an outer SELECT over a derived table). */
+  readonly aliases: readonly string[];
+  /** The entity from a row object of a raw query (columns by their aliases). */
   read(row: Record<string, unknown>): T;
+  /** The entity from a row of Database.rows (columns by position), this reader's columns starting at `at`. */
+  readAt(row: readonly unknown[], at: number): T;
   /** Property names this reader sets (all of the entity's columns when built without a list). */
   readonly properties: readonly string[];
 }
 
 const readers = new WeakMap<DataSource, Map<string, RowReader<unknown>>>();
 
-export function rowReader<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, prefix: string, properties?: readonly string[]): RowReader<T> {
-  const dataSource = em.connection;
+export function rowReader<T extends ObjectLiteral>(source: EntityManager | DataSource, target: EntityTarget<T>, prefix: string, properties?: readonly string[]): RowReader<T> {
+  const dataSource = "connection" in source ? source.connection : source;
   const metadata = dataSource.getMetadata(target);
   const key = `${metadata.name}|${prefix}|${properties ? properties.join(",") : "*"}`;
   let byKey = readers.get(dataSource);
@@ -51,6 +58,17 @@ export function rowReader<T extends ObjectLiteral>(em: EntityManager, target: En
       for (let i = 0; i < fields.length; i++) {
         const f = fields[i]!;
         const value = row[f.alias];
+        entity[f.property] = f.hydrate === null ? value : f.hydrate(value);
+      }
+      return entity as T;
+    },
+    width: fields.length,
+    aliases: fields.map((f) => driver.escape(f.alias)),
+    readAt(row, at) {
+      const entity = new Entity() as Record<string, unknown>;
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i]!;
+        const value = row[at + i];
         entity[f.property] = f.hydrate === null ? value : f.hydrate(value);
       }
       return entity as T;

@@ -6,6 +6,7 @@ import { DateTimeScalar } from "../../common/scalars";
 import { InstantColumn, RefColumn, RowIdColumn } from "../../db/columns";
 import { GroupCategory } from "../../policy/compliance";
 import { GroupStatus } from "./group.enums";
+import type { User } from "../user/user.entity";
 
 @Entity("chat_groups")
 @ObjectType("Group", { implements: Node, simpleResolvers: true, description: "A chat group and its members." })
@@ -40,6 +41,9 @@ export class Group implements Node {
   /** Null only once the group is dissolved. */
   @RefColumn("owner_id", { nullable: true })
   ownerId: string | null;
+
+  /** The owner's user, when the query that loaded the group brought it along (null: no owner). */
+  owner?: User | null;
 
   @RefColumn("created_by")
   createdBy: string;

@@ -27,14 +27,14 @@ export function firstMembers(take: number, tag: string | null, projection: Membe
   return defineLoader<GroupRef, Member[]>(
     `firstMembers:${take}:${tag === null ? "" : JSON.stringify(tag)}:${projection.key}`,
     ({ db, tenantId, loaders }, groups) =>
-      db.read(async (em) => {
-        const byGroup = await firstMembersOfGroups(em, tenantId, groups, take, projection, tag);
+      (async () => {
+        const byGroup = await firstMembersOfGroups(db, tenantId, groups, take, projection, tag);
         if (projection.withUser && projection.user === null) {
           const users = loaders.get(userById);
           for (const members of byGroup.values()) for (const member of members) if (member.user) users.prime(member.userId, member.user);
         }
         return groups.map((g) => byGroup.get(g.id) ?? []);
-      }),
+      })(),
     (group) => group.id,
   );
 }

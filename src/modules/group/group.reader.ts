@@ -9,7 +9,10 @@ import { Member } from "./member.entity";
 import { firstMembers, groupById, taggedMemberCount, viewerMembership } from "./group.loaders";
 import { UserTag } from "../user/user-tag.entity";
 import { rowReader } from "../../db/rows";
+import { User } from "../user/user.entity";
+import { userById } from "../user/user.loaders";
 import { memberProjection } from "./member-page";
+import { groupProjection, type GroupProjection } from "./group.projection";
 
 /** Read side of groups: visibility and the lists clients page through. */
 export class GroupReader {
@@ -29,35 +32,55 @@ export class GroupReader {
   }
 
   /**
-   * The groups the calling user is in, most recently joined first: one statement that also brings
-   * the caller's membership of each group, primed into the request's loaders (a members field
-   * below asks whether the caller may see the group; a Member.group asks for the group by id).
+   * The groups the calling user is in, most recently joined first, reading what `projection`
+   * says: one statement that also brings each group's owner and the caller's membership, primed
+   * into the request's loaders (a members field below asks whether the caller may see the group).
    */
-  async groupsOf(ctx: RequestContext, page: PageRequest): Promise<ConnectionShape<Group>> {
+  async groupsOf(ctx: RequestContext, page: PageRequest, projection: GroupProjection = groupProjection(null)): Promise<ConnectionShape<Group>> {
     const userId = ctx.requireUser("myGroups");
     const tenantId = ctx.tenantId;
-    const { groups, memberships } = await this.db.read(async (em) => {
-      const group = rowReader(em, Group, "g_");
-      const member = rowReader(em, Member, "m_");
-      const params: unknown[] = [userId, tenantId];
-      let after = "";
-      if (page.after) {
-        after = " AND (m.joined_at < ? OR (m.joined_at = ? AND g.id < ?))";
-        params.push(page.after.key, page.after.key, page.after.id);
-      }
-      params.push(page.limit + 1);
-      const rows: Array<Record<string, unknown>> = await em.query(
-        `SELECT ${group.select("g")}, ${member.select("m")} FROM group_members m JOIN chat_groups g ON g.id = m.group_id
-         WHERE m.user_id = ? AND m.tenant_id = ?${after} ORDER BY m.joined_at DESC, g.id DESC LIMIT ?`,
-        params,
-      );
-      return { groups: rows.map((row) => group.read(row)), memberships: rows.map((row) => member.read(row)) };
-    });
-    const byId = ctx.loaders.get(groupById);
+    const source = this.db.dataSource;
+    const group = rowReader(source, Group, "g_", projection.group ?? undefined);
+    const member = rowReader(source, Member, "m_");
+    // An owner selected for its id alone needs no user row: the group's row has it.
+    const owner = projection.withOwner && projection.owner?.length !== 0 ? rowReader(source, User, "o_", projection.owner ?? undefined) : null;
+    const params: unknown[] = [userId, tenantId];
+    let after = "";
+    if (page.after) {
+      after = " AND (m.joined_at < ? OR (m.joined_at = ? AND g.id < ?))";
+      params.push(page.after.key, page.after.key, page.after.id);
+    }
+    params.push(page.limit + 1);
+    const rows = await this.db.rows(
+      `SELECT ${group.select("g")}, ${member.select("m")}${owner ? `, ${owner.select("o")}` : ""} FROM group_members m JOIN chat_groups g ON g.id = m.group_id
+       ${owner ? "LEFT JOIN users o ON o.id = g.owner_id " : ""}WHERE m.user_id = ? AND m.tenant_id = ?${after} ORDER BY m.joined_at DESC, g.id DESC LIMIT ?`,
+      params,
+    );
+    const groupLoader = ctx.loaders.get(groupById);
+    const userLoader = ctx.loaders.get(userById);
     const mine = ctx.loaders.get(viewerMembership);
-    for (let i = 0; i < groups.length; i++) {
-      byId.prime(groups[i]!.rowId, groups[i]!);
-      mine.prime(groups[i]!.rowId, memberships[i]!);
+    const groups: Group[] = [];
+    const memberships: Member[] = [];
+    for (const row of rows) {
+      const g = group.readAt(row, 0);
+      g.tenantId = tenantId;
+      const m = member.readAt(row, group.width);
+      groups.push(g);
+      memberships.push(m);
+      mine.prime(g.rowId, m);
+      // A group read whole may serve any later field of the request; a partly read one only this list.
+      if (projection.group === null) groupLoader.prime(g.rowId, g);
+      // Each group's owner comes along (Group.owner answers from it; see graphql/preloaded.ts).
+      if (projection.withOwner) {
+        if (!g.ownerId) g.owner = null;
+        else {
+          const user = owner ? owner.readAt(row, group.width + member.width) : new User();
+          user.rowId = g.ownerId;
+          user.tenantId = tenantId;
+          g.owner = user;
+          if (projection.owner === null) userLoader.prime(g.ownerId, user);
+        }
+      }
     }
     const joinedAt = new Map(memberships.map((m) => [m.groupId, m.joinedAt]));
     return toConnection(groups, page, (g) => ({ key: joinedAt.get(g.rowId)!, id: g.rowId }), () =>

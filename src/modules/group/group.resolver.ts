@@ -1,7 +1,10 @@
-import type { FieldNode, GraphQLResolveInfo } from "graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { perField } from "../../graphql/projection";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Preloaded } from "../../graphql/preloaded";
 import { Selection } from "../../graphql/selection";
-import { memberProjection, type MemberProjection } from "./member-page";
+import { memberProjection } from "./member-page";
+import { groupProjection } from "./group.projection";
 import { notPermitted } from "../../common/errors";
 import { rowIdOf } from "../../common/global-id";
 import { runMutation } from "../../graphql/mutation";
@@ -41,14 +44,10 @@ import { GroupReader } from "./group.reader";
 import { GroupService } from "./group.service";
 import { MemberService } from "./member.service";
 
-/** The members projection of a `members` field, worked out once per field of a parsed document. */
-const projections = new WeakMap<FieldNode, MemberProjection>();
-function projectionOf(info: GraphQLResolveInfo): MemberProjection {
-  const field = info.fieldNodes[0]!;
-  let projection = projections.get(field);
-  if (!projection) projections.set(field, (projection = memberProjection(Selection.of(info).at("edges", "node"))));
-  return projection;
-}
+/** What a `members` field reads, worked out once per field of a document. */
+const membersProjection = perField((info) => memberProjection(Selection.of(info)));
+/** What a `myGroups` field reads of each group and its owner. */
+const groupsProjection = perField((info) => groupProjection(Selection.of(info)));
 
 @Resolver(() => Group)
 export class GroupResolver {
@@ -126,8 +125,8 @@ export class GroupResolver {
 
   @Query(() => GroupConnection, { description: "User: the groups the caller is in, most recently joined first." })
   @Allow("USER")
-  myGroups(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
-    return this.groupReader.groupsOf(ctx, pageRequest(args));
+  myGroups(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
+    return this.groupReader.groupsOf(ctx, pageRequest(args), groupsProjection(info));
   }
 
   @Query(() => GroupConnection, { description: "Tenant: every group of the tenant, newest first." })
@@ -141,6 +140,7 @@ export class GroupResolver {
   }
 
   @FieldResolver(() => User, { nullable: true, description: "Null once the group is dissolved." })
+  @Preloaded("owner")
   owner(@Root() group: Group, @Ctx() ctx: RequestContext) {
     return group.ownerId ? ctx.loaders.get(userById).load(group.ownerId) : null;
   }
@@ -161,7 +161,7 @@ export class GroupResolver {
     const page = pageRequest(args);
     if (tag != null && ctx.principal.kind !== "TENANT") throw notPermitted("Filtering members by tag needs the tenant's API key");
     if (!(await this.groupReader.canSee(ctx, group))) return null;
-    return this.groupReader.members(ctx, group, page, tag ?? null, projectionOf(info));
+    return this.groupReader.members(ctx, group, page, tag ?? null, membersProjection(info));
   }
 
   @FieldResolver(() => Member, { nullable: true, description: "The caller's own membership, or null." })

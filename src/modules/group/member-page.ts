@@ -1,6 +1,9 @@
 import type { EntityManager } from "typeorm";
+import type { Database } from "../../db/database";
 import { rowReader } from "../../db/rows";
+import { type FieldNeeds, propertiesFor } from "../../graphql/projection";
 import type { Selection } from "../../graphql/selection";
+import { USER_FIELD_NEEDS } from "../user/user.projection";
 import { User } from "../user/user.entity";
 import { Member } from "./member.entity";
 
@@ -12,17 +15,16 @@ export interface MemberProjection {
   readonly key: string;
   /** Member properties to read (null: every column). */
   readonly member: readonly string[] | null;
-  /** Whether the user row is joined. */
+  /** Whether the members' users are selected. */
   readonly withUser: boolean;
   /** User properties to read (null: every column, and such users may be shared through the request's user loader). */
   readonly user: readonly string[] | null;
 }
 
 /** Always read: the page's keys (the tenant and the user's id are known without reading them). */
-const MEMBER_KEYS = ["groupId", "userId", "joinSeq"];
-const USER_KEYS: string[] = [];
-/** Member fields → the properties their resolvers read (a field not listed reads every column). */
-const MEMBER_FIELDS: Record<string, readonly string[]> = {
+const MEMBER_KEYS = ["groupId", "userId"];
+/** Member fields → the properties their resolvers read. */
+const MEMBER_FIELD_NEEDS: FieldNeeds = {
   __typename: [],
   id: [],
   group: [],
@@ -33,33 +35,17 @@ const MEMBER_FIELDS: Record<string, readonly string[]> = {
   mutedUntil: ["mutedUntil"],
   joinSource: ["joinKind", "inviterId", "joinState", "codeId", "liveCodeId"],
 };
-/** User fields → properties (contacts and tags load by the user's id). */
-const USER_FIELDS: Record<string, readonly string[]> = {
-  __typename: [],
-  id: [],
-  displayName: ["displayName"],
-  externalId: ["externalId"],
-  createdAt: ["createdAt"],
-  contacts: [],
-  tags: [],
-};
 
-/** The properties the selected fields need, sorted; null when a field is not in the table (read everything). */
-function needs(fields: Record<string, readonly string[]>, keys: readonly string[], selected: string[]): string[] | null {
-  const out = new Set(keys);
-  for (const name of selected) {
-    const props = fields[name];
-    if (!props) return null;
-    for (const p of props) out.add(p);
-  }
-  return [...out].sort();
-}
-
-/** The projection for a members connection's `edges.node` selection (no selection: read everything). */
-export function memberProjection(node: Selection | null): MemberProjection {
-  const member = node ? needs(MEMBER_FIELDS, MEMBER_KEYS, node.names()) : null;
+/**
+ * The projection for a members connection's selection (null: unknown, read everything). The join
+ * order (joinSeq) is read when a cursor is selected.
+ */
+export function memberProjection(connection: Selection | null): MemberProjection {
+  const node = connection?.at("edges", "node") ?? null;
+  const cursors = !connection || connection.at("edges").has("cursor") || connection.has("pageInfo");
+  const member = propertiesFor(MEMBER_FIELD_NEEDS, cursors ? [...MEMBER_KEYS, "joinSeq"] : MEMBER_KEYS, node);
   const withUser = !node || node.has("user");
-  const user = withUser && node ? needs(USER_FIELDS, USER_KEYS, node.at("user").names()) : null;
+  const user = withUser && node ? propertiesFor(USER_FIELD_NEEDS, [], node.at("user")) : null;
   return { key: `${member?.join(",") ?? "*"}|${withUser ? (user?.join(",") ?? "*") : "-"}`, member, withUser, user };
 }
 
@@ -83,7 +69,7 @@ const WINDOW_SIZE_FACTOR = 4;
  * ONE statement, reading only the projection's columns.
  */
 export async function firstMembersOfGroups(
-  em: EntityManager,
+  db: Database,
   tenantId: string,
   groups: readonly GroupRef[],
   take: number,
@@ -93,10 +79,13 @@ export async function firstMembersOfGroups(
 ): Promise<Map<string, Member[]>> {
   const result = new Map<string, Member[]>(groups.map((g) => [g.id, []]));
   if (groups.length === 0 || take === 0) return result;
-  const members = rowReader(em, Member, "m_", projection.member ?? undefined);
+  const members = rowReader(db.dataSource, Member, "m_", projection.member ?? undefined);
   // A user selected for its id alone needs no user row: the member's row has it.
-  const users = projection.withUser && projection.user?.length !== 0 ? rowReader(em, User, "u_", projection.user ?? undefined) : null;
+  const users = projection.withUser && projection.user?.length !== 0 ? rowReader(db.dataSource, User, "u_", projection.user ?? undefined) : null;
   const columns = `${members.select("m")}${users ? `, ${users.select("u")}` : ""}`;
+  // The outer list: the readers' columns by alias, in the same order (not the ordering helpers).
+  const outer = [...members.aliases, ...(users?.aliases ?? [])].join(", ");
+  const order = "m.join_seq AS page_seq, m.user_id AS page_user";
   const from = `FROM group_members m${users ? " JOIN users u ON u.id = m.user_id" : ""}${tag !== null ? " JOIN user_tags t ON t.user_id = m.user_id AND t.tag = ?" : ""}`;
   const tagParam = tag !== null ? [tag] : [];
   const small = groups.filter((g) => g.size <= WINDOW_SIZE_FACTOR * take);
@@ -105,30 +94,31 @@ export async function firstMembersOfGroups(
   const params: unknown[] = [];
   if (small.length) {
     parts.push(
-      `SELECT * FROM (SELECT ${columns}, ROW_NUMBER() OVER (PARTITION BY m.group_id ORDER BY m.join_seq, m.user_id) AS page_rank ${from}
+      `SELECT * FROM (SELECT ${columns}, ${order}, m.group_id AS page_group, ROW_NUMBER() OVER (PARTITION BY m.group_id ORDER BY m.join_seq, m.user_id) AS page_rank ${from}
        WHERE m.tenant_id = ? AND m.group_id IN (${small.map(() => "?").join(", ")})) w WHERE w.page_rank <= ?`,
     );
     params.push(...tagParam, tenantId, ...small.map((g) => g.id), take);
   }
   large.forEach((g, i) => {
-    parts.push(`SELECT * FROM (SELECT ${columns}, 0 AS page_rank ${from} WHERE m.group_id = ? AND m.tenant_id = ? ORDER BY m.join_seq, m.user_id LIMIT ?) b${i}`);
+    parts.push(`SELECT * FROM (SELECT ${columns}, ${order}, m.group_id AS page_group, 0 AS page_rank ${from} WHERE m.group_id = ? AND m.tenant_id = ? ORDER BY m.join_seq, m.user_id LIMIT ?) b${i}`);
     params.push(...tagParam, g.id, tenantId, take);
   });
-  // One form alone comes back in page order; a mix is put in order per group below.
-  const sql = parts.length === 1 && small.length ? `${parts[0]} ORDER BY m_group_id, page_rank` : parts.join(" UNION ALL ");
-  const rows: Array<Record<string, unknown>> = await em.query(sql, params);
+  // Window form alone: one derived table, ranked already; with UNION ALL branches: put in page order.
+  const sql = large.length
+    ? `SELECT ${outer} FROM (${parts.join(" UNION ALL ")}) p ORDER BY p.page_group, p.page_seq, p.page_user`
+    : `${parts[0]!.replace("SELECT * FROM", `SELECT ${outer} FROM`)} ORDER BY w.page_group, w.page_rank`;
+  const rows = await db.rows(sql, params);
   for (const row of rows) {
-    const member = members.read(row);
+    const member = members.readAt(row, 0);
     member.tenantId = tenantId;
     if (projection.withUser) {
-      const user = users ? users.read(row) : new User();
+      const user = users ? users.readAt(row, members.width) : new User();
       user.rowId = member.userId;
       user.tenantId = tenantId;
       member.user = user;
     }
     result.get(member.groupId)?.push(member);
   }
-  if (small.length && large.length) for (const list of result.values()) list.sort((a, b) => a.joinSeq - b.joinSeq || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
   return result;
 }
 

@@ -5,11 +5,11 @@ import { tagsOfUsers } from "./tags";
 
 /** Users of the caller's tenant by row id. */
 export const userById = defineLoader<string, User>("user", ({ db, tenantId }, ids) =>
-  db.read(async (em) => {
-    const users = rowReader(em, User, "u_");
-    const rows: Array<Record<string, unknown>> = await em.query(`SELECT ${users.select("u")} FROM users u WHERE u.tenant_id = ? AND u.id IN (${ids.map(() => "?").join(", ")})`, [tenantId, ...ids]);
-    return byKeys(ids, rows.map((row) => users.read(row)), (u) => u.rowId);
-  }),
+  (async () => {
+    const users = rowReader(db.dataSource, User, "u_");
+    const rows = await db.rows(`SELECT ${users.select("u")} FROM users u WHERE u.tenant_id = ? AND u.id IN (${ids.map(() => "?").join(", ")})`, [tenantId, ...ids]);
+    return byKeys(ids, rows.map((row) => users.readAt(row, 0)), (u) => u.rowId);
+  })(),
 );
 
 /** Each user's CRM tags, sorted. */
