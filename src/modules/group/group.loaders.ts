@@ -19,6 +19,22 @@ export const viewerMembership = defineLoader<string, Member>("viewerMembership",
 );
 
 /**
+ * Whether the calling user is a member of each group (null: not a member). A list that proves
+ * membership (the caller's own groups) primes it, so visibility checks below it read nothing.
+ */
+export const viewerIsMember = defineLoader<string, true>("viewerIsMember", ({ loaders }, groupIds) =>
+  loaders
+    .get(viewerMembership)
+    .loadMany(groupIds)
+    .then((rows) =>
+      rows.map((row) => {
+        if (row instanceof Error) throw row;
+        return row ? true : null;
+      }),
+    ),
+);
+
+/**
  * The first `take` members of each requested group, read as `projection` says: one statement for
  * a whole page of groups. Users read whole are primed into the user loader (a partly read user
  * is not: another field of the request may need a column it lacks).

@@ -28,6 +28,8 @@ export interface GroupProjection {
   readonly withOwner: boolean;
   /** Owner properties (null: every column, shared through the request's user loader). */
   readonly owner: readonly string[] | null;
+  /** Whether a cursor is selected (the caller's join times are read). */
+  readonly cursors: boolean;
 }
 
 /** The projection for a groups connection's selection (null: unknown, read everything). */
@@ -36,5 +38,6 @@ export function groupProjection(connection: Selection | null): GroupProjection {
   const group = propertiesFor(GROUP_FIELD_NEEDS, GROUP_KEYS, node);
   const withOwner = !node || node.has("owner");
   const owner = withOwner && node ? propertiesFor(USER_FIELD_NEEDS, [], node.at("owner")) : null;
-  return { group, withOwner, owner };
+  const cursors = !connection || connection.at("edges").has("cursor") || connection.has("pageInfo");
+  return { group, withOwner, owner, cursors };
 }

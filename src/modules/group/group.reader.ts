@@ -6,7 +6,7 @@ import { keysetPage } from "../../db/query";
 import { Group } from "./group.entity";
 import type { GroupStatus } from "./group.enums";
 import { Member } from "./member.entity";
-import { firstMembers, groupById, taggedMemberCount, viewerMembership } from "./group.loaders";
+import { firstMembers, groupById, taggedMemberCount, viewerIsMember } from "./group.loaders";
 import { UserTag } from "../user/user-tag.entity";
 import { rowReader } from "../../db/rows";
 import { User } from "../user/user.entity";
@@ -22,7 +22,7 @@ export class GroupReader {
   async canSee(ctx: RequestContext, group: Group): Promise<boolean> {
     if (!ctx.tenant || group.tenantId !== ctx.tenant.rowId) return false;
     if (ctx.principal.kind === "TENANT") return true;
-    return (await ctx.loaders.get(viewerMembership).load(group.rowId)) !== null;
+    return (await ctx.loaders.get(viewerIsMember).load(group.rowId)) !== null;
   }
 
   /** A group the caller may see, or null. */
@@ -41,9 +41,11 @@ export class GroupReader {
     const tenantId = ctx.tenantId;
     const source = this.db.dataSource;
     const group = rowReader(source, Group, "g_", projection.group ?? undefined);
-    const member = rowReader(source, Member, "m_");
+    // The caller's membership row: its join time when a cursor is selected (the list's order).
+    const member = rowReader(source, Member, "m_", projection.cursors ? ["joinedAt"] : []);
     // An owner selected for its id alone needs no user row: the group's row has it.
-    const owner = projection.withOwner && projection.owner?.length !== 0 ? rowReader(source, User, "o_", projection.owner ?? undefined) : null;
+    const ownerColumns = projection.owner?.filter((p) => p !== "rowId");
+    const owner = projection.withOwner && ownerColumns?.length !== 0 ? rowReader(source, User, "o_", ownerColumns) : null;
     const params: unknown[] = [userId, tenantId];
     let after = "";
     if (page.after) {
@@ -52,13 +54,13 @@ export class GroupReader {
     }
     params.push(page.limit + 1);
     const rows = await this.db.rows(
-      `SELECT ${group.select("g")}, ${member.select("m")}${owner ? `, ${owner.select("o")}` : ""} FROM group_members m JOIN chat_groups g ON g.id = m.group_id
+      `SELECT ${[group.select("g"), member.select("m"), owner?.select("o") ?? ""].filter(Boolean).join(", ")} FROM group_members m JOIN chat_groups g ON g.id = m.group_id
        ${owner ? "LEFT JOIN users o ON o.id = g.owner_id " : ""}WHERE m.user_id = ? AND m.tenant_id = ?${after} ORDER BY m.joined_at DESC, g.id DESC LIMIT ?`,
       params,
     );
     const groupLoader = ctx.loaders.get(groupById);
     const userLoader = ctx.loaders.get(userById);
-    const mine = ctx.loaders.get(viewerMembership);
+    const mine = ctx.loaders.get(viewerIsMember);
     const groups: Group[] = [];
     const memberships: Member[] = [];
     for (const row of rows) {
@@ -67,7 +69,7 @@ export class GroupReader {
       const m = member.readAt(row, group.width);
       groups.push(g);
       memberships.push(m);
-      mine.prime(g.rowId, m);
+      mine.prime(g.rowId, true);
       // A group read whole may serve any later field of the request; a partly read one only this list.
       if (projection.group === null) groupLoader.prime(g.rowId, g);
       // Each group's owner comes along (Group.owner answers from it; see graphql/preloaded.ts).
@@ -82,8 +84,8 @@ export class GroupReader {
         }
       }
     }
-    const joinedAt = new Map(memberships.map((m) => [m.groupId, m.joinedAt]));
-    return toConnection(groups, page, (g) => ({ key: joinedAt.get(g.rowId)!, id: g.rowId }), () =>
+    const joinedAt = new Map(groups.map((g, i) => [g, memberships[i]!.joinedAt]));
+    return toConnection(groups, page, (g) => ({ key: joinedAt.get(g)!, id: g.rowId }), () =>
       this.db.read((em) => em.countBy(Member, { userId, tenantId })),
     );
   }

@@ -22,11 +22,11 @@ export interface MemberProjection {
 }
 
 /** Always read: the page's keys (the tenant and the user's id are known without reading them). */
-const MEMBER_KEYS = ["groupId", "userId"];
+const MEMBER_KEYS = ["groupId"];
 /** Member fields → the properties their resolvers read. */
 const MEMBER_FIELD_NEEDS: FieldNeeds = {
   __typename: [],
-  id: [],
+  id: ["userId"],
   group: [],
   user: [],
   role: ["role"],
@@ -43,9 +43,11 @@ const MEMBER_FIELD_NEEDS: FieldNeeds = {
 export function memberProjection(connection: Selection | null): MemberProjection {
   const node = connection?.at("edges", "node") ?? null;
   const cursors = !connection || connection.at("edges").has("cursor") || connection.has("pageInfo");
-  const member = propertiesFor(MEMBER_FIELD_NEEDS, cursors ? [...MEMBER_KEYS, "joinSeq"] : MEMBER_KEYS, node);
   const withUser = !node || node.has("user");
   const user = withUser && node ? propertiesFor(USER_FIELD_NEEDS, [], node.at("user")) : null;
+  // The user's id is the member row's user_id: read there when the user needs it.
+  const keys = [...MEMBER_KEYS, ...(cursors ? ["joinSeq", "userId"] : []), ...(withUser && (user === null || user.includes("rowId")) ? ["userId"] : [])];
+  const member = propertiesFor(MEMBER_FIELD_NEEDS, keys, node);
   return { key: `${member?.join(",") ?? "*"}|${withUser ? (user?.join(",") ?? "*") : "-"}`, member, withUser, user };
 }
 
@@ -81,7 +83,8 @@ export async function firstMembersOfGroups(
   if (groups.length === 0 || take === 0) return result;
   const members = rowReader(db.dataSource, Member, "m_", projection.member ?? undefined);
   // A user selected for its id alone needs no user row: the member's row has it.
-  const users = projection.withUser && projection.user?.length !== 0 ? rowReader(db.dataSource, User, "u_", projection.user ?? undefined) : null;
+  const userColumns = projection.user?.filter((p) => p !== "rowId");
+  const users = projection.withUser && userColumns?.length !== 0 ? rowReader(db.dataSource, User, "u_", userColumns) : null;
   const columns = `${members.select("m")}${users ? `, ${users.select("u")}` : ""}`;
   // The outer list: the readers' columns by alias, in the same order (not the ordering helpers).
   const outer = [...members.aliases, ...(users?.aliases ?? [])].join(", ");
@@ -113,7 +116,7 @@ export async function firstMembersOfGroups(
     member.tenantId = tenantId;
     if (projection.withUser) {
       const user = users ? users.readAt(row, members.width) : new User();
-      user.rowId = member.userId;
+      if (member.userId !== undefined) user.rowId = member.userId;
       user.tenantId = tenantId;
       member.user = user;
     }
