@@ -38,6 +38,7 @@ export class Authenticator {
   /** Bumped by invalidateUser, so a lookup racing a revocation does not cache the state before it. */
   private tenantGeneration = 0;
   private readonly userGenerations = new LRUCache<string, number>({ max: 100_000, ttl: 60_000 });
+  private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly db: Database,
@@ -76,11 +77,26 @@ export class Authenticator {
   private async tenant(tenantId: string): Promise<Tenant | null> {
     const cached = this.tenants.get(tenantId);
     if (cached) return cached;
+    // Keyed by the generation too: a request after an invalidation never joins a read begun before it.
     const generation = this.tenantGeneration;
-    const tenant = await this.db.read((em) => em.findOneBy(Tenant, { rowId: tenantId }));
-    // Not cached when an invalidation (a rotated secret, a changed plan) happened meanwhile.
-    if (tenant && generation === this.tenantGeneration) this.tenants.set(tenantId, tenant);
-    return tenant;
+    return this.once(`tenant:${tenantId}:${generation}`, async () => {
+      const tenant = await this.db.read((em) => em.findOneBy(Tenant, { rowId: tenantId }));
+      // Not cached when an invalidation (a rotated secret, a changed plan) happened meanwhile.
+      if (tenant && generation === this.tenantGeneration) this.tenants.set(tenantId, tenant);
+      return tenant;
+    });
+  }
+
+  /**
+   * One lookup per key at a time: when a cached entry expires under load, the requests arriving
+   * together share one database read instead of each issuing its own.
+   */
+  private once<T>(key: string, lookup: () => Promise<T>): Promise<T> {
+    const running = this.inFlight.get(key) as Promise<T> | undefined;
+    if (running) return running;
+    const started = lookup().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, started);
+    return started;
   }
 
   private async byApiKey(token: string): Promise<Authenticated | null> {
@@ -130,10 +146,15 @@ export class Authenticator {
     let state = this.users.get(key);
     if (!state) {
       const generation = this.userGenerations.get(key);
-      const user = await this.db.read((em) => em.findOne(User, { where: { tenantId, rowId: userId }, select: { rowId: true, tokensValidFrom: true } }));
-      if (!user) return false;
-      state = { validFrom: user.tokensValidFrom ?? 0 };
-      if (this.userGenerations.get(key) === generation) this.users.set(key, state);
+      const found = await this.once(`user:${key}:${generation ?? 0}`, async () => {
+        const user = await this.db.read((em) => em.findOne(User, { where: { tenantId, rowId: userId }, select: { rowId: true, tokensValidFrom: true } }));
+        if (!user) return null;
+        const read = { validFrom: user.tokensValidFrom ?? 0 };
+        if (this.userGenerations.get(key) === generation) this.users.set(key, read);
+        return read;
+      });
+      if (!found) return false;
+      state = found;
     }
     return issuedAt >= state.validFrom;
   }
