@@ -55,11 +55,11 @@ export interface QueryCost {
 export function operationCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number | null {
   // A parsed document is reused from Apollo's cache for every request sending the same text: its
   // price for the same operation and variables is worked out once (clients repeat the same pages).
-  const key = `${operationName ?? ""}\u0000${JSON.stringify(variables)}`;
-  const known = key.length <= 2000 ? priced.get(document)?.get(key) : undefined;
+  const key = cacheKey(operationName, variables);
+  const known = key !== null ? priced.get(document)?.get(key) : undefined;
   if (known !== undefined) return known;
   const cost = priceOf(schema, document, operationName, variables);
-  if (key.length <= 2000) {
+  if (key !== null) {
     let byKey = priced.get(document);
     if (!byKey) priced.set(document, (byKey = new Map()));
     if (byKey.size >= 100) byKey.clear();
@@ -69,6 +69,18 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
 }
 
 const priced = new WeakMap<DocumentNode, Map<string, number | null>>();
+
+/** The operation and its variables as a key; null (not cached) for large or unprintable variables. */
+function cacheKey(operationName: string | undefined, variables: Record<string, unknown>): string | null {
+  let printed: string;
+  try {
+    printed = JSON.stringify(variables);
+  } catch {
+    return null; // e.g. nested deeper than the stack: pricing (and then coercion) refuses it as usual
+  }
+  const key = `${operationName ?? ""}\u0000${printed}`;
+  return key.length <= 2000 ? key : null;
+}
 
 function priceOf(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number | null {
   let computed: number;
