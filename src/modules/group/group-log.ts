@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
 import { newId } from "../../common/ids";
+import { insertRows } from "../../db/query";
 import { type HeadSigner, sealLeaves } from "../evidence/sealing";
 import { Group } from "./group.entity";
 import { announceAfterCommit, recordEvents } from "../events/outbox";
@@ -68,7 +69,7 @@ export class GroupLog {
     if (seats) update.andWhere("member_count + :add <= :cap", { add: seats.add, cap: seats.cap });
     const result = await update.execute();
     if (seats && result.affected !== 1) return null;
-    for (let i = 0; i < rows.length; i += 200) await em.insert(GroupLogEntry, rows.slice(i, i + 200));
+    await insertRows(em, GroupLogEntry, rows);
     // Every entry is also an event, in the same transaction (the outbox); see group-events.ts.
     const { events, wakeUps } = groupLogEvents(group, rows, entries.map((e) => e.event));
     await recordEvents(em, events, now);

@@ -1,6 +1,7 @@
 import { type EntityManager, In } from "typeorm";
 import { DomainError, ErrorCode } from "../../common/errors";
 import { toGlobalId } from "../../common/global-id";
+import { insertRows } from "../../db/query";
 import type { GroupLog } from "./group-log";
 import type { LogData } from "./group-log.entity";
 import { Group } from "./group.entity";
@@ -94,7 +95,7 @@ export async function admitMembers(
       clearedThroughSeq: 0,
     }),
   );
-  for (let i = 0; i < admitted.length; i += 200) await em.insert(Member, admitted.slice(i, i + 200));
+  await insertRows(em, Member, admitted);
   // Every join into an existing group is welcomed (a path's own message first, else the group's); founders are not.
   const welcome = options.welcome ?? (group.welcomeMessage ? { template: group.welcomeMessage } : null);
   const joiners = fresh.filter((a) => a.source.kind !== JoinSourceKind.CREATOR && a.source.kind !== JoinSourceKind.SPLIT).map((a) => a.userId);
