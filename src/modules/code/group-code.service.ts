@@ -159,10 +159,10 @@ export class GroupCodeService {
   /**
    * Joins the code's group. Someone already in it gets their membership back unchanged. Otherwise
    * the group's row lock is held for as few statements as possible: what needs no lock is read and
-   * checked before it (the code, the membership, the code's status by the clock); under it group
-   * state, plan and capacity are checked in memory, then one conditional UPDATE counts the use — so
-   * a code with maxUses N admits exactly N people — and is also the last check (code not revoked,
-   * expired or used up meanwhile, joiner not banned), and the seat is taken.
+   * checked before it (the code, the membership, the code's status by the clock, the tenant's webhook
+   * endpoints); under it group state, plan and capacity are checked in memory, then one conditional
+   * UPDATE counts the use — so a code with maxUses N admits exactly N people — and is also the last
+   * check (code not revoked, expired or used up meanwhile, joiner not banned), and the seat is taken.
    * Two joins by the same person racing each other meet at the member row's primary key; the loser's
    * transaction is re-run and finds the membership.
    */
@@ -174,6 +174,7 @@ export class GroupCodeService {
     const now = ctx.now();
     const status = groupCodeStatus(code, now);
     if (status !== CodeStatus.ACTIVE) throw statusRefusal(status);
+    await this.groupLog.prepare(em, ctx.tenantId);
     const group = await lockGroupRow(ctx, em, code.groupId, ["input", "token"]);
     const refusal = codeRefusal(ctx.policy, code, group, now);
     if (refusal) throw refusal;

@@ -3,7 +3,7 @@ import { newId } from "../../common/ids";
 import { insertRows } from "../../db/query";
 import { type HeadSigner, sealLeaves } from "../evidence/sealing";
 import { Group } from "./group.entity";
-import { announceAfterCommit, recordEvents } from "../events/outbox";
+import { announceAfterCommit, prepareEvents, recordEvents } from "../events/outbox";
 import { groupLogEvents } from "./group-events";
 import { GroupLogEntry, type LogData } from "./group-log.entity";
 
@@ -76,6 +76,15 @@ export class GroupLog {
     announceAfterCommit(em, wakeUps);
     Object.assign(group, { logSize, merkleFrontier, memberCount: group.memberCount + (seats?.add ?? 0) });
     return rows;
+  }
+
+  /**
+   * Reads what appending to a group of this tenant will need and the group's row lock does not
+   * guard (the tenant's webhook endpoints, see outbox.ts). A path that appends under the lock calls
+   * it before taking the lock, so that the lock is held for writes only.
+   */
+  async prepare(em: EntityManager, tenantId: string): Promise<void> {
+    await prepareEvents(em, tenantId);
   }
 
   /** Appends entries that move no seats (always written). */
