@@ -59,6 +59,8 @@ interface TransactionScope {
   locals: Map<unknown, unknown>;
   /** process.hrtime.bigint() when the transaction first took a row lock others queue on (see holdingRowLock). */
   lockedAt: bigint | null;
+  /** process.hrtime.bigint() when the work was done and COMMIT was about to be sent. */
+  workDoneAt: bigint | null;
 }
 
 const SCOPE = "gp.transactionScope";
@@ -86,8 +88,11 @@ export function transactionLocals(em: EntityManager): Map<unknown, unknown> | nu
 
 /**
  * Notes that the transaction `em` belongs to now holds a row lock other transactions queue on (a
- * group's row): once it commits, the time from the first such lock to the commit is reported to
- * `Database.observeLockHold` observers (/metrics). Outside `Database.tx` it does nothing.
+ * group's row): once it commits, the time from the first such lock to the COMMIT being sent is
+ * reported to `Database.observeLockHold` observers (/metrics). Not to the COMMIT's answer: InnoDB
+ * releases row locks as it commits, before the redo log flush that answer waits for (measured:
+ * a waiting FOR UPDATE is granted before the holder's COMMIT returns). Outside `Database.tx` it
+ * does nothing.
  */
 export function holdingRowLock(em: EntityManager): void {
   const scope = scopeOf(em);
@@ -98,10 +103,12 @@ export function holdingRowLock(em: EntityManager): void {
 async function scoped<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>): Promise<{ result: T; scope: TransactionScope }> {
   const data = em.queryRunner!.data as Record<string, unknown>;
   const previous = data[SCOPE];
-  const scope: TransactionScope = { afterCommit: [], locals: new Map(), lockedAt: null };
+  const scope: TransactionScope = { afterCommit: [], locals: new Map(), lockedAt: null, workDoneAt: null };
   data[SCOPE] = scope;
   try {
-    return { result: await work(em), scope };
+    const result = await work(em);
+    scope.workDoneAt = process.hrtime.bigint();
+    return { result, scope };
   } finally {
     data[SCOPE] = previous;
   }
@@ -170,15 +177,15 @@ export class Database {
    */
   async tx<T>(work: (em: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const { result, scope } = await this.txScoped((em) => scoped(em, work), options);
-    if (scope.lockedAt !== null) {
-      const seconds = Number(process.hrtime.bigint() - scope.lockedAt) / 1e9;
+    if (scope.lockedAt !== null && scope.workDoneAt !== null) {
+      const seconds = Number(scope.workDoneAt - scope.lockedAt) / 1e9;
       for (const observe of this.lockHoldObservers) observe(seconds);
     }
     runAfterCommit(scope.afterCommit);
     return result;
   }
 
-  /** Calls `fn` with how long each committed transaction held its hot row lock (see holdingRowLock), in seconds. */
+  /** Calls `fn` with how long each committed transaction held its hot row lock before committing (see holdingRowLock), in seconds. */
   observeLockHold(fn: (seconds: number) => void): void {
     this.lockHoldObservers.push(fn);
   }
