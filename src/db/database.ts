@@ -56,10 +56,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
-/** What one transaction keeps until it commits: work to run after the commit, and scratch values. */
+/** What one transaction keeps until it commits: work to run after the commit, scratch values, when it took a hot row lock. */
 interface TransactionScope {
   afterCommit: Array<() => void>;
   locals: Map<unknown, unknown>;
+  /** process.hrtime.bigint() when the transaction first took a row lock others queue on (see holdingRowLock). */
+  lockedAt: bigint | null;
+  /** process.hrtime.bigint() when the work was done and COMMIT was about to be sent. */
+  workDoneAt: bigint | null;
 }
 
 const SCOPE = "gp.transactionScope";
@@ -85,14 +89,29 @@ export function transactionLocals(em: EntityManager): Map<unknown, unknown> | nu
   return scopeOf(em)?.locals ?? null;
 }
 
+/**
+ * Notes that the transaction `em` belongs to now holds a row lock other transactions queue on (a
+ * group's row): once it commits, the time from the first such lock to the COMMIT being sent is
+ * reported to `Database.observeLockHold` observers (/metrics). Not to the COMMIT's answer: InnoDB
+ * releases row locks as it commits, before the redo log flush that answer waits for (measured:
+ * a waiting FOR UPDATE is granted before the holder's COMMIT returns). Outside `Database.tx` it
+ * does nothing.
+ */
+export function holdingRowLock(em: EntityManager): void {
+  const scope = scopeOf(em);
+  if (scope && scope.lockedAt === null) scope.lockedAt = process.hrtime.bigint();
+}
+
 /** Runs `work` with a fresh transaction scope on `em`'s query runner; returns what to run after the commit. */
-async function scoped<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>): Promise<{ result: T; afterCommit: Array<() => void> }> {
+async function scoped<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>): Promise<{ result: T; scope: TransactionScope }> {
   const data = em.queryRunner!.data as Record<string, unknown>;
   const previous = data[SCOPE];
-  const scope: TransactionScope = { afterCommit: [], locals: new Map() };
+  const scope: TransactionScope = { afterCommit: [], locals: new Map(), lockedAt: null, workDoneAt: null };
   data[SCOPE] = scope;
   try {
-    return { result: await work(em), afterCommit: scope.afterCommit };
+    const result = await work(em);
+    scope.workDoneAt = process.hrtime.bigint();
+    return { result, scope };
   } finally {
     data[SCOPE] = previous;
   }
@@ -142,6 +161,7 @@ export class Database {
   readonly causalReads: boolean;
   /** Transactions re-run after a deadlock, lock timeout or certification conflict (for /metrics). */
   conflicts = 0;
+  private readonly lockHoldObservers: Array<(seconds: number) => void> = [];
 
   constructor(
     readonly dataSource: DataSource,
@@ -159,9 +179,18 @@ export class Database {
    * succeeded (never for a rolled-back or re-run attempt).
    */
   async tx<T>(work: (em: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    const { result, afterCommit } = await this.txScoped((em) => scoped(em, work), options);
-    runAfterCommit(afterCommit);
+    const { result, scope } = await this.txScoped((em) => scoped(em, work), options);
+    if (scope.lockedAt !== null && scope.workDoneAt !== null) {
+      const seconds = Number(scope.workDoneAt - scope.lockedAt) / 1e9;
+      for (const observe of this.lockHoldObservers) observe(seconds);
+    }
+    runAfterCommit(scope.afterCommit);
     return result;
+  }
+
+  /** Calls `fn` with how long each committed transaction held its hot row lock before committing (see holdingRowLock), in seconds. */
+  observeLockHold(fn: (seconds: number) => void): void {
+    this.lockHoldObservers.push(fn);
   }
 
   private async txScoped<T>(work: (em: EntityManager) => Promise<T>, options: TransactionOptions): Promise<T> {

@@ -158,6 +158,13 @@ export class Metrics {
         this.set({ state: "due" }, backlog.due);
       },
     });
+    const lockHold = new Histogram({
+      name: "gp_group_lock_hold_seconds",
+      help: "How long a committed transaction held a group's row lock: from its SELECT … FOR UPDATE returning to its COMMIT being sent (InnoDB releases the lock as it commits, before the log flush the COMMIT's answer waits for). Every join, message and change to that group queues on it; on SQLite, which runs one transaction at a time, the same span",
+      buckets: [0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    app.db.observeLockHold((seconds) => lockHold.observe(seconds));
     new Gauge({
       name: "gp_db_info",
       help: "Database engine of this instance and whether it is a Galera node (value is always 1)",

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createConnection } from "mysql2/promise";
 import { ManualClock } from "../../src/common/clock";
 import {
   CodePreviewDocument,
@@ -168,6 +170,53 @@ describe(`group codes (${engine})`, () => {
     const code = ok(dataOf(await server.gql(CREATE, { input: { groupId: g.id, type: "PERMANENT" } }, owner.token)).createGroupCode).code!;
     ok(dataOf(await server.gql(DissolveForCodeDocument, { input: { groupId: g.id } }, owner.token)).dissolveGroup);
     assert.deepEqual(codes(await join(code.token, a.users[7])), ["GROUP_DISSOLVED"]);
+  });
+
+  it("a revocation or a ban committed while a join waits for the group's row lock refuses the join", { skip: engine !== "mysql" && "row locks: MariaDB only" }, async () => {
+    const rowId = (globalId: string) => Buffer.from(globalId, "base64url").toString().split(":")[1];
+    const holder = await createConnection(server.databaseUrl);
+    const database = new URL(server.databaseUrl).pathname.slice(1);
+    try {
+      /** Holds the group's row lock while a join by `user` starts, runs `meanwhile` in the holder's transaction, commits, and returns the join's payload. */
+      const joinWhileLocked = async (token: string, user: FixtureUser, meanwhile: () => Promise<unknown>) => {
+        await holder.query("START TRANSACTION");
+        await holder.query("SELECT id FROM chat_groups WHERE id = ? FOR UPDATE", [rowId(groupId)]);
+        const joining = join(token, user);
+        const deadline = Date.now() + 30_000;
+        for (let waiting = 0; waiting === 0; await sleep(20)) {
+          assert.ok(Date.now() < deadline, "the join never reached the group's lock");
+          // The join's FOR UPDATE has been sent (it cannot finish while the holder has the row).
+          const [rows] = await holder.query(
+            "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID() AND INFO LIKE '%FROM `chat_groups`%FOR UPDATE'",
+            [database],
+          );
+          waiting = Number((rows as Array<{ n: number }>)[0].n);
+        }
+        await meanwhile();
+        await holder.query("COMMIT");
+        return joining;
+      };
+      /** The group's member count and the code's uses, as stored. */
+      const counts = async (codeId: string) => {
+        const [row] = await server.sql("SELECT g.member_count AS members, c.uses AS uses FROM chat_groups g JOIN group_codes c ON c.group_id = g.id WHERE c.id = ?", [rowId(codeId)]);
+        return { members: Number(row.members), uses: Number(row.uses) };
+      };
+      const revoked = ok(await create({ type: "PERMANENT" })).code!;
+      const before = await counts(revoked.id);
+      const late = await joinWhileLocked(revoked.token, a.users[9], () => holder.query("UPDATE group_codes SET revoked_at = ? WHERE id = ?", [clock.now(), rowId(revoked.id)]));
+      assert.deepEqual(codes(late), ["CODE_REVOKED"]);
+      assert.deepEqual(await counts(revoked.id), before);
+
+      const open = ok(await create({ type: "PERMANENT" })).code!;
+      const banned = a.users[10];
+      const refused = await joinWhileLocked(open.token, banned, () =>
+        holder.query("INSERT INTO group_bans (group_id, user_id, tenant_id, banned_by, created_at) VALUES (?, ?, ?, ?, ?)", [rowId(groupId), rowId(banned.id), rowId(a.id), rowId(owner.id), clock.now()]),
+      );
+      assert.deepEqual(codes(refused), ["BANNED"]);
+      assert.deepEqual(await counts(open.id), { members: before.members, uses: 0 });
+    } finally {
+      await holder.end();
+    }
   });
 });
 

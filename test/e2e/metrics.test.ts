@@ -119,6 +119,17 @@ describe("GET /metrics", () => {
     } else {
       assert.equal(valueOf(samples, "gp_db_pool_connections", { state: "open" }), undefined, "SQLite has no pool to report");
     }
+    // How long a join held the group's row lock, observed once its transaction committed.
+    const held = (s: Sample[]) => valueOf(s, "gp_group_lock_hold_seconds_count") ?? 0;
+    const fresh = ok(dataOf(await server.gql(CREATE_CODE, { input: { groupId, type: "PERMANENT" } }, owner.token)).createGroupCode).code;
+    const beforeJoin = await scrape(server);
+    assert.equal(dataOf(await server.gql(JOIN, { input: { token: fresh.token } }, outsider.token)).joinGroupByCode.member.role, "MEMBER");
+    const afterJoin = await scrape(server);
+    assert.equal(held(afterJoin), held(beforeJoin) + 1, "the join's lock hold is observed");
+    const holdSum = valueOf(afterJoin, "gp_group_lock_hold_seconds_sum")! - valueOf(beforeJoin, "gp_group_lock_hold_seconds_sum")!;
+    assert.ok(holdSum > 0 && holdSum < 30, `lock held ${holdSum}s`);
+    assert.equal(valueOf(afterJoin, "gp_group_lock_hold_seconds_bucket", { le: "+Inf" }), held(afterJoin));
+
     // Default process metrics come along.
     assert.ok((valueOf(samples, "gp_process_resident_memory_bytes") ?? 0) > 0);
   });

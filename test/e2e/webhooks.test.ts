@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { rowIdOf } from "../../src/common/global-id";
+import { newId } from "../../src/common/ids";
 import { dataOf, errorCodes, type FixtureTenant, ok, twoTenants } from "../support/fixtures";
 import { createGroup, mutate } from "../support/groups";
 import { engine, production, serverMode, startTestServer, type TestServer } from "../support/server";
@@ -234,6 +236,21 @@ describe(`webhooks (${engine}, ${serverMode})`, { timeout: 600_000 }, () => {
     assert.equal(ended.lastError, "the endpoint was disabled");
     ok(await mutate(server, "renameGroup", { groupId: group.id, name: "Unheard" }, a.users[0].token));
     assert.equal((await deliveries(server, a.apiKey, endpoint.id)).length, 1, "a disabled endpoint gets no deliveries");
+    // A change that read the endpoint as enabled before it was disabled (endpoints are read before the
+    // group's row lock) still enqueues its delivery ("Unheard"): the dispatcher ends it unsent, as disabling does.
+    const late = newId();
+    const now = Date.now();
+    await server.sql(
+      `INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event_id, event_type, status, attempts, next_attempt_at, retrying_since, created_at)
+       SELECT ?, tenant_id, ?, id, type, 'PENDING', 0, ?, ?, ? FROM events WHERE group_id = ? AND type = 'group.renamed' ORDER BY created_at DESC, id DESC LIMIT 1`,
+      [late, rowIdOf(endpoint.id, "WebhookEndpoint"), now, now, now, rowIdOf(group.id, "Group")],
+    );
+    const [lateRow] = await waitFor("the late delivery to end", async () => {
+      const rows = await server.sql("SELECT status, last_error FROM webhook_deliveries WHERE id = ?", [late]);
+      return rows[0]?.status !== "PENDING" && rows;
+    });
+    assert.deepEqual({ ...lateRow }, { status: "FAILED", last_error: "the endpoint was disabled" });
+    assert.equal(r.received.length, 1, "nothing is sent to a disabled endpoint");
     const refusedRedelivery = dataOf(await server.gql(REDELIVER, { input: { deliveryId: ended.id } }, a.apiKey)).redeliverWebhookEvent;
     assert.deepEqual(refusedRedelivery.userErrors.map((e: any) => e.code), ["NOT_PERMITTED"]);
 

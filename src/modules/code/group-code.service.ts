@@ -12,7 +12,7 @@ import { Group } from "../group/group.entity";
 import { GroupStatus, JoinSourceKind } from "../group/group.enums";
 import type { Member } from "../group/member.entity";
 import { admitMembers } from "../group/membership";
-import { banned, isBanned, joinGate } from "../group/join-gate";
+import { banned, isBanned, joinGate, NOT_BANNED, notBannedParams } from "../group/join-gate";
 import type { JoinRequest } from "../group/join-request.entity";
 import type { JoinRequestService } from "../group/join-request.service";
 import { CodeStatus, GroupCodeType } from "./code.enums";
@@ -157,32 +157,32 @@ export class GroupCodeService {
   }
 
   /**
-   * Joins the code's group. Someone already in it gets their membership back unchanged. Otherwise,
-   * under the group's row lock (held for as few statements as possible): status, group state, plan
-   * and capacity are checked, the use is counted by a conditional UPDATE — so a code with maxUses N
-   * admits exactly N people — and the seat is taken. Two joins by the same person racing each other
-   * meet at the member row's primary key; the loser's transaction is re-run and finds the membership.
+   * Joins the code's group. Someone already in it gets their membership back unchanged. Otherwise
+   * the group's row lock is held for as few statements as possible: what needs no lock is read and
+   * checked before it (the code, the membership, the code's status by the clock, the tenant's webhook
+   * endpoints); under it group state, plan and capacity are checked in memory, then one conditional
+   * UPDATE counts the use — so a code with maxUses N admits exactly N people — and is also the last
+   * check (code not revoked, expired or used up meanwhile, joiner not banned), and the seat is taken.
+   * Two joins by the same person racing each other meet at the member row's primary key; the loser's
+   * transaction is re-run and finds the membership.
    */
   async join(ctx: RequestContext, em: EntityManager, token: string): Promise<{ group: Group; member: Member | null; joinRequest?: JoinRequest }> {
     const userId = ctx.requireUser("Codes are joined with a user token");
     const code = await this.findByToken(em, ctx.tenantId, token);
     const existing = await findMember(em, code.groupId, userId);
     if (existing) return { group: (await em.findOneBy(Group, { rowId: code.groupId }))!, member: existing };
-    const group = await lockGroupRow(ctx, em, code.groupId, ["input", "token"]);
     const now = ctx.now();
+    const status = groupCodeStatus(code, now);
+    if (status !== CodeStatus.ACTIVE) throw statusRefusal(status);
+    await this.groupLog.prepare(em, ctx.tenantId);
+    const group = await lockGroupRow(ctx, em, code.groupId, ["input", "token"]);
     const refusal = codeRefusal(ctx.policy, code, group, now);
     if (refusal) throw refusal;
     const source = { kind: JoinSourceKind.GROUP_CODE, codeId: code.rowId, state: code.state };
-    const gate = await joinGate(ctx, em, group, userId, source, ["input", "token"]);
+    const gate = await joinGate(ctx, em, group, userId, source, ["input", "token"], { banCheckedInWrite: true });
     // Asking again while a request is pending returns it, and uses the code no further.
     if (!gate.admit && !gate.created) return { group, member: null, joinRequest: gate.request };
-    const counted = await em
-      .createQueryBuilder()
-      .update(GroupCode)
-      .set({ uses: () => "uses + 1" })
-      .where("id = :id AND (max_uses IS NULL OR uses < max_uses)", { id: code.rowId })
-      .execute();
-    if (counted.affected !== 1) throw statusRefusal(CodeStatus.EXHAUSTED);
+    await this.countUse(em, code, userId, now);
     if (!gate.admit) return { group, member: null, joinRequest: gate.request };
     const { admitted } = await admitMembers(
       this.groupLog,
@@ -194,6 +194,25 @@ export class GroupCodeService {
       { knownAbsent: true },
     );
     return { group, member: admitted[0] };
+  }
+
+  /**
+   * Counts one use of the code under the group's row lock. The conditional UPDATE is the last check:
+   * the code is not revoked, expired or used up (whatever committed while the caller waited for the
+   * lock) and the joiner is not banned (see joinGate). When it refuses, the reason is read.
+   */
+  private async countUse(em: EntityManager, code: GroupCode, userId: string, now: number): Promise<void> {
+    const counted = await em
+      .createQueryBuilder()
+      .update(GroupCode)
+      .set({ uses: () => "uses + 1" })
+      .where("id = :id AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > :now) AND (max_uses IS NULL OR uses < max_uses)", { id: code.rowId, now })
+      .andWhere(NOT_BANNED, notBannedParams(code.groupId, userId))
+      .execute();
+    if (counted.affected === 1) return;
+    const status = groupCodeStatus((await em.findOneBy(GroupCode, { rowId: code.rowId }))!, now);
+    if (status !== CodeStatus.ACTIVE) throw statusRefusal(status);
+    throw banned(["input", "token"]);
   }
 
   /** What scanning the code would show the caller. */

@@ -4,7 +4,7 @@ import { afterCommit, transactionLocals } from "../../db/database";
 import type { EventBus, LiveEvent } from "./bus";
 import { EventRecord } from "./event.entity";
 import type { EventType } from "./event-types";
-import { enqueueWebhookDeliveries } from "../webhooks/enqueue";
+import { enqueueWebhookDeliveries, readEndpointsAhead } from "../webhooks/enqueue";
 
 /** One event to record: what changed, for which tenant (and group), and for whom. */
 export interface EventInput {
@@ -70,6 +70,14 @@ export async function recordEvents(em: EntityManager, inputs: EventInput[], now:
     rows.map((row, i) => ({ id: row.rowId, tenantId: row.tenantId, type: row.type, groupId: row.groupId, seq: row.seq, audience: inputs[i].audience ?? [], data: row.data, createdAt: now })),
   );
   return rows;
+}
+
+/**
+ * Reads now what recording this tenant's events later in the transaction needs (its webhook
+ * endpoints), so that recordEvents then only writes: for paths that record under a row lock.
+ */
+export function prepareEvents(em: EntityManager, tenantId: string): Promise<void> {
+  return readEndpointsAhead(em, tenantId);
 }
 
 export async function recordEvent(em: EntityManager, input: EventInput, now: number): Promise<EventRecord> {

@@ -2,6 +2,7 @@ import type { EntityManager } from "typeorm";
 import { DomainError, ErrorCode, notFound } from "../../common/errors";
 import { rowIdOf } from "../../common/global-id";
 import type { RequestContext } from "../../context/context";
+import { holdingRowLock } from "../../db/database";
 import { forUpdate } from "../../db/query";
 import { Group } from "./group.entity";
 import { GroupStatus } from "./group.enums";
@@ -25,6 +26,7 @@ export async function lockGroupRow(ctx: RequestContext, em: EntityManager, rowId
         .getOne()
     : null;
   if (!group) throw notFound("Group", field);
+  holdingRowLock(em);
   return group;
 }
 

@@ -1,8 +1,9 @@
 import type { EntityManager } from "typeorm";
 import { newId } from "../../common/ids";
+import { insertRows } from "../../db/query";
 import { type HeadSigner, sealLeaves } from "../evidence/sealing";
 import { Group } from "./group.entity";
-import { announceAfterCommit, recordEvents } from "../events/outbox";
+import { announceAfterCommit, prepareEvents, recordEvents } from "../events/outbox";
 import { groupLogEvents } from "./group-events";
 import { countActivity } from "../stats/activity-counters";
 import { GroupLogEntry, type LogData } from "./group-log.entity";
@@ -69,7 +70,7 @@ export class GroupLog {
     if (seats) update.andWhere("member_count + :add <= :cap", { add: seats.add, cap: seats.cap });
     const result = await update.execute();
     if (seats && result.affected !== 1) return null;
-    for (let i = 0; i < rows.length; i += 200) await em.insert(GroupLogEntry, rows.slice(i, i + 200));
+    await insertRows(em, GroupLogEntry, rows);
     await countActivity(em, rows); // the statistics' per-day counters move with the history (stats/activity-counters.ts)
     // Every entry is also an event, in the same transaction (the outbox); see group-events.ts.
     const { events, wakeUps } = groupLogEvents(group, rows, entries.map((e) => e.event));
@@ -77,6 +78,15 @@ export class GroupLog {
     announceAfterCommit(em, wakeUps);
     Object.assign(group, { logSize, merkleFrontier, memberCount: group.memberCount + (seats?.add ?? 0) });
     return rows;
+  }
+
+  /**
+   * Reads what appending to a group of this tenant will need and the group's row lock does not
+   * guard (the tenant's webhook endpoints, see outbox.ts). A path that appends under the lock calls
+   * it before taking the lock, so that the lock is held for writes only.
+   */
+  async prepare(em: EntityManager, tenantId: string): Promise<void> {
+    await prepareEvents(em, tenantId);
   }
 
   /** Appends entries that move no seats (always written). */

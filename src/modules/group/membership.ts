@@ -1,6 +1,7 @@
 import { type EntityManager, In } from "typeorm";
 import { DomainError, ErrorCode } from "../../common/errors";
 import { toGlobalId } from "../../common/global-id";
+import { insertRows } from "../../db/query";
 import type { GroupLog } from "./group-log";
 import type { LogData } from "./group-log.entity";
 import { Group } from "./group.entity";
@@ -8,7 +9,7 @@ import { GroupEventKind, GroupStatus, InvitationStatus, JoinRequestStatus, JoinS
 import { JoinRequest } from "./join-request.entity";
 import { Invitation } from "./invitation.entity";
 import { Member } from "./member.entity";
-import { postWelcome, type Welcome } from "./welcome";
+import { welcomeEntries, type Welcome } from "./welcome";
 
 /** How someone came into a group; copied onto the member row for join-source statistics. */
 export interface JoinSource {
@@ -61,17 +62,24 @@ export async function admitMembers(
   const fresh = admissions.filter((a) => !present.has(a.userId));
   if (fresh.length === 0) return { admitted: [], existing };
   if (group.memberCount + fresh.length > cap) throw groupFull(cap);
-  // The seats and the history entries move in one UPDATE that refuses to pass the cap.
+  // Every join into an existing group is welcomed (a path's own message first, else the group's); founders are not.
+  const welcome = options.welcome ?? (group.welcomeMessage ? { template: group.welcomeMessage } : null);
+  const joiners = fresh.filter((a) => a.source.kind !== JoinSourceKind.CREATOR && a.source.kind !== JoinSourceKind.SPLIT).map((a) => a.userId);
+  const welcomes = welcome ? await welcomeEntries(em, group, joiners, welcome) : [];
+  // The seats and the history entries (the joins, then their welcome messages) move in one UPDATE that refuses to pass the cap.
   const entries = await log.appendWithSeats(
     em,
     group,
-    fresh.map((a) => ({
-      kind: GroupEventKind.MEMBER_JOINED,
-      actorId: a.source.inviterId ?? a.userId,
-      subjectId: a.userId,
-      data: { source: a.source.kind, role: a.role ?? MemberRole.MEMBER, ...(a.source.state ? { state: a.source.state } : {}) },
-      event: { joinSource: joinSourceData(a.source) },
-    })),
+    [
+      ...fresh.map((a) => ({
+        kind: GroupEventKind.MEMBER_JOINED,
+        actorId: a.source.inviterId ?? a.userId,
+        subjectId: a.userId,
+        data: { source: a.source.kind, role: a.role ?? MemberRole.MEMBER, ...(a.source.state ? { state: a.source.state } : {}) },
+        event: { joinSource: joinSourceData(a.source) },
+      })),
+      ...welcomes,
+    ],
     now,
     { add: fresh.length, cap },
   );
@@ -94,11 +102,7 @@ export async function admitMembers(
       clearedThroughSeq: 0,
     }),
   );
-  for (let i = 0; i < admitted.length; i += 200) await em.insert(Member, admitted.slice(i, i + 200));
-  // Every join into an existing group is welcomed (a path's own message first, else the group's); founders are not.
-  const welcome = options.welcome ?? (group.welcomeMessage ? { template: group.welcomeMessage } : null);
-  const joiners = fresh.filter((a) => a.source.kind !== JoinSourceKind.CREATOR && a.source.kind !== JoinSourceKind.SPLIT).map((a) => a.userId);
-  if (welcome) await postWelcome(log, em, group, joiners, welcome, now);
+  await insertRows(em, Member, admitted);
   return { admitted, existing };
 }
 

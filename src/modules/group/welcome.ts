@@ -1,6 +1,6 @@
 import { type EntityManager, In } from "typeorm";
 import { User } from "../user/user.entity";
-import type { GroupLog } from "./group-log";
+import type { LogEntryInput } from "./group-log";
 import type { LogData } from "./group-log.entity";
 import type { Group } from "./group.entity";
 import { GroupEventKind } from "./group.enums";
@@ -16,21 +16,16 @@ export function welcomeText(template: string, nickname: string, groupName: strin
   return template.replaceAll("%NICKNAME%", nickname).replaceAll("%GROUP%", groupName);
 }
 
-/** Posts one welcome message per joiner to the locked group's history, placeholders filled in. */
-export async function postWelcome(log: GroupLog, em: EntityManager, group: Group, userIds: string[], welcome: Welcome, now: number): Promise<void> {
-  if (userIds.length === 0) return;
+/** One welcome message per joiner for the group's history, placeholders filled in (reads the joiners' display names). */
+export async function welcomeEntries(em: EntityManager, group: Group, userIds: string[], welcome: Welcome): Promise<LogEntryInput[]> {
+  if (userIds.length === 0) return [];
   const names = new Map(
     (await em.find(User, { where: { tenantId: group.tenantId, rowId: In(userIds) }, select: { rowId: true, displayName: true } })).map((u) => [u.rowId, u.displayName]),
   );
-  await log.append(
-    em,
-    group,
-    userIds.map((userId) => ({
-      kind: GroupEventKind.WELCOME_MESSAGE,
-      subjectId: userId,
-      text: welcomeText(welcome.template, names.get(userId) ?? "", group.name),
-      data: welcome.data ?? null,
-    })),
-    now,
-  );
+  return userIds.map((userId) => ({
+    kind: GroupEventKind.WELCOME_MESSAGE,
+    subjectId: userId,
+    text: welcomeText(welcome.template, names.get(userId) ?? "", group.name),
+    data: welcome.data ?? null,
+  }));
 }

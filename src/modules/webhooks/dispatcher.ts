@@ -178,15 +178,17 @@ export class WebhookDispatcher {
     const started = this.clock.now();
     const t0 = process.hrtime.bigint();
     let result: AttemptResult;
-    if (!endpoint || !event) {
-      result = { status: null, error: endpoint ? "the event is no longer kept (30 days)" : "the endpoint was deleted" };
+    // Sent only to an endpoint still enabled: one disabled after a change read it as enabled (see
+    // readEndpointsAhead) ends the delivery as disabling does.
+    if (!endpoint || !endpoint.enabled || !event) {
+      result = { status: null, error: !endpoint ? "the endpoint was deleted" : !endpoint.enabled ? "the endpoint was disabled" : "the event is no longer kept (30 days)" };
     } else {
       result = await this.sender.send(endpoint.url, endpoint.secret, { id: toGlobalId("Event", event.rowId), type: event.type, createdAt: event.createdAt, data: event.data }, started);
     }
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const now = this.clock.now();
     const delivered = result.status !== null && result.status >= 200 && result.status < 300;
-    const final = delivered || !endpoint || !event || retriesExhausted(delivery.retryingSince, now, this.config.retryScale);
+    const final = delivered || !endpoint?.enabled || !event || retriesExhausted(delivery.retryingSince, now, this.config.retryScale);
     const status = delivered ? WebhookDeliveryStatus.DELIVERED : final ? WebhookDeliveryStatus.FAILED : WebhookDeliveryStatus.PENDING;
     const next = final ? now : now + retryDelayMs(delivery.attempts + 1, this.config.retryScale);
     await this.record({ rowId: delivery.rowId, params: [status, result.status, result.error?.slice(0, 500) ?? null, started, next, delivery.rowId, leaseToken] });

@@ -1,5 +1,6 @@
 import { type EntityManager, In } from "typeorm";
 import { newId } from "../../common/ids";
+import { transactionLocals } from "../../db/database";
 import { WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint } from "./webhook.entities";
 
 /** What the outbox hands over about each event it recorded. */
@@ -10,6 +11,35 @@ export interface RecordedEvent {
   createdAt: number;
 }
 
+type Subscriber = Pick<WebhookEndpoint, "rowId" | "tenantId" | "eventTypes">;
+
+const READ_AHEAD = Symbol("webhook endpoints read ahead");
+
+const readEnabled = (em: EntityManager, tenants: string[]): Promise<Subscriber[]> =>
+  em.find(WebhookEndpoint, { select: { rowId: true, tenantId: true, eventTypes: true }, where: { tenantId: In(tenants), enabled: true } });
+
+/** The tenants' enabled endpoints: as read ahead in this transaction (readEndpointsAhead), the others read now. */
+async function enabledEndpoints(em: EntityManager, tenants: string[]): Promise<Subscriber[]> {
+  const ahead = transactionLocals(em)?.get(READ_AHEAD) as Map<string, Subscriber[]> | undefined;
+  const unread = tenants.filter((t) => !ahead?.has(t));
+  return [...tenants.flatMap((t) => ahead?.get(t) ?? []), ...(unread.length ? await readEnabled(em, unread) : [])];
+}
+
+/**
+ * Reads the tenant's enabled endpoints now for the deliveries this transaction enqueues later, so
+ * that enqueueing reads nothing: a path that records events under a group's row lock calls it
+ * before taking the lock. An endpoint disabled in between still gets a delivery, which the
+ * dispatcher ends as FAILED, as disabling does; one created in between gets none (it was created
+ * while the change was being made).
+ */
+export async function readEndpointsAhead(em: EntityManager, tenantId: string): Promise<void> {
+  const locals = transactionLocals(em);
+  if (!locals) return;
+  let ahead = locals.get(READ_AHEAD) as Map<string, Subscriber[]> | undefined;
+  if (!ahead) locals.set(READ_AHEAD, (ahead = new Map()));
+  if (!ahead.has(tenantId)) ahead.set(tenantId, await readEnabled(em, [tenantId]));
+}
+
 /**
  * One delivery per event × enabled endpoint of its tenant subscribed to its type, written in the
  * transaction that records the events: a committed event always has its deliveries, a rolled-back
@@ -17,8 +47,7 @@ export interface RecordedEvent {
  */
 export async function enqueueWebhookDeliveries(em: EntityManager, events: RecordedEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const tenants = [...new Set(events.map((e) => e.tenantId))];
-  const endpoints = await em.find(WebhookEndpoint, { select: { rowId: true, tenantId: true, eventTypes: true }, where: { tenantId: In(tenants), enabled: true } });
+  const endpoints = await enabledEndpoints(em, [...new Set(events.map((e) => e.tenantId))]);
   if (endpoints.length === 0) return;
   const rows: Partial<WebhookDelivery>[] = [];
   for (const event of events) {
