@@ -131,7 +131,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   // transaction's first statement) waits until this node has applied what the cluster committed
   // before it, so a client that wrote through one instance reads its write through any other.
   const causalReads = target.engine === "mysql" && (config.causalReads === "on" || (config.causalReads === "auto" && server.galera));
-  const sessionStatements = causalReads ? ["SET SESSION wsrep_sync_wait = 1"] : [];
+  // Transactions run at READ COMMITTED: set once per connection, not by a statement in every transaction.
+  const sessionStatements = ["SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", ...(causalReads ? ["SET SESSION wsrep_sync_wait = 1"] : [])];
   const dataSource = new DataSource(dataSourceOptions(target, { size: config.dbPoolSize, sessionStatements }, queries));
   await dataSource.initialize();
   const db = new Database(dataSource, queries, { galera: server.galera, causalReads });

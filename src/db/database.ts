@@ -227,7 +227,8 @@ export class Database {
     const runner = this.dataSource.createQueryRunner();
     let discard = false;
     try {
-      await runner.startTransaction("READ COMMITTED");
+      // READ COMMITTED is every pooled connection's session default (see app.ts): no SET TRANSACTION round trip.
+      await runner.startTransaction();
       const result = await work(runner.manager);
       await runner.commitTransaction();
       return result;

@@ -52,6 +52,7 @@ export class MessageService {
    */
   async send(ctx: RequestContext, em: EntityManager, input: { groupId: string; text: string }): Promise<{ message: GroupLogEntry }> {
     const data = parseInput(sendSchema, input);
+    await this.groupLog.prepare(em, ctx.tenantId); // what the append needs that the lock does not guard, read before it
     const group = await lockGroup(ctx, em, data.groupId);
     assertNotDissolved(group);
     const member = await memberActor(ctx, em, group);
