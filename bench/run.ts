@@ -280,7 +280,12 @@ async function main(): Promise<void> {
       report(`group stats latency, 100 → 100,000 messages: p50 ${s100.latency.p50} → ${s100k.latency.p50} ms, ×${(s100k.latency.p50 / s100.latency.p50).toFixed(2)} (goal ≤ 1.5; per-day counters)`);
     }
     // ---- 5. Webhooks: the first endpoint of the run is created only now, so the figures above carry no deliveries.
-    if (wants("webhooks")) await ledger.watch("webhooks", () => webhookThroughput(client, apiKey, tokens.slice(0, 10), chat, tls));
+    // A group of its own: the growth figures bulk-insert history rows behind the API's back (no
+    // Merkle sealing), so the API refuses to append to that group's log.
+    if (wants("webhooks")) {
+      const busy = (await client.gql(`mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { code } } }`, { input: { name: "Webhooks", memberIds: people.slice(1, 10) } }, tokens[0])).createGroup.group.id;
+      await ledger.watch("webhooks", () => webhookThroughput(client, apiKey, tokens.slice(0, 10), busy, tls));
+    }
     // ---- 6. Subscriptions: a fresh group, so the fan-out carries no backlog.
     if (wants("subscriptions")) await ledger.watch("subscriptions", () => subscriptionLatency(client, tokens.slice(0, 10), people.slice(0, 10)));
   } finally {
@@ -311,13 +316,15 @@ async function webhookThroughput(client: Api, apiKey: string, tokens: string[], 
       apiKey,
     );
     receiver.secret = created.createWebhookEndpoint.secret;
+    // The mutation the load repeats answers without errors (autocannon counts only HTTP statuses).
+    await client.gql(SEND, { input: { groupId, text: "webhook bench" } }, tokens[0]!);
     const body = JSON.stringify({ query: `mutation($input: SendMessageInput!) { sendMessage(input: $input) { message { id } userErrors { code } } }`, variables: { input: { groupId, text: "webhook bench" } } });
     const started = Date.now();
     const sent = await load(client.url, { body, headers: {}, connections: 50, amount: EVENTS, tokens });
     if (sent.non2xx) throw new Error(`${sent.non2xx} sendMessage requests failed`);
     const sentFor = (Date.now() - started) / 1000;
     const delivered = () => receiver.received.filter((r) => r.status === 204);
-    await receiver.until(() => delivered().length >= EVENTS, "every webhook", 600_000);
+    await receiver.until(() => delivered().length >= EVENTS + 1, "every webhook", 600_000);
     const ok = delivered();
     if (ok.some((r) => !r.verified)) throw new Error("a webhook failed standardwebhooks verification");
     if (new Set(ok.map((r) => r.id)).size !== ok.length) throw new Error("an event was delivered twice");
@@ -326,7 +333,7 @@ async function webhookThroughput(client: Api, apiKey: string, tokens: string[], 
     const lags = ok.map((r) => r.receivedAt - Date.parse(r.verified!.timestamp)).sort((x, y) => x - y);
     const pct = (p: number) => lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))];
     report(
-      `webhooks (${EVENTS} message.created, 50 connections sending, one https endpoint on loopback): ${(EVENTS / ((last - first) / 1000)).toFixed(0)} events/s from first commit to last receipt (sending alone ${(EVENTS / sentFor).toFixed(0)} req/s); commit→receipt p50 ${pct(50)} ms p99 ${pct(99)} ms; every one verified, none twice`,
+      `webhooks (${EVENTS} message.created, 50 connections sending, one https endpoint on loopback): ${(ok.length / ((last - first) / 1000)).toFixed(0)} events/s from first commit to last receipt (sending alone ${(EVENTS / sentFor).toFixed(0)} req/s); commit→receipt p50 ${pct(50)} ms p99 ${pct(99)} ms; every one verified, none twice`,
     );
   } finally {
     await receiver.close();
