@@ -95,12 +95,28 @@ export class CpuWatch {
   }
 }
 
+/**
+ * Waits (up to `maxMs`) until other processes use less than 5 % of the machine over a second, e.g.
+ * the kernel writing back what a bulk insert just wrote, so a measurement starts on a settled machine.
+ * It does not excuse anything: the measurement itself is still watched.
+ */
+export async function settle(maxMs = 20_000): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  while (Date.now() < deadline) {
+    const watch = new CpuWatch();
+    watch.start();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (watch.stop().others < 0.05) return;
+  }
+}
+
 /** Runs `measure` while watching the machine; records the others' share under `label`. */
 export class QuietLedger {
   readonly entries: Array<{ label: string } & Quietness> = [];
   constructor(readonly limit = 0.1) {}
 
   async watch<T>(label: string, measure: () => Promise<T>): Promise<T> {
+    await settle();
     const watch = new CpuWatch();
     watch.start();
     const result = await measure();
