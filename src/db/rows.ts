@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
+import type { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 
 /**
@@ -14,8 +14,6 @@ export interface RowReader<T> {
   readonly width: number;
   /** The column aliases `select` gives, in order (for an outer SELECT over a derived table). */
   readonly aliases: readonly string[];
-  /** The entity from a row object of a raw query (columns by their aliases). */
-  read(row: Record<string, unknown>): T;
   /** The entity from a row of Database.rows (columns by position), this reader's columns starting at `at`. */
   readAt(row: readonly unknown[], at: number): T;
   /** Property names this reader sets (all of the entity's columns when built without a list). */
@@ -24,8 +22,7 @@ export interface RowReader<T> {
 
 const readers = new WeakMap<DataSource, Map<string, RowReader<unknown>>>();
 
-export function rowReader<T extends ObjectLiteral>(source: EntityManager | DataSource, target: EntityTarget<T>, prefix: string, properties?: readonly string[]): RowReader<T> {
-  const dataSource = "connection" in source ? source.connection : source;
+export function rowReader<T extends ObjectLiteral>(dataSource: DataSource, target: EntityTarget<T>, prefix: string, properties?: readonly string[]): RowReader<T> {
   const metadata = dataSource.getMetadata(target);
   const key = `${metadata.name}|${prefix}|${properties ? properties.join(",") : "*"}`;
   let byKey = readers.get(dataSource);
@@ -53,15 +50,6 @@ export function rowReader<T extends ObjectLiteral>(source: EntityManager | DataS
   const reader: RowReader<T> = {
     properties: fields.map((f) => f.property),
     select: (alias) => fields.map((f) => `${alias}.${driver.escape(f.column.databaseName)} AS ${driver.escape(f.alias)}`).join(", "),
-    read(row) {
-      const entity = new Entity() as Record<string, unknown>;
-      for (let i = 0; i < fields.length; i++) {
-        const f = fields[i]!;
-        const value = row[f.alias];
-        entity[f.property] = f.hydrate === null ? value : f.hydrate(value);
-      }
-      return entity as T;
-    },
     width: fields.length,
     aliases: fields.map((f) => driver.escape(f.alias)),
     readAt(row, at) {

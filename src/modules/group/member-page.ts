@@ -93,23 +93,22 @@ export async function firstMembersOfGroups(
   const tagParam = tag !== null ? [tag] : [];
   const small = groups.filter((g) => g.size <= WINDOW_SIZE_FACTOR * take);
   const large = groups.filter((g) => g.size > WINDOW_SIZE_FACTOR * take);
-  const parts: string[] = [];
   const params: unknown[] = [];
-  if (small.length) {
-    parts.push(
-      `SELECT * FROM (SELECT ${columns}, ${order}, m.group_id AS page_group, ROW_NUMBER() OVER (PARTITION BY m.group_id ORDER BY m.join_seq, m.user_id) AS page_rank ${from}
-       WHERE m.tenant_id = ? AND m.group_id IN (${small.map(() => "?").join(", ")})) w WHERE w.page_rank <= ?`,
-    );
+  // Small groups: ranked together in one index range over their members.
+  const ranked = (select: string) => {
     params.push(...tagParam, tenantId, ...small.map((g) => g.id), take);
-  }
-  large.forEach((g, i) => {
-    parts.push(`SELECT * FROM (SELECT ${columns}, ${order}, m.group_id AS page_group, 0 AS page_rank ${from} WHERE m.group_id = ? AND m.tenant_id = ? ORDER BY m.join_seq, m.user_id LIMIT ?) b${i}`);
+    return `SELECT ${select} FROM (SELECT ${columns}, ${order}, m.group_id AS page_group, ROW_NUMBER() OVER (PARTITION BY m.group_id ORDER BY m.join_seq, m.user_id) AS page_rank ${from}
+       WHERE m.tenant_id = ? AND m.group_id IN (${small.map(() => "?").join(", ")})) w WHERE w.page_rank <= ?`;
+  };
+  // A large group: its own index range, stopping after the page.
+  const range = (g: GroupRef, i: number) => {
     params.push(...tagParam, g.id, tenantId, take);
-  });
-  // Window form alone: one derived table, ranked already; with UNION ALL branches: put in page order.
+    return `SELECT * FROM (SELECT ${columns}, ${order}, m.group_id AS page_group, 0 AS page_rank ${from} WHERE m.group_id = ? AND m.tenant_id = ? ORDER BY m.join_seq, m.user_id LIMIT ?) b${i}`;
+  };
+  // Window form alone: one derived table, ranked already; with ranges: put in page order.
   const sql = large.length
-    ? `SELECT ${outer} FROM (${parts.join(" UNION ALL ")}) p ORDER BY p.page_group, p.page_seq, p.page_user`
-    : `${parts[0]!.replace("SELECT * FROM", `SELECT ${outer} FROM`)} ORDER BY w.page_group, w.page_rank`;
+    ? `SELECT ${outer} FROM (${[...(small.length ? [ranked("*")] : []), ...large.map(range)].join(" UNION ALL ")}) p ORDER BY p.page_group, p.page_seq, p.page_user`
+    : `${ranked(outer)} ORDER BY w.page_group, w.page_rank`;
   const rows = await db.rows(sql, params);
   for (const row of rows) {
     const member = members.readAt(row, 0);
