@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { DataSource, EntityManager } from "typeorm";
+import type { DataSource, EntityManager, QueryRunner } from "typeorm";
 import { ReentrantMutex } from "./mutex";
 import { QueryCounter } from "./query-logger";
 import { parseWsrepStatus, WSREP_STATUS_SQL, type WsrepStatus } from "./wsrep";
@@ -62,8 +62,25 @@ interface TransactionScope {
   locals: Map<unknown, unknown>;
   /** process.hrtime.bigint() when the transaction first took a row lock others queue on (see holdingRowLock). */
   lockedAt: bigint | null;
-  /** process.hrtime.bigint() when the work was done and COMMIT was about to be sent. */
+  /** process.hrtime.bigint() when the work was done and COMMIT was about to be sent (or, when deferred writes commit, had been answered). */
   workDoneAt: bigint | null;
+  /** Writes waiting to be sent (see deferWrite); null when writes run at once (SQLite, outside Database.tx). */
+  deferred: DeferredWrite[] | null;
+}
+
+/** A statement whose answer the caller does not need before the transaction's next statement (see deferWrite). */
+interface DeferredWrite {
+  sql: string;
+  params: unknown[];
+  guard?: WriteGuard;
+}
+
+/** What a guarded write must do, and how the transaction fails when it does not. */
+export interface WriteGuard {
+  /** Rows the statement must change (ROW_COUNT()). */
+  rows: number;
+  /** The error the transaction fails with otherwise; it runs inside the transaction, so it may read why. */
+  refusal: () => Error | Promise<Error>;
 }
 
 const SCOPE = "gp.transactionScope";
@@ -102,18 +119,101 @@ export function holdingRowLock(em: EntityManager): void {
   if (scope && scope.lockedAt === null) scope.lockedAt = process.hrtime.bigint();
 }
 
-/** Runs `work` with a fresh transaction scope on `em`'s query runner; returns what to run after the commit. */
-async function scoped<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>): Promise<{ result: T; scope: TransactionScope }> {
-  const data = em.queryRunner!.data as Record<string, unknown>;
+/**
+ * Sends a write whose answer the caller does not need now: on MySQL/MariaDB inside `Database.tx`
+ * it waits until the transaction's next statement, or its end, and goes to the server together
+ * with the other writes waiting then — one round trip (an anonymous compound statement, `BEGIN NOT
+ * ATOMIC … END`) instead of one per write, and at the end of the transaction that same round trip
+ * also commits. Under a group's row lock this is what keeps the lock short: the writes of a join
+ * or a message reach the server at once instead of one event-loop turn after another.
+ *
+ * Any other statement of the transaction (a read, a TypeORM write) first sends what waits, so
+ * reads always see the transaction's own writes and statements run in the order issued. A
+ * `guard` makes the write conditional: when it changes another number of rows, the rest is not
+ * run and the transaction fails with `guard.refusal()` (thrown where the writes are sent: at the
+ * next statement or when the work returns, rolled back as any failure). On SQLite, and outside a
+ * transaction, the write runs at once and a failed guard throws here.
+ */
+export async function deferWrite(em: EntityManager, [sql, params]: [string, unknown[]], guard?: WriteGuard): Promise<void> {
+  const scope = scopeOf(em);
+  if (scope?.deferred) {
+    scope.deferred.push({ sql, params, guard });
+    return;
+  }
+  const runner = em.queryRunner ?? em.connection.createQueryRunner();
+  try {
+    const result = await runner.query(sql, params, true);
+    if (guard && Number(result.affected ?? 0) !== guard.rows) throw await guard.refusal();
+  } finally {
+    if (!em.queryRunner) await runner.release();
+  }
+}
+
+const GUARD_SIGNAL = "gp deferred write guard ";
+
+/**
+ * Sends the deferred writes in one statement (and, with `commit`, the COMMIT in it too). A guard
+ * that fails stops the statement with SIGNAL before anything after it runs; the transaction is
+ * still open then and is rolled back by its caller.
+ */
+async function sendDeferred(runner: QueryRunner, scope: TransactionScope, query: QueryRunner["query"], commit: boolean): Promise<void> {
+  const writes = scope.deferred!.splice(0);
+  if (writes.length === 0) return;
+  if (writes.length === 1 && !writes[0].guard && !commit) {
+    await query.call(runner, writes[0].sql, writes[0].params);
+    return;
+  }
+  let sql = "BEGIN NOT ATOMIC\n";
+  writes.forEach((write, i) => {
+    sql += `${write.sql};\n`;
+    if (write.guard) sql += `IF ROW_COUNT() <> ${write.guard.rows} THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${GUARD_SIGNAL}${i}'; END IF;\n`;
+  });
+  if (commit) sql += "COMMIT;\n";
+  sql += "END";
+  try {
+    await query.call(runner, sql, writes.flatMap((write) => write.params));
+  } catch (error) {
+    const driverError = (error as { driverError?: { errno?: number; sqlMessage?: string } }).driverError;
+    const message = driverError?.errno === 1644 ? (driverError.sqlMessage ?? "") : "";
+    const failed = message.startsWith(GUARD_SIGNAL) ? writes[Number(message.slice(GUARD_SIGNAL.length))] : undefined;
+    if (failed?.guard) throw await failed.guard.refusal();
+    throw error;
+  }
+  if (commit) {
+    // The compound statement committed: the runner must not send COMMIT (or ROLLBACK) again.
+    Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
+  }
+}
+
+/**
+ * Runs `work` with a fresh transaction scope on `em`'s query runner; returns what to run after the
+ * commit. With `defer` (MySQL), writes sent through deferWrite wait for the next statement, and
+ * those still waiting when the work returns are sent with the COMMIT.
+ */
+async function scoped<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>, defer: boolean): Promise<{ result: T; scope: TransactionScope }> {
+  const runner = em.queryRunner!;
+  const data = runner.data as Record<string, unknown>;
   const previous = data[SCOPE];
-  const scope: TransactionScope = { afterCommit: [], locals: new Map(), lockedAt: null, workDoneAt: null };
+  const scope: TransactionScope = { afterCommit: [], locals: new Map(), lockedAt: null, workDoneAt: null, deferred: defer ? [] : null };
   data[SCOPE] = scope;
+  const query = runner.query;
+  if (defer) {
+    // Every statement of the transaction first sends the writes waiting before it.
+    runner.query = async function (this: QueryRunner, ...args: Parameters<QueryRunner["query"]>) {
+      if (scope.deferred?.length) await sendDeferred(runner, scope, query, false);
+      return query.apply(runner, args);
+    } as QueryRunner["query"];
+  }
   try {
     const result = await work(em);
+    // Deferred writes hold the lock until their compound statement's COMMIT has run: measured up to its answer (an upper bound).
+    if (scope.deferred?.length) await sendDeferred(runner, scope, query, true);
     scope.workDoneAt = process.hrtime.bigint();
     return { result, scope };
   } finally {
     data[SCOPE] = previous;
+    scope.deferred = null;
+    if (defer) delete (runner as { query?: unknown }).query;
   }
 }
 
@@ -179,7 +279,7 @@ export class Database {
    * succeeded (never for a rolled-back or re-run attempt).
    */
   async tx<T>(work: (em: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    const { result, scope } = await this.txScoped((em) => scoped(em, work), options);
+    const { result, scope } = await this.txScoped((em) => scoped(em, work, this.engine === "mysql"), options);
     if (scope.lockedAt !== null && scope.workDoneAt !== null) {
       const seconds = Number(scope.workDoneAt - scope.lockedAt) / 1e9;
       for (const observe of this.lockHoldObservers) observe(seconds);
@@ -230,7 +330,8 @@ export class Database {
       // READ COMMITTED is every pooled connection's session default (see app.ts): no SET TRANSACTION round trip.
       await runner.startTransaction();
       const result = await work(runner.manager);
-      await runner.commitTransaction();
+      // Writes deferred to the end were sent with the COMMIT (see deferWrite).
+      if (runner.isTransactionActive) await runner.commitTransaction();
       return result;
     } catch (error) {
       if (runner.isTransactionActive) {

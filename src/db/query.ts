@@ -1,6 +1,7 @@
 import type { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import type { PageRequest } from "../common/pagination";
+import { deferWrite } from "./database";
 
 /**
  * Takes a row lock on MySQL (`SELECT … FOR UPDATE`). SQLite has no row locks: there every
@@ -14,11 +15,13 @@ export function forUpdate<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): S
 /**
  * Inserts rows that give every column, 200 per statement, and nothing else: `em.insert` follows an
  * INSERT on MySQL with a SELECT reading back the columns that have a database default, one more
- * round trip (under a group's row lock, where history entries and members are inserted).
+ * round trip (under a group's row lock, where history entries and members are inserted). The
+ * inserts are deferred writes (see deferWrite): a duplicate key fails the transaction when they
+ * are sent.
  */
 export async function insertRows<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, rows: QueryDeepPartialEntity<T>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 200) {
-    await em.createQueryBuilder().insert().into(entity).values(rows.slice(i, i + 200)).updateEntity(false).execute();
+    await deferWrite(em, em.createQueryBuilder().insert().into(entity).values(rows.slice(i, i + 200)).updateEntity(false).getQueryAndParameters());
   }
 }
 
@@ -74,5 +77,5 @@ export async function addToCounters(em: EntityManager, table: string, key: strin
       ? `ON DUPLICATE KEY UPDATE ${counters.map((c) => `${c} = ${c} + VALUES(${c})`).join(", ")}`
       : `ON CONFLICT (${key.join(", ")}) DO UPDATE SET ${counters.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")}`;
   const values = rows.map(() => `(${columns.map(() => "?").join(", ")})`).join(", ");
-  await em.query(`INSERT INTO ${table} (${columns.join(", ")}) VALUES ${values} ${onConflict}`, rows.flatMap((row) => columns.map((c) => row[c])));
+  await deferWrite(em, [`INSERT INTO ${table} (${columns.join(", ")}) VALUES ${values} ${onConflict}`, rows.flatMap((row) => columns.map((c) => row[c]))]);
 }

@@ -160,11 +160,28 @@ export class Metrics {
     });
     const lockHold = new Histogram({
       name: "gp_group_lock_hold_seconds",
-      help: "How long a committed transaction held a group's row lock: from its SELECT … FOR UPDATE returning to its COMMIT being sent (InnoDB releases the lock as it commits, before the log flush the COMMIT's answer waits for). Every join, message and change to that group queues on it; on SQLite, which runs one transaction at a time, the same span",
+      help: "How long a committed transaction held a group's row lock: from its SELECT … FOR UPDATE returning to its COMMIT being sent (InnoDB releases the lock as it commits, before the log flush the COMMIT's answer waits for); when the transaction's last writes go with the COMMIT in one statement (deferred writes), up to that statement's answer. Every join, message and change to that group queues on it; on SQLite, which runs one transaction at a time, the same span",
       buckets: [0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
     app.db.observeLockHold((seconds) => lockHold.observe(seconds));
+    const combinedJoins = new Counter({
+      name: "gp_code_joins_combined_total",
+      help: "Code joins offered to a combined transaction (concurrent joins into one group admitted together, see common/combiner.ts), by outcome: combined (admitted by it), alone (left to the ordinary path: refused in memory, approval on, or the batch rolled back)",
+      labelNames: ["outcome"],
+      registers,
+    });
+    const combinedBatch = new Histogram({
+      name: "gp_code_join_batch_size",
+      help: "Code joins per combined transaction",
+      buckets: [1, 2, 4, 8, 16, 32, 64],
+      registers,
+    });
+    app.groupCodes.combiner.observe(({ size, done }) => {
+      combinedJoins.inc({ outcome: "combined" }, done);
+      if (size > done) combinedJoins.inc({ outcome: "alone" }, size - done);
+      combinedBatch.observe(size);
+    });
     new Gauge({
       name: "gp_db_info",
       help: "Database engine of this instance and whether it is a Galera node (value is always 1)",

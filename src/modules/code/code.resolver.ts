@@ -66,8 +66,10 @@ export class CodeResolver {
 
   @Mutation(() => JoinGroupByCodePayload, { description: "User: join a group through its code; re-joining returns the membership unchanged." })
   @Allow("TENANT", "USER")
-  joinGroupByCode(@Arg("input", () => JoinGroupByCodeInput) input: JoinGroupByCodeInput, @Ctx() ctx: RequestContext) {
-    return runMutation(ctx, (em) => this.groupCodes.join(ctx, em, input.token));
+  async joinGroupByCode(@Arg("input", () => JoinGroupByCodeInput) input: JoinGroupByCodeInput, @Ctx() ctx: RequestContext) {
+    // Concurrent joins into one group go in one transaction where they can (see joinCombined); the rest alone.
+    const joined = await this.groupCodes.joinCombined(ctx, input.token);
+    return joined ? { ...joined, userErrors: [] } : runMutation(ctx, (em) => this.groupCodes.join(ctx, em, input.token));
   }
 
   @Query(() => GroupCodePreview, { description: "What a code leads to, and whether the caller could join now." })

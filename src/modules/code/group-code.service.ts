@@ -1,10 +1,12 @@
-import type { EntityManager } from "typeorm";
+import { type EntityManager, In } from "typeorm";
 import { z } from "zod";
 import { DomainError, ErrorCode, notFound } from "../../common/errors";
 import { rowIdOf } from "../../common/global-id";
+import { Combiner } from "../../common/combiner";
 import { newId } from "../../common/ids";
 import { parseInput } from "../../common/validation";
 import type { RequestContext } from "../../context/context";
+import { deferWrite } from "../../db/database";
 import { CodeType } from "../../policy/limits";
 import type { TenantPolicy } from "../../policy/policy";
 import { actorOn, assertAcceptsMembers, assertNotDissolved, findMember, lockGroup, lockGroupRow, requireRole } from "../group/access";
@@ -12,7 +14,7 @@ import { Group } from "../group/group.entity";
 import { GroupStatus, JoinSourceKind } from "../group/group.enums";
 import type { Member } from "../group/member.entity";
 import { admitMembers } from "../group/membership";
-import { banned, isBanned, joinGate, NOT_BANNED, notBannedParams } from "../group/join-gate";
+import { banned, bannedAmong, isBanned, joinApprovalOn, joinGate, NOT_BANNED, notBannedParams } from "../group/join-gate";
 import type { JoinRequest } from "../group/join-request.entity";
 import type { JoinRequestService } from "../group/join-request.service";
 import { CodeStatus, GroupCodeType } from "./code.enums";
@@ -78,8 +80,21 @@ export function codeRefusal(policy: TenantPolicy, code: GroupCode, group: Group,
   return null;
 }
 
+/** A code join waiting to be combined with others into the same group (see joinCombined). */
+interface CodeJoin {
+  ctx: RequestContext;
+  code: GroupCode;
+  userId: string;
+  cap: number;
+}
+
+type Joined = { group: Group; member: Member };
+
 /** Group QR codes: permanent, temporary, use-limited and revocable links into one group. */
 export class GroupCodeService {
+  /** Concurrent code joins into one group, combined per group and capacity (see joinCombined); /metrics observes its batches. */
+  readonly combiner = new Combiner<CodeJoin, Joined>((_key, joins) => this.joinTogether(joins));
+
   constructor(
     private readonly groupLog: GroupLog,
     joinRequests: JoinRequestService,
@@ -197,22 +212,96 @@ export class GroupCodeService {
   }
 
   /**
+   * Joins the code's group together with the other joins into it that arrive meanwhile (a QR code
+   * on a poster is scanned by many people at once, all queueing on the group's row lock): one
+   * transaction, one lock, one round trip of writes and one COMMIT admit them all (see
+   * common/combiner.ts and joinTogether). Returns null when this join is not for combining (a
+   * caller who is no user, a code that is not found or not active, someone already a member) or the
+   * combined transaction did not admit it: the caller then runs `join`, the ordinary path, which
+   * gives the answer (a refusal, a join request, the membership) exactly as without combining.
+   * MySQL/MariaDB only: embedded SQLite runs one transaction at a time anyway.
+   */
+  async joinCombined(ctx: RequestContext, token: string): Promise<Joined | null> {
+    const userId = ctx.userId;
+    if (ctx.db.engine !== "mysql" || !userId || !isWellFormedToken(token)) return null;
+    const code = await ctx.db.read(async (em) => {
+      const found = await em.findOneBy(GroupCode, { token, tenantId: ctx.tenantId });
+      if (!found || groupCodeStatus(found, ctx.now()) !== CodeStatus.ACTIVE) return null;
+      return (await findMember(em, found.groupId, userId)) ? null : found;
+    });
+    if (!code) return null;
+    const cap = ctx.policy.codeJoinCapacity(planCodeType(code.type));
+    return this.combiner.submit(`${code.groupId} ${cap}`, { ctx, code, userId, cap });
+  }
+
+  /**
+   * Admits a batch of code joins into one group in one transaction, with the checks `join` makes.
+   * Before the group's row lock, the batch's codes and bans are read afresh, so that a banned
+   * joiner or a code's last uses leave the batch instead of failing it; under the lock each code's
+   * refusal (status by the clock, group state, plan, cap) is checked in memory, each use is counted
+   * by the same conditional UPDATE as `join` (revoked, expired, used up, banned meanwhile: if any
+   * refuses, the whole batch rolls back and every join takes its own path), and all seats are taken
+   * in one guarded UPDATE. A join the batch leaves out (banned, refused, beyond a code's uses, the
+   * same person twice, approval on, too few seats for all) is answered null: it runs alone.
+   */
+  private async joinTogether(joins: CodeJoin[]): Promise<Array<Joined | null>> {
+    const { ctx, cap } = joins[0];
+    const groupId = joins[0].code.groupId;
+    return ctx.db.tx(async (em) => {
+      const results: Array<Joined | null> = joins.map(() => null);
+      const now = ctx.now();
+      await this.groupLog.prepare(em, ctx.tenantId);
+      const bans = await bannedAmong(em, groupId, joins.map((join) => join.userId));
+      const codes = new Map((await em.findBy(GroupCode, { rowId: In([...new Set(joins.map((join) => join.code.rowId))]) })).map((c) => [c.rowId, c]));
+      const group = await lockGroupRow(ctx, em, groupId, ["input", "token"]);
+      if (joinApprovalOn(ctx, group)) return results;
+      const users = new Set<string>();
+      const usesLeft = new Map([...codes.values()].map((c) => [c.rowId, c.maxUses === null ? Infinity : c.maxUses - c.uses]));
+      const admitted = joins.filter((join) => {
+        const code = codes.get(join.code.rowId);
+        if (!code || users.has(join.userId) || bans.has(join.userId) || codeRefusal(ctx.policy, code, group, now)) return false;
+        const left = usesLeft.get(code.rowId)!;
+        if (left <= 0) return false;
+        usesLeft.set(code.rowId, left - 1);
+        users.add(join.userId);
+        return true;
+      });
+      if (admitted.length === 0 || group.memberCount + admitted.length > cap) return results;
+      for (const join of admitted) await this.countUse(em, join.code, join.userId, now);
+      const { admitted: members } = await admitMembers(
+        this.groupLog,
+        em,
+        group,
+        admitted.map((join) => ({ userId: join.userId, source: { kind: JoinSourceKind.GROUP_CODE, codeId: join.code.rowId, state: join.code.state } })),
+        cap,
+        now,
+        { knownAbsent: true },
+      );
+      admitted.forEach((join, i) => (results[joins.indexOf(join)] = { group, member: members[i] }));
+      return results;
+    });
+  }
+
+  /**
    * Counts one use of the code under the group's row lock. The conditional UPDATE is the last check:
    * the code is not revoked, expired or used up (whatever committed while the caller waited for the
    * lock) and the joiner is not banned (see joinGate). When it refuses, the reason is read.
    */
   private async countUse(em: EntityManager, code: GroupCode, userId: string, now: number): Promise<void> {
-    const counted = await em
+    const count = em
       .createQueryBuilder()
       .update(GroupCode)
       .set({ uses: () => "uses + 1" })
       .where("id = :id AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > :now) AND (max_uses IS NULL OR uses < max_uses)", { id: code.rowId, now })
-      .andWhere(NOT_BANNED, notBannedParams(code.groupId, userId))
-      .execute();
-    if (counted.affected === 1) return;
-    const status = groupCodeStatus((await em.findOneBy(GroupCode, { rowId: code.rowId }))!, now);
-    if (status !== CodeStatus.ACTIVE) throw statusRefusal(status);
-    throw banned(["input", "token"]);
+      .andWhere(NOT_BANNED, notBannedParams(code.groupId, userId));
+    // Deferred (db/database.ts deferWrite): it goes to the server with the join's other writes.
+    await deferWrite(em, count.getQueryAndParameters(), {
+      rows: 1,
+      refusal: async () => {
+        const status = groupCodeStatus((await em.findOneBy(GroupCode, { rowId: code.rowId }))!, now);
+        return status !== CodeStatus.ACTIVE ? statusRefusal(status) : banned(["input", "token"]);
+      },
+    });
   }
 
   /** What scanning the code would show the caller. */

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { newId } from "../../common/ids";
+import { insertRows } from "../../db/query";
 import { afterCommit, transactionLocals } from "../../db/database";
 import type { EventBus, LiveEvent } from "./bus";
 import { EventRecord } from "./event.entity";
@@ -62,7 +63,7 @@ export async function recordEvents(em: EntityManager, inputs: EventInput[], now:
       createdAt: now,
     }),
   );
-  for (let i = 0; i < rows.length; i += 200) await em.insert(EventRecord, rows.slice(i, i + 200) as never);
+  await insertRows(em, EventRecord, rows as never);
   // Webhook deliveries are part of the same transaction: committed with the events, or not at all.
   await enqueueWebhookDeliveries(em, rows);
   announceAfterCommit(

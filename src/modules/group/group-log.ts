@@ -1,5 +1,6 @@
 import type { EntityManager } from "typeorm";
 import { newId } from "../../common/ids";
+import { deferWrite } from "../../db/database";
 import { insertRows } from "../../db/query";
 import { type HeadSigner, sealLeaves } from "../evidence/sealing";
 import { Group } from "./group.entity";
@@ -22,8 +23,10 @@ export interface LogEntryInput {
 /** Seats taken by the same write: the member count moves with the log, in one conditional UPDATE. */
 export interface SeatChange {
   add: number;
-  /** The update refuses (returns false) rather than pass this many members. */
+  /** The update refuses rather than pass this many members… */
   cap: number;
+  /** …and the transaction then fails with this error. */
+  full: () => Error;
 }
 
 /**
@@ -36,11 +39,12 @@ export class GroupLog {
   /**
    * The caller holds the group's row lock (see lockGroup), so sequence numbers are allocated
    * without gaps or races; `group.logSize` is kept in step. With `seats`, the member count moves in
-   * the same UPDATE, guarded by `member_count + add <= cap`; when that guard refuses, nothing is
-   * written and null is returned. Each entry's event is recorded in the same transaction (see
-   * group-events.ts).
+   * the same UPDATE, guarded by `member_count + add <= cap`; when that guard refuses, the
+   * transaction fails with `seats.full()` and nothing is written. Each entry's event is recorded in
+   * the same transaction (see group-events.ts). The writes are deferred (db/database.ts deferWrite):
+   * on MySQL they reach the server together, with the transaction's COMMIT when nothing follows.
    */
-  async appendWithSeats(em: EntityManager, group: Group, entries: LogEntryInput[], now: number, seats?: SeatChange): Promise<GroupLogEntry[] | null> {
+  async appendWithSeats(em: EntityManager, group: Group, entries: LogEntryInput[], now: number, seats?: SeatChange): Promise<GroupLogEntry[]> {
     if (entries.length === 0) return [];
     const rows = entries.map((entry, i) =>
       em.create(GroupLogEntry, {
@@ -68,8 +72,7 @@ export class GroupLog {
       .set({ logSize, merkleFrontier, updatedAt: now, ...(seats ? { memberCount: () => `member_count + ${seats.add}` } : {}) })
       .where("id = :id", { id: group.rowId });
     if (seats) update.andWhere("member_count + :add <= :cap", { add: seats.add, cap: seats.cap });
-    const result = await update.execute();
-    if (seats && result.affected !== 1) return null;
+    await deferWrite(em, update.getQueryAndParameters(), seats ? { rows: 1, refusal: seats.full } : undefined);
     await insertRows(em, GroupLogEntry, rows);
     await countActivity(em, rows); // the statistics' per-day counters move with the history (stats/activity-counters.ts)
     // Every entry is also an event, in the same transaction (the outbox); see group-events.ts.
@@ -91,6 +94,6 @@ export class GroupLog {
 
   /** Appends entries that move no seats (always written). */
   async append(em: EntityManager, group: Group, entries: LogEntryInput[], now: number): Promise<GroupLogEntry[]> {
-    return (await this.appendWithSeats(em, group, entries, now))!;
+    return this.appendWithSeats(em, group, entries, now);
   }
 }

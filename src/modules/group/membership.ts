@@ -81,9 +81,8 @@ export async function admitMembers(
       ...welcomes,
     ],
     now,
-    { add: fresh.length, cap },
+    { add: fresh.length, cap, full: () => groupFull(cap) },
   );
-  if (!entries) throw groupFull(cap);
   const admitted = fresh.map((a, i) =>
     em.create(Member, {
       groupId: group.rowId,

@@ -1,5 +1,6 @@
 import { type EntityManager, In } from "typeorm";
 import { newId } from "../../common/ids";
+import { insertRows } from "../../db/query";
 import { transactionLocals } from "../../db/database";
 import { WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint } from "./webhook.entities";
 
@@ -72,5 +73,5 @@ export async function enqueueWebhookDeliveries(em: EntityManager, events: Record
       });
     }
   }
-  for (let i = 0; i < rows.length; i += 200) await em.insert(WebhookDelivery, rows.slice(i, i + 200) as never);
+  await insertRows(em, WebhookDelivery, rows as never);
 }

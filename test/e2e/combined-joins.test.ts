@@ -1,0 +1,103 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createConnection } from "mysql2/promise";
+import { CreateCodeDocument, JoinByCodeDocument } from "../generated/graphql";
+import { createTenant, dataOf, type FixtureTenant, ok } from "../support/fixtures";
+import { codes, createGroup, mutate, permanentCode } from "../support/groups";
+import { assertInvariants } from "../support/invariants";
+import { engine, startTestServer, type TestServer } from "../support/server";
+
+const rowId = (globalId: string) => Buffer.from(globalId, "base64url").toString().split(":")[1];
+/** In production /metrics needs METRICS_TOKEN: the scrapes send it in every mode. */
+const SCRAPE_TOKEN = "combined-joins-scrape";
+
+/** A counter or histogram series from /metrics (0 when absent). */
+async function metric(server: TestServer, series: string): Promise<number> {
+  const text = await (await fetch(`${server.base}/metrics`, { headers: { authorization: `Bearer ${SCRAPE_TOKEN}` } })).text();
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
+
+/**
+ * Concurrent code joins into one group are admitted in one transaction (src/common/combiner.ts,
+ * GroupCodeService.joinCombined) on MariaDB: each joiner gets exactly the answer it would get
+ * alone, and the group's history, seats, counters and evidence come out as if they had joined one
+ * after another.
+ */
+describe(`code joins combined into one transaction (${engine})`, { skip: engine !== "mysql" && "combining runs on MySQL/MariaDB only" }, () => {
+  let server: TestServer;
+  let t: FixtureTenant;
+  before(async () => {
+    server = await startTestServer({ config: { metricsToken: SCRAPE_TOKEN } });
+    t = await createTenant(server, { users: 50, policyOverrides: { permanentCodeRefreshable: true, maxGroupSize: 1000, directAddLimit: 1000, codeJoinCap: 1000, permanentCodeMaxMembers: 1000 } });
+  });
+  after(() => server.close());
+
+  it("joins queued on the group's lock go in one batch: the banned one is refused, a member keeps their membership, every other joins and is welcomed", { timeout: 300_000 }, async () => {
+    const [owner, m1, m2, member, bannedUser, ...joiners] = t.users;
+    const group = await createGroup(server, owner, [m1, m2]);
+    ok(await mutate(server, "updateGroupSettings", { groupId: group.id, welcomeMessage: "Welcome, %NICKNAME%!" }, owner.token));
+    const code = await permanentCode(server, owner, group.id);
+    ok(dataOf(await server.gql(JoinByCodeDocument, { input: { token: code.token } }, member.token)).joinGroupByCode);
+    await server.sql("INSERT INTO group_bans (group_id, user_id, tenant_id, banned_by, created_at) VALUES (?, ?, ?, ?, ?)", [rowId(group.id), rowId(bannedUser.id), rowId(t.id), rowId(owner.id), Date.now()]);
+    const batchesBefore = await metric(server, "gp_code_join_batch_size_count");
+    const singlesBefore = await metric(server, 'gp_code_join_batch_size_bucket{le="1"}');
+
+    // Hold the group's row lock so that every join is waiting when it is released.
+    const holder = await createConnection(server.databaseUrl);
+    const database = new URL(server.databaseUrl).pathname.slice(1);
+    let answers;
+    try {
+      await holder.query("START TRANSACTION");
+      await holder.query("SELECT id FROM chat_groups WHERE id = ? FOR UPDATE", [rowId(group.id)]);
+      const joining = Promise.all([...joiners, member, bannedUser].map(async (u) => dataOf(await server.gql(JoinByCodeDocument, { input: { token: code.token } }, u.token)).joinGroupByCode));
+      // The first join's FOR UPDATE waits on the holder; the others queue behind it in the combiner.
+      for (const deadline = Date.now() + 60_000; ; await sleep(20)) {
+        assert.ok(Date.now() < deadline, "no join reached the group's lock");
+        const [rows] = await holder.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID() AND INFO LIKE '%FROM `chat_groups`%FOR UPDATE'", [database]);
+        if (Number((rows as Array<{ n: number }>)[0].n) > 0) break;
+      }
+      await sleep(1000); // the rest of the requests arrive and queue
+      await holder.query("COMMIT");
+      answers = await joining;
+    } finally {
+      await holder.end();
+    }
+
+    const byUser = new Map([...joiners, member, bannedUser].map((u, i) => [u.id, answers[i]]));
+    for (const u of joiners) assert.deepEqual(codes(byUser.get(u.id)!), [], `${u.displayName} joins`);
+    assert.deepEqual(codes(byUser.get(member.id)!), [], "a member gets their membership back");
+    assert.ok(byUser.get(member.id)!.member, "a member gets their membership back");
+    assert.deepEqual(codes(byUser.get(bannedUser.id)!), ["BANNED"]);
+
+    const [stored] = await server.sql("SELECT member_count, log_size FROM chat_groups WHERE id = ?", [rowId(group.id)]);
+    assert.equal(Number(stored.member_count), 3 + 1 + joiners.length);
+    const welcomes = await server.sql("SELECT COUNT(*) AS n FROM group_log WHERE group_id = ? AND kind = 'WELCOME_MESSAGE'", [rowId(group.id)]);
+    assert.equal(Number(welcomes[0].n), 1 + joiners.length, "every joiner is welcomed once");
+    const [code_] = await server.sql("SELECT uses FROM group_codes WHERE id = ?", [rowId(code.id)]);
+    assert.equal(Number(code_.uses), 1 + joiners.length, "each join counts one use; the refused and the member none");
+
+    // Combining happened: some batch admitted more than one join.
+    const batches = (await metric(server, "gp_code_join_batch_size_count")) - batchesBefore;
+    const singles = (await metric(server, 'gp_code_join_batch_size_bucket{le="1"}')) - singlesBefore;
+    assert.ok(batches > singles, `a batch of more than one join (${batches} batches, ${singles} of one)`);
+    assert.ok((await metric(server, 'gp_code_joins_combined_total{outcome="combined"}')) >= joiners.length - 1);
+
+    // History without gaps, counters equal to a recount, and a Merkle log whose signed heads verify.
+    await assertInvariants(server, [t]);
+  });
+
+  it("a code with maxUses: 5 admits exactly 5 of 30 concurrent joiners, the rest CODE_EXHAUSTED", { timeout: 300_000 }, async () => {
+    const [owner, m1, m2, ...rest] = t.users;
+    const joiners = rest.slice(0, 30);
+    const group = await createGroup(server, owner, [m1, m2]);
+    const code = ok(dataOf(await server.gql(CreateCodeDocument, { input: { groupId: group.id, type: "PERMANENT", maxUses: 5 } }, owner.token)).createGroupCode).code!;
+    const answers = await Promise.all(joiners.map(async (u) => dataOf(await server.gql(JoinByCodeDocument, { input: { token: code.token } }, u.token)).joinGroupByCode));
+    assert.equal(answers.filter((a) => a.member).length, 5);
+    assert.deepEqual([...new Set(answers.filter((a) => !a.member).flatMap(codes))], ["CODE_EXHAUSTED"]);
+    const [stored] = await server.sql("SELECT member_count FROM chat_groups WHERE id = ?", [rowId(group.id)]);
+    assert.equal(Number(stored.member_count), 3 + 5);
+    await assertInvariants(server, [t]);
+  });
+});
