@@ -8,6 +8,7 @@
  *   6. subscriptions: commit-to-subscriber latency with 1,000 open groupActivity subscriptions vs one.
  * BENCH_ONLY=read,joins,growth,webhooks,subscriptions (any of them, comma-separated) runs only those and
  * leaves BENCHMARKS.md alone. BENCH_PROFILE=1 adds a CPU profile of the API under the read load.
+ * BENCH_API_NODE_ARGS passes node options to the API under test (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
  * Every measurement records how much CPU processes other than the benchmark's own (and the database
  * server's) used (machine.ts); BENCHMARKS.md is rewritten only by a full run in which that stayed
  * at or below 10 % of the machine for every measurement. Loopback only.
@@ -24,6 +25,7 @@ import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { createConnection, type Connection } from "mysql2/promise";
 import { signUserToken } from "../src/auth/credentials";
+import { Combiner } from "../src/common/combiner";
 import { newId } from "../src/common/ids";
 import { loopbackCertificate, type LoopbackCertificate, startReceiver } from "../test/support/webhooks";
 import { recountGroupActivity } from "../src/modules/stats/activity-counters";
@@ -126,6 +128,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: "warn",
     DATABASE_URL: DB_URL.toString(),
     PLATFORM_ADMIN_TOKEN: ADMIN,
+    METRICS_TOKEN: ADMIN,
     EVIDENCE_SIGNING_KEY: evidenceKey,
     DB_POOL_SIZE: "20",
     RATE_LIMIT: "off", // the benchmark measures throughput, not the per-principal budget
@@ -136,7 +139,8 @@ async function main(): Promise<void> {
     WS_SUBSCRIPTIONS_PER_PRINCIPAL: "200",
   };
   const apiPort = await freePort();
-  const api = await start("dist/src/main.js", apiEnv, apiPort);
+  // BENCH_API_NODE_ARGS: extra node options for the API under test (e.g. --cpu-prof), space-separated.
+  const api = await start("dist/src/main.js", apiEnv, apiPort, (process.env.BENCH_API_NODE_ARGS ?? "").split(" ").filter(Boolean));
   const client = new Api(`http://127.0.0.1:${apiPort}/graphql`);
   const raws: ChildProcess[] = [];
   const rawServers = new Map<string, string>();
@@ -243,13 +247,22 @@ async function main(): Promise<void> {
       const g = (await client.gql(`mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { code } } }`, { input: { name: "Join target", memberIds: people.slice(1, 3) } }, tokens[0])).createGroup.group.id;
       const code = (await client.gql(`mutation($input: CreateGroupCodeInput!) { createGroupCode(input: $input) { code { token id } userErrors { code } } }`, { input: { groupId: g, type: "PERMANENT" } }, tokens[0])).createGroupCode.code;
       const joinBody = JSON.stringify({ query: `mutation($input: JoinGroupByCodeInput!) { joinGroupByCode(input: $input) { member { role } userErrors { code } } }`, variables: { input: { token: code.token } } });
+      const holdBefore = await lockHoldBuckets(client.url);
       const apiJoin = await ledger.watch("joins (api)", () => load(client.url, { body: joinBody, headers: {}, connections: 200, amount: JOINERS, tokens: joinTokens }));
+      const holdAfter = await lockHoldBuckets(client.url);
+      const hold = lockHoldQuantiles(holdBefore, holdAfter);
+      const combinedJoins = holdAfter.combined! - holdBefore.combined!;
+      const aloneJoins = holdAfter.alone! - holdBefore.alone!;
       if (apiJoin.non2xx) throw new Error(`${apiJoin.non2xx} join requests failed`);
       const [joined] = (await admin.query("SELECT member_count FROM chat_groups WHERE id = ?", [rowId(g)])) as any;
       if (Number(joined[0].member_count) !== 3 + JOINERS) throw new Error(`expected ${3 + JOINERS} members, found ${joined[0].member_count}`);
       const apiJoinRate = JOINERS / (apiJoin.duration);
-      const rawJoinRate = await ledger.watch("joins (raw)", () => rawJoins(admin, tenantRow, rowId(viewer), JOINERS));
-      report(`joinGroupByCode (200 concurrent clients, ${JOINERS} joins): api ${apiJoinRate.toFixed(0)} joins/s, same transaction via mysql2 ${rawJoinRate.rate.toFixed(0)} joins/s, ratio ${(apiJoinRate / rawJoinRate.rate).toFixed(2)} (goal ≥ 0.6); api p50 ${apiJoin.latency.p50} ms p99 ${apiJoin.latency.p99} ms; mysql2 p50 ${rawJoinRate.p50} ms p99 ${rawJoinRate.p99} ms`);
+      const rawSingle = await ledger.watch("joins (raw, one per transaction)", () => rawJoins(admin, tenantRow, rowId(viewer), JOINERS, false));
+      const rawCombined = await ledger.watch("joins (raw, combined)", () => rawJoins(admin, tenantRow, rowId(viewer), JOINERS, true));
+      const rawJoinRate = rawCombined.rate > rawSingle.rate ? rawCombined : rawSingle;
+      const rawForm = rawJoinRate === rawCombined ? "joins combined per transaction" : "one join per transaction";
+      report(`joinGroupByCode (200 concurrent clients, ${JOINERS} joins): api ${apiJoinRate.toFixed(0)} joins/s, same writes via mysql2 ${rawJoinRate.rate.toFixed(0)} joins/s (${rawForm}), ratio ${(apiJoinRate / rawJoinRate.rate).toFixed(2)} (goal ≥ 0.6); api p50 ${apiJoin.latency.p50} ms p99 ${apiJoin.latency.p99} ms; mysql2 p50 ${rawJoinRate.p50} ms p99 ${rawJoinRate.p99} ms; group row lock held (gp_group_lock_hold_seconds) p50 ≤ ${hold.p50} ms, p99 ≤ ${hold.p99} ms; ${combinedJoins} joins admitted combined, ${aloneJoins} left to their own transaction`);
+      report(`raw baseline, joins: one per transaction ${rawSingle.rate.toFixed(0)} joins/s (p50 ${rawSingle.p50} ms), combined ${rawCombined.rate.toFixed(0)} joins/s (p50 ${rawCombined.p50} ms)`);
     }
     // A group for the message-heavy figures (growth, webhooks).
     const chat = (await client.gql(`mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { code } } }`, { input: { name: "Busy", memberIds: people.slice(1, 10) } }, tokens[0])).createGroup.group.id;
@@ -412,20 +425,72 @@ async function subscriptionLatency(client: Api, tokens: string[], members: strin
   }
 }
 
-/** The join transaction the API runs, issued directly through mysql2 by 200 concurrent workers. */
-async function rawJoins(admin: Connection, tenantId: string, ownerId: string, count: number) {
+/** The API's gp_group_lock_hold_seconds histogram (cumulative count per bucket bound, ms) and its combined-join counters. */
+async function lockHoldBuckets(graphqlUrl: string): Promise<Map<number, number> & { combined?: number; alone?: number }> {
+  const response = await fetch(new URL("/metrics", graphqlUrl), { headers: { authorization: `Bearer ${ADMIN}` } });
+  const text = await response.text();
+  const buckets: Map<number, number> & { combined?: number; alone?: number } = new Map();
+  for (const match of text.matchAll(/^gp_group_lock_hold_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)) {
+    buckets.set(match[1] === "+Inf" ? Infinity : Number(match[1]) * 1000, Number(match[2]));
+  }
+  buckets.combined = Number(/^gp_code_joins_combined_total\{outcome="combined"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+  buckets.alone = Number(/^gp_code_joins_combined_total\{outcome="alone"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+  return buckets;
+}
+
+/** Upper bounds (the histogram's bucket bounds) of the p50 and p99 lock hold between two scrapes. */
+function lockHoldQuantiles(before: Map<number, number>, after: Map<number, number>): { p50: number; p99: number } {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const total = (after.get(Infinity) ?? 0) - (before.get(Infinity) ?? 0);
+  const at = (q: number) => bounds.find((b) => (after.get(b) ?? 0) - (before.get(b) ?? 0) >= q * total) ?? Infinity;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+/**
+ * The join transaction the API runs, issued directly through mysql2 by 200 concurrent workers, in
+ * two forms: one transaction per join, and joins into the group combined while a transaction runs
+ * (common/combiner.ts, as the API does: one lock, one COMMIT for a batch). The faster is the baseline.
+ */
+async function rawJoins(admin: Connection, tenantId: string, ownerId: string, count: number, combine: boolean) {
   const now = Date.now();
   const groupId = newId();
   await admin.query("INSERT INTO chat_groups (id, tenant_id, name, category, minor_protection, status, owner_id, created_by, member_count, log_size, created_at, updated_at) VALUES (?, ?, 'Raw target', 'GENERAL', 0, 'ACTIVE', ?, ?, 0, 0, ?, ?)", [groupId, tenantId, ownerId, ownerId, now, now]);
   const codeId = newId();
   await admin.query("INSERT INTO group_codes (id, tenant_id, group_id, type, token, uses, created_at) VALUES (?, ?, ?, 'PERMANENT', ?, 0, ?)", [codeId, tenantId, groupId, randomBytes(24).toString("base64url"), now]);
   const users = Array.from({ length: count }, () => newId());
-  await bulkInsert(admin, "users", ["id", "tenant_id", "external_id", "display_name", "created_at", "updated_at"], users.map((id, i) => [id, tenantId, `raw${i}`, `Raw ${i}`, now, now]));
+  const prefix = combine ? "rawc" : "raw";
+  await bulkInsert(admin, "users", ["id", "tenant_id", "external_id", "display_name", "created_at", "updated_at"], users.map((id, i) => [id, tenantId, `${prefix}${i}`, `Raw ${i}`, now, now]));
   const pool = await Promise.all(Array.from({ length: 20 }, () => createConnection({ host: DB_URL.hostname, port: Number(DB_URL.port || 3306), user: decodeURIComponent(DB_URL.username), password: decodeURIComponent(DB_URL.password), database: DB_NAME })));
   const free = [...pool];
   const waiters: Array<(c: Connection) => void> = [];
   const acquire = () => new Promise<Connection>((resolve) => (free.length ? resolve(free.pop()!) : waiters.push(resolve)));
   const release = (c: Connection) => (waiters.length ? waiters.shift()!(c) : free.push(c));
+  /** Joins `userIds` (not yet members) in one transaction. */
+  const joinAll = async (userIds: string[]) => {
+    const c = await acquire();
+    try {
+      const k = userIds.length;
+      await c.query("START TRANSACTION");
+      const [[group]] = (await c.query("SELECT member_count, log_size FROM chat_groups WHERE id = ? FOR UPDATE", [groupId])) as any;
+      await c.query("SELECT user_id FROM group_members WHERE group_id = ? AND user_id IN (?)", [groupId, userIds]);
+      await c.query("SELECT uses, max_uses FROM group_codes WHERE id = ? FOR UPDATE", [codeId]);
+      await c.query("UPDATE group_codes SET uses = uses + ? WHERE id = ? AND (max_uses IS NULL OR uses + ? <= max_uses)", [k, codeId, k]);
+      await c.query("UPDATE chat_groups SET member_count = member_count + ?, log_size = log_size + ? WHERE id = ? AND member_count + ? <= 100000", [k, k, groupId, k]);
+      const first = Number(group.log_size) + 1;
+      // The API counts each join in the group's per-day activity row (stats) in the same transaction.
+      const at = Date.now();
+      await c.query("INSERT INTO group_activity_days (group_id, day, tenant_id, messages, joins) VALUES (?, ?, ?, 0, ?) ON DUPLICATE KEY UPDATE joins = joins + VALUES(joins)", [groupId, at - (at % 86_400_000), tenantId, k]);
+      await c.query("INSERT INTO group_log (id, tenant_id, group_id, seq, kind, actor_id, subject_id, status, created_at) VALUES ?", [userIds.map((u, i) => [newId(), tenantId, groupId, first + i, "MEMBER_JOINED", u, u, "VISIBLE", at])]);
+      await c.query("INSERT INTO group_members (group_id, user_id, tenant_id, role, joined_at, join_seq, join_kind, code_id, muted_notifications) VALUES ?", [userIds.map((u, i) => [groupId, u, tenantId, "MEMBER", at, first + i, "GROUP_CODE", codeId, 0])]);
+      await c.query("COMMIT");
+    } finally {
+      release(c);
+    }
+  };
+  const combiner = new Combiner<string, true>(async (_key, userIds) => {
+    await joinAll(userIds);
+    return userIds.map(() => true);
+  });
   const latencies: number[] = [];
   let next = 0;
   const started = process.hrtime.bigint();
@@ -434,30 +499,16 @@ async function rawJoins(admin: Connection, tenantId: string, ownerId: string, co
       while (next < users.length) {
         const userId = users[next++];
         const t0 = process.hrtime.bigint();
-        const c = await acquire();
-        try {
-          await c.query("START TRANSACTION");
-          const [[group]] = (await c.query("SELECT member_count, log_size FROM chat_groups WHERE id = ? FOR UPDATE", [groupId])) as any;
-          await c.query("SELECT 1 FROM group_members WHERE group_id = ? AND user_id = ?", [groupId, userId]);
-          await c.query("SELECT uses, max_uses FROM group_codes WHERE id = ? FOR UPDATE", [codeId]);
-          await c.query("UPDATE group_codes SET uses = uses + 1 WHERE id = ? AND (max_uses IS NULL OR uses < max_uses)", [codeId]);
-          await c.query("UPDATE chat_groups SET member_count = member_count + 1, log_size = log_size + 1 WHERE id = ? AND member_count + 1 <= 100000", [groupId]);
-          const seq = Number(group.log_size) + 1;
-          // The API counts each join in the group's per-day activity row (stats) in the same transaction.
-          const now = Date.now();
-          await c.query("INSERT INTO group_activity_days (group_id, day, tenant_id, messages, joins) VALUES (?, ?, ?, 0, 1) ON DUPLICATE KEY UPDATE joins = joins + 1", [groupId, now - (now % 86_400_000), tenantId]);
-          await c.query("INSERT INTO group_log (id, tenant_id, group_id, seq, kind, actor_id, subject_id, status, created_at) VALUES (?, ?, ?, ?, 'MEMBER_JOINED', ?, ?, 'VISIBLE', ?)", [newId(), tenantId, groupId, seq, userId, userId, Date.now()]);
-          await c.query("INSERT INTO group_members (group_id, user_id, tenant_id, role, joined_at, join_seq, join_kind, code_id, muted_notifications) VALUES (?, ?, ?, 'MEMBER', ?, ?, 'GROUP_CODE', ?, 0)", [groupId, userId, tenantId, Date.now(), seq, codeId]);
-          await c.query("COMMIT");
-        } finally {
-          release(c);
-        }
+        if (!combine) await joinAll([userId]);
+        else if (!(await combiner.submit(groupId, userId))) throw new Error("a combined raw join failed");
         latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
       }
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await Promise.all(pool.map((c) => c.end()));
+  const [[joined]] = (await admin.query("SELECT member_count FROM chat_groups WHERE id = ?", [groupId])) as any;
+  if (Number(joined.member_count) !== count) throw new Error(`raw joins: expected ${count} members, found ${joined.member_count}`);
   latencies.sort((a, b) => a - b);
   return { rate: count / seconds, p50: Math.round(latencies[Math.floor(latencies.length / 2)]), p99: Math.round(latencies[Math.floor(latencies.length * 0.99)]) };
 }
