@@ -2,10 +2,13 @@
  * The baseline the API is measured against: plain node:http + mysql2 answering the benchmark's
  * read with the same batched SQL statements the API's read path uses (groups with their owners, then members), JSON built by hand.
  * The caller is named by an `x-user-id` header (no auth, no GraphQL): the floor of what any server
- * on this stack can do.
+ * on this stack can do. POST /join?form=single|combined runs the API's join transaction for the
+ * caller (see join below).
  */
+import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { createPool } from "mysql2/promise";
+import { Combiner } from "../src/common/combiner";
 
 const url = new URL(process.env.DATABASE_URL!);
 const pool = createPool({
@@ -60,13 +63,62 @@ async function read(userId: string, groups: number, members: number): Promise<st
   return JSON.stringify({ data: { myGroups: { edges } } });
 }
 
+interface JoinTarget { groupId: string; codeId: string; tenantId: string }
+
+/**
+ * The writes of a code join for `userIds` (not yet members) in one transaction: lock the group,
+ * check memberships, lock the code, count the uses, seat them, their history entries and member
+ * rows, the day's join counter. No GraphQL, auth, Merkle sealing, signing, events or welcome.
+ */
+async function joinAll(target: JoinTarget, userIds: string[]): Promise<void> {
+  const c = await pool.getConnection();
+  try {
+    const k = userIds.length;
+    await c.query("START TRANSACTION");
+    const [[group]] = (await c.query("SELECT member_count, log_size FROM chat_groups WHERE id = ? FOR UPDATE", [target.groupId])) as any;
+    await c.query("SELECT user_id FROM group_members WHERE group_id = ? AND user_id IN (?)", [target.groupId, userIds]);
+    await c.query("SELECT uses, max_uses FROM group_codes WHERE id = ? FOR UPDATE", [target.codeId]);
+    await c.query("UPDATE group_codes SET uses = uses + ? WHERE id = ? AND (max_uses IS NULL OR uses + ? <= max_uses)", [k, target.codeId, k]);
+    await c.query("UPDATE chat_groups SET member_count = member_count + ?, log_size = log_size + ? WHERE id = ? AND member_count + ? <= 100000", [k, k, target.groupId, k]);
+    const first = Number(group.log_size) + 1;
+    const at = Date.now();
+    await c.query("INSERT INTO group_activity_days (group_id, day, tenant_id, messages, joins) VALUES (?, ?, ?, 0, ?) ON DUPLICATE KEY UPDATE joins = joins + VALUES(joins)", [target.groupId, at - (at % 86_400_000), target.tenantId, k]);
+    await c.query("INSERT INTO group_log (id, tenant_id, group_id, seq, kind, actor_id, subject_id, status, created_at) VALUES ?", [userIds.map((u, i) => [randomUUID(), target.tenantId, target.groupId, first + i, "MEMBER_JOINED", u, u, "VISIBLE", at])]);
+    await c.query("INSERT INTO group_members (group_id, user_id, tenant_id, role, joined_at, join_seq, join_kind, code_id, muted_notifications) VALUES ?", [userIds.map((u, i) => [target.groupId, u, target.tenantId, "MEMBER", at, first + i, "GROUP_CODE", target.codeId, 0])]);
+    await c.query("COMMIT");
+  } catch (error) {
+    await c.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    c.release();
+  }
+}
+
+/** Joins into one group arriving while a join transaction runs go together in the next (as the API's joinCombined). */
+const combiner = new Combiner<{ target: JoinTarget; userId: string }, true>(async (_key, joins) => {
+  await joinAll(joins[0].target, joins.map((j) => j.userId));
+  return joins.map(() => true);
+});
+
+async function join(form: string, target: JoinTarget, userId: string): Promise<string> {
+  if (form === "combined") {
+    if (!(await combiner.submit(target.groupId, { target, userId }))) throw new Error("combined join failed");
+  } else {
+    await joinAll(target, [userId]);
+  }
+  return JSON.stringify({ data: { joinGroupByCode: { member: { role: "MEMBER" }, userErrors: [] } } });
+}
+
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on("data", (c: Buffer) => chunks.push(c));
   req.on("end", () => {
     const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : {};
     const variables = body.variables ?? {};
-    read(String(req.headers["x-user-id"]), variables.groups ?? 50, variables.members ?? 20).then(
+    const path = new URL(req.url ?? "/", "http://raw").pathname;
+    const userId = String(req.headers["x-user-id"]);
+    const answer = path === "/join" ? join(new URL(req.url!, "http://raw").searchParams.get("form") ?? "single", body, userId) : read(userId, variables.groups ?? 50, variables.members ?? 20);
+    answer.then(
       (json) => {
         res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(json) });
         res.end(json);

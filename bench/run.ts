@@ -25,7 +25,6 @@ import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { createConnection, type Connection } from "mysql2/promise";
 import { signUserToken } from "../src/auth/credentials";
-import { Combiner } from "../src/common/combiner";
 import { newId } from "../src/common/ids";
 import { loopbackCertificate, type LoopbackCertificate, startReceiver } from "../test/support/webhooks";
 import { recountGroupActivity } from "../src/modules/stats/activity-counters";
@@ -94,8 +93,9 @@ class Api {
   }
 }
 
-async function load(url: string, opts: { body: string; headers: Record<string, string>; connections: number; duration?: number; amount?: number; tokens?: string[] }) {
+async function load(url: string, opts: { body: string; headers: Record<string, string>; connections: number; duration?: number; amount?: number; tokens?: string[]; userIds?: string[] }) {
   let i = 0;
+  let u = 0;
   return autocannon({
     url,
     method: "POST",
@@ -104,7 +104,11 @@ async function load(url: string, opts: { body: string; headers: Record<string, s
     ...(opts.amount !== undefined ? { amount: opts.amount } : {}),
     headers: { "content-type": "application/json", ...opts.headers },
     body: opts.body,
-    requests: opts.tokens ? [{ setupRequest: (req: any) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${opts.tokens![i++ % opts.tokens!.length]}` } }) }] : undefined,
+    requests: opts.tokens
+      ? [{ setupRequest: (req: any) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${opts.tokens![i++ % opts.tokens!.length]}` } }) }]
+      : opts.userIds
+        ? [{ setupRequest: (req: any) => ({ ...req, headers: { ...req.headers, "x-user-id": opts.userIds![u++ % opts.userIds!.length] } }) }]
+        : undefined,
   });
 }
 
@@ -257,11 +261,12 @@ async function main(): Promise<void> {
       const [joined] = (await admin.query("SELECT member_count FROM chat_groups WHERE id = ?", [rowId(g)])) as any;
       if (Number(joined[0].member_count) !== 3 + JOINERS) throw new Error(`expected ${3 + JOINERS} members, found ${joined[0].member_count}`);
       const apiJoinRate = JOINERS / (apiJoin.duration);
-      const rawSingle = await ledger.watch("joins (raw, one per transaction)", () => rawJoins(admin, tenantRow, rowId(viewer), JOINERS, false));
-      const rawCombined = await ledger.watch("joins (raw, combined)", () => rawJoins(admin, tenantRow, rowId(viewer), JOINERS, true));
+      const rawBase = rawServers.get("ROW_NUMBER() OVER")!;
+      const rawSingle = await ledger.watch("joins (raw, one per transaction)", () => rawJoins(admin, rawBase, tenantRow, rowId(viewer), JOINERS, "single"));
+      const rawCombined = await ledger.watch("joins (raw, combined)", () => rawJoins(admin, rawBase, tenantRow, rowId(viewer), JOINERS, "combined"));
       const rawJoinRate = rawCombined.rate > rawSingle.rate ? rawCombined : rawSingle;
       const rawForm = rawJoinRate === rawCombined ? "joins combined per transaction" : "one join per transaction";
-      report(`joinGroupByCode (200 concurrent clients, ${JOINERS} joins): api ${apiJoinRate.toFixed(0)} joins/s, same writes via mysql2 ${rawJoinRate.rate.toFixed(0)} joins/s (${rawForm}), ratio ${(apiJoinRate / rawJoinRate.rate).toFixed(2)} (goal ≥ 0.6); api p50 ${apiJoin.latency.p50} ms p99 ${apiJoin.latency.p99} ms; mysql2 p50 ${rawJoinRate.p50} ms p99 ${rawJoinRate.p99} ms; group row lock held (gp_group_lock_hold_seconds) p50 ≤ ${hold.p50} ms, p99 ≤ ${hold.p99} ms; ${combinedJoins} joins admitted combined, ${aloneJoins} left to their own transaction`);
+      report(`joinGroupByCode (200 concurrent clients, ${JOINERS} joins): api ${apiJoinRate.toFixed(0)} joins/s, raw node:http+mysql2 ${rawJoinRate.rate.toFixed(0)} joins/s (${rawForm}), ratio ${(apiJoinRate / rawJoinRate.rate).toFixed(2)} (goal ≥ 0.6); api p50 ${apiJoin.latency.p50} ms p99 ${apiJoin.latency.p99} ms; mysql2 p50 ${rawJoinRate.p50} ms p99 ${rawJoinRate.p99} ms; group row lock held (gp_group_lock_hold_seconds) p50 ≤ ${hold.p50} ms, p99 ≤ ${hold.p99} ms; ${combinedJoins} joins admitted combined, ${aloneJoins} left to their own transaction`);
       report(`raw baseline, joins: one per transaction ${rawSingle.rate.toFixed(0)} joins/s (p50 ${rawSingle.p50} ms), combined ${rawCombined.rate.toFixed(0)} joins/s (p50 ${rawCombined.p50} ms)`);
     }
     // A group for the message-heavy figures (growth, webhooks).
@@ -447,70 +452,23 @@ function lockHoldQuantiles(before: Map<number, number>, after: Map<number, numbe
 }
 
 /**
- * The join transaction the API runs, issued directly through mysql2 by 200 concurrent workers, in
- * two forms: one transaction per join, and joins into the group combined while a transaction runs
- * (common/combiner.ts, as the API does: one lock, one COMMIT for a batch). The faster is the baseline.
+ * The join transaction the API runs, answered by the raw node:http + mysql2 server (raw-server.ts)
+ * to 200 concurrent clients, in one of two forms: one transaction per join, or joins into the group
+ * combined while a transaction runs (common/combiner.ts, as the API does).
  */
-async function rawJoins(admin: Connection, tenantId: string, ownerId: string, count: number, combine: boolean) {
+async function rawJoins(admin: Connection, rawBase: string, tenantId: string, ownerId: string, count: number, form: "single" | "combined") {
   const now = Date.now();
   const groupId = newId();
   await admin.query("INSERT INTO chat_groups (id, tenant_id, name, category, minor_protection, status, owner_id, created_by, member_count, log_size, created_at, updated_at) VALUES (?, ?, 'Raw target', 'GENERAL', 0, 'ACTIVE', ?, ?, 0, 0, ?, ?)", [groupId, tenantId, ownerId, ownerId, now, now]);
   const codeId = newId();
   await admin.query("INSERT INTO group_codes (id, tenant_id, group_id, type, token, uses, created_at) VALUES (?, ?, ?, 'PERMANENT', ?, 0, ?)", [codeId, tenantId, groupId, randomBytes(24).toString("base64url"), now]);
   const users = Array.from({ length: count }, () => newId());
-  const prefix = combine ? "rawc" : "raw";
-  await bulkInsert(admin, "users", ["id", "tenant_id", "external_id", "display_name", "created_at", "updated_at"], users.map((id, i) => [id, tenantId, `${prefix}${i}`, `Raw ${i}`, now, now]));
-  const pool = await Promise.all(Array.from({ length: 20 }, () => createConnection({ host: DB_URL.hostname, port: Number(DB_URL.port || 3306), user: decodeURIComponent(DB_URL.username), password: decodeURIComponent(DB_URL.password), database: DB_NAME })));
-  const free = [...pool];
-  const waiters: Array<(c: Connection) => void> = [];
-  const acquire = () => new Promise<Connection>((resolve) => (free.length ? resolve(free.pop()!) : waiters.push(resolve)));
-  const release = (c: Connection) => (waiters.length ? waiters.shift()!(c) : free.push(c));
-  /** Joins `userIds` (not yet members) in one transaction. */
-  const joinAll = async (userIds: string[]) => {
-    const c = await acquire();
-    try {
-      const k = userIds.length;
-      await c.query("START TRANSACTION");
-      const [[group]] = (await c.query("SELECT member_count, log_size FROM chat_groups WHERE id = ? FOR UPDATE", [groupId])) as any;
-      await c.query("SELECT user_id FROM group_members WHERE group_id = ? AND user_id IN (?)", [groupId, userIds]);
-      await c.query("SELECT uses, max_uses FROM group_codes WHERE id = ? FOR UPDATE", [codeId]);
-      await c.query("UPDATE group_codes SET uses = uses + ? WHERE id = ? AND (max_uses IS NULL OR uses + ? <= max_uses)", [k, codeId, k]);
-      await c.query("UPDATE chat_groups SET member_count = member_count + ?, log_size = log_size + ? WHERE id = ? AND member_count + ? <= 100000", [k, k, groupId, k]);
-      const first = Number(group.log_size) + 1;
-      // The API counts each join in the group's per-day activity row (stats) in the same transaction.
-      const at = Date.now();
-      await c.query("INSERT INTO group_activity_days (group_id, day, tenant_id, messages, joins) VALUES (?, ?, ?, 0, ?) ON DUPLICATE KEY UPDATE joins = joins + VALUES(joins)", [groupId, at - (at % 86_400_000), tenantId, k]);
-      await c.query("INSERT INTO group_log (id, tenant_id, group_id, seq, kind, actor_id, subject_id, status, created_at) VALUES ?", [userIds.map((u, i) => [newId(), tenantId, groupId, first + i, "MEMBER_JOINED", u, u, "VISIBLE", at])]);
-      await c.query("INSERT INTO group_members (group_id, user_id, tenant_id, role, joined_at, join_seq, join_kind, code_id, muted_notifications) VALUES ?", [userIds.map((u, i) => [groupId, u, tenantId, "MEMBER", at, first + i, "GROUP_CODE", codeId, 0])]);
-      await c.query("COMMIT");
-    } finally {
-      release(c);
-    }
-  };
-  const combiner = new Combiner<string, true>(async (_key, userIds) => {
-    await joinAll(userIds);
-    return userIds.map(() => true);
-  });
-  const latencies: number[] = [];
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: 200 }, async () => {
-      while (next < users.length) {
-        const userId = users[next++];
-        const t0 = process.hrtime.bigint();
-        if (!combine) await joinAll([userId]);
-        else if (!(await combiner.submit(groupId, userId))) throw new Error("a combined raw join failed");
-        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  await Promise.all(pool.map((c) => c.end()));
+  await bulkInsert(admin, "users", ["id", "tenant_id", "external_id", "display_name", "created_at", "updated_at"], users.map((id, i) => [id, tenantId, `raw-${form}-${i}`, `Raw ${i}`, now, now]));
+  const result = await load(`${rawBase}join?form=${form}`, { body: JSON.stringify({ groupId, codeId, tenantId }), headers: {}, connections: 200, amount: count, userIds: users });
+  if (result.non2xx) throw new Error(`${result.non2xx} raw ${form} joins failed`);
   const [[joined]] = (await admin.query("SELECT member_count FROM chat_groups WHERE id = ?", [groupId])) as any;
-  if (Number(joined.member_count) !== count) throw new Error(`raw joins: expected ${count} members, found ${joined.member_count}`);
-  latencies.sort((a, b) => a - b);
-  return { rate: count / seconds, p50: Math.round(latencies[Math.floor(latencies.length / 2)]), p99: Math.round(latencies[Math.floor(latencies.length * 0.99)]) };
+  if (Number(joined.member_count) !== count) throw new Error(`raw joins (${form}): expected ${count} members, found ${joined.member_count}`);
+  return { rate: count / result.duration, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
 /** The stats answer counts every message: the figure is measured on a true answer. */
