@@ -27,6 +27,7 @@ import { signUserToken } from "../src/auth/credentials";
 import { newId } from "../src/common/ids";
 import { loopbackCertificate, type LoopbackCertificate, startReceiver } from "../test/support/webhooks";
 import { recountGroupActivity } from "../src/modules/stats/activity-counters";
+import { SERVER_NODE_FLAGS } from "../src/node-flags";
 import { QuietLedger } from "./machine";
 import { breakdown, formatBreakdown, InspectorProfiler } from "./profile";
 
@@ -61,8 +62,9 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Starts a server the way `npm start` does: with the service's V8 flags (the raw baseline too, so it is not handicapped). */
 async function start(script: string, env: Record<string, string>, port: number, nodeArgs: string[] = []): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, script)], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, join(ROOT, script)], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "ignore", "inherit"] });
   for (let i = 0; i < 100; i++) {
     try {
       const r = await fetch(`http://127.0.0.1:${port}/healthz`);
