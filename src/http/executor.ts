@@ -2,6 +2,7 @@ import type { GatewayExecutor, GatewayInterface } from "@apollo/server-gateway-i
 import { type DocumentNode, execute, type ExecutionResult, GraphQLError, type GraphQLSchema, printSchema } from "graphql";
 import { getVariableValues } from "graphql/execution/values";
 import { compileQuery, type CompiledQuery, isCompiledQuery } from "graphql-jit";
+import { compileWithPreloadedReads } from "../graphql/preloaded";
 
 type Compiled = CompiledQuery | null;
 
@@ -28,7 +29,7 @@ export class JitExecutor {
     let query = byOperation?.get(key);
     if (query === undefined) {
       if (this.cachedCount >= this.maxCached) return null;
-      const result = compileQuery(this.schema, document, operationName ?? undefined);
+      const result = compileWithPreloadedReads(this.schema, document, () => compileQuery(this.schema, document, operationName ?? undefined));
       query = isCompiledQuery(result) ? result : null;
       if (!byOperation) this.compiledQueries.set(document, (byOperation = new Map()));
       byOperation.set(key, query);
