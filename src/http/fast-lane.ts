@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServerPlugin, HTTPGraphQLResponse } from "@apollo/server";
-import type { DocumentNode, ExecutionResult } from "graphql";
+import type { DocumentNode, ExecutionResult, OperationDefinitionNode } from "graphql";
+import { getVariableValues } from "graphql/execution/values";
 import type { App } from "../app";
 import type { RequestContext } from "../context/context";
 import { chargeOperationOnce, operationCost, type QueryCost } from "./cost";
@@ -11,6 +12,7 @@ import { logGraphQLRequest } from "./request-log";
 /** A query Apollo has parsed, validated (armor's limits included) and resolved as a `query` operation. */
 interface KnownQuery {
   document: DocumentNode;
+  operation: OperationDefinitionNode;
   /** The operation's own name (what the request log and metrics call it). */
   operationName: string | null;
 }
@@ -56,7 +58,7 @@ export class QueryFastLane {
             if (operation?.operation !== "query" || request.http?.method !== "POST" || typeof request.query !== "string" || request.extensions !== undefined) return;
             const key = keyOf(request.query, request.operationName);
             if (lane.known.has(key) || lane.known.size >= MAX_KNOWN) return;
-            lane.known.set(key, { document, operationName: operation.name?.value ?? null });
+            lane.known.set(key, { document, operation, operationName: operation.name?.value ?? null });
           },
         };
       },
@@ -97,6 +99,8 @@ export class QueryFastLane {
     if (requested === null) return handOver();
     ctx.queryCost = requested;
     if (await chargeOperationOnce(ctx, requested, app.config.maxQueryCost, app.rateLimiter)) return handOver();
+    // Variables are coerced as the executor does first (its refusal is Apollo's 400, not the lane's).
+    if (getVariableValues(app.schema, known.operation.variableDefinitions ?? [], variables, { maxErrors: 50 }).errors) return handOver();
     const meter = metrics.startRequest();
     meter.resolved("query", known.operationName);
     let result: ExecutionResult;
