@@ -64,6 +64,38 @@ function ownTicks(): Map<number, number> {
   return ticks;
 }
 
+/**
+ * CPU time per request of a server and of the database server while it is measured: call `start()`
+ * before the load and `perRequest(requests)` after it. On a 2-core machine shared by the server, the
+ * database and the load generator, throughput moves with every process's CPU; this isolates one's.
+ */
+export class RequestCpu {
+  private server = 0;
+  private database = 0;
+  constructor(private readonly pid: number) {}
+
+  private ticks(): { server: number; database: number } {
+    let server = 0;
+    let database = 0;
+    for (const p of processes()) {
+      if (p.pid === this.pid) server += p.ticks;
+      else if (p.comm === "mariadbd" || p.comm === "mysqld") database += p.ticks;
+    }
+    return { server, database };
+  }
+
+  start(): void {
+    ({ server: this.server, database: this.database } = this.ticks());
+  }
+
+  /** Milliseconds of CPU per request: the server's (Node) and the database server's. */
+  perRequest(requests: number): { server: number; database: number } {
+    const now = this.ticks();
+    const ms = (ticks: number) => ((ticks * 1000) / TICKS / Math.max(1, requests));
+    return { server: ms(now.server - this.server), database: ms(now.database - this.database) };
+  }
+}
+
 export interface Quietness {
   /** Share of the machine (all cores) used by other processes during the measurement, 0…1. */
   others: number;

@@ -28,7 +28,8 @@ import { signUserToken } from "../src/auth/credentials";
 import { newId } from "../src/common/ids";
 import { loopbackCertificate, type LoopbackCertificate, startReceiver } from "../test/support/webhooks";
 import { recountGroupActivity } from "../src/modules/stats/activity-counters";
-import { QuietLedger } from "./machine";
+import { SERVER_NODE_FLAGS } from "../src/node-flags";
+import { QuietLedger, RequestCpu } from "./machine";
 import { breakdown, formatBreakdown, InspectorProfiler } from "./profile";
 
 const DB_URL = new URL(process.env.BENCH_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/gp_bench");
@@ -62,8 +63,9 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Starts a server the way `npm start` does: with the service's V8 flags (the raw baseline too, so it is not handicapped). */
 async function start(script: string, env: Record<string, string>, port: number, nodeArgs: string[] = []): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, script)], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, join(ROOT, script)], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "ignore", "inherit"] });
   for (let i = 0; i < 100; i++) {
     try {
       const r = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -147,11 +149,13 @@ async function main(): Promise<void> {
   const api = await start("dist/src/main.js", apiEnv, apiPort, (process.env.BENCH_API_NODE_ARGS ?? "").split(" ").filter(Boolean));
   const client = new Api(`http://127.0.0.1:${apiPort}/graphql`);
   const raws: ChildProcess[] = [];
+  const rawPids = new Map<string, number>();
   const rawServers = new Map<string, string>();
   for (const form of ["UNION ALL", "ROW_NUMBER() OVER"]) {
     const rawPort = await freePort();
     raws.push(await start("dist/bench/raw-server.js", { DATABASE_URL: DB_URL.toString(), RAW_MEMBERS_SQL: form === "UNION ALL" ? "union" : "window" }, rawPort));
     rawServers.set(form, `http://127.0.0.1:${rawPort}/`);
+    rawPids.set(form, raws[raws.length - 1]!.pid!);
   }
   try {
     // ---- Seed through the API: 70 users, all contacts, 50 groups of 25 the viewer is in.
@@ -193,18 +197,29 @@ async function main(): Promise<void> {
       }
       const bytes = Buffer.byteLength(apiJson);
       await load(client.url, { body, headers: userAuth, connections: 50, duration: 2 });
-      const apiRead = await ledger.watch("read (api)", () => load(client.url, { body, headers: userAuth, connections: 50, duration: SECONDS }));
+      const apiCpu = new RequestCpu(api.pid!);
+      const apiRead = await ledger.watch("read (api)", async () => {
+        apiCpu.start();
+        return load(client.url, { body, headers: userAuth, connections: 50, duration: SECONDS });
+      });
+      const apiPerRequest = apiCpu.perRequest(apiRead.requests.total);
       const peak = peakRssMiB(api.pid!);
-      const rawReads: Array<{ name: string; rate: number }> = [];
+      const rawReads: Array<{ name: string; rate: number; cpu: { server: number; database: number } }> = [];
       for (const [name, url] of rawServers) {
         await load(url, { body, headers: { "x-user-id": rowId(viewer) }, connections: 50, duration: 2 });
-        const result = await ledger.watch(`read (raw, ${name})`, () => load(url, { body, headers: { "x-user-id": rowId(viewer) }, connections: 50, duration: SECONDS }));
-        rawReads.push({ name, rate: result.requests.average });
+        const rawCpu = new RequestCpu(rawPids.get(name)!);
+        const result = await ledger.watch(`read (raw, ${name})`, async () => {
+          rawCpu.start();
+          return load(url, { body, headers: { "x-user-id": rowId(viewer) }, connections: 50, duration: SECONDS });
+        });
+        rawReads.push({ name, rate: result.requests.average, cpu: rawCpu.perRequest(result.requests.total) });
       }
       const best = rawReads.reduce((a, b) => (b.rate > a.rate ? b : a));
       const readRatio = apiRead.requests.average / best.rate;
       report(`read throughput (50 groups × 20 members, ${(bytes / 1024).toFixed(1)} KiB): api ${apiRead.requests.average.toFixed(0)} req/s, raw node:http+mysql2 ${best.rate.toFixed(0)} req/s (${best.name}), ratio ${readRatio.toFixed(2)} (goal ≥ 0.8); api p50 ${apiRead.latency.p50} ms p99 ${apiRead.latency.p99} ms; errors ${apiRead.errors + apiRead.non2xx}`);
       report(`raw baseline, members statement: ${rawReads.map((r) => `${r.name} ${r.rate.toFixed(0)} req/s`).join(", ")}`);
+      const cpu = (c: { server: number; database: number }) => `${c.server.toFixed(1)} ms Node + ${c.database.toFixed(1)} ms MariaDB`;
+      report(`CPU per request under the read load: api ${cpu(apiPerRequest)}; raw (${best.name}) ${cpu(best.cpu)}`);
       report(`peak memory of the API under the read load: ${peak.toFixed(0)} MiB resident (VmHWM)`);
 
       // ---- 1b. The same read with graphql-js instead of graphql-jit: is the jit executor worth keeping?

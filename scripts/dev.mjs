@@ -10,7 +10,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { watch } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { pruneDist } from "./prune-dist.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -34,7 +34,9 @@ compiler.stdout.on("data", (chunk) => {
   }
 });
 
-const server = spawn(process.execPath, ["--watch", "--watch-preserve-output", join(root, "dist/src/main.js")], { cwd: root, stdio: "inherit" });
+// The server's V8 flags (src/node-flags.ts; they must be on the command line to take effect).
+const { SERVER_NODE_FLAGS } = await import(pathToFileURL(join(root, "dist/src/node-flags.js")).href);
+const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, "--watch", "--watch-preserve-output", join(root, "dist/src/main.js")], { cwd: root, stdio: "inherit" });
 children.push(server);
 
 let webTimer = null;

@@ -31,6 +31,11 @@ export interface AppConfig {
   devCredentialsFile: string;
   /** Execute operations with graphql-jit (GRAPHQL_JIT=false: graphql-js). */
   graphqlJit: boolean;
+  /**
+   * Answer repeated queries through the query fast lane (http/fast-lane.ts) instead of Apollo's
+   * pipeline, with identical responses (QUERY_FAST_LANE=off: every request through Apollo). Needs graphql-jit.
+   */
+  queryFastLane: boolean;
   /** Largest computed cost one operation may have (MAX_QUERY_COST). */
   maxQueryCost: number;
   /** Deepest selection nesting accepted (MAX_QUERY_DEPTH). */
@@ -180,6 +185,7 @@ export function loadConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     evidenceKeyFile: process.env.EVIDENCE_KEY_FILE ?? "./data/evidence-key.pem",
     devCredentialsFile: process.env.DEV_CREDENTIALS_FILE || "./data/dev-credentials.json",
     graphqlJit: process.env.GRAPHQL_JIT !== "false",
+    queryFastLane: process.env.QUERY_FAST_LANE !== "off",
     maxQueryCost: intFromEnv("MAX_QUERY_COST", 10_000, 10, 10_000_000),
     maxQueryDepth: intFromEnv("MAX_QUERY_DEPTH", 15, 2, 100),
     maxQueryAliases: intFromEnv("MAX_QUERY_ALIASES", 30, 0, 1000),

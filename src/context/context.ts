@@ -41,6 +41,12 @@ export class RequestContext {
   readonly loaders: LoaderCache;
   /** The operation's computed cost (see queryCostPlugin), once known. */
   queryCost = 0;
+  /**
+   * The operation's charge to the principal's budget, once made (cost.ts, chargeOperationOnce). An
+   * object of its own, so that Apollo's shallow copy of the context shares it: a request the query
+   * fast lane charged and then handed to Apollo is not charged again.
+   */
+  readonly costCharge: { made: { requested: number; refusal: Error | null } | null } = { made: null };
   private readonly tenantPolicy: TenantPolicy | null;
 
   constructor(data: RequestData) {

@@ -1,13 +1,29 @@
-import { type GraphQLSchema, isObjectType } from "graphql";
+import { type DocumentNode, type GraphQLField, type GraphQLSchema, getNamedType, isAbstractType, isObjectType, TypeInfo, visit, visitWithTypeInfo } from "graphql";
 import { Extensions } from "type-graphql";
+
+/** What @Preloaded records in a field's extensions. */
+interface PreloadedExtension {
+  property: string;
+  /** `Parent.field`s whose values always carry the property (see {@link Preloaded}). */
+  always: readonly string[];
+}
 
 /**
  * Marks a field resolver whose value the query that loaded the parent may already have brought
  * along, under `property` (e.g. a member's user, read in the same statement as the member). Such
  * a value is answered directly, without calling the resolver; otherwise the resolver runs.
+ *
+ * `always` lists the fields (`Parent.field`) whose values always carry the property: a document
+ * that reaches the type only through them is compiled by graphql-jit with a plain property read
+ * instead of a resolver call (see {@link compileWithPreloadedReads}).
  */
-export function Preloaded(property: string): MethodDecorator & ClassDecorator & PropertyDecorator {
-  return Extensions({ preloaded: property });
+export function Preloaded(property: string, options: { always?: readonly string[] } = {}): MethodDecorator & ClassDecorator & PropertyDecorator {
+  return Extensions({ preloaded: { property, always: options.always ?? [] } satisfies PreloadedExtension });
+}
+
+function preloadedOf(field: GraphQLField<unknown, unknown>): PreloadedExtension | null {
+  const value = field.extensions?.preloaded as PreloadedExtension | undefined;
+  return value && typeof value.property === "string" ? value : null;
 }
 
 /**
@@ -20,9 +36,10 @@ export function answerPreloadedFields(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("__")) continue;
     for (const field of Object.values(type.getFields())) {
-      const property = field.extensions?.preloaded;
+      const preloaded = preloadedOf(field);
       const resolve = field.resolve;
-      if (typeof property !== "string" || !resolve) continue;
+      if (!preloaded || !resolve) continue;
+      const property = preloaded.property;
       field.resolve = (root, args, context, info) => {
         const value = (root as Record<string, unknown>)[property];
         return value !== undefined ? value : resolve(root, args, context, info);
@@ -30,4 +47,70 @@ export function answerPreloadedFields(schema: GraphQLSchema): GraphQLSchema {
     }
   }
   return schema;
+}
+
+/**
+ * Compiles `document` (with graphql-jit's `compile`) so that each @Preloaded field the document
+ * reaches only through its `always` fields is a plain property read: no resolver call, so none of
+ * the per-call objects graphql-jit makes for one (resolve info, path, argument object, closures) —
+ * for `Member.user` in a page of groups, a thousand of each. Any other way to the type in the
+ * document (a mutation payload, `node(id:)`, a fragment on an interface it implements) keeps the
+ * resolver. compile runs synchronously while the resolvers are set aside.
+ */
+export function compileWithPreloadedReads<T>(schema: GraphQLSchema, document: DocumentNode, compile: () => T): T {
+  const inlined: Array<{ field: GraphQLField<unknown, unknown>; resolve: GraphQLField<unknown, unknown>["resolve"] }> = [];
+  for (const { type, field, preloaded } of preloadedFields(schema)) {
+    if (preloaded.property !== field.name || preloaded.always.length === 0) continue;
+    if (reachedOnlyThrough(schema, document, type, preloaded.always)) inlined.push({ field, resolve: field.resolve });
+  }
+  if (inlined.length === 0) return compile();
+  for (const { field } of inlined) field.resolve = undefined;
+  try {
+    return compile();
+  } finally {
+    for (const { field, resolve } of inlined) field.resolve = resolve;
+  }
+}
+
+const preloadedBySchema = new WeakMap<GraphQLSchema, Array<{ type: string; field: GraphQLField<unknown, unknown>; preloaded: PreloadedExtension }>>();
+
+function preloadedFields(schema: GraphQLSchema) {
+  let found = preloadedBySchema.get(schema);
+  if (!found) {
+    found = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith("__")) continue;
+      for (const field of Object.values(type.getFields())) {
+        const preloaded = preloadedOf(field);
+        if (preloaded) found.push({ type: type.name, field, preloaded });
+      }
+    }
+    preloadedBySchema.set(schema, found);
+  }
+  return found;
+}
+
+/** Whether every field of the document that can produce a `typeName` object is one of `through` (`Parent.field`). */
+function reachedOnlyThrough(schema: GraphQLSchema, document: DocumentNode, typeName: string, through: readonly string[]): boolean {
+  const target = schema.getType(typeName);
+  if (!target || !isObjectType(target)) return false;
+  const typeInfo = new TypeInfo(schema);
+  let only = true;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field() {
+        const fieldType = typeInfo.getType();
+        const parent = typeInfo.getParentType();
+        if (!fieldType || !parent) {
+          only = false; // unknown to the schema: validation refuses it, but stay on the safe side
+          return;
+        }
+        const named = getNamedType(fieldType);
+        const produces = named === target || (isAbstractType(named) && schema.isSubType(named, target));
+        if (produces && !through.includes(`${parent.name}.${typeInfo.getFieldDef()?.name ?? ""}`)) only = false;
+      },
+    }),
+  );
+  return only;
 }

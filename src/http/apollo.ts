@@ -10,22 +10,27 @@ import type { RequestContext } from "../context/context";
 import { armorProtection } from "./armor";
 import { queryCostPlugin } from "./cost";
 import { createErrorFormatter, subscriptionsOverHttpRefusedPlugin, unavailableStatusPlugin } from "./errors";
-import { jitExecutor, localGateway } from "./executor";
+import { type JitExecutor, localGateway } from "./executor";
 import type { Metrics } from "./metrics";
 import { requestLogPlugin } from "./request-log";
 
 /**
- * Apollo Server over the app's schema: graphql-jit as executor (GRAPHQL_JIT=false: graphql-js),
+ * Apollo Server over the app's schema: graphql-jit as executor (null, GRAPHQL_JIT=false: graphql-js),
  * armor's depth/alias/directive limits, our connection-aware cost and rate limit, one error
  * formatter, request logs and metrics. Introspection and suggestions are off in production.
  */
-export async function createApollo(app: App, metrics: Metrics, plugins: ApolloServerPlugin<RequestContext>[] = []): Promise<ApolloServer<RequestContext>> {
+export async function createApollo(
+  app: App,
+  metrics: Metrics,
+  jit: JitExecutor | null,
+  plugins: ApolloServerPlugin<RequestContext>[] = [],
+): Promise<ApolloServer<RequestContext>> {
   const production = app.config.env === "production";
   const schema = app.schema;
   const armor = armorProtection(app.config);
   const apollo = new ApolloServer<RequestContext>({
     // graphql-jit unless switched off (GRAPHQL_JIT=false runs the reference graphql-js executor).
-    ...(app.config.graphqlJit ? { gateway: localGateway(schema, jitExecutor(schema)) } : { schema }),
+    ...(jit ? { gateway: localGateway(schema, jit.execute) } : { schema }),
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT (drain HTTP, then stop Apollo, then close the pool). Apollo's own

@@ -128,6 +128,27 @@ export async function chargeOperation(
 }
 
 /**
+ * chargeOperation, at most once per request: the query fast lane charges a request and may then
+ * hand it to Apollo (an error in the result, variables that do not coerce), whose cost plugin then
+ * takes that charge's outcome — the same refusal, or none — instead of spending the budget again.
+ */
+export async function chargeOperationOnce(
+  ctx: Pick<RequestContext, "principal" | "principalKey" | "costCharge">,
+  requested: number,
+  maxCost: number,
+  limiter: RateLimiter,
+): Promise<GraphQLError | null> {
+  const earlier = ctx.costCharge.made;
+  if (earlier) {
+    ctx.costCharge.made = null; // taken: another operation on this context is charged afresh
+    if (earlier.requested === requested) return earlier.refusal as GraphQLError | null;
+  }
+  const refusal = await chargeOperation(ctx, requested, maxCost, limiter);
+  ctx.costCharge.made = { requested, refusal };
+  return refusal;
+}
+
+/**
  * Computes every operation's cost before it runs; refuses those above `maxCost` with
  * QUERY_TOO_COMPLEX (HTTP 400) and those past the principal's budget with RATE_LIMITED (429), and
  * reports the cost in `extensions.cost` of every response.
@@ -143,7 +164,7 @@ export function queryCostPlugin(schema: GraphQLSchema, maxCost: number, limiter:
           if (requested === null) return;
           cost = { requestedQueryCost: requested, maximumAvailable: maxCost };
           contextValue.queryCost = requested;
-          const refusal = await chargeOperation(contextValue, requested, maxCost, limiter);
+          const refusal = await chargeOperationOnce(contextValue, requested, maxCost, limiter);
           if (refusal) throw refusal;
         },
         async willSendResponse({ response }) {

@@ -2,6 +2,7 @@ import type { GatewayExecutor, GatewayInterface } from "@apollo/server-gateway-i
 import { type DocumentNode, execute, type ExecutionResult, GraphQLError, type GraphQLSchema, printSchema } from "graphql";
 import { getVariableValues } from "graphql/execution/values";
 import { compileQuery, type CompiledQuery, isCompiledQuery } from "graphql-jit";
+import { compileWithPreloadedReads } from "../graphql/preloaded";
 
 type Compiled = CompiledQuery | null;
 
@@ -9,12 +10,36 @@ type Compiled = CompiledQuery | null;
  * Executes operations with graphql-jit: each distinct document (Apollo parses and validates it
  * once and hands back the same DocumentNode from its cache) is compiled to a specialised function
  * on first use; documents jit cannot compile fall back to graphql-js. Plugged into Apollo Server 5
- * through its gateway interface, the one place it accepts an executor.
+ * through its gateway interface (`execute`), the one place it accepts an executor; the query fast
+ * lane (fast-lane.ts) runs the same compiled functions.
  */
-export function jitExecutor(schema: GraphQLSchema, maxCached = 1000): GatewayExecutor {
-  const compiled = new WeakMap<DocumentNode, Map<string, Compiled>>();
-  let cachedCount = 0;
-  return async (request) => {
+export class JitExecutor {
+  private readonly compiledQueries = new WeakMap<DocumentNode, Map<string, Compiled>>();
+  private cachedCount = 0;
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly maxCached = 1000,
+  ) {}
+
+  /** The document's operation compiled (once), or null when jit cannot compile it or the cache is full. */
+  compiled(document: DocumentNode, operationName: string | null | undefined): CompiledQuery | null {
+    let byOperation = this.compiledQueries.get(document);
+    const key = operationName ?? "";
+    let query = byOperation?.get(key);
+    if (query === undefined) {
+      if (this.cachedCount >= this.maxCached) return null;
+      const result = compileWithPreloadedReads(this.schema, document, () => compileQuery(this.schema, document, operationName ?? undefined));
+      query = isCompiledQuery(result) ? result : null;
+      if (!byOperation) this.compiledQueries.set(document, (byOperation = new Map()));
+      byOperation.set(key, query);
+      this.cachedCount++;
+    }
+    return query;
+  }
+
+  readonly execute: GatewayExecutor = async (request) => {
+    const { schema } = this;
     const { document, operationName, context, operation } = request;
     const variables = request.request.variables ?? {};
     // No operation to run (e.g. an operationName the document does not define): Apollo turns this
@@ -28,16 +53,7 @@ export function jitExecutor(schema: GraphQLSchema, maxCached = 1000): GatewayExe
       if (request.response?.http) request.response.http.status = 400;
       return { errors: coerced.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "BAD_USER_INPUT" } })) };
     }
-    let byOperation = compiled.get(document);
-    const key = operationName ?? "";
-    let query = byOperation?.get(key);
-    if (query === undefined && cachedCount < maxCached) {
-      const result = compileQuery(schema, document, operationName ?? undefined);
-      query = isCompiledQuery(result) ? result : null;
-      if (!byOperation) compiled.set(document, (byOperation = new Map()));
-      byOperation.set(key, query);
-      cachedCount++;
-    }
+    const query = this.compiled(document, operationName);
     if (query) {
       const result = (await query.query(undefined, context, variables)) as ExecutionResult<Record<string, unknown>>;
       return result.errors ? { ...result, errors: result.errors.map(normalizeError) } : result;

@@ -4,20 +4,23 @@ import { GraphQLError } from "graphql";
 import { type App, requestContext } from "../app";
 import type { RequestContext } from "../context/context";
 import { isValidIdempotencyKey, requestHash } from "./idempotency";
+import type { QueryFastLane } from "./fast-lane";
 import type { Metrics } from "./metrics";
 import { operationTypeOf } from "./operation-type";
 import { graphQLErrorBody, illFormedStringPath, readBody, sendJson } from "./respond";
 
 /**
  * `/graphql` over HTTP: reads and checks the body, authenticates (failed attempts spend the client
- * address's budget), builds the request context, and runs the operation through Apollo — once
- * only under an Idempotency-Key when it is a mutation.
+ * address's budget), builds the request context, and answers a known query through the fast lane
+ * (fast-lane.ts) or runs the operation through Apollo — once only under an Idempotency-Key when it
+ * is a mutation.
  */
 export class GraphQLHandler {
   constructor(
     private readonly app: App,
     private readonly apollo: ApolloServer<RequestContext>,
     private readonly metrics: Metrics,
+    private readonly lane: QueryFastLane | null = null,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
@@ -60,6 +63,7 @@ export class GraphQLHandler {
     }
     const log = app.log.child({ reqId: requestId });
     const context = requestContext(app, requestId, log, authenticated.principal, authenticated.tenant);
+    if (this.lane && (await this.lane.answer(req, res, body, context))) return;
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
@@ -86,6 +90,7 @@ export class GraphQLHandler {
       return this.handleIdempotent(res, context.principalKey, idempotencyKey, raw, execute);
     }
     const response = await execute();
+    this.lane?.learnContentType(req.headers.accept, response);
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") {

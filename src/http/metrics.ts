@@ -20,6 +20,13 @@ interface Mysql2PoolInternals {
   config?: { connectionLimit?: number };
 }
 
+/** One GraphQL request's share of the metrics (see Metrics.startRequest). */
+export interface GraphQLRequestMeter {
+  resolved(operationType: string | undefined, operationName: string | null | undefined): void;
+  abandoned(): void;
+  finished(errors: ReadonlyArray<{ extensions?: Record<string, unknown> }> | undefined): void;
+}
+
 /**
  * Prometheus metrics of one API instance, on a registry of its own (several instances share a
  * process in tests). Request rate and latency by operation, error codes (top-level and userErrors),
@@ -34,6 +41,7 @@ export class Metrics {
   private readonly userErrors: Counter<"mutation" | "code">;
   private readonly joinRefusals: Counter<"mutation" | "code">;
   private readonly inFlight: Gauge<"type">;
+  private readonly fastLane: Counter<"outcome">;
 
   private subscriptionServer: { openConnections: number; slowConsumersClosed: number } | null = null;
 
@@ -80,6 +88,12 @@ export class Metrics {
       name: "gp_graphql_requests_in_flight",
       help: "GraphQL requests being executed; every mutation holds one database transaction",
       labelNames: ["type"],
+      registers,
+    });
+    this.fastLane = new Counter({
+      name: "gp_graphql_fast_lane_total",
+      help: "Known queries seen by the query fast lane, by outcome: answered (by the lane), handed_over (to Apollo: an error in the result, a refusal, variables that do not price)",
+      labelNames: ["outcome"],
       registers,
     });
     const metrics = this;
@@ -225,9 +239,50 @@ export class Metrics {
     });
   }
 
+  /** Counts a known query the fast lane answered, or handed over to Apollo. */
+  countFastLane(outcome: "answered" | "handed_over"): void {
+    this.fastLane.inc({ outcome });
+  }
+
   /** Counts a top-level error answered before GraphQL ran (e.g. a bad credential → UNAUTHENTICATED). */
   countHttpError(code: string): void {
     this.errors.inc({ code });
+  }
+
+  /**
+   * Starts metering one GraphQL request: `resolved` once its operation is known (it is then in
+   * flight), `finished` when its response goes out (counted, timed, its errors by code), or
+   * `abandoned` when another path will answer it (the fast lane handing a request to Apollo).
+   * Apollo's plugin and the query fast lane both report through this.
+   */
+  startRequest(): GraphQLRequestMeter {
+    const metrics = this;
+    const started = process.hrtime.bigint();
+    let type = "unknown";
+    let operation = "(invalid)";
+    let inFlight = false;
+    return {
+      resolved(operationType, operationName) {
+        type = operationType ?? "unknown";
+        operation = metrics.operationLabel(operationName ?? null);
+        metrics.inFlight.inc({ type });
+        inFlight = true;
+      },
+      abandoned() {
+        if (inFlight) metrics.inFlight.dec({ type });
+        inFlight = false;
+      },
+      finished(errors) {
+        if (inFlight) metrics.inFlight.dec({ type });
+        inFlight = false;
+        metrics.requests.inc({ operation, type });
+        metrics.duration.observe({ operation }, Number(process.hrtime.bigint() - started) / 1e9);
+        for (const error of errors ?? []) {
+          const code = error.extensions?.code;
+          metrics.errors.inc({ code: typeof code === "string" ? code : "INTERNAL_SERVER_ERROR" });
+        }
+      },
+    };
   }
 
   /** The Apollo plugin that feeds the request, error and refusal series. */
@@ -235,16 +290,10 @@ export class Metrics {
     const metrics = this;
     return {
       async requestDidStart() {
-        const started = process.hrtime.bigint();
-        let type = "unknown";
-        let operation = "(invalid)";
-        let counted = false;
+        const meter = metrics.startRequest();
         return {
           async didResolveOperation({ operation: op, operationName }) {
-            type = op?.operation ?? "unknown";
-            operation = metrics.operationLabel(operationName ?? null);
-            metrics.inFlight.inc({ type });
-            counted = true;
+            meter.resolved(op?.operation, operationName);
           },
           async executionDidStart({ operation: op }) {
             // Apollo starts execution even when operationName names no operation in the document
@@ -263,15 +312,8 @@ export class Metrics {
             };
           },
           async willSendResponse({ response }) {
-            if (counted) metrics.inFlight.dec({ type });
-            metrics.requests.inc({ operation, type });
-            metrics.duration.observe({ operation }, Number(process.hrtime.bigint() - started) / 1e9);
             const body = response.body;
-            const errors = body.kind === "single" ? body.singleResult.errors : body.initialResult.errors;
-            for (const error of errors ?? []) {
-              const code = error.extensions?.code;
-              metrics.errors.inc({ code: typeof code === "string" ? code : "INTERNAL_SERVER_ERROR" });
-            }
+            meter.finished(body.kind === "single" ? body.singleResult.errors : body.initialResult.errors);
           },
         };
       },

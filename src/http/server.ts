@@ -5,6 +5,8 @@ import { isDatabaseUnavailable } from "../db/database";
 import { createApollo } from "./apollo";
 import { handleCodePage } from "./code-pages";
 import { Cors } from "./cors";
+import { JitExecutor } from "./executor";
+import { QueryFastLane } from "./fast-lane";
 import { GraphQLHandler } from "./graphql-handler";
 import { Metrics } from "./metrics";
 import { graphQLErrorBody, HttpError, requestIdOf, sendJson } from "./respond";
@@ -25,8 +27,11 @@ export async function startServer(app: App, port = app.config.port, host = app.c
   // GraphQL subscriptions: WebSocket upgrades of /graphql on this same server (see subscriptions.ts).
   const subscriptions = new SubscriptionServer(app);
   metrics.trackSubscriptions(subscriptions);
-  const apollo = await createApollo(app, metrics, [subscriptions.plugin()]);
-  const graphql = new GraphQLHandler(app, apollo, metrics);
+  const jit = app.config.graphqlJit ? new JitExecutor(app.schema) : null;
+  // The query fast lane runs jit's compiled queries: off with graphql-js.
+  const lane = jit && app.config.queryFastLane ? new QueryFastLane(app, metrics, jit) : null;
+  const apollo = await createApollo(app, metrics, jit, [subscriptions.plugin(), ...(lane ? [lane.plugin()] : [])]);
+  const graphql = new GraphQLHandler(app, apollo, metrics, lane);
   const extraRoutes = operatorRoutes(app, metrics);
   const cors = new Cors(app.config.corsOrigins);
 

@@ -76,8 +76,13 @@ describe(`read projection: every selection answers as a full read (${engine}, ${
       const ids: string[] = [];
       let after: string | null = null;
       do {
-        const page: any = (await read(`query($id: ID!, $after: String) { group(id: $id) { members(first: 4, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id } } } } }`, { id: edge.node.id, after })).group.members;
+        // Users come along on later pages too (Member.user is then a property read: graphql/preloaded.ts).
+        const page: any = (await read(`query($id: ID!, $after: String) { group(id: $id) { members(first: 4, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id who: user { id displayName } } } } } }`, { id: edge.node.id, after })).group.members;
         ids.push(...page.edges.map((e: any) => e.node.id));
+        for (const e of page.edges) {
+          const expected = edge.node.members.edges.find((f: any) => f.node.id === e.node.id)?.node.user;
+          assert.deepEqual(e.node.who, { id: expected?.id, displayName: expected?.displayName });
+        }
         after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
       } while (after);
       assert.deepEqual(ids, edge.node.members.edges.map((e: any) => e.node.id), edge.node.name);

@@ -1,4 +1,4 @@
-import type { EntityManager } from "typeorm";
+import type { EntityManager, SelectQueryBuilder } from "typeorm";
 import { type ConnectionShape, type PageRequest, toConnection } from "../../common/pagination";
 import type { RequestContext } from "../../context/context";
 import type { Database } from "../../db/database";
@@ -11,7 +11,7 @@ import { UserTag } from "../user/user-tag.entity";
 import { rowReader } from "../../db/rows";
 import { User } from "../user/user.entity";
 import { userById } from "../user/user.loaders";
-import { memberProjection } from "./member-page";
+import { memberProjection, type MemberProjection } from "./member-page";
 import { groupProjection, type GroupProjection } from "./group.projection";
 
 /** Read side of groups: visibility and the lists clients page through. */
@@ -112,10 +112,28 @@ export class GroupReader {
       return qb;
     };
     const rows = page.after
-      ? await this.db.read((em) => keysetPage(scope(em), "m.joinSeq", "m.userId", page).getMany())
+      ? await this.laterMembers(ctx, scope, page, projection)
       : ((await ctx.loaders.get(firstMembers(page.limit + 1, tag, projection)).load({ id: group.rowId, size: group.memberCount })) ?? []);
     const total = () => (tag === null ? Promise.resolve(group.memberCount) : ctx.loaders.get(taggedMemberCount(tag)).load(group.rowId).then((n) => n ?? 0));
     return toConnection(rows, page, (m) => ({ key: m.joinSeq, id: m.userId }), total);
+  }
+
+  /**
+   * A later page of members (after a cursor). Like a first page, it carries each member's user when
+   * users are selected (Member.user is then a property read: see graphql/preloaded.ts), loaded
+   * through the request's user loader as the resolver would have.
+   */
+  private async laterMembers(ctx: RequestContext, scope: (em: EntityManager) => SelectQueryBuilder<Member>, page: PageRequest, projection: MemberProjection): Promise<Member[]> {
+    const rows = await this.db.read((em) => keysetPage(scope(em), "m.joinSeq", "m.userId", page).getMany());
+    if (projection.withUser && rows.length) {
+      const users = await ctx.loaders.get(userById).loadMany(rows.map((m) => m.userId));
+      rows.forEach((member, i) => {
+        const user = users[i];
+        if (user instanceof Error) throw user;
+        if (user) member.user = user;
+      });
+    }
+    return rows;
   }
 
   /** Groups split from this one, in creation order (the first `limit`). */

@@ -12,9 +12,13 @@ import { Preloaded } from "../../graphql/preloaded";
 
 @Resolver(() => Member)
 export class MemberResolver {
-  /** Answered directly when the member was loaded with its user (the usual case; see graphql/preloaded.ts). */
+  /**
+   * Answered directly when the member was loaded with its user (the usual case; see graphql/preloaded.ts).
+   * A members page always carries its users (GroupReader.members), so a document reaching members
+   * only through pages reads the property without calling this resolver at all.
+   */
   @FieldResolver(() => User)
-  @Preloaded("user")
+  @Preloaded("user", { always: ["MemberEdge.node"] })
   user(@Root() member: Member, @Ctx() ctx: RequestContext): User | Promise<User> {
     return member.user ?? ctx.loaders.get(userById).load(member.userId).then((u) => u!);
   }

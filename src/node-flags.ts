@@ -1,0 +1,12 @@
+/**
+ * V8 flags the server process runs with: `npm start` passes them on its command line (package.json),
+ * `npm run dev` and the benchmark's API process take them from here. They must be on the command line
+ * (or NODE_OPTIONS): V8 sizes the heap when the process starts, so `v8.setFlagsFromString` in main.ts
+ * does not change it (measured: new space stays at its default of 2 × 16 MiB).
+ *
+ * `--max-semi-space-size=64`: a larger young generation. A nested read allocates tens of thousands of
+ * short-lived objects (rows, entities, edges, the response text); with the default 16 MiB semi-spaces
+ * scavenges ran several times per request and garbage collection was ~24 % of the API's CPU under the
+ * read load. Objects of a finished request now die young instead of being promoted (BENCHMARKS.md).
+ */
+export const SERVER_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=64"];
