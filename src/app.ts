@@ -135,7 +135,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const sessionStatements = ["SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", ...(causalReads ? ["SET SESSION wsrep_sync_wait = 1"] : [])];
   const dataSource = new DataSource(dataSourceOptions(target, { size: config.dbPoolSize, sessionStatements }, queries));
   await dataSource.initialize();
-  const db = new Database(dataSource, queries, { galera: server.galera, causalReads });
+  const db = new Database(dataSource, queries, { galera: server.galera, causalReads, compoundStatements: server.compoundStatements });
   if (server.galera) log.info({ causalReads }, "database is a Galera cluster node");
   const signer = evidenceSigner(config);
   if (options.migrate !== false) await runMigrations(db, log);

@@ -124,7 +124,8 @@ export function holdingRowLock(em: EntityManager): void {
  * it waits until the transaction's next statement, or its end, and goes to the server together
  * with the other writes waiting then — one round trip (an anonymous compound statement, `BEGIN NOT
  * ATOMIC … END`) instead of one per write, and at the end of the transaction that same round trip
- * also commits. Under a group's row lock this is what keeps the lock short: the writes of a join
+ * also commits (MariaDB only: MySQL and TiDB have no anonymous compound statements, and there the
+ * write runs at once, as on SQLite). Under a group's row lock this is what keeps the lock short: the writes of a join
  * or a message reach the server at once instead of one event-loop turn after another.
  *
  * Any other statement of the transaction (a read, a TypeORM write) first sends what waits, so
@@ -239,6 +240,8 @@ export interface DatabaseOptions {
   galera?: boolean;
   /** Connections run with wsrep_sync_wait (causal reads). */
   causalReads?: boolean;
+  /** The server runs `BEGIN NOT ATOMIC … END` (MariaDB): deferred writes are sent together (see deferWrite). */
+  compoundStatements?: boolean;
 }
 
 export interface TransactionOptions {
@@ -259,6 +262,8 @@ export class Database {
 
   readonly galera: boolean;
   readonly causalReads: boolean;
+  /** Deferred writes wait and go together (MariaDB); otherwise they run at once (see deferWrite). */
+  readonly compoundStatements: boolean;
   /** Transactions re-run after a deadlock, lock timeout or certification conflict (for /metrics). */
   conflicts = 0;
   private readonly lockHoldObservers: Array<(seconds: number) => void> = [];
@@ -271,6 +276,7 @@ export class Database {
   ) {
     this.engine = dataSource.options.type === "mysql" || dataSource.options.type === "mariadb" ? "mysql" : "sqlite";
     this.galera = options.galera ?? false;
+    this.compoundStatements = this.engine === "mysql" && (options.compoundStatements ?? false);
     this.causalReads = options.causalReads ?? false;
   }
 
@@ -279,7 +285,7 @@ export class Database {
    * succeeded (never for a rolled-back or re-run attempt).
    */
   async tx<T>(work: (em: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    const { result, scope } = await this.txScoped((em) => scoped(em, work, this.engine === "mysql"), options);
+    const { result, scope } = await this.txScoped((em) => scoped(em, work, this.compoundStatements), options);
     if (scope.lockedAt !== null && scope.workDoneAt !== null) {
       const seconds = Number(scope.workDoneAt - scope.lockedAt) / 1e9;
       for (const observe of this.lockHoldObservers) observe(seconds);

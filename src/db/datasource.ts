@@ -102,6 +102,8 @@ export function dataSourceOptions(target: DatabaseTarget, pool: PoolSettings = {
 export interface ServerInfo {
   /** The MySQL server is a Galera cluster node (wsrep_on). */
   galera: boolean;
+  /** The server runs anonymous compound statements (`BEGIN NOT ATOMIC … END`): MariaDB does; MySQL and TiDB do not. */
+  compoundStatements: boolean;
 }
 
 /**
@@ -111,7 +113,7 @@ export interface ServerInfo {
 export async function ensureDatabase(target: DatabaseTarget): Promise<ServerInfo> {
   if (target.engine === "sqlite") {
     if (target.path !== ":memory:") mkdirSync(dirname(target.path), { recursive: true });
-    return { galera: false };
+    return { galera: false, compoundStatements: false };
   }
   const connection = await createConnection({
     host: target.url.hostname,
@@ -125,7 +127,8 @@ export async function ensureDatabase(target: DatabaseTarget): Promise<ServerInfo
     // Empty on MySQL and TiDB; OFF on a MariaDB without a cluster.
     const [rows] = await connection.query("SHOW GLOBAL VARIABLES LIKE 'wsrep_on'");
     const value = (rows as Array<{ Value?: string }>)[0]?.Value;
-    return { galera: value === "ON" || value === "1" };
+    const [version] = await connection.query("SELECT VERSION() AS version");
+    return { galera: value === "ON" || value === "1", compoundStatements: /mariadb/i.test(String((version as Array<{ version?: string }>)[0]?.version)) };
   } finally {
     await connection.end();
   }
