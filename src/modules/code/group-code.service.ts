@@ -252,13 +252,13 @@ export class GroupCodeService {
     const { ctx, cap } = joins[0];
     const groupId = joins[0].code.groupId;
     return ctx.db.tx(async (em) => {
-      const results: Array<Joined | null> = joins.map(() => null);
+      const none = joins.map(() => null);
       const now = ctx.now();
       await this.groupLog.prepare(em, ctx.tenantId);
       const bans = await bannedAmong(em, groupId, joins.map((join) => join.userId));
       const codes = new Map((await em.findBy(GroupCode, { rowId: In([...new Set(joins.map((join) => join.code.rowId))]) })).map((c) => [c.rowId, c]));
       const group = await lockGroupRow(ctx, em, groupId, ["input", "token"]);
-      if (joinApprovalOn(ctx, group)) return results;
+      if (joinApprovalOn(ctx, group)) return none;
       const users = new Set<string>();
       const usesLeft = new Map([...codes.values()].map((c) => [c.rowId, c.maxUses === null ? Infinity : c.maxUses - c.uses]));
       const admitted = joins.filter((join) => {
@@ -270,7 +270,7 @@ export class GroupCodeService {
         users.add(join.userId);
         return true;
       });
-      if (admitted.length === 0 || group.memberCount + admitted.length > cap) return results;
+      if (admitted.length === 0 || group.memberCount + admitted.length > cap) return none;
       for (const join of admitted) await this.countUse(em, join.code, join.userId, now);
       const { admitted: members } = await admitMembers(
         this.groupLog,
@@ -281,8 +281,8 @@ export class GroupCodeService {
         now,
         { knownAbsent: true },
       );
-      admitted.forEach((join, i) => (results[joins.indexOf(join)] = { group, member: members[i] }));
-      return results;
+      const joined = new Map(admitted.map((join, i) => [join, { group, member: members[i] }]));
+      return joins.map((join) => joined.get(join) ?? null);
     });
   }
 
