@@ -71,6 +71,8 @@ return {1, 0, math.floor(capacity - level)}`;
 
 export class RedisRateLimiter implements RateLimiter {
   private readonly redis: Redis;
+  /** Settles when the first connection is ready or has failed (at most connectTimeout after start). */
+  private readonly firstConnection: Promise<void>;
 
   constructor(
     url: string,
@@ -81,9 +83,24 @@ export class RedisRateLimiter implements RateLimiter {
     this.redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false });
     this.redis.on("error", (error) => this.log.warn({ err: error }, "rate limiter: Redis unavailable"));
     this.redis.defineCommand("leakyBucket", { numberOfKeys: 1, lua: LEAKY_BUCKET });
+    this.firstConnection = new Promise<void>((settle) => {
+      const timer = setTimeout(settle, 2000);
+      timer.unref();
+      const done = () => {
+        clearTimeout(timer);
+        settle();
+      };
+      this.redis.once("ready", done);
+      this.redis.once("error", done);
+      this.redis.once("end", done);
+    });
   }
 
   async consume(key: string, cost: number): Promise<RateDecision> {
+    // A request that arrives while the instance's first connection is still being made waits for
+    // it (up to the connect timeout) instead of being let through unchecked: a freshly started
+    // instance on a busy machine must count what every other instance counts.
+    if (this.redis.status !== "ready") await this.firstConnection;
     try {
       const [allowed, retryAfter, remaining] = (await (this.redis as unknown as { leakyBucket(...args: unknown[]): Promise<number[]> }).leakyBucket(
         `gp:rate:${key}`,
