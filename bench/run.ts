@@ -266,12 +266,12 @@ async function main(): Promise<void> {
       const g = (await client.gql(`mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { code } } }`, { input: { name: "Join target", memberIds: people.slice(1, 3) } }, tokens[0])).createGroup.group.id;
       const code = (await client.gql(`mutation($input: CreateGroupCodeInput!) { createGroupCode(input: $input) { code { token id } userErrors { code } } }`, { input: { groupId: g, type: "PERMANENT" } }, tokens[0])).createGroupCode.code;
       const joinBody = JSON.stringify({ query: `mutation($input: JoinGroupByCodeInput!) { joinGroupByCode(input: $input) { member { role } userErrors { code } } }`, variables: { input: { token: code.token } } });
-      const holdBefore = await lockHoldBuckets(client.url);
+      const before = await joinMetrics(client.url);
       const apiJoin = await ledger.watch("joins (api)", () => load(client.url, { body: joinBody, headers: {}, connections: 200, amount: JOINERS, tokens: joinTokens }));
-      const holdAfter = await lockHoldBuckets(client.url);
-      const hold = lockHoldQuantiles(holdBefore, holdAfter);
-      const combinedJoins = holdAfter.combined! - holdBefore.combined!;
-      const aloneJoins = holdAfter.alone! - holdBefore.alone!;
+      const after = await joinMetrics(client.url);
+      const hold = lockHoldQuantiles(before.lockHold, after.lockHold);
+      const combinedJoins = after.combined - before.combined;
+      const aloneJoins = after.alone - before.alone;
       if (apiJoin.non2xx) throw new Error(`${apiJoin.non2xx} join requests failed`);
       const [joined] = (await admin.query("SELECT member_count FROM chat_groups WHERE id = ?", [rowId(g)])) as any;
       if (Number(joined[0].member_count) !== 3 + JOINERS) throw new Error(`expected ${3 + JOINERS} members, found ${joined[0].member_count}`);
@@ -445,17 +445,16 @@ async function subscriptionLatency(client: Api, tokens: string[], members: strin
   }
 }
 
-/** The API's gp_group_lock_hold_seconds histogram (cumulative count per bucket bound, ms) and its combined-join counters. */
-async function lockHoldBuckets(graphqlUrl: string): Promise<Map<number, number> & { combined?: number; alone?: number }> {
+/** From the API's /metrics: the gp_group_lock_hold_seconds histogram (cumulative count per bucket bound, ms) and the combined-join counters. */
+async function joinMetrics(graphqlUrl: string): Promise<{ lockHold: Map<number, number>; combined: number; alone: number }> {
   const response = await fetch(new URL("/metrics", graphqlUrl), { headers: { authorization: `Bearer ${ADMIN}` } });
   const text = await response.text();
-  const buckets: Map<number, number> & { combined?: number; alone?: number } = new Map();
+  const lockHold = new Map<number, number>();
   for (const match of text.matchAll(/^gp_group_lock_hold_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)) {
-    buckets.set(match[1] === "+Inf" ? Infinity : Number(match[1]) * 1000, Number(match[2]));
+    lockHold.set(match[1] === "+Inf" ? Infinity : Number(match[1]) * 1000, Number(match[2]));
   }
-  buckets.combined = Number(/^gp_code_joins_combined_total\{outcome="combined"\} (\d+)$/m.exec(text)?.[1] ?? 0);
-  buckets.alone = Number(/^gp_code_joins_combined_total\{outcome="alone"\} (\d+)$/m.exec(text)?.[1] ?? 0);
-  return buckets;
+  const joins = (outcome: string) => Number(new RegExp(`^gp_code_joins_combined_total\\{outcome="${outcome}"\\} (\\d+)$`, "m").exec(text)?.[1] ?? 0);
+  return { lockHold, combined: joins("combined"), alone: joins("alone") };
 }
 
 /** Upper bounds (the histogram's bucket bounds) of the p50 and p99 lock hold between two scrapes. */

@@ -120,20 +120,20 @@ export function holdingRowLock(em: EntityManager): void {
 }
 
 /**
- * Sends a write whose answer the caller does not need now: on MySQL/MariaDB inside `Database.tx`
- * it waits until the transaction's next statement, or its end, and goes to the server together
- * with the other writes waiting then — one round trip (an anonymous compound statement, `BEGIN NOT
- * ATOMIC … END`) instead of one per write, and at the end of the transaction that same round trip
- * also commits (MariaDB only: MySQL and TiDB have no anonymous compound statements, and there the
- * write runs at once, as on SQLite). Under a group's row lock this is what keeps the lock short: the writes of a join
- * or a message reach the server at once instead of one event-loop turn after another.
+ * Sends a write whose answer the caller does not need now: on MariaDB inside `Database.tx` it waits
+ * until the transaction's next statement, or its end, and goes to the server together with the
+ * other writes waiting then — one round trip (an anonymous compound statement, `BEGIN NOT ATOMIC …
+ * END`) instead of one per write, and at the end of the transaction that same round trip also
+ * commits. Under a group's row lock this is what keeps the lock short: the writes of a join or a
+ * message reach the server at once instead of one event-loop turn after another.
  *
  * Any other statement of the transaction (a read, a TypeORM write) first sends what waits, so
  * reads always see the transaction's own writes and statements run in the order issued. A
  * `guard` makes the write conditional: when it changes another number of rows, the rest is not
  * run and the transaction fails with `guard.refusal()` (thrown where the writes are sent: at the
- * next statement or when the work returns, rolled back as any failure). On SQLite, and outside a
- * transaction, the write runs at once and a failed guard throws here.
+ * next statement or when the work returns, rolled back as any failure). On SQLite, on MySQL and
+ * TiDB (no anonymous compound statements) and outside a transaction, the write runs at once and a
+ * failed guard throws here.
  */
 export async function deferWrite(em: EntityManager, [sql, params]: [string, unknown[]], guard?: WriteGuard): Promise<void> {
   const scope = scopeOf(em);
@@ -188,7 +188,7 @@ async function sendDeferred(runner: QueryRunner, scope: TransactionScope, query:
 
 /**
  * Runs `work` with a fresh transaction scope on `em`'s query runner; returns what to run after the
- * commit. With `defer` (MySQL), writes sent through deferWrite wait for the next statement, and
+ * commit. With `defer` (MariaDB), writes sent through deferWrite wait for the next statement, and
  * those still waiting when the work returns are sent with the COMMIT.
  */
 async function scoped<T>(em: EntityManager, work: (em: EntityManager) => Promise<T>, defer: boolean): Promise<{ result: T; scope: TransactionScope }> {

@@ -1,13 +1,13 @@
 import { type EntityManager, In } from "typeorm";
 import { z } from "zod";
 import { DomainError, ErrorCode, notFound } from "../../common/errors";
-import { rowIdOf } from "../../common/global-id";
 import { Combiner } from "../../common/combiner";
-import { rowReader } from "../../db/rows";
+import { rowIdOf } from "../../common/global-id";
 import { newId } from "../../common/ids";
 import { parseInput } from "../../common/validation";
 import type { RequestContext } from "../../context/context";
 import { deferWrite } from "../../db/database";
+import { rowReader } from "../../db/rows";
 import { CodeType } from "../../policy/limits";
 import type { TenantPolicy } from "../../policy/policy";
 import { actorOn, assertAcceptsMembers, assertNotDissolved, findMember, lockGroup, lockGroupRow, requireRole } from "../group/access";
