@@ -229,6 +229,15 @@ function runAfterCommit(hooks: Array<() => void>): void {
 }
 
 /** What `/healthz` reports about the database. */
+/** The part of mysql2's callback pool that Database.rows uses (the driver's own pool). */
+interface DriverPool {
+  getConnection(callback: (error: Error | null, connection: DriverConnection) => void): void;
+}
+interface DriverConnection {
+  query(options: { sql: string; values: readonly unknown[]; rowsAsArray: true }, callback: (error: Error | null, rows: unknown[][]) => void): void;
+  release(): void;
+}
+
 export interface DatabaseHealth {
   ok: boolean;
   /** Galera only: the node's replication state. */
@@ -374,8 +383,15 @@ export class Database {
           return driver.databaseConnection.prepare(sql).raw(true).all(...params);
         })
       : new Promise<unknown[][]>((resolve, reject) => {
-          const pool = (this.dataSource.driver as unknown as { pool: { query(options: object, callback: (error: Error | null, rows: unknown[][]) => void): void } }).pool;
-          pool.query({ sql, values: params, rowsAsArray: true }, (error, result) => (error ? reject(error) : resolve(result)));
+          const pool = (this.dataSource.driver as unknown as { pool: DriverPool }).pool;
+          pool.getConnection((error, connection) => {
+            if (error) return reject(error);
+            connection.query({ sql, values: params, rowsAsArray: true }, (queryError, result) => {
+              connection.release();
+              if (queryError) reject(queryError);
+              else resolve(result);
+            });
+          });
         }));
     const took = performance.now() - started;
     if (took > SLOW_QUERY_MS) this.queries.logQuerySlow(took, sql);
