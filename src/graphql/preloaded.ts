@@ -1,4 +1,4 @@
-import { type DocumentNode, type GraphQLField, type GraphQLSchema, getNamedType, isAbstractType, isObjectType, TypeInfo, visit, visitWithTypeInfo } from "graphql";
+import { type DocumentNode, type FieldNode, type GraphQLField, type GraphQLSchema, getNamedType, isAbstractType, isObjectType, TypeInfo, visit, visitWithTypeInfo } from "graphql";
 import { Extensions } from "type-graphql";
 
 /** What @Preloaded records in a field's extensions. */
@@ -19,6 +19,19 @@ interface PreloadedExtension {
  */
 export function Preloaded(property: string, options: { always?: readonly string[] } = {}): MethodDecorator & ClassDecorator & PropertyDecorator {
   return Extensions({ preloaded: { property, always: options.always ?? [] } satisfies PreloadedExtension });
+}
+
+/**
+ * A value brought along for one field of the document only (e.g. a members page read with the
+ * arguments of the `members` field below `myGroups`): it answers that field, and any other field
+ * of the same name (an alias with other arguments, another query path reaching the same entity)
+ * still runs its resolver.
+ */
+export class PreloadedForField<T> {
+  constructor(
+    readonly field: FieldNode,
+    readonly value: T,
+  ) {}
 }
 
 function preloadedOf(field: GraphQLField<unknown, unknown>): PreloadedExtension | null {
@@ -42,6 +55,7 @@ export function answerPreloadedFields(schema: GraphQLSchema): GraphQLSchema {
       const property = preloaded.property;
       field.resolve = (root, args, context, info) => {
         const value = (root as Record<string, unknown>)[property];
+        if (value instanceof PreloadedForField) return value.field === info.fieldNodes[0] ? value.value : resolve(root, args, context, info);
         return value !== undefined ? value : resolve(root, args, context, info);
       };
     }

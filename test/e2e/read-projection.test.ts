@@ -70,6 +70,29 @@ describe(`read projection: every selection answers as a full read (${engine}, ${
     });
   });
 
+  it("members pages read along with myGroups answer only their own field: the same group elsewhere in the request, and a later page, run their own reads", async () => {
+    const ids = full.get(0).myGroups.edges.map((e: any) => e.node.id);
+    for (const id of ids) {
+      // The group is read whole by myGroups (shared with group(id:) through the request's loader), its first 10 members along with it.
+      const got = await read(
+        `query($id: ID!) { myGroups(first: 10) { edges { node { id name members(first: 10) { edges { cursor node { user { displayName } } } } } } }
+           group(id: $id) { members(first: 2) { pageInfo { hasNextPage } edges { node { id } } } } }`,
+        { id },
+      );
+      const i = ids.indexOf(id);
+      assert.deepEqual(got.myGroups.edges[i].node.members, pick(full.get(10).myGroups.edges[i].node.members, got.myGroups.edges[i].node.members));
+      assert.deepEqual(got.group.members, pick(full.get(2).myGroups.edges[i].node.members, got.group.members));
+    }
+    // A page after a cursor below myGroups is its resolver's (keyset) read.
+    const second = await read(`query($after: String) { myGroups(first: 10) { edges { node { members(first: 2, after: $after) { edges { node { id } } } } } } }`, {
+      after: full.get(2).myGroups.edges[2].node.members.pageInfo.endCursor,
+    });
+    assert.deepEqual(
+      second.myGroups.edges[2].node.members.edges.map((e: any) => e.node.id),
+      full.get(30).myGroups.edges[2].node.members.edges.slice(2, 4).map((e: any) => e.node.id),
+    );
+  });
+
   it("the first page is in the same order as paging through with cursors (keyset path)", async () => {
     const first = full.get(30).myGroups.edges;
     for (const edge of first) {

@@ -7,6 +7,9 @@ import { InstantColumn, RefColumn, RowIdColumn } from "../../db/columns";
 import { GroupCategory } from "../../policy/compliance";
 import { GroupStatus } from "./group.enums";
 import type { User } from "../user/user.entity";
+import type { ConnectionShape } from "../../common/pagination";
+import type { PreloadedForField } from "../../graphql/preloaded";
+import type { Member } from "./member.entity";
 
 @Entity("chat_groups")
 @ObjectType("Group", { implements: Node, simpleResolvers: true, description: "A chat group and its members." })
@@ -44,6 +47,9 @@ export class Group implements Node {
 
   /** The owner's user, when the query that loaded the group brought it along (null: no owner). */
   owner?: User | null;
+
+  /** The first page of members for one `members` field, when the list that loaded the group brought it along (see GroupReader.groupsOf). */
+  preloadedMembers?: PreloadedForField<ConnectionShape<Member>>;
 
   @RefColumn("created_by")
   createdBy: string;

@@ -1,4 +1,6 @@
+import type { FieldNode } from "graphql";
 import type { EntityManager, SelectQueryBuilder } from "typeorm";
+import { PreloadedForField } from "../../graphql/preloaded";
 import { type ConnectionShape, type PageRequest, toConnection } from "../../common/pagination";
 import type { RequestContext } from "../../context/context";
 import type { Database } from "../../db/database";
@@ -13,6 +15,16 @@ import { User } from "../user/user.entity";
 import { userById } from "../user/user.loaders";
 import { memberProjection, type MemberProjection } from "./member-page";
 import { groupProjection, type GroupProjection } from "./group.projection";
+
+/** A members field below a list of groups, read along with the list (see GroupReader.groupsOf). */
+export interface MembersAlong {
+  /** The field the pages answer. */
+  field: FieldNode;
+  page: PageRequest;
+  projection: MemberProjection;
+}
+
+const memberCursor = (m: Member) => ({ key: m.joinSeq, id: m.userId });
 
 /** Read side of groups: visibility and the lists clients page through. */
 export class GroupReader {
@@ -36,7 +48,7 @@ export class GroupReader {
    * says: one statement that also brings each group's owner and the caller's membership, primed
    * into the request's loaders (a members field below asks whether the caller may see the group).
    */
-  async groupsOf(ctx: RequestContext, page: PageRequest, projection: GroupProjection = groupProjection(null)): Promise<ConnectionShape<Group>> {
+  async groupsOf(ctx: RequestContext, page: PageRequest, projection: GroupProjection = groupProjection(null), members: MembersAlong | null = null): Promise<ConnectionShape<Group>> {
     const userId = ctx.requireUser("myGroups");
     const tenantId = ctx.tenantId;
     const source = this.db.dataSource;
@@ -84,10 +96,25 @@ export class GroupReader {
         }
       }
     }
+    if (members) await this.bringMembersAlong(ctx, groups.slice(0, page.limit), members);
     const joinedAt = new Map(groups.map((g, i) => [g, memberships[i]!.joinedAt]));
     return toConnection(groups, page, (g) => ({ key: joinedAt.get(g)!, id: g.rowId }), () =>
       this.db.read((em) => em.countBy(Member, { userId, tenantId })),
     );
+  }
+
+  /**
+   * Reads the first members page of every listed group at once (the caller is a member of each, so
+   * each may see its members) and attaches it for the one `members` field it was read for: that
+   * field is then answered without a resolver call per group (see PreloadedForField).
+   */
+  private async bringMembersAlong(ctx: RequestContext, groups: readonly Group[], members: MembersAlong): Promise<void> {
+    const pages = await ctx.loaders.get(firstMembers(members.page.limit + 1, null, members.projection)).loadMany(groups.map((g) => ({ id: g.rowId, size: g.memberCount })));
+    groups.forEach((group, i) => {
+      const rows = pages[i];
+      if (rows instanceof Error) throw rows;
+      group.preloadedMembers = new PreloadedForField(members.field, this.membersPage(group, rows ?? [], members.page, null, ctx));
+    });
   }
 
   /** The tenant's groups, newest first, optionally of one status. */
@@ -114,8 +141,13 @@ export class GroupReader {
     const rows = page.after
       ? await this.laterMembers(ctx, scope, page, projection)
       : ((await ctx.loaders.get(firstMembers(page.limit + 1, tag, projection)).load({ id: group.rowId, size: group.memberCount })) ?? []);
+    return this.membersPage(group, rows, page, tag, ctx);
+  }
+
+  /** A page of members as a connection (`rows`: up to `page.limit + 1`, the extra one telling whether more follow). */
+  private membersPage(group: Group, rows: Member[], page: PageRequest, tag: string | null, ctx: RequestContext): ConnectionShape<Member> {
     const total = () => (tag === null ? Promise.resolve(group.memberCount) : ctx.loaders.get(taggedMemberCount(tag)).load(group.rowId).then((n) => n ?? 0));
-    return toConnection(rows, page, (m) => ({ key: m.joinSeq, id: m.userId }), total);
+    return toConnection(rows, page, memberCursor, total);
   }
 
   /**

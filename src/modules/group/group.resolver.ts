@@ -1,4 +1,5 @@
-import type { GraphQLResolveInfo } from "graphql";
+import type { GraphQLObjectType, GraphQLResolveInfo } from "graphql";
+import { getArgumentValues } from "graphql/execution/values";
 import { perField } from "../../graphql/projection";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Preloaded } from "../../graphql/preloaded";
@@ -9,7 +10,7 @@ import { notPermitted } from "../../common/errors";
 import { rowIdOf } from "../../common/global-id";
 import { runMutation } from "../../graphql/mutation";
 import { nodeNotFound } from "../../graphql/node-registry";
-import { ConnectionArgs, pageRequest } from "../../common/pagination";
+import { ConnectionArgs, type PageRequest, pageRequest } from "../../common/pagination";
 import { Allow } from "../../graphql/allow";
 import type { RequestContext } from "../../context/context";
 import { User } from "../user/user.entity";
@@ -40,7 +41,7 @@ import {
 import { Member } from "./member.entity";
 import { userById } from "../user/user.loaders";
 import { viewerMembership } from "./group.loaders";
-import { GroupReader } from "./group.reader";
+import { GroupReader, type MembersAlong } from "./group.reader";
 import { GroupService } from "./group.service";
 import { MemberService } from "./member.service";
 
@@ -48,6 +49,32 @@ import { MemberService } from "./member.service";
 const membersProjection = perField((info) => memberProjection(Selection.of(info)));
 /** What a `myGroups` field reads of each group and its owner. */
 const groupsProjection = perField((info) => groupProjection(Selection.of(info)));
+/** The `members` field below a `myGroups` field's groups, when it is selected exactly once, with what it reads. */
+const membersBelow = perField((info) => {
+  const node = Selection.of(info).at("edges", "node");
+  const fields = node.fields.get("members");
+  if (fields?.length !== 1) return null;
+  const definition = (info.schema.getType("Group") as GraphQLObjectType).getFields().members!;
+  return { field: fields[0]!, definition, projection: memberProjection(node.at("members")) };
+});
+
+/**
+ * The members pages myGroups reads along with the groups: for a `members` field selected once,
+ * without a cursor or tag (its resolver answers anything else, refusals included).
+ */
+function membersAlong(info: GraphQLResolveInfo): MembersAlong | null {
+  const below = membersBelow(info);
+  if (!below) return null;
+  const args = getArgumentValues(below.definition, below.field, info.variableValues) as ConnectionArgs & { tag?: string | null };
+  if (args.after != null || args.tag != null) return null;
+  let page: PageRequest;
+  try {
+    page = pageRequest(args);
+  } catch {
+    return null;
+  }
+  return { field: below.field, page, projection: below.projection };
+}
 
 @Resolver(() => Group)
 export class GroupResolver {
@@ -126,7 +153,7 @@ export class GroupResolver {
   @Query(() => GroupConnection, { description: "User: the groups the caller is in, most recently joined first." })
   @Allow("USER")
   myGroups(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo) {
-    return this.groupReader.groupsOf(ctx, pageRequest(args), groupsProjection(info));
+    return this.groupReader.groupsOf(ctx, pageRequest(args), groupsProjection(info), membersAlong(info));
   }
 
   @Query(() => GroupConnection, { description: "Tenant: every group of the tenant, newest first." })
@@ -151,6 +178,7 @@ export class GroupResolver {
   }
 
   @FieldResolver(() => MemberConnection, { nullable: true, description: "Null for callers who are not members." })
+  @Preloaded("preloadedMembers")
   async members(
     @Root() group: Group,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
