@@ -117,10 +117,16 @@ export class QueryFastLane {
     }
     const cost: QueryCost = { requestedQueryCost: requested, maximumAvailable: app.config.maxQueryCost };
     // Apollo's serialisation: errors, data, extensions in that order, JSON.stringify and a newline.
-    const text = `${JSON.stringify({ data: result.data, extensions: { cost } })}\n`;
+    // Encoded once into a buffer that ends with the newline: `${json}\n` would be a rope that the
+    // Content-Length computation copies flat again before the socket write encodes it.
+    const json = JSON.stringify({ data: result.data, extensions: { cost } });
+    const length = Buffer.byteLength(json);
+    const bytes = Buffer.allocUnsafe(length + 1);
+    bytes.write(json, 0, length, "utf8");
+    bytes[length] = 0x0a;
     res.setHeader("content-type", contentType);
     res.statusCode = 200;
-    res.end(text);
+    res.end(bytes);
     meter.finished(undefined);
     metrics.countFastLane("answered");
     logGraphQLRequest(ctx, { operationName: known.operationName, durationMs: Number(process.hrtime.bigint() - started) / 1e6, status: 200, errorCodes: undefined });
