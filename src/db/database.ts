@@ -1,3 +1,4 @@
+import { hrtime } from "node:process";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { DataSource, EntityManager, QueryRunner } from "typeorm";
 import { ReentrantMutex } from "./mutex";
@@ -60,9 +61,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 interface TransactionScope {
   afterCommit: Array<() => void>;
   locals: Map<unknown, unknown>;
-  /** process.hrtime.bigint() when the transaction first took a row lock others queue on (see holdingRowLock). */
+  /** hrtime.bigint() when the transaction first took a row lock others queue on (see holdingRowLock). */
   lockedAt: bigint | null;
-  /** process.hrtime.bigint() when the work was done and COMMIT was about to be sent (or, when deferred writes commit, had been answered). */
+  /** hrtime.bigint() when the work was done and COMMIT was about to be sent (or, when deferred writes commit, had been answered). */
   workDoneAt: bigint | null;
   /** Writes waiting to be sent (see deferWrite); null when writes run at once (SQLite, outside Database.tx). */
   deferred: DeferredWrite[] | null;
@@ -116,7 +117,7 @@ export function transactionLocals(em: EntityManager): Map<unknown, unknown> | nu
  */
 export function holdingRowLock(em: EntityManager): void {
   const scope = scopeOf(em);
-  if (scope && scope.lockedAt === null) scope.lockedAt = process.hrtime.bigint();
+  if (scope && scope.lockedAt === null) scope.lockedAt = hrtime.bigint();
 }
 
 /**
@@ -209,7 +210,7 @@ async function scoped<T>(em: EntityManager, work: (em: EntityManager) => Promise
     const result = await work(em);
     // Deferred writes hold the lock until their compound statement's COMMIT has run: measured up to its answer (an upper bound).
     if (scope.deferred?.length) await sendDeferred(runner, scope, query, true);
-    scope.workDoneAt = process.hrtime.bigint();
+    scope.workDoneAt = hrtime.bigint();
     return { result, scope };
   } finally {
     data[SCOPE] = previous;

@@ -1,3 +1,5 @@
+import { Buffer } from "node:buffer";
+import { hrtime } from "node:process";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
@@ -257,7 +259,7 @@ export class Metrics {
    */
   startRequest(): GraphQLRequestMeter {
     const metrics = this;
-    const started = process.hrtime.bigint();
+    const started = hrtime.bigint();
     let type = "unknown";
     let operation = "(invalid)";
     let inFlight = false;
@@ -276,7 +278,7 @@ export class Metrics {
         if (inFlight) metrics.inFlight.dec({ type });
         inFlight = false;
         metrics.requests.inc({ operation, type });
-        metrics.duration.observe({ operation }, Number(process.hrtime.bigint() - started) / 1e9);
+        metrics.duration.observe({ operation }, Number(hrtime.bigint() - started) / 1e9);
         for (const error of errors ?? []) {
           const code = error.extensions?.code;
           metrics.errors.inc({ code: typeof code === "string" ? code : "INTERNAL_SERVER_ERROR" });

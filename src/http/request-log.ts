@@ -1,3 +1,4 @@
+import { hrtime } from "node:process";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { RequestContext } from "../context/context";
 
@@ -29,12 +30,12 @@ export function logGraphQLRequest(ctx: RequestContext, outcome: GraphQLRequestOu
 export function requestLogPlugin(): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
-      const started = process.hrtime.bigint();
+      const started = hrtime.bigint();
       return {
         async willSendResponse({ contextValue: ctx, operationName, errors, response }) {
           logGraphQLRequest(ctx, {
             operationName,
-            durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+            durationMs: Number(hrtime.bigint() - started) / 1e6,
             status: response.http.status ?? 200,
             errorCodes: errors?.map((e) => e.extensions?.code ?? "INTERNAL_SERVER_ERROR"),
           });
