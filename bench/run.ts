@@ -267,7 +267,12 @@ async function main(): Promise<void> {
       const code = (await client.gql(`mutation($input: CreateGroupCodeInput!) { createGroupCode(input: $input) { code { token id } userErrors { code } } }`, { input: { groupId: g, type: "PERMANENT" } }, tokens[0])).createGroupCode.code;
       const joinBody = JSON.stringify({ query: `mutation($input: JoinGroupByCodeInput!) { joinGroupByCode(input: $input) { member { role } userErrors { code } } }`, variables: { input: { token: code.token } } });
       const before = await joinMetrics(client.url);
-      const apiJoin = await ledger.watch("joins (api)", () => load(client.url, { body: joinBody, headers: {}, connections: 200, amount: JOINERS, tokens: joinTokens }));
+      const joinCpu = new RequestCpu(api.pid!);
+      const apiJoin = await ledger.watch("joins (api)", () => {
+        joinCpu.start();
+        return load(client.url, { body: joinBody, headers: {}, connections: 200, amount: JOINERS, tokens: joinTokens });
+      });
+      const apiJoinCpu = joinCpu.perRequest(JOINERS);
       const after = await joinMetrics(client.url);
       const hold = lockHoldQuantiles(before.lockHold, after.lockHold);
       const combinedJoins = after.combined - before.combined;
@@ -277,12 +282,15 @@ async function main(): Promise<void> {
       if (Number(joined[0].member_count) !== 3 + JOINERS) throw new Error(`expected ${3 + JOINERS} members, found ${joined[0].member_count}`);
       const apiJoinRate = JOINERS / (apiJoin.duration);
       const rawBase = rawServers.get("ROW_NUMBER() OVER")!;
-      const rawSingle = await ledger.watch("joins (raw, one per transaction)", () => rawJoins(admin, rawBase, tenantRow, rowId(viewer), JOINERS, "single"));
-      const rawCombined = await ledger.watch("joins (raw, combined)", () => rawJoins(admin, rawBase, tenantRow, rowId(viewer), JOINERS, "combined"));
+      const rawPid = rawPids.get("ROW_NUMBER() OVER")!;
+      const rawSingle = await ledger.watch("joins (raw, one per transaction)", () => rawJoins(admin, rawBase, rawPid, tenantRow, rowId(viewer), JOINERS, "single"));
+      const rawCombined = await ledger.watch("joins (raw, combined)", () => rawJoins(admin, rawBase, rawPid, tenantRow, rowId(viewer), JOINERS, "combined"));
       const rawJoinRate = rawCombined.rate > rawSingle.rate ? rawCombined : rawSingle;
       const rawForm = rawJoinRate === rawCombined ? "joins combined per transaction" : "one join per transaction";
       report(`joinGroupByCode (200 concurrent clients, ${JOINERS} joins): api ${apiJoinRate.toFixed(0)} joins/s, raw node:http+mysql2 ${rawJoinRate.rate.toFixed(0)} joins/s (${rawForm}), ratio ${(apiJoinRate / rawJoinRate.rate).toFixed(2)} (goal ≥ 0.6); api p50 ${apiJoin.latency.p50} ms p99 ${apiJoin.latency.p99} ms; mysql2 p50 ${rawJoinRate.p50} ms p99 ${rawJoinRate.p99} ms; group row lock held (gp_group_lock_hold_seconds) p50 ≤ ${hold.p50} ms, p99 ≤ ${hold.p99} ms; ${combinedJoins} joins admitted combined, ${aloneJoins} left to their own transaction`);
       report(`raw baseline, joins: one per transaction ${rawSingle.rate.toFixed(0)} joins/s (p50 ${rawSingle.p50} ms), combined ${rawCombined.rate.toFixed(0)} joins/s (p50 ${rawCombined.p50} ms)`);
+      const joinCpuText = (c: { server: number; database: number }) => `${c.server.toFixed(2)} ms Node + ${c.database.toFixed(2)} ms MariaDB`;
+      report(`CPU per join: api ${joinCpuText(apiJoinCpu)}; raw, one per transaction ${joinCpuText(rawSingle.cpu)}; raw, combined ${joinCpuText(rawCombined.cpu)}`);
     }
     // A group for the message-heavy figures (growth, webhooks).
     const chat = (await client.gql(`mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { code } } }`, { input: { name: "Busy", memberIds: people.slice(1, 10) } }, tokens[0])).createGroup.group.id;
@@ -470,7 +478,7 @@ function lockHoldQuantiles(before: Map<number, number>, after: Map<number, numbe
  * to 200 concurrent clients, in one of two forms: one transaction per join, or joins into the group
  * combined while a transaction runs (common/combiner.ts, as the API does).
  */
-async function rawJoins(admin: Connection, rawBase: string, tenantId: string, ownerId: string, count: number, form: "single" | "combined") {
+async function rawJoins(admin: Connection, rawBase: string, rawPid: number, tenantId: string, ownerId: string, count: number, form: "single" | "combined") {
   const now = Date.now();
   const groupId = newId();
   await admin.query("INSERT INTO chat_groups (id, tenant_id, name, category, minor_protection, status, owner_id, created_by, member_count, log_size, created_at, updated_at) VALUES (?, ?, 'Raw target', 'GENERAL', 0, 'ACTIVE', ?, ?, 0, 0, ?, ?)", [groupId, tenantId, ownerId, ownerId, now, now]);
@@ -478,11 +486,14 @@ async function rawJoins(admin: Connection, rawBase: string, tenantId: string, ow
   await admin.query("INSERT INTO group_codes (id, tenant_id, group_id, type, token, uses, created_at) VALUES (?, ?, ?, 'PERMANENT', ?, 0, ?)", [codeId, tenantId, groupId, randomBytes(24).toString("base64url"), now]);
   const users = Array.from({ length: count }, () => newId());
   await bulkInsert(admin, "users", ["id", "tenant_id", "external_id", "display_name", "created_at", "updated_at"], users.map((id, i) => [id, tenantId, `raw-${form}-${i}`, `Raw ${i}`, now, now]));
+  const cpu = new RequestCpu(rawPid);
+  cpu.start();
   const result = await load(`${rawBase}join?form=${form}`, { body: JSON.stringify({ groupId, codeId, tenantId }), headers: {}, connections: 200, amount: count, userIds: users });
+  const perJoin = cpu.perRequest(count);
   if (result.non2xx) throw new Error(`${result.non2xx} raw ${form} joins failed`);
   const [[joined]] = (await admin.query("SELECT member_count FROM chat_groups WHERE id = ?", [groupId])) as any;
   if (Number(joined.member_count) !== count) throw new Error(`raw joins (${form}): expected ${count} members, found ${joined.member_count}`);
-  return { rate: count / result.duration, p50: result.latency.p50, p99: result.latency.p99 };
+  return { rate: count / result.duration, p50: result.latency.p50, p99: result.latency.p99, cpu: perJoin };
 }
 
 /** The stats answer counts every message: the figure is measured on a true answer. */
