@@ -6,6 +6,8 @@ interface PreloadedExtension {
   property: string;
   /** `Parent.field`s whose values always carry the property (see {@link Preloaded}). */
   always: readonly string[];
+  /** Documents in which every value reaching the field carries it under the field's own name (see {@link Preloaded}). */
+  inlineWhen?: (schema: GraphQLSchema, document: DocumentNode) => boolean;
 }
 
 /**
@@ -13,12 +15,19 @@ interface PreloadedExtension {
  * along, under `property` (e.g. a member's user, read in the same statement as the member). Such
  * a value is answered directly, without calling the resolver; otherwise the resolver runs.
  *
+ * `inlineWhen` decides the same for a whole document: true when every value that reaches the field
+ * in it carries its answer under the field's own name (e.g. `Group.members` below `myGroups`, read
+ * along with the groups for the one members field the document has).
+ *
  * `always` lists the fields (`Parent.field`) whose values always carry the property: a document
  * that reaches the type only through them is compiled by graphql-jit with a plain property read
  * instead of a resolver call (see {@link compileWithPreloadedReads}).
  */
-export function Preloaded(property: string, options: { always?: readonly string[] } = {}): MethodDecorator & ClassDecorator & PropertyDecorator {
-  return Extensions({ preloaded: { property, always: options.always ?? [] } satisfies PreloadedExtension });
+export function Preloaded(
+  property: string,
+  options: { always?: readonly string[]; inlineWhen?: PreloadedExtension["inlineWhen"] } = {},
+): MethodDecorator & ClassDecorator & PropertyDecorator {
+  return Extensions({ preloaded: { property, always: options.always ?? [], ...(options.inlineWhen ? { inlineWhen: options.inlineWhen } : {}) } satisfies PreloadedExtension });
 }
 
 /**
@@ -74,6 +83,11 @@ export function answerPreloadedFields(schema: GraphQLSchema): GraphQLSchema {
 export function compileWithPreloadedReads<T>(schema: GraphQLSchema, document: DocumentNode, compile: () => T): T {
   const inlined: Array<{ field: GraphQLField<unknown, unknown>; resolve: GraphQLField<unknown, unknown>["resolve"] }> = [];
   for (const { type, field, preloaded } of preloadedFields(schema)) {
+    // A document whose every value of the field is carried under the field's name (inlineWhen says so).
+    if (preloaded.inlineWhen?.(schema, document)) {
+      inlined.push({ field, resolve: field.resolve });
+      continue;
+    }
     if (preloaded.property !== field.name || preloaded.always.length === 0) continue;
     if (reachedOnlyThrough(schema, document, type, preloaded.always)) inlined.push({ field, resolve: field.resolve });
   }

@@ -93,6 +93,19 @@ describe(`read projection: every selection answers as a full read (${engine}, ${
     );
   });
 
+  it("a members page out of range below myGroups is refused at each group's members field, as its resolver refuses it", async () => {
+    // One members field: compiled as a property read of the page read along (group.resolver.ts, membersReadAlong);
+    // with a second one the resolver runs for each group. Both answer the same errors at the same paths.
+    const along = await server.gql(`{ myGroups(first: 10) { edges { node { id members(first: -1) { edges { node { id } } } } } } }`, {}, t.users[0]!.token);
+    const resolved = await server.gql(`{ myGroups(first: 10) { edges { node { id members(first: -1) { edges { node { id } } } other: members(first: 1) { edges { node { id } } } } } } }`, {}, t.users[0]!.token);
+    const errorsOf = (body: any, field: string) =>
+      body.errors.filter((e: any) => e.path.at(-1) === field).map((e: any) => ({ message: e.message, path: e.path, code: e.extensions?.code }));
+    assert.equal(along.errors?.length, 3);
+    assert.deepEqual(errorsOf(along, "members"), errorsOf(resolved, "members"));
+    assert.ok(errorsOf(along, "members").every((e: any) => e.code === "INVALID_INPUT" && /first/.test(e.message)), JSON.stringify(along.errors));
+    assert.deepEqual(along.data.myGroups.edges.map((e: any) => e.node.members), [null, null, null]);
+  });
+
   it("the first page is in the same order as paging through with cursors (keyset path)", async () => {
     const first = full.get(30).myGroups.edges;
     for (const edge of first) {

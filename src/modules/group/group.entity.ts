@@ -11,6 +11,9 @@ import type { ConnectionShape } from "../../common/pagination";
 import type { PreloadedForField } from "../../graphql/preloaded";
 import type { Member } from "./member.entity";
 
+/** An Error as Group.members carries a refused argument (typed apart: TypeORM's partial-entity types do not take Error's `cause`). */
+export type MembersRefusal = Pick<Error, "message" | "name">;
+
 @Entity("chat_groups")
 @ObjectType("Group", { implements: Node, simpleResolvers: true, description: "A chat group and its members." })
 export class Group implements Node {
@@ -50,6 +53,12 @@ export class Group implements Node {
 
   /** The first page of members for one `members` field, when the list that loaded the group brought it along (see GroupReader.groupsOf). */
   preloadedMembers?: PreloadedForField<ConnectionShape<Member>>;
+
+  /**
+   * The same page (or the refusal of its arguments) under the field's own name, for a document that
+   * graphql-jit compiles with `members` as a property read (see membersReadAlong in group.resolver.ts).
+   */
+  members?: ConnectionShape<Member> | MembersRefusal;
 
   @RefColumn("created_by")
   createdBy: string;

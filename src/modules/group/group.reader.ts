@@ -5,7 +5,7 @@ import { type ConnectionShape, type PageRequest, toConnection } from "../../comm
 import type { RequestContext } from "../../context/context";
 import type { Database } from "../../db/database";
 import { keysetPage } from "../../db/query";
-import { Group } from "./group.entity";
+import { Group, type MembersRefusal } from "./group.entity";
 import type { GroupStatus } from "./group.enums";
 import { Member } from "./member.entity";
 import { firstMembers, groupById, taggedMemberCount, viewerIsMember } from "./group.loaders";
@@ -17,12 +17,15 @@ import { memberProjection, type MemberProjection } from "./member-page";
 import { groupProjection, type GroupProjection } from "./group.projection";
 
 /** A members field below a list of groups, read along with the list (see GroupReader.groupsOf). */
-export interface MembersAlong {
-  /** The field the pages answer. */
-  field: FieldNode;
-  page: PageRequest;
-  projection: MemberProjection;
-}
+export type MembersAlong =
+  | {
+      /** The field the pages answer. */
+      field: FieldNode;
+      page: PageRequest;
+      projection: MemberProjection;
+    }
+  /** The field's arguments are refused (e.g. `first` out of range): each group's answer is the refusal. */
+  | { field: FieldNode; refusal: MembersRefusal };
 
 const memberCursor = (m: Member) => ({ key: m.joinSeq, id: m.userId });
 
@@ -109,11 +112,19 @@ export class GroupReader {
    * field is then answered without a resolver call per group (see PreloadedForField).
    */
   private async bringMembersAlong(ctx: RequestContext, groups: readonly Group[], members: MembersAlong): Promise<void> {
-    const pages = await ctx.loaders.get(firstMembers(members.page.limit + 1, null, members.projection)).loadMany(groups.map((g) => ({ id: g.rowId, size: g.memberCount })));
+    if ("refusal" in members) {
+      // Only a document compiled with Group.members as a property read sees it (the resolver refuses the same arguments itself).
+      for (const group of groups) group.members = members.refusal;
+      return;
+    }
+    const { page, projection } = members;
+    const pages = await ctx.loaders.get(firstMembers(page.limit + 1, null, projection)).loadMany(groups.map((g) => ({ id: g.rowId, size: g.memberCount })));
     groups.forEach((group, i) => {
       const rows = pages[i];
       if (rows instanceof Error) throw rows;
-      group.preloadedMembers = new PreloadedForField(members.field, this.membersPage(group, rows ?? [], members.page, null, ctx));
+      const connection = this.membersPage(group, rows ?? [], page, null, ctx);
+      group.members = connection;
+      group.preloadedMembers = new PreloadedForField(members.field, connection);
     });
   }
 

@@ -1,4 +1,4 @@
-import type { GraphQLObjectType, GraphQLResolveInfo } from "graphql";
+import { type ASTNode, type DocumentNode, type FieldNode, type GraphQLError, type GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema, Kind, type OperationDefinitionNode, TypeInfo, visit, visitWithTypeInfo } from "graphql";
 import { getArgumentValues } from "graphql/execution/values";
 import { perField } from "../../graphql/projection";
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
@@ -10,7 +10,7 @@ import { notPermitted } from "../../common/errors";
 import { rowIdOf } from "../../common/global-id";
 import { runMutation } from "../../graphql/mutation";
 import { nodeNotFound } from "../../graphql/node-registry";
-import { ConnectionArgs, type PageRequest, pageRequest } from "../../common/pagination";
+import { ConnectionArgs, pageRequest } from "../../common/pagination";
 import { Allow } from "../../graphql/allow";
 import type { RequestContext } from "../../context/context";
 import { User } from "../user/user.entity";
@@ -67,13 +67,39 @@ function membersAlong(info: GraphQLResolveInfo): MembersAlong | null {
   if (!below) return null;
   const args = getArgumentValues(below.definition, below.field, info.variableValues) as ConnectionArgs & { tag?: string | null };
   if (args.after != null || args.tag != null) return null;
-  let page: PageRequest;
   try {
-    page = pageRequest(args);
-  } catch {
-    return null;
+    return { field: below.field, page: pageRequest(args), projection: below.projection };
+  } catch (refusal) {
+    return { field: below.field, refusal: refusal as GraphQLError };
   }
-  return { field: below.field, page, projection: below.projection };
+}
+
+/**
+ * Whether every value of Group.members in `document` is a page myGroups reads along (membersAlong):
+ * the document has one `members` field on Group, directly below `myGroups { edges { node` of a
+ * query (not in a named fragment, whose place cannot be told here), without `after` or `tag`.
+ * graphql-jit then compiles Group.members as a property read (graphql/preloaded.ts): no resolver
+ * call, resolve info or argument object per group.
+ */
+export function membersReadAlong(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const typeInfo = new TypeInfo(schema);
+  let found = 0;
+  let along = false;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node, _key, _parent, _path, ancestors) {
+        if (node.name.value !== "members" || typeInfo.getParentType()?.name !== "Group") return;
+        found++;
+        const above = ancestors.filter((a): a is ASTNode => !Array.isArray(a)) as ASTNode[];
+        const fields = above.filter((a): a is FieldNode => a.kind === Kind.FIELD).map((f) => f.name.value);
+        const operation = above.find((a): a is OperationDefinitionNode => a.kind === Kind.OPERATION_DEFINITION);
+        const args = (node.arguments ?? []).map((a) => a.name.value);
+        along = operation?.operation === "query" && fields.join(".") === "myGroups.edges.node" && !args.includes("after") && !args.includes("tag");
+      },
+    }),
+  );
+  return found === 1 && along;
 }
 
 @Resolver(() => Group)
@@ -178,7 +204,7 @@ export class GroupResolver {
   }
 
   @FieldResolver(() => MemberConnection, { nullable: true, description: "Null for callers who are not members." })
-  @Preloaded("preloadedMembers")
+  @Preloaded("preloadedMembers", { inlineWhen: membersReadAlong })
   async members(
     @Root() group: Group,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
