@@ -560,7 +560,8 @@ ${lines.join("\n")}
   check membership, lock code, count the use, seat, history entry, member row, the day's join counter) without
   GraphQL, auth, Merkle sealing, signing, events or welcome, in two forms: one transaction per join, and joins
   arriving meanwhile combined into the next transaction (common/combiner.ts, as the API does); the faster form
-  is the baseline. The lock hold is the API's gp_group_lock_hold_seconds over the run (bucket upper bounds).
+  is the baseline. The lock hold is the API's gp_group_lock_hold_seconds over the run (bucket upper bounds);
+  CPU per join is each server's and mariadbd's CPU over its run (from /proc) divided by the joins.
 - **latency growth**: 300 sequential requests at each size (100 for stats); the tenant grows by bulk-inserted
   groups, the group by bulk-inserted messages (then its per-day counters are recounted, as sendMessage keeps
   them, and the stats answer is checked to count every message).
