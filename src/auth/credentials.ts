@@ -119,6 +119,8 @@ function verifyKey(jwtSecret: string): Promise<webcrypto.CryptoKey> {
     if (verifyKeys.size >= MAX_VERIFY_KEYS) verifyKeys.clear();
     key = webcrypto.subtle.importKey("raw", Buffer.from(jwtSecret, "hex"), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
     verifyKeys.set(jwtSecret, key);
+    // A secret that cannot be imported is tried afresh next time, not remembered as a failure.
+    key.catch(() => verifyKeys.delete(jwtSecret));
   }
   return key;
 }

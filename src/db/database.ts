@@ -387,11 +387,17 @@ export class Database {
           const pool = (this.dataSource.driver as unknown as { pool: DriverPool }).pool;
           pool.getConnection((error, connection) => {
             if (error) return reject(error);
-            connection.query({ sql, values: params, rowsAsArray: true }, (queryError, result) => {
+            try {
+              connection.query({ sql, values: params, rowsAsArray: true }, (queryError, result) => {
+                connection.release();
+                if (queryError) reject(queryError);
+                else resolve(result);
+              });
+            } catch (formatError) {
+              // A value the driver cannot put in SQL fails before anything is sent: the connection goes back.
               connection.release();
-              if (queryError) reject(queryError);
-              else resolve(result);
-            });
+              reject(formatError);
+            }
           });
         }));
     const took = performance.now() - started;
