@@ -1,4 +1,4 @@
-import { type DocumentNode, type FieldNode, type GraphQLField, type GraphQLSchema, getNamedType, isAbstractType, isObjectType, TypeInfo, visit, visitWithTypeInfo } from "graphql";
+import { type DocumentNode, type GraphQLField, type GraphQLSchema, getNamedType, isAbstractType, isObjectType, TypeInfo, visit, visitWithTypeInfo } from "graphql";
 import { Extensions } from "type-graphql";
 
 /** What @Preloaded records in a field's extensions. */
@@ -8,12 +8,19 @@ interface PreloadedExtension {
   always: readonly string[];
   /** Documents in which every value reaching the field carries it under the field's own name (see {@link Preloaded}). */
   inlineWhen?: (schema: GraphQLSchema, document: DocumentNode) => boolean;
+  /** The parent's property naming the field node the value was read for (see {@link Preloaded}). */
+  readFor?: string;
 }
 
 /**
  * Marks a field resolver whose value the query that loaded the parent may already have brought
  * along, under `property` (e.g. a member's user, read in the same statement as the member). Such
  * a value is answered directly, without calling the resolver; otherwise the resolver runs.
+ *
+ * `readFor` names the parent's property holding the field node the value was read for (e.g. a members
+ * page read with the arguments of the `members` field below `myGroups`): the value answers that field
+ * only, and any other field of the same name (an alias with other arguments, another query path
+ * reaching the same entity) still runs its resolver.
  *
  * `inlineWhen` decides the same for a whole document: true when every value that reaches the field
  * in it carries its answer under the field's own name (e.g. `Group.members` below `myGroups`, read
@@ -25,22 +32,10 @@ interface PreloadedExtension {
  */
 export function Preloaded(
   property: string,
-  options: { always?: readonly string[]; inlineWhen?: PreloadedExtension["inlineWhen"] } = {},
+  options: { always?: readonly string[]; inlineWhen?: PreloadedExtension["inlineWhen"]; readFor?: string } = {},
 ): MethodDecorator & ClassDecorator & PropertyDecorator {
-  return Extensions({ preloaded: { property, always: options.always ?? [], ...(options.inlineWhen ? { inlineWhen: options.inlineWhen } : {}) } satisfies PreloadedExtension });
-}
-
-/**
- * A value brought along for one field of the document only (e.g. a members page read with the
- * arguments of the `members` field below `myGroups`): it answers that field, and any other field
- * of the same name (an alias with other arguments, another query path reaching the same entity)
- * still runs its resolver.
- */
-export class PreloadedForField<T> {
-  constructor(
-    readonly field: FieldNode,
-    readonly value: T,
-  ) {}
+  const { always = [], inlineWhen, readFor } = options;
+  return Extensions({ preloaded: { property, always, ...(inlineWhen ? { inlineWhen } : {}), ...(readFor ? { readFor } : {}) } satisfies PreloadedExtension });
 }
 
 function preloadedOf(field: GraphQLField<unknown, unknown>): PreloadedExtension | null {
@@ -61,11 +56,12 @@ export function answerPreloadedFields(schema: GraphQLSchema): GraphQLSchema {
       const preloaded = preloadedOf(field);
       const resolve = field.resolve;
       if (!preloaded || !resolve) continue;
-      const property = preloaded.property;
+      const { property, readFor } = preloaded;
       field.resolve = (root, args, context, info) => {
-        const value = (root as Record<string, unknown>)[property];
-        if (value instanceof PreloadedForField) return value.field === info.fieldNodes[0] ? value.value : resolve(root, args, context, info);
-        return value !== undefined ? value : resolve(root, args, context, info);
+        const parent = root as Record<string, unknown>;
+        const value = parent[property];
+        const answers = value !== undefined && (readFor === undefined || parent[readFor] === info.fieldNodes[0]);
+        return answers ? value : resolve(root, args, context, info);
       };
     }
   }

@@ -8,7 +8,7 @@ import { GroupCategory } from "../../policy/compliance";
 import { GroupStatus } from "./group.enums";
 import type { User } from "../user/user.entity";
 import type { ConnectionShape } from "../../common/pagination";
-import type { PreloadedForField } from "../../graphql/preloaded";
+import type { FieldNode } from "graphql";
 import type { Member } from "./member.entity";
 
 /** An Error as Group.members carries a refused argument (typed apart: TypeORM's partial-entity types do not take Error's `cause`). */
@@ -51,14 +51,16 @@ export class Group implements Node {
   /** The owner's user, when the query that loaded the group brought it along (null: no owner). */
   owner?: User | null;
 
-  /** The first page of members for one `members` field, when the list that loaded the group brought it along (see GroupReader.groupsOf). */
-  preloadedMembers?: PreloadedForField<ConnectionShape<Member>>;
-
   /**
-   * The same page (or the refusal of its arguments) under the field's own name, for a document that
-   * graphql-jit compiles with `members` as a property read (see membersReadAlong in group.resolver.ts).
+   * The first page of members (or the refusal of its arguments), when the list that loaded the group
+   * brought it along for one `members` field (see GroupReader.groupsOf): read as a property by a
+   * document graphql-jit compiles so (membersReadAlong in group.resolver.ts), else answered for the
+   * field node in membersReadFor only.
    */
   members?: ConnectionShape<Member> | MembersRefusal;
+
+  /** The `members` field node `members` was read for (a refusal names none: the resolver refuses again). */
+  membersReadFor?: FieldNode;
 
   @RefColumn("created_by")
   createdBy: string;

@@ -1,6 +1,5 @@
 import type { FieldNode } from "graphql";
 import type { EntityManager, SelectQueryBuilder } from "typeorm";
-import { PreloadedForField } from "../../graphql/preloaded";
 import { type ConnectionShape, type PageRequest, toConnection } from "../../common/pagination";
 import type { RequestContext } from "../../context/context";
 import type { Database } from "../../db/database";
@@ -109,7 +108,7 @@ export class GroupReader {
   /**
    * Reads the first members page of every listed group at once (the caller is a member of each, so
    * each may see its members) and attaches it for the one `members` field it was read for: that
-   * field is then answered without a resolver call per group (see PreloadedForField).
+   * field is then answered without a resolver call per group (see Preloaded's readFor).
    */
   private async bringMembersAlong(ctx: RequestContext, groups: readonly Group[], members: MembersAlong): Promise<void> {
     if ("refusal" in members) {
@@ -122,9 +121,8 @@ export class GroupReader {
     groups.forEach((group, i) => {
       const rows = pages[i];
       if (rows instanceof Error) throw rows;
-      const connection = this.membersPage(group, rows ?? [], page, null, ctx);
-      group.members = connection;
-      group.preloadedMembers = new PreloadedForField(members.field, connection);
+      group.members = this.membersPage(group, rows ?? [], page, null, ctx);
+      group.membersReadFor = members.field;
     });
   }
 

@@ -204,7 +204,7 @@ export class GroupResolver {
   }
 
   @FieldResolver(() => MemberConnection, { nullable: true, description: "Null for callers who are not members." })
-  @Preloaded("preloadedMembers", { inlineWhen: membersReadAlong })
+  @Preloaded("members", { readFor: "membersReadFor", inlineWhen: membersReadAlong })
   async members(
     @Root() group: Group,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
