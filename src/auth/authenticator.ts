@@ -1,3 +1,4 @@
+import DataLoader from "dataloader";
 import { LRUCache } from "lru-cache";
 import type { Clock } from "../common/clock";
 import { unauthenticated } from "../common/errors";
@@ -40,6 +41,17 @@ export class Authenticator {
   private tenantGeneration = 0;
   private readonly userGenerations = new LRUCache<string, number>({ max: 100_000, ttl: 60_000 });
   private readonly inFlight = new Map<string, Promise<unknown>>();
+  /**
+   * Users' revocation instants, read straight from the driver for every user the instance has not
+   * seen lately (each joiner of a busy code, say): the lookups of the requests that reach this point
+   * in one turn of the event loop go to the database together, in one statement (keys
+   * `tenantId:userId`; null for a user that does not exist in that tenant).
+   */
+  private readonly revocations = new DataLoader<string, { validFrom: number } | null>((keys) => this.readRevocations(keys), {
+    cache: false,
+    maxBatchSize: 500,
+    batchScheduleFn: (dispatch) => setImmediate(dispatch),
+  });
 
   constructor(
     private readonly db: Database,
@@ -137,6 +149,18 @@ export class Authenticator {
     return { principal: { kind: "USER", tenantId: tenant.rowId, userId: claims.userId }, tenant };
   }
 
+  private async readRevocations(keys: readonly string[]): Promise<Array<{ validFrom: number } | null>> {
+    const users = rowReader(this.db.dataSource, User, "u_", ["rowId", "tenantId", "tokensValidFrom"]);
+    const ids = keys.map((key) => key.slice(key.indexOf(":") + 1));
+    const rows = await this.db.rows(`SELECT ${users.select("u")} FROM users u WHERE u.id IN (${ids.map(() => "?").join(", ")})`, ids);
+    const found = new Map<string, { validFrom: number }>();
+    for (const row of rows) {
+      const user = users.readAt(row, 0);
+      found.set(`${user.tenantId}:${user.rowId}`, { validFrom: user.tokensValidFrom ?? 0 });
+    }
+    return keys.map((key) => found.get(key) ?? null);
+  }
+
   /**
    * Whether the user exists and a token issued at `issuedAt` postdates their last revocation. The
    * user's state is cached for AUTH_CACHE_TTL_MS: another instance's revocation is seen within
@@ -148,14 +172,8 @@ export class Authenticator {
     if (!state) {
       const generation = this.userGenerations.get(key);
       const found = await this.once(`user:${key}:${generation ?? 0}`, async () => {
-        // Straight to the driver: one indexed row, read for every user the instance has not seen lately
-        // (each joiner of a busy code, say), without the query builder's per-call work.
-        const users = rowReader(this.db.dataSource, User, "u_", ["tokensValidFrom"]);
-        const [row] = await this.db.rows(`SELECT ${users.select("u")} FROM users u WHERE u.tenant_id = ? AND u.id = ?`, [tenantId, userId]);
-        if (!row) return null;
-        const user = users.readAt(row, 0);
-        const read = { validFrom: user.tokensValidFrom ?? 0 };
-        if (this.userGenerations.get(key) === generation) this.users.set(key, read);
+        const read = await this.revocations.load(key);
+        if (read && this.userGenerations.get(key) === generation) this.users.set(key, read);
         return read;
       });
       if (!found) return false;

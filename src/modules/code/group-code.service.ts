@@ -1,4 +1,4 @@
-import { type EntityManager, In } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { z } from "zod";
 import { DomainError, ErrorCode, notFound } from "../../common/errors";
 import { Combiner } from "../../common/combiner";
@@ -7,7 +7,6 @@ import { newId } from "../../common/ids";
 import { parseInput } from "../../common/validation";
 import type { RequestContext } from "../../context/context";
 import { deferWrite } from "../../db/database";
-import { rowReader } from "../../db/rows";
 import { CodeType } from "../../policy/limits";
 import type { TenantPolicy } from "../../policy/policy";
 import { actorOn, assertAcceptsMembers, assertNotDissolved, findMember, lockGroup, lockGroupRow, requireRole } from "../group/access";
@@ -15,7 +14,7 @@ import { Group } from "../group/group.entity";
 import { GroupStatus, JoinSourceKind } from "../group/group.enums";
 import type { Member } from "../group/member.entity";
 import { admitMembers } from "../group/membership";
-import { banned, bannedAmong, isBanned, joinApprovalOn, joinGate, NOT_BANNED, notBannedParams } from "../group/join-gate";
+import { banned, isBanned, joinApprovalOn, joinGate, NOT_BANNED, notBannedParams } from "../group/join-gate";
 import type { JoinRequest } from "../group/join-request.entity";
 import type { JoinRequestService } from "../group/join-request.service";
 import { CodeStatus, GroupCodeType } from "./code.enums";
@@ -84,16 +83,30 @@ export function codeRefusal(policy: TenantPolicy, code: GroupCode, group: Group,
 /** A code join waiting to be combined with others into the same group (see joinCombined). */
 interface CodeJoin {
   ctx: RequestContext;
-  code: GroupCode;
+  token: string;
   userId: string;
-  cap: number;
 }
 
 type Joined = { group: Group; member: Member };
 
+/**
+ * Which of `userIds` are members of the group already, and which are banned from it: one statement
+ * (MySQL; the combined join path, see joinTogether).
+ */
+async function presentAndBanned(em: EntityManager, groupId: string, userIds: string[]): Promise<{ members: Set<string>; bans: Set<string> }> {
+  const rows: Array<{ kind: string; user_id: string }> = await em.query(
+    "SELECT 'm' AS kind, user_id FROM group_members WHERE group_id = ? AND user_id IN (?) UNION ALL SELECT 'b' AS kind, user_id FROM group_bans WHERE group_id = ? AND user_id IN (?)",
+    [groupId, userIds, groupId, userIds],
+  );
+  const members = new Set<string>();
+  const bans = new Set<string>();
+  for (const row of rows) (row.kind === "m" ? members : bans).add(row.user_id);
+  return { members, bans };
+}
+
 /** Group QR codes: permanent, temporary, use-limited and revocable links into one group. */
 export class GroupCodeService {
-  /** Concurrent code joins into one group, combined per group and capacity (see joinCombined); /metrics observes its batches. */
+  /** Concurrent joins through one code, combined per tenant and token (see joinCombined); /metrics observes its batches. */
   readonly combiner = new Combiner<CodeJoin, Joined>((_key, joins) => this.joinTogether(joins));
 
   constructor(
@@ -213,77 +226,83 @@ export class GroupCodeService {
   }
 
   /**
-   * Joins the code's group together with the other joins into it that arrive meanwhile (a QR code
-   * on a poster is scanned by many people at once, all queueing on the group's row lock): one
-   * transaction, one lock, one round trip of writes and one COMMIT admit them all (see
-   * common/combiner.ts and joinTogether). Returns null when this join is not for combining (a
-   * caller who is no user, a code that is not found or not active, someone already a member) or the
-   * combined transaction did not admit it: the caller then runs `join`, the ordinary path, which
-   * gives the answer (a refusal, a join request, the membership) exactly as without combining.
-   * MySQL/MariaDB only: embedded SQLite runs one transaction at a time anyway.
+   * Joins the code's group together with the other joins through the same code that arrive
+   * meanwhile (a QR code on a poster is scanned by many people at once, all queueing on the group's
+   * row lock): one transaction, one lock, one round trip of writes and one COMMIT admit them all
+   * (see common/combiner.ts and joinTogether). Nothing is read per join: the code, who of the batch
+   * is a member already and who is banned are read once for the batch, inside its transaction.
+   * Returns null when this join is not for combining (a caller who is no user, a token that cannot
+   * be one) or the combined transaction did not admit it (code not found or not active, already a
+   * member, banned, …): the caller then runs `join`, the ordinary path, which gives the answer (a
+   * refusal, a join request, the membership) exactly as without combining. MySQL/MariaDB only:
+   * embedded SQLite runs one transaction at a time anyway.
    */
   async joinCombined(ctx: RequestContext, token: string): Promise<Joined | null> {
     const userId = ctx.userId;
     if (ctx.db.engine !== "mysql" || !userId || !isWellFormedToken(token)) return null;
-    // The code, and whether the caller is in its group already, in one statement straight from the driver.
-    const codes = rowReader(ctx.db.dataSource, GroupCode, "c_");
-    const [row] = await ctx.db.rows(
-      `SELECT ${codes.select("c")}, m.user_id FROM group_codes c LEFT JOIN group_members m ON m.group_id = c.group_id AND m.user_id = ? WHERE c.token = ? AND c.tenant_id = ?`,
-      [userId, token, ctx.tenantId],
-    );
-    if (!row || row[codes.width] !== null) return null;
-    const code = codes.readAt(row, 0);
-    if (groupCodeStatus(code, ctx.now()) !== CodeStatus.ACTIVE) return null;
-    const cap = ctx.policy.codeJoinCapacity(planCodeType(code.type));
-    return this.combiner.submit(`${code.groupId} ${cap}`, { ctx, code, userId, cap });
+    return this.combiner.submit(`${ctx.tenantId} ${token}`, { ctx, token, userId });
   }
 
   /**
-   * Admits a batch of code joins into one group in one transaction, with the checks `join` makes.
-   * Before the group's row lock, the batch's codes and bans are read afresh, so that a banned
-   * joiner or a code's last uses leave the batch instead of failing it; under the lock each code's
-   * refusal (status by the clock, group state, plan, cap) is checked in memory, each use is counted
-   * by the same conditional UPDATE as `join` (revoked, expired, used up, banned meanwhile: if any
-   * refuses, the whole batch rolls back and every join takes its own path), and all seats are taken
-   * in one guarded UPDATE. A join the batch leaves out (banned, refused, beyond a code's uses, the
-   * same person twice, approval on, too few seats for all) is answered null: it runs alone.
+   * Admits a batch of joins through one code in one transaction, with the checks `join` makes.
+   * Before the group's row lock, the code, the batch's members and bans are read (two statements
+   * for the whole batch), so that a member, a banned joiner or a code's last uses leave the batch
+   * instead of failing it; under the lock the code's refusal (status by the clock, group state,
+   * plan, cap) is checked in memory, the uses are counted by one conditional UPDATE (revoked,
+   * expired, used up or a ban meanwhile: it refuses, the whole batch rolls back and every join takes
+   * its own path), and all seats are taken in one guarded UPDATE. A join the batch leaves out (a
+   * member already, banned, beyond the code's uses, the same person twice, approval on, too few
+   * seats for all) is answered null: it runs alone.
    */
   private async joinTogether(joins: CodeJoin[]): Promise<Array<Joined | null>> {
-    const { ctx, cap } = joins[0];
-    const groupId = joins[0].code.groupId;
+    const { ctx, token } = joins[0];
+    const none = joins.map(() => null);
     return ctx.db.tx(async (em) => {
-      const none = joins.map(() => null);
       const now = ctx.now();
+      const code = await em.findOneBy(GroupCode, { token, tenantId: ctx.tenantId });
+      if (!code || groupCodeStatus(code, now) !== CodeStatus.ACTIVE) return none;
+      const cap = ctx.policy.codeJoinCapacity(planCodeType(code.type));
+      const userIds = [...new Set(joins.map((join) => join.userId))];
+      const { members, bans } = await presentAndBanned(em, code.groupId, userIds);
       await this.groupLog.prepare(em, ctx.tenantId);
-      const bans = await bannedAmong(em, groupId, joins.map((join) => join.userId));
-      const codes = new Map((await em.findBy(GroupCode, { rowId: In([...new Set(joins.map((join) => join.code.rowId))]) })).map((c) => [c.rowId, c]));
-      const group = await lockGroupRow(ctx, em, groupId, ["input", "token"]);
-      if (joinApprovalOn(ctx, group)) return none;
+      const group = await lockGroupRow(ctx, em, code.groupId, ["input", "token"]);
+      if (joinApprovalOn(ctx, group) || codeRefusal(ctx.policy, code, group, now)) return none;
+      const usesLeft = code.maxUses === null ? Infinity : code.maxUses - code.uses;
       const users = new Set<string>();
-      const usesLeft = new Map([...codes.values()].map((c) => [c.rowId, c.maxUses === null ? Infinity : c.maxUses - c.uses]));
       const admitted = joins.filter((join) => {
-        const code = codes.get(join.code.rowId);
-        if (!code || users.has(join.userId) || bans.has(join.userId) || codeRefusal(ctx.policy, code, group, now)) return false;
-        const left = usesLeft.get(code.rowId)!;
-        if (left <= 0) return false;
-        usesLeft.set(code.rowId, left - 1);
+        if (users.size >= usesLeft || users.has(join.userId) || members.has(join.userId) || bans.has(join.userId)) return false;
         users.add(join.userId);
         return true;
       });
       if (admitted.length === 0 || group.memberCount + admitted.length > cap) return none;
-      for (const join of admitted) await this.countUse(em, join.code, join.userId, now);
-      const { admitted: members } = await admitMembers(
+      await this.countUses(em, code, [...users], now);
+      const { admitted: seated } = await admitMembers(
         this.groupLog,
         em,
         group,
-        admitted.map((join) => ({ userId: join.userId, source: { kind: JoinSourceKind.GROUP_CODE, codeId: join.code.rowId, state: join.code.state } })),
+        admitted.map((join) => ({ userId: join.userId, source: { kind: JoinSourceKind.GROUP_CODE, codeId: code.rowId, state: code.state } })),
         cap,
         now,
         { knownAbsent: true },
       );
-      const joined = new Map(admitted.map((join, i) => [join, { group, member: members[i] }]));
+      const joined = new Map(admitted.map((join, i) => [join, { group, member: seated[i] }]));
       return joins.map((join) => joined.get(join) ?? null);
     });
+  }
+
+  /**
+   * Counts the uses of a batch's joiners in one conditional UPDATE (see countUse): the code is not
+   * revoked, expired or short of uses for all of them, and none of them is banned. When it
+   * refuses, the batch rolls back and each join takes its own path, which names its own refusal.
+   */
+  private async countUses(em: EntityManager, code: GroupCode, userIds: string[], now: number): Promise<void> {
+    const count = em
+      .createQueryBuilder()
+      .update(GroupCode)
+      .set({ uses: () => `uses + ${userIds.length}` })
+      .where("id = :id AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > :now) AND (max_uses IS NULL OR uses + :k <= max_uses)", { id: code.rowId, now, k: userIds.length })
+      .andWhere("NOT EXISTS (SELECT 1 FROM group_bans WHERE group_bans.group_id = :banGroupId AND group_bans.user_id IN (:...banUserIds))", { banGroupId: code.groupId, banUserIds: userIds });
+    await deferWrite(em, count.getQueryAndParameters(), { rows: 1, refusal: () => new Error("the code refused the batch's uses") });
   }
 
   /**
