@@ -32,7 +32,7 @@ export interface AppConfig {
   /** Execute operations with graphql-jit (GRAPHQL_JIT=false: graphql-js). */
   graphqlJit: boolean;
   /**
-   * Answer repeated queries through the query fast lane (http/fast-lane.ts) instead of Apollo's
+   * Answer repeated queries and mutations through the fast lane (http/fast-lane.ts) instead of Apollo's
    * pipeline, with identical responses (QUERY_FAST_LANE=off: every request through Apollo). Needs graphql-jit.
    */
   queryFastLane: boolean;

@@ -1,3 +1,4 @@
+import type { ExecutionResult } from "graphql";
 import type { Logger } from "pino";
 import type { Clock } from "../common/clock";
 import { DomainError, ErrorCode } from "../common/domain-error";
@@ -47,6 +48,18 @@ export class RequestContext {
    * fast lane charged and then handed to Apollo is not charged again.
    */
   readonly costCharge: { made: { requested: number; refusal: Error | null } | null } = { made: null };
+  /**
+   * A mutation the fast lane ran whose result Apollo must answer (it has errors): the executor hands
+   * Apollo this outcome instead of running the mutation a second time (fast-lane.ts). An object of
+   * its own, shared by Apollo's shallow copy of the context, as costCharge.
+   */
+  readonly laneRun: { outcome: { result: ExecutionResult } | { thrown: unknown } | null } = { outcome: null };
+  /**
+   * The payload each root mutation field of the operation returned (whatever the client selected of
+   * it), recorded by @Allow: the metrics count their userErrors from here (metrics.ts), for Apollo's
+   * answers and the fast lane's alike. Shared by Apollo's shallow copy, as costCharge.
+   */
+  readonly mutationPayloads: Array<{ field: string; payload: unknown }> = [];
   private readonly tenantPolicy: TenantPolicy | null;
 
   constructor(data: RequestData) {

@@ -29,10 +29,18 @@ export function Allow(...kinds: Exclude<PrincipalKind, "ANONYMOUS">[]): MethodDe
     // mutation meets the control-character rule: refused before the resolver runs, nothing written.
     if (info.parentType.name === "Mutation") {
       const problems = controlCharacterProblems(info.fieldName, args);
+      const field = info.fieldName;
       if (problems.length) {
         context.log.debug({ userErrors: problems.map((p) => p.toUserError()) }, "mutation refused");
-        return Promise.resolve({ ...emptyLists(info.returnType), userErrors: problems.map((p) => p.toUserError()) });
+        const refused = { ...emptyLists(info.returnType), userErrors: problems.map((p) => p.toUserError()) };
+        context.mutationPayloads.push({ field, payload: refused });
+        return Promise.resolve(refused);
       }
+      // The payload as the resolver returned it, for the metrics' count of userErrors (metrics.ts).
+      return Promise.resolve(next()).then((payload) => {
+        context.mutationPayloads.push({ field, payload });
+        return payload;
+      });
     }
     return next();
   });

@@ -2,6 +2,7 @@ import type { GatewayExecutor, GatewayInterface } from "@apollo/server-gateway-i
 import { type DocumentNode, execute, type ExecutionResult, GraphQLError, type GraphQLSchema, printSchema } from "graphql";
 import { getVariableValues } from "graphql/execution/values";
 import { compileQuery, type CompiledQuery, isCompiledQuery } from "graphql-jit";
+import type { RequestContext } from "../context/context";
 import { compileWithPreloadedReads } from "../graphql/preloaded";
 
 type Compiled = CompiledQuery | null;
@@ -41,6 +42,13 @@ export class JitExecutor {
   readonly execute: GatewayExecutor = async (request) => {
     const { schema } = this;
     const { document, operationName, context, operation } = request;
+    // A mutation the fast lane has run already: its outcome, never a second run (fast-lane.ts).
+    const ran = (context as RequestContext).laneRun?.outcome;
+    if (ran) {
+      (context as RequestContext).laneRun.outcome = null;
+      if ("thrown" in ran) throw ran.thrown;
+      return (ran.result.errors ? { ...ran.result, errors: ran.result.errors.map(normalizeError) } : ran.result) as ExecutionResult<Record<string, unknown>>;
+    }
     const variables = request.request.variables ?? {};
     // No operation to run (e.g. an operationName the document does not define): Apollo turns this
     // error into OPERATION_RESOLUTION_FAILURE, a 400.

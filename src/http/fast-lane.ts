@@ -11,7 +11,7 @@ import type { JitExecutor } from "./executor";
 import type { Metrics } from "./metrics";
 import { logGraphQLRequest } from "./request-log";
 
-/** A query Apollo has parsed, validated (armor's limits included) and resolved as a `query` operation. */
+/** An operation Apollo has parsed, validated (armor's limits included) and resolved as a query or a mutation. */
 interface KnownQuery {
   document: DocumentNode;
   operation: OperationDefinitionNode;
@@ -29,16 +29,19 @@ const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
 const SINGLE_RESULT_TYPES = new Set(["application/json; charset=utf-8", "application/graphql-response+json; charset=utf-8"]);
 
 /**
- * The query fast lane: a POST of a query text (and operationName) that Apollo has already parsed,
- * validated and resolved as a `query` in an earlier request runs its graphql-jit compiled function
+ * The fast lane: a POST of a query or mutation text (and operationName) that Apollo has already
+ * parsed, validated and resolved in an earlier request runs its graphql-jit compiled function
  * directly and is answered here, skipping Apollo's request pipeline. Its answer is Apollo's, byte
  * for byte: the same cost pricing and budget charge (refusals go through Apollo), `extensions.cost`,
  * the content type Apollo negotiated for the same Accept header, the same request log line and
- * metrics. Anything else — an error in the result, variables that do not coerce, GET, batches,
- * `extensions` (APQ), unknown documents, mutations, subscriptions — is handed to Apollo, which then
- * takes the lane's charge instead of charging again (chargeOperationOnce).
+ * metrics. Anything else — variables that do not coerce, GET, batches, `extensions` (APQ), unknown
+ * documents, subscriptions, a mutation under an Idempotency-Key — is handed to Apollo before
+ * anything runs, which then takes the lane's charge instead of charging again
+ * (chargeOperationOnce). A result with errors is Apollo's to answer too: a query's is run afresh
+ * there, a mutation's (which must not run twice) is handed to Apollo's executor as it came out
+ * (RequestContext.laneRun), so Apollo formats it exactly as its own.
  */
-export class QueryFastLane {
+export class FastLane {
   /** Known queries by operationName and text (see keyOf). */
   private readonly known = new Map<string, KnownQuery>();
   /** The content type Apollo answered a single result with, by the request's Accept header. */
@@ -57,7 +60,7 @@ export class QueryFastLane {
       async requestDidStart() {
         return {
           async didResolveOperation({ request, document, operation }) {
-            if (operation?.operation !== "query" || request.http?.method !== "POST" || typeof request.query !== "string" || request.extensions !== undefined) return;
+            if ((operation?.operation !== "query" && operation?.operation !== "mutation") || request.http?.method !== "POST" || typeof request.query !== "string" || request.extensions !== undefined) return;
             const key = keyOf(request.query, request.operationName);
             if (lane.known.has(key) || lane.known.size >= MAX_KNOWN) return;
             lane.known.set(key, { document, operation, operationName: operation.name?.value ?? null });
@@ -86,6 +89,9 @@ export class QueryFastLane {
     if (contentType === undefined || !isPlainRequest(body)) return false;
     const known = this.known.get(keyOf(body.query, body.operationName ?? undefined));
     if (!known) return false;
+    const mutation = known.operation.operation === "mutation";
+    // At most once under an Idempotency-Key: that is the handler's to arrange (graphql-handler.ts).
+    if (mutation && req.headers["idempotency-key"] !== undefined) return false;
     // Apollo hands its executor the resolved operation's name: the same compiled function.
     const compiled = this.executor.compiled(known.document, known.operationName);
     if (!compiled) return false;
@@ -104,17 +110,19 @@ export class QueryFastLane {
     // Variables are coerced as the executor does first (its refusal is Apollo's 400, not the lane's).
     if (getVariableValues(app.schema, known.operation.variableDefinitions ?? [], variables, { maxErrors: 50 }).errors) return handOver();
     const meter = metrics.startRequest();
-    meter.resolved("query", known.operationName);
+    meter.resolved(known.operation.operation, known.operationName);
     let result: ExecutionResult;
     try {
       result = await compiled.query(undefined, ctx, variables);
-    } catch {
+    } catch (thrown) {
       result = { errors: [] }; // Apollo answers it (and logs what went wrong)
+      if (mutation) ctx.laneRun.outcome = { thrown };
     }
     if (result.errors || !result.data) {
       meter.abandoned();
-      // Apollo runs it afresh, as if the lane had not: from the database, not from rows this run loaded.
-      ctx.loaders.clear();
+      if (mutation) ctx.laneRun.outcome ??= { result };
+      // A query Apollo runs afresh, as if the lane had not: from the database, not from rows this run loaded.
+      else ctx.loaders.clear();
       return handOver();
     }
     const cost: QueryCost = { requestedQueryCost: requested, maximumAvailable: app.config.maxQueryCost };
@@ -129,6 +137,7 @@ export class QueryFastLane {
     res.setHeader("content-type", contentType);
     res.statusCode = 200;
     res.end(bytes);
+    metrics.countUserErrors(ctx);
     meter.finished(undefined);
     metrics.countFastLane("answered");
     logGraphQLRequest(ctx, { operationName: known.operationName, durationMs: Number(hrtime.bigint() - started) / 1e6, status: 200, errorCodes: undefined });

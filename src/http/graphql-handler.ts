@@ -4,14 +4,14 @@ import { GraphQLError } from "graphql";
 import { type App, requestContext } from "../app";
 import type { RequestContext } from "../context/context";
 import { isValidIdempotencyKey, requestHash } from "./idempotency";
-import type { QueryFastLane } from "./fast-lane";
+import type { FastLane } from "./fast-lane";
 import type { Metrics } from "./metrics";
 import { operationTypeOf } from "./operation-type";
 import { graphQLErrorBody, illFormedStringPath, readBody, sendJson } from "./respond";
 
 /**
  * `/graphql` over HTTP: reads and checks the body, authenticates (failed attempts spend the client
- * address's budget), builds the request context, and answers a known query through the fast lane
+ * address's budget), builds the request context, and answers a known query or mutation through the fast lane
  * (fast-lane.ts) or runs the operation through Apollo — once only under an Idempotency-Key when it
  * is a mutation.
  */
@@ -20,7 +20,7 @@ export class GraphQLHandler {
     private readonly app: App,
     private readonly apollo: ApolloServer<RequestContext>,
     private readonly metrics: Metrics,
-    private readonly lane: QueryFastLane | null = null,
+    private readonly lane: FastLane | null = null,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {

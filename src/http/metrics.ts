@@ -94,7 +94,7 @@ export class Metrics {
     });
     this.fastLane = new Counter({
       name: "gp_graphql_fast_lane_total",
-      help: "Known queries seen by the query fast lane, by outcome: answered (by the lane), handed_over (to Apollo: an error in the result, a refusal, variables that do not price)",
+      help: "Known queries and mutations seen by the fast lane, by outcome: answered (by the lane), handed_over (to Apollo: an error in the result, a refusal, variables that do not price)",
       labelNames: ["outcome"],
       registers,
     });
@@ -297,24 +297,9 @@ export class Metrics {
           async didResolveOperation({ operation: op, operationName }) {
             meter.resolved(op?.operation, operationName);
           },
-          async executionDidStart({ operation: op }) {
-            // Apollo starts execution even when operationName names no operation in the document
-            // (execution then reports it), so `operation` can be missing despite its type.
-            if ((op as typeof op | undefined)?.operation !== "mutation") return;
-            return {
-              willResolveField({ info }) {
-                // Only root mutation fields carry payloads with userErrors.
-                if (info.path.prev !== undefined) return;
-                const field = info.fieldName;
-                return (error, result) => {
-                  if (error) return;
-                  metrics.countUserErrors(field, result);
-                };
-              },
-            };
-          },
-          async willSendResponse({ response }) {
+          async willSendResponse({ response, contextValue }) {
             const body = response.body;
+            metrics.countUserErrors(contextValue);
             meter.finished(body.kind === "single" ? body.singleResult.errors : body.initialResult.errors);
           },
         };
@@ -345,13 +330,19 @@ export class Metrics {
     res.end(text);
   }
 
-  private countUserErrors(mutation: string, payload: unknown): void {
-    const userErrors = (payload as { userErrors?: unknown } | null)?.userErrors;
-    if (!Array.isArray(userErrors)) return;
-    for (const userError of userErrors) {
-      const code = String((userError as { code?: unknown }).code ?? "UNKNOWN");
-      this.userErrors.inc({ mutation, code });
-      if (JOIN_MUTATIONS.has(mutation)) this.joinRefusals.inc({ mutation, code });
+  /**
+   * Counts the userErrors of the payloads the request's root mutation fields returned (recorded by
+   * @Allow whatever the client selected: refusals are counted even when userErrors is not asked for).
+   */
+  countUserErrors(ctx: RequestContext): void {
+    for (const { field: mutation, payload } of ctx.mutationPayloads.splice(0)) {
+      const userErrors = (payload as { userErrors?: unknown } | null)?.userErrors;
+      if (!Array.isArray(userErrors)) continue;
+      for (const userError of userErrors) {
+        const code = String((userError as { code?: unknown }).code ?? "UNKNOWN");
+        this.userErrors.inc({ mutation, code });
+        if (JOIN_MUTATIONS.has(mutation)) this.joinRefusals.inc({ mutation, code });
+      }
     }
   }
 

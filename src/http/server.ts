@@ -6,7 +6,7 @@ import { createApollo } from "./apollo";
 import { handleCodePage } from "./code-pages";
 import { Cors } from "./cors";
 import { JitExecutor } from "./executor";
-import { QueryFastLane } from "./fast-lane";
+import { FastLane } from "./fast-lane";
 import { GraphQLHandler } from "./graphql-handler";
 import { Metrics } from "./metrics";
 import { graphQLErrorBody, HttpError, requestIdOf, sendJson } from "./respond";
@@ -29,7 +29,7 @@ export async function startServer(app: App, port = app.config.port, host = app.c
   metrics.trackSubscriptions(subscriptions);
   const jit = app.config.graphqlJit ? new JitExecutor(app.schema) : null;
   // The query fast lane runs jit's compiled queries: off with graphql-js.
-  const lane = jit && app.config.queryFastLane ? new QueryFastLane(app, metrics, jit) : null;
+  const lane = jit && app.config.queryFastLane ? new FastLane(app, metrics, jit) : null;
   const apollo = await createApollo(app, metrics, jit, [subscriptions.plugin(), ...(lane ? [lane.plugin()] : [])]);
   const graphql = new GraphQLHandler(app, apollo, metrics, lane);
   const extraRoutes = operatorRoutes(app, metrics);

@@ -5,7 +5,7 @@ import { createGroup } from "../support/groups";
 import { engine, serverMode, startTestServer, testEvidenceKey, type TestServer } from "../support/server";
 
 /*
- * The query fast lane (src/http/fast-lane.ts) answers a query Apollo has seen before without
+ * The fast lane (src/http/fast-lane.ts) answers a query or mutation Apollo has seen before without
  * Apollo's pipeline. Two servers on one database, the lane on and off, get the same requests, each
  * twice (the lane takes a query from its second sight on): every answer must be the same — status,
  * headers, body bytes — whether the lane answered, handed the request to Apollo, or was off.
@@ -26,6 +26,15 @@ const PRICED = `query($n: Int!, $m: Int!) { myGroups(first: $n) { edges { node {
 /** The same price plus one, and a NOT_FOUND error: the lane runs it, then hands it to Apollo. */
 const PRICED_WITH_ERROR = `query($n: Int!, $m: Int!) { group(id: "R3JvdXA6bm9wZQ") { id } myGroups(first: $n) { edges { node { members(first: $m) { edges { node { user { displayName } } } } } } } }`;
 
+const RENAME = `mutation($input: RenameGroupInput!) { renameGroup(input: $input) { group { name } userErrors { code } } }`;
+/** A message sent, and a field the caller may not use (NOT_PERMITTED): a mutation whose result has an error. */
+const SEND_AND_FAIL = `mutation($g: ID!, $text: String!) {
+  sent: sendMessage(input: { groupId: $g, text: $text }) { message { text } userErrors { code } }
+  users: upsertUsers(input: { users: [] }) { users { id } userErrors { code } }
+}`;
+const SEND = `mutation($g: ID!, $text: String!) { sendMessage(input: { groupId: $g, text: $text }) { message { text } userErrors { code } } }`;
+const MESSAGES = `query($id: ID!) { group(id: $id) { messages(first: 100) { edges { node { text } } } } }`;
+
 interface Exchange {
   status: number;
   headers: Array<[string, string]>;
@@ -39,11 +48,13 @@ interface Request {
   accept?: string;
   /** The JSON body (POST) or the search parameters (GET). */
   body: unknown;
+  headers?: Record<string, string>;
 }
 
 async function send(server: TestServer, request: Request, token: string): Promise<Exchange> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}`, "x-request-id": "fast-lane-test" };
   if (request.accept) headers.accept = request.accept;
+  Object.assign(headers, request.headers);
   let response: Response;
   if (request.method === "GET") {
     const search = new URLSearchParams(request.body as Record<string, string>);
@@ -119,7 +130,12 @@ for (const mode of [...new Set([serverMode, "production"] as const)]) {
         { name: "GET", token: "viewer", method: "GET", body: { query: READ, variables: JSON.stringify({ groups: 2, members: 2 }) } },
         { name: "extensions", token: "viewer", body: { query: READ, variables: { groups: 2, members: 2 }, extensions: {} } },
         { name: "a batch", token: "viewer", body: [{ query: READ, variables: { groups: 2, members: 2 } }] },
-        { name: "a mutation", token: "viewer", body: { query: `mutation($input: RenameGroupInput!) { renameGroup(input: $input) { group { name } userErrors { code } } }`, variables: { input: { groupId: groupIds[0], name: "Renamed" } } } },
+        { name: "a mutation", token: "viewer", body: { query: RENAME, variables: { input: { groupId: groupIds[0], name: "Renamed" } } } },
+        { name: "a mutation refused in userErrors (NOT_FOUND)", token: "viewer", body: { query: RENAME, variables: { input: { groupId: "R3JvdXA6bm9wZQ", name: "Renamed" } } } },
+        { name: "a mutation, Accept: application/graphql-response+json", token: "viewer", accept: "application/graphql-response+json", body: { query: RENAME, variables: { input: { groupId: groupIds[0], name: "Renamed" } } } },
+        { name: "a mutation with bad variables (BAD_USER_INPUT)", token: "viewer", body: { query: RENAME, variables: { input: { groupId: groupIds[0] } } } },
+        { name: "a mutation whose result has an error (NOT_PERMITTED)", token: "viewer", body: { query: SEND_AND_FAIL, variables: { g: groupIds[2], text: "sent once per request" } } },
+        { name: "a mutation by a tenant key on a user-only field", token: "tenant", body: { query: SEND, variables: { g: groupIds[2], text: "never sent" } } },
         { name: "a subscription over HTTP", token: "viewer", body: { query: `subscription($id: ID!) { groupActivity(groupId: $id) { seq } }`, variables: { id: groupIds[0] } } },
         { name: "the read again, after all that", token: "viewer", body: { query: READ, variables: { groups: 5, members: 3 } } },
       ];
@@ -133,9 +149,30 @@ for (const mode of [...new Set([serverMode, "production"] as const)]) {
       }
       // The lane did answer: the repeated successful queries, in every Accept flavour Apollo answered before.
       const answered = (await fastLaneCount(on, "answered")) - answeredBefore;
-      assert.ok(answered >= 12, `the lane answered ${answered} requests`);
+      assert.ok(answered >= 14, `the lane answered ${answered} requests`);
+      // The mutation with an error ran once per request (twice on each server), whoever answered it.
+      const messages = await send(on, { name: "messages", token: "viewer", body: { query: MESSAGES, variables: { id: groupIds[2] } } }, tokens().viewer);
+      const texts = (JSON.parse(messages.body).data.group.messages.edges as Array<{ node: { text: string } }>).map((e) => e.node.text);
+      assert.equal(texts.filter((text) => text === "sent once per request").length, 4, messages.body);
+      assert.equal(texts.filter((text) => text === "never sent").length, 0);
       assert.ok((await fastLaneCount(on, "handed_over")) >= 5, "errors, bad variables and refusals were handed to Apollo");
       assert.equal(await fastLaneCount(off, "answered"), 0);
+    });
+
+    it("a known mutation under an Idempotency-Key runs once: the retry is replayed, not run by the lane", async () => {
+      const viewer = tokens().viewer;
+      const known: Request = { name: "send", token: "viewer", body: { query: SEND, variables: { g: groupIds[1], text: "known" } } };
+      await send(on, known, viewer);
+      await send(on, known, viewer);
+      const keyed: Request = { ...known, body: { query: SEND, variables: { g: groupIds[1], text: "idempotent" } }, headers: { "idempotency-key": `lane-${mode}` } };
+      const first = await send(on, keyed, viewer);
+      const retry = await send(on, keyed, viewer);
+      assert.equal(first.status, 200, first.body);
+      assert.equal(retry.body, first.body);
+      assert.ok(retry.headers.some(([name, value]) => name === "idempotent-replayed" && value === "true"), "the retry is the stored answer");
+      const messages = await send(on, { name: "messages", token: "viewer", body: { query: MESSAGES, variables: { id: groupIds[1] } } }, viewer);
+      const texts = (JSON.parse(messages.body).data.group.messages.edges as Array<{ node: { text: string } }>).map((e) => e.node.text);
+      assert.deepEqual([texts.filter((t) => t === "known").length, texts.filter((t) => t === "idempotent").length], [2, 1]);
     });
 
     it("a request handed over to Apollo is charged once: the prober's budget runs out when the lane-off server's does", async () => {
