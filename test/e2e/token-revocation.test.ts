@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { signUserToken } from "../../src/auth/credentials";
 import { ManualClock } from "../../src/common/clock";
 import { IssueTokenDocument, MyTenantIdDocument, RevokeTokensDocument, RotateKeyDocument, RotateSigningSecretDocument, ViewerIdDocument } from "../generated/graphql";
 import { dataOf, errorCodes, type FixtureTenant, ok, twoTenants } from "../support/fixtures";
@@ -96,5 +97,20 @@ describe("user token revocation", () => {
     ok(dataOf(await server.gql(ROTATE_SECRET, { input: { tenantId: b.id } }, server.platformToken)).rotateTokenSigningSecret);
     for (const user of b.users) assert.ok(await refused(user.token));
     assert.ok(await works(a.users[0].token), "tenant A is untouched");
+  });
+
+  it("tokens checked together are each checked against their own user: one burst of several users and tenants, a revoked user, a user of another tenant under this tenant's secret", async () => {
+    const rowId = (globalId: string) => Buffer.from(globalId, "base64url").toString().split(":")[1]!;
+    const [x, y, z] = a.users;
+    const fresh = { x: await issue(a, x.id), y: await issue(a, y.id), other: await issue(b, b.users[1].id), revoked: await issue(a, z.id) };
+    ok(dataOf(await server.gql(REVOKE, { input: { userId: z.id } }, a.apiKey)).revokeUserTokens);
+    clock.advance(1000);
+    // Signed with tenant a's own secret, naming a user who exists, but in tenant b.
+    const [tenant] = await server.sql("SELECT jwt_secret FROM tenants WHERE id = ?", [rowId(a.id)]);
+    const forged = (await signUserToken(String(tenant.jwt_secret), { tenantId: rowId(a.id), userId: rowId(b.users[2].id) }, clock.now(), 3600)).token;
+    const burst = [fresh.x, fresh.y, fresh.other, fresh.revoked, forged].flatMap((token) => [token, token, token]);
+    const answers = await Promise.all(burst.map((token) => server.gql(VIEWER, {}, token)));
+    const seen = answers.map((r) => (r.status === 200 ? r.data?.viewer?.id : r.status));
+    assert.deepEqual(seen, [x.id, x.id, x.id, y.id, y.id, y.id, b.users[1].id, b.users[1].id, b.users[1].id, 401, 401, 401, 401, 401, 401]);
   });
 });
