@@ -1,4 +1,6 @@
-import type { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import type { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral, SelectQueryBuilder } from "typeorm";
+import { DriverUtils } from "typeorm/driver/DriverUtils";
+import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import type { PageRequest } from "../common/pagination";
 import { deferWrite } from "./database";
@@ -21,8 +23,84 @@ export function forUpdate<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): S
  */
 export async function insertRows<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, rows: QueryDeepPartialEntity<T>[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 200) {
-    await deferWrite(em, em.createQueryBuilder().insert().into(entity).values(rows.slice(i, i + 200)).updateEntity(false).getQueryAndParameters());
+    await deferWrite(em, insertStatement(em.connection, entity, rows.slice(i, i + 200)));
   }
+}
+
+/** What insertStatement needs of one entity on one data source (so one engine): worked out once. */
+interface InsertPlan {
+  /** `INSERT INTO table(col, …) VALUES `, as TypeORM writes it. */
+  head: string;
+  columns: ColumnMetadata[];
+  /** Per column, what a value left undefined becomes (TypeORM's createColumnValueExpression). */
+  absent: string[];
+  sqlite: boolean;
+}
+
+const insertPlans = new WeakMap<EntityMetadata, InsertPlan>();
+
+/**
+ * The multi-row INSERT TypeORM's InsertQueryBuilder would give for `rows` (`.insert().into(entity)
+ * .values(rows).getQueryAndParameters()`): the same SQL and parameters, built from the entity's
+ * metadata once instead of through the builder, whose parameter naming, property-name rewriting and
+ * escaping cost 0.1–0.2 ms of CPU per joined member (measured on the join benchmark's profile).
+ * Values still go through the driver's preparePersistentValue (transformers, JSON, booleans, dates).
+ */
+export function insertStatement(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>, rows: readonly ObjectLiteral[]): [string, unknown[]] {
+  if (rows.length === 0) throw new Error("insertStatement needs at least one row");
+  const metadata = dataSource.getMetadata(entity);
+  let plan = insertPlans.get(metadata);
+  if (!plan) insertPlans.set(metadata, (plan = insertPlan(dataSource, metadata)));
+  const { head, columns, absent, sqlite } = plan;
+  const driver = dataSource.driver;
+  const params: unknown[] = [];
+  let sql = head;
+  for (let r = 0; r < rows.length; r++) {
+    sql += r === 0 ? "(" : "), (";
+    for (let c = 0; c < columns.length; c++) {
+      const column = columns[c]!;
+      if (c > 0) sql += ", ";
+      const given: unknown = column.getEntityValue(rows[r]);
+      if (typeof given === "function") throw new Error(`insertRows writes values, not SQL expressions (${metadata.name}.${column.propertyPath})`);
+      const value: unknown = driver.preparePersistentValue(given, column);
+      if (value === undefined) {
+        sql += absent[c];
+      } else if (sqlite) {
+        // SQLite's driver writes numbers into the SQL text and binds booleans as 1/0 and dates as text.
+        const [text, bound] = driver.escapeQueryWithParameters(":value", { value });
+        sql += text;
+        params.push(...bound);
+      } else {
+        sql += "?";
+        params.push(value);
+      }
+    }
+  }
+  return [`${sql})`, params];
+}
+
+function insertPlan(dataSource: DataSource, metadata: EntityMetadata): InsertPlan {
+  const driver = dataSource.driver;
+  const sqlite = DriverUtils.isSQLiteFamily(driver);
+  if (!sqlite && !DriverUtils.isMySQLFamily(driver)) throw new Error(`insertRows writes MySQL and SQLite only, not ${driver.options.type}`);
+  // TypeORM's getInsertedColumns when no column list is given (on MySQL and SQLite that includes auto-increment columns).
+  const columns = metadata.columns.filter((column) => column.isInsert);
+  for (const column of columns) {
+    // Columns TypeORM writes in ways of their own: refused rather than copied, as no entity written here has them.
+    const own =
+      column.isDiscriminator ||
+      (column.isGenerated && column.generationStrategy !== "increment") ||
+      (sqlite ? column.type === "jsonb" : driver.spatialTypes.includes(column.type));
+    if (own) throw new Error(`insertRows cannot write ${metadata.name}.${column.propertyPath} (a discriminator, generated, jsonb or spatial column): use the query builder`);
+  }
+  // A value left undefined: a version column starts at 1; MySQL takes the column's DEFAULT; SQLite,
+  // which has no DEFAULT in VALUES, takes the default declared on the entity, else NULL.
+  const absent = columns.map((column) => (column.isVersion ? "1" : !sqlite ? "DEFAULT" : column.default != null ? driver.normalizeDefault(column)! : "NULL"));
+  const table = metadata.tablePath
+    .split(".")
+    .map((part) => (part === "" ? part : driver.escape(part)))
+    .join(".");
+  return { head: `INSERT INTO ${table}(${columns.map((column) => driver.escape(column.databaseName)).join(", ")}) VALUES `, columns, absent, sqlite };
 }
 
 /**

@@ -1,0 +1,270 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from "typeorm";
+import { Database, deferWrite } from "../../src/db/database";
+import { dataSourceOptions, ensureDatabase, parseDatabaseUrl } from "../../src/db/datasource";
+import { runMigrations } from "../../src/db/migrate";
+import { insertRows, insertStatement } from "../../src/db/query";
+import { createLogger } from "../../src/logger";
+import { FaceToFaceSession, LiveCode } from "../../src/modules/code/code.entities";
+import { EventRecord } from "../../src/modules/events/event.entity";
+import { GroupLogEntry } from "../../src/modules/group/group-log.entity";
+import { Group } from "../../src/modules/group/group.entity";
+import { Member } from "../../src/modules/group/member.entity";
+import { WebhookDelivery } from "../../src/modules/webhooks/webhook.entities";
+import { engine, freshDatabaseUrl } from "../support/server";
+
+type Write = (em: EntityManager, entity: EntityTarget<ObjectLiteral>, rows: ObjectLiteral[]) => Promise<void>;
+
+/** What insertRows did before: TypeORM's InsertQueryBuilder, 200 rows per statement, through deferWrite. */
+const byBuilder: Write = async (em, entity, rows) => {
+  for (let i = 0; i < rows.length; i += 200) {
+    await deferWrite(em, em.createQueryBuilder().insert().into(entity).values(rows.slice(i, i + 200)).updateEntity(false).getQueryAndParameters());
+  }
+};
+const byInsertRows: Write = (em, entity, rows) => insertRows(em, entity, rows);
+
+const A = "tenant-a";
+const B = "tenant-b";
+const text = `it's "quoted" \\ back, a ? and :value, DEFAULT, NULL, 0, 😀 中文`;
+
+/**
+ * Rows of every entity insertRows writes in src/ (history entries, members, events, webhook
+ * deliveries) and of a few more with other column kinds (booleans with defaults, JSON arrays,
+ * doubles). Rows of one statement give different keys: an absent key is the column's DEFAULT on
+ * MySQL and the entity's default, else NULL, on SQLite; explicit nulls are nulls.
+ */
+const cases: Array<{ name: string; entity: EntityTarget<ObjectLiteral>; rows: (em: EntityManager) => ObjectLiteral[] }> = [
+  {
+    name: "GroupLogEntry (simple-json, nullable, a defaulted int)",
+    entity: GroupLogEntry,
+    rows: (em) => [
+      em.create(GroupLogEntry, {
+        rowId: "log-1",
+        tenantId: A,
+        groupId: "g-1",
+        seq: 1,
+        kind: "MEMBER_JOINED",
+        actorId: "u-1",
+        subjectId: "u-2",
+        text,
+        status: "VISIBLE",
+        data: { source: "CODE", n: 2 ** 40, ok: true, none: null, text },
+        createdAt: 1_764_000_000_123,
+        leafHash: "a".repeat(64),
+        rootHash: "b".repeat(64),
+        signature: "c".repeat(100),
+        keyId: "k1",
+        headVersion: 2,
+      }),
+      { rowId: "log-2", tenantId: A, groupId: "g-1", seq: 2, kind: "MESSAGE", actorId: null, subjectId: null, text: null, status: "HIDDEN", data: null, createdAt: 0 },
+      { rowId: "log-3", tenantId: B, groupId: "g-2", seq: 2_147_483_647, kind: "MESSAGE", status: "VISIBLE", data: {}, createdAt: 9_007_199_254_740_991, headVersion: 1 },
+    ],
+  },
+  {
+    name: "Member (booleans, bigint transformer, nullable instants, a defaulted int)",
+    entity: Member,
+    rows: (em) => [
+      em.create(Member, {
+        groupId: "g-1",
+        userId: "u-1",
+        tenantId: A,
+        role: "OWNER" as never,
+        joinedAt: 1_764_000_000_000,
+        joinSeq: 2 ** 33,
+        joinKind: "CODE" as never,
+        inviterId: null,
+        codeId: "code-1",
+        liveCodeId: null,
+        joinState: "NY",
+        mutedNotifications: false,
+        mutedUntil: null,
+        clearedThroughSeq: 0,
+      }),
+      { groupId: "g-1", userId: "u-2", tenantId: A, role: "MEMBER", joinedAt: 1, joinSeq: 1, joinKind: "INVITATION", mutedNotifications: true, mutedUntil: 1_900_000_000_000, clearedThroughSeq: 7 },
+      { groupId: "g-2", userId: "u-1", tenantId: B, role: "MEMBER", joinedAt: 2, joinSeq: 3, joinKind: "DIRECT", inviterId: "u-9", mutedNotifications: false },
+    ],
+  },
+  {
+    name: "EventRecord (simple-json, nullable)",
+    entity: EventRecord,
+    rows: (em) => [
+      em.create(EventRecord, { rowId: "ev-1", tenantId: A, type: "member.joined", groupId: "g-1", seq: 1, data: { groupId: "R3JvdXA6MQ==", list: [1, "two", null, { deep: [text] }] }, createdAt: 5 }),
+      { rowId: "ev-2", tenantId: A, type: "group.created", groupId: null, seq: null, data: {}, createdAt: 6 },
+      { rowId: "ev-3", tenantId: B, type: "tenant.updated", data: { text }, createdAt: 7 },
+    ],
+  },
+  {
+    name: "WebhookDelivery (450 rows: three statements)",
+    entity: WebhookDelivery,
+    rows: () =>
+      Array.from({ length: 450 }, (_, i) => ({
+        rowId: `wd-${String(i).padStart(4, "0")}`,
+        tenantId: i % 2 ? A : B,
+        endpointId: `ep-${i % 3}`,
+        eventRowId: `ev-${i}`,
+        eventType: "member.joined",
+        status: "PENDING",
+        attempts: i % 5,
+        nextAttemptAt: 1_764_000_000_000 + i,
+        retryingSince: 1_764_000_000_000,
+        createdAt: 1_764_000_000_000 - i,
+        ...(i % 3 === 0
+          ? { leaseUntil: null, leaseToken: null, lastResponseStatus: null, lastError: null, lastAttemptAt: null }
+          : i % 3 === 1
+            ? { leaseUntil: 1_764_000_060_000, leaseToken: `lease-${i}`, lastResponseStatus: 503, lastError: text, lastAttemptAt: 1_764_000_000_500 }
+            : {}),
+      })),
+  },
+  {
+    name: "Group (booleans with database and entity defaults, nullable text)",
+    entity: Group,
+    rows: () => [
+      {
+        rowId: "grp-1",
+        tenantId: A,
+        name: text.slice(0, 100),
+        category: "GENERAL",
+        minorProtection: true,
+        status: "ACTIVE",
+        ownerId: "u-1",
+        createdBy: "u-1",
+        parentId: null,
+        memberCount: 3,
+        logSize: 4,
+        createdAt: 1,
+        updatedAt: 2,
+        dissolvedAt: null,
+        joinApproval: true,
+        muteAll: false,
+        welcomeMessage: text,
+        announcementEntryId: null,
+        merkleFrontier: "[]",
+      },
+      { rowId: "grp-2", tenantId: B, name: "b", category: "WORK", minorProtection: false, status: "ACTIVE", createdBy: "u-2", memberCount: 0, logSize: 0, createdAt: 3, updatedAt: 3 },
+    ],
+  },
+  {
+    name: "LiveCode (a simple-json array, nullable)",
+    entity: LiveCode,
+    rows: () => [
+      { rowId: "lc-1", tenantId: A, name: "n", token: "t1", perGroupCap: 500, autoCreateGroups: true, baseName: "base", expiresAt: 10, welcomeMessage: text, state: "CA", tagList: ["vip", text], storedStatus: "ACTIVE", createdBy: "u-1", joinCount: 0, groupsCreated: 1, createdAt: 1, updatedAt: 1 },
+      { rowId: "lc-2", tenantId: B, name: "m", token: "t2", perGroupCap: 2, autoCreateGroups: false, tagList: null, storedStatus: "DISABLED", createdBy: "u-2", joinCount: 5, groupsCreated: 0, createdAt: 2, updatedAt: 2 },
+      { rowId: "lc-3", tenantId: B, name: "o", token: "t3", perGroupCap: 2, autoCreateGroups: false, tagList: [], storedStatus: "ACTIVE", createdBy: "u-2", joinCount: 0, groupsCreated: 0, createdAt: 3, updatedAt: 3 },
+    ],
+  },
+  {
+    name: "FaceToFaceSession (doubles)",
+    entity: FaceToFaceSession,
+    rows: () => [
+      { rowId: "f-1", tenantId: A, digits: "1234", latitude: 52.520008, longitude: -13.404954, groupId: null, createdAt: 1, expiresAt: 2 },
+      { rowId: "f-2", tenantId: B, digits: "0000", latitude: 0.1 + 0.2, longitude: 1e-7, createdAt: 1, expiresAt: 2 },
+      { rowId: "f-3", tenantId: B, digits: "9999", latitude: -90, longitude: 180, groupId: "g-3", createdAt: 1, expiresAt: 2 },
+    ],
+  },
+];
+
+describe(`insertRows (${engine})`, () => {
+  let dataSource: DataSource;
+  let db: Database;
+  let drop: () => Promise<void>;
+
+  before(async () => {
+    const fresh = freshDatabaseUrl();
+    drop = fresh.drop;
+    const target = parseDatabaseUrl(fresh.url);
+    const server = await ensureDatabase(target);
+    dataSource = new DataSource(dataSourceOptions(target, { size: 2 }));
+    await dataSource.initialize();
+    // With compound statements (MariaDB) the inserts wait and go with the COMMIT, as in production.
+    db = new Database(dataSource, undefined, { compoundStatements: server.compoundStatements });
+    await runMigrations(db, createLogger("silent"));
+  });
+  after(async () => {
+    await dataSource?.destroy();
+    await drop?.();
+  });
+
+  /** Writes `rows` in one transaction, reads them back (TypeORM's find and the raw rows), and empties the table again. */
+  async function written(entity: EntityTarget<ObjectLiteral>, rows: ObjectLiteral[], write: Write): Promise<{ found: ObjectLiteral[]; raw: unknown[] } | { refused: string }> {
+    const metadata = dataSource.getMetadata(entity);
+    const table = dataSource.driver.escape(metadata.tableName);
+    const keys = metadata.primaryColumns;
+    try {
+      await db.tx((em) => write(em, entity, rows));
+    } catch (error) {
+      await dataSource.query(`DELETE FROM ${table}`);
+      return { refused: (error as { driverError?: { code?: string } }).driverError?.code ?? String(error) };
+    }
+    const found = await dataSource.getRepository(entity).find({ order: Object.fromEntries(keys.map((c) => [c.propertyName, "ASC"])) });
+    const raw: unknown[] = await dataSource.query(`SELECT * FROM ${table} ORDER BY ${keys.map((c) => dataSource.driver.escape(c.databaseName)).join(", ")}`);
+    await dataSource.query(`DELETE FROM ${table}`);
+    return { found, raw };
+  }
+
+  for (const { name, entity, rows } of cases) {
+    it(`${name}: the same SQL and parameters as TypeORM's InsertQueryBuilder`, () => {
+      const values = rows(dataSource.manager);
+      for (let i = 0; i < values.length; i += 200) {
+        const chunk = values.slice(i, i + 200);
+        const expected = dataSource.createQueryBuilder().insert().into(entity).values(chunk).updateEntity(false).getQueryAndParameters();
+        assert.deepEqual(insertStatement(dataSource, entity, chunk), expected);
+      }
+    });
+
+    it(`${name}: rows read back as TypeORM's InsertQueryBuilder wrote them`, async () => {
+      const values = rows(dataSource.manager);
+      const theirs = await written(entity, values, byBuilder);
+      const ours = await written(entity, rows(dataSource.manager), byInsertRows);
+      assert.ok("found" in theirs, `TypeORM's builder wrote the rows (${JSON.stringify(theirs)})`);
+      assert.equal(theirs.found.length, values.length);
+      assert.deepEqual(ours, theirs);
+    });
+  }
+
+  it("a missing key reads back as the column's default, an explicit null as null", async () => {
+    const history = await written(GroupLogEntry, cases[0]!.rows(dataSource.manager), byInsertRows);
+    assert.ok("found" in history);
+    const [full, nulls, missing] = history.found as GroupLogEntry[];
+    assert.deepEqual([full!.headVersion, nulls!.headVersion, missing!.headVersion], [2, 1, 1]);
+    assert.deepEqual([nulls!.actorId, nulls!.data, missing!.actorId, missing!.leafHash], [null, null, null, null]);
+    assert.deepEqual(missing!.data, {});
+    assert.equal(full!.text, text);
+    assert.deepEqual(full!.data, { source: "CODE", n: 2 ** 40, ok: true, none: null, text });
+
+    const members = await written(Member, cases[1]!.rows(dataSource.manager), byInsertRows);
+    assert.ok("found" in members);
+    assert.deepEqual(
+      (members.found as Member[]).map((m) => [m.joinSeq, m.mutedNotifications, m.mutedUntil, m.clearedThroughSeq, m.inviterId]),
+      [
+        [2 ** 33, false, null, 0, null],
+        [1, true, 1_900_000_000_000, 7, null],
+        [3, false, null, 0, "u-9"],
+      ],
+    );
+  });
+
+  it("a missing key of a NOT NULL column without an entity default fails or not as it does with TypeORM's builder", async () => {
+    // live_codes.auto_create_groups has a database default (false) but none on the entity: MySQL
+    // writes DEFAULT, SQLite writes NULL, which its NOT NULL refuses.
+    const row = { rowId: "lc-9", tenantId: A, name: "n", token: "t9", perGroupCap: 1, storedStatus: "ACTIVE", createdBy: "u", joinCount: 0, groupsCreated: 0, createdAt: 1, updatedAt: 1 };
+    const theirs = await written(LiveCode, [row], byBuilder);
+    const ours = await written(LiveCode, [row], byInsertRows);
+    assert.deepEqual(ours, theirs);
+    if (engine === "mysql") {
+      assert.ok("found" in ours);
+      assert.equal(ours.found[0]?.autoCreateGroups, false);
+    } else {
+      assert.deepEqual(ours, { refused: "SQLITE_CONSTRAINT_NOTNULL" });
+    }
+  });
+
+  it("a value given as an SQL expression is refused, before anything is sent", async () => {
+    const row = { ...cases[0]!.rows(dataSource.manager)[1], seq: () => "seq + 1" };
+    await assert.rejects(
+      db.tx((em) => insertRows(em, GroupLogEntry, [row])),
+      /insertRows writes values, not SQL expressions \(GroupLogEntry\.seq\)/,
+    );
+    assert.deepEqual(await dataSource.query("SELECT id FROM group_log"), []);
+  });
+});
