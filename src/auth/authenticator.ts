@@ -144,7 +144,7 @@ export class Authenticator {
     if (!tenantId || tenantId.length > 36) return null;
     const tenant = await this.tenant(tenantId);
     if (!tenant) return null;
-    const claims = await verifyUserToken(token, tenant.jwtSecret, tenant.rowId, now);
+    const claims = verifyUserToken(token, tenant.jwtSecret, tenant.rowId, now);
     if (!claims || claims.userId.length > 36) return null;
     if (!(await this.issuedAfterRevocation(tenant.rowId, claims.userId, claims.issuedAt))) return null;
     this.tokens.set(token, { tenantId: tenant.rowId, userId: claims.userId, expiresAt: claims.expiresAt, issuedAt: claims.issuedAt, secret: tenant.jwtSecret });

@@ -1,5 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual, webcrypto } from "node:crypto";
-import { decodeJwt, errors as joseErrors, jwtVerify, SignJWT } from "jose";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createDecoder, createSigner, createVerifier, TokenError } from "fast-jwt";
 
 const API_KEY_PREFIX = "gpk";
 const ISSUER = "group-platform";
@@ -63,6 +63,25 @@ export interface VerifiedClaims extends UserTokenClaims {
   issuedAt: number;
 }
 
+/**
+ * Most tenant secrets whose signer, and tenant-and-secret pairs whose verifier, are kept (each).
+ * Building one turns the secret into a node:crypto key object; a full map starts afresh.
+ */
+const MAX_KEYED = 1000;
+const signers = new Map<string, (payload: Record<string, unknown>) => string>();
+const verifiers = new Map<string, (token: string) => Record<string, unknown>>();
+
+/** `cache`'s entry for `key`, made on first use. `make` throws for a secret that cannot be a key: nothing is kept. */
+function kept<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    if (cache.size >= MAX_KEYED) cache.clear();
+    cache.set(key, value);
+  }
+  return value;
+}
+
 /** Signs a user token with the tenant's own secret: HS256 only, issuer and audience pinned. */
 export async function signUserToken(
   jwtSecret: string,
@@ -72,76 +91,93 @@ export async function signUserToken(
 ): Promise<{ token: string; expiresAt: number }> {
   const iat = Math.floor(issuedAtMs / 1000);
   const exp = iat + ttlSeconds;
-  const token = await new SignJWT({ tid: claims.tenantId, iat_ms: issuedAtMs })
-    .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
-    .setIssuer(ISSUER)
-    .setAudience(`tenant:${claims.tenantId}`)
-    .setSubject(claims.userId)
-    .setIssuedAt(iat)
-    .setExpirationTime(exp)
-    .setJti(randomBytes(12).toString("base64url"))
-    .sign(Buffer.from(jwtSecret, "hex"));
+  const sign = kept(signers, jwtSecret, () => createSigner({ key: Buffer.from(jwtSecret, "hex"), algorithm: ALGORITHM }));
+  // Header `{"alg":"HS256","typ":"JWT"}` and the claims in this order: the bytes jose wrote before.
+  // fast-jwt keeps the given iat and exp (no expiresIn, no clock of its own).
+  const token = sign({
+    tid: claims.tenantId,
+    iat_ms: issuedAtMs,
+    iss: ISSUER,
+    aud: `tenant:${claims.tenantId}`,
+    sub: claims.userId,
+    iat,
+    exp,
+    jti: randomBytes(12).toString("base64url"),
+  });
   return { token, expiresAt: exp * 1000 };
+}
+
+const decodePayload: (token: string) => Record<string, unknown> = createDecoder();
+
+/**
+ * The payload of a token, unverified; null unless its three parts are base64url, its header and
+ * payload JSON objects.
+ */
+function unverifiedPayload(token: string): Record<string, unknown> | null {
+  try {
+    return decodePayload(token);
+  } catch {
+    return null;
+  }
 }
 
 /** The tenant a token claims to belong to, read before verification to pick the key. Null if unreadable. */
 export function claimedTenant(token: string): string | null {
-  try {
-    const payload = decodeJwt(token);
-    return typeof payload.tid === "string" ? payload.tid : null;
-  } catch {
-    return null;
-  }
+  const tid = unverifiedPayload(token)?.tid;
+  return typeof tid === "string" ? tid : null;
 }
 
 /** A user token's expiry (epoch ms) as it claims it, or null; only meaningful for a token already verified. */
 export function claimedExpiry(token: string): number | null {
-  try {
-    const payload = decodeJwt(token);
-    return typeof payload.exp === "number" ? payload.exp * 1000 : null;
-  } catch {
-    return null;
-  }
+  const exp = unverifiedPayload(token)?.exp;
+  return typeof exp === "number" ? exp * 1000 : null;
 }
-
-/** Most tenant secrets whose imported verification keys are kept. */
-const MAX_VERIFY_KEYS = 1000;
-const verifyKeys = new Map<string, Promise<webcrypto.CryptoKey>>();
 
 /**
- * The tenant secret as a WebCrypto HMAC key, imported once: given the raw bytes, jose imports the
- * key again for every token it verifies (a measured share of a code join's CPU, where each joiner
- * brings a token not seen before).
+ * The tenant's verifier, built once per tenant and secret: signature (HS256 only, a synchronous
+ * node:crypto HMAC), issuer and audience pinned, iss and aud required as jose required them
+ * (fast-jwt skips the check of an absent claim). Its own time checks are off: fast-jwt's "now" is
+ * fixed when the verifier is built (clockTimestamp) or else Date.now(), while a token is judged at
+ * the caller's `nowMs` (verifyUserToken checks nbf and exp). No token cache (fast-jwt's `cache`
+ * stays off): the Authenticator keeps the tokens it verified.
  */
-function verifyKey(jwtSecret: string): Promise<webcrypto.CryptoKey> {
-  let key = verifyKeys.get(jwtSecret);
-  if (!key) {
-    if (verifyKeys.size >= MAX_VERIFY_KEYS) verifyKeys.clear();
-    key = webcrypto.subtle.importKey("raw", Buffer.from(jwtSecret, "hex"), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
-    verifyKeys.set(jwtSecret, key);
-    // A secret that cannot be imported is tried afresh next time, not remembered as a failure.
-    key.catch(() => verifyKeys.delete(jwtSecret));
-  }
-  return key;
+function verifierFor(jwtSecret: string, tenantId: string): (token: string) => Record<string, unknown> {
+  return kept(verifiers, `${tenantId}:${jwtSecret}`, () =>
+    createVerifier({
+      key: Buffer.from(jwtSecret, "hex"),
+      algorithms: [ALGORITHM],
+      allowedIss: ISSUER,
+      allowedAud: `tenant:${tenantId}`,
+      requiredClaims: ["exp", "iat", "sub", "tid", "iss", "aud"],
+      ignoreExpiration: true,
+      ignoreNotBefore: true,
+      cache: false,
+    }),
+  );
 }
 
-/** Verifies signature, algorithm, issuer, audience and expiry against `nowMs`. Null when anything is off. */
-export async function verifyUserToken(token: string, jwtSecret: string, tenantId: string, nowMs: number): Promise<VerifiedClaims | null> {
+/**
+ * Verifies signature, algorithm, issuer, audience and expiry against `nowMs`. Null when anything is
+ * off. Time is judged as jose judged it: the current whole second, no tolerance, iat, exp and (when
+ * present) nbf numbers, valid from nbf and until exp, exclusive.
+ */
+export function verifyUserToken(token: string, jwtSecret: string, tenantId: string, nowMs: number): VerifiedClaims | null {
+  // Outside the try: a secret that cannot be a key is the caller's error, not a bad token.
+  const verify = verifierFor(jwtSecret, tenantId);
+  let payload: Record<string, unknown>;
   try {
-    const { payload } = await jwtVerify(token, await verifyKey(jwtSecret), {
-      algorithms: [ALGORITHM],
-      issuer: ISSUER,
-      audience: `tenant:${tenantId}`,
-      currentDate: new Date(nowMs),
-      requiredClaims: ["exp", "iat", "sub", "tid"],
-    });
-    if (payload.tid !== tenantId || typeof payload.sub !== "string") return null;
-    const iat = (payload.iat ?? 0) * 1000;
-    // iat_ms must agree with iat (same second), so it cannot claim a later issue time than the token has.
-    const iatMs = typeof payload.iat_ms === "number" && Number.isInteger(payload.iat_ms) && Math.floor(payload.iat_ms / 1000) * 1000 === iat ? payload.iat_ms : iat;
-    return { tenantId, userId: payload.sub, expiresAt: (payload.exp ?? 0) * 1000, issuedAt: iatMs };
+    payload = verify(token);
   } catch (error) {
-    if (error instanceof joseErrors.JOSEError) return null;
+    if (error instanceof TokenError) return null;
     throw error;
   }
+  const now = Math.floor(nowMs / 1000);
+  const { iat, nbf, exp } = payload;
+  if (typeof iat !== "number" || typeof exp !== "number" || exp <= now) return null;
+  if (nbf !== undefined && (typeof nbf !== "number" || nbf > now)) return null;
+  if (payload.tid !== tenantId || typeof payload.sub !== "string") return null;
+  const iatSecond = iat * 1000;
+  // iat_ms must agree with iat (same second), so it cannot claim a later issue time than the token has.
+  const iatMs = typeof payload.iat_ms === "number" && Number.isInteger(payload.iat_ms) && Math.floor(payload.iat_ms / 1000) * 1000 === iatSecond ? payload.iat_ms : iatSecond;
+  return { tenantId, userId: payload.sub, expiresAt: exp * 1000, issuedAt: iatMs };
 }
