@@ -22,7 +22,8 @@ describe("failed authentication is rate-limited per client address", () => {
   let server: TestServer;
   let a: FixtureTenant;
   before(async () => {
-    server = await startTestServer({ config: { redisUrl: undefined, authFailures: { limit: 10, refillPerMinute: 60 } } });
+    // One failure back per minute: however long the burst takes on a busy machine, the budget has not refilled by the end of it.
+    server = await startTestServer({ config: { redisUrl: undefined, authFailures: { limit: 10, refillPerMinute: 1 } } });
     [a] = await twoTenants(server, { users: 1 });
   });
   after(() => server.close());
@@ -32,7 +33,7 @@ describe("failed authentication is rate-limited per client address", () => {
     const unauthenticated = results.filter((r) => r.status === 401 && r.code === "UNAUTHENTICATED").length;
     const limited = results.filter((r) => r.status === 429 && r.code === "RATE_LIMITED");
     assert.equal(unauthenticated + limited.length, 200, JSON.stringify(results.map((r) => r.status)));
-    assert.ok(unauthenticated >= 10 && unauthenticated <= 15, `${unauthenticated} answered 401 (budget 10, refilling 1/s)`);
+    assert.ok(unauthenticated >= 10 && unauthenticated <= 11, `${unauthenticated} answered 401 (budget 10, refilling 1/min)`);
     assert.ok(limited.every((r) => Number(r.retryAfter) >= 1), "every 429 says when to retry");
     // Still over budget: more failures stay 429, valid credentials are served.
     assert.equal((await post(server, "not-a-token")).status, 429);
