@@ -63,9 +63,23 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The servers this run started. They go with it however it ends (an error, Ctrl-C, its output piped
+ * into `head`): one left behind keeps its webhook dispatcher polling the benchmark's database, which
+ * the next run recreates under the same name, and claims that run's deliveries with another run's
+ * receiver certificate.
+ */
+const children = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+});
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) process.on(signal, () => process.exit(code));
+
 /** Starts a server the way `npm start` does: with the service's V8 flags (the raw baseline too, so it is not handicapped). */
 async function start(script: string, env: Record<string, string>, port: number, nodeArgs: string[] = []): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, join(ROOT, script)], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "ignore", "inherit"] });
+  children.add(child);
+  child.once("exit", () => children.delete(child));
   for (let i = 0; i < 100; i++) {
     try {
       const r = await fetch(`http://127.0.0.1:${port}/healthz`);
