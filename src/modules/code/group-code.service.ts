@@ -104,6 +104,22 @@ async function presentAndBanned(em: EntityManager, groupId: string, userIds: str
   return { members, bans };
 }
 
+/**
+ * Counts one use of the code per joiner in one conditional UPDATE, deferred (db/database.ts
+ * deferWrite) to go to the server with the join's other writes: the code is not revoked, expired or
+ * short of uses for all of them, and none of them is banned; else the transaction fails with
+ * `refusal()`.
+ */
+async function countUses(em: EntityManager, code: GroupCode, userIds: string[], now: number, refusal: () => Error | Promise<Error>): Promise<void> {
+  const count = em
+    .createQueryBuilder()
+    .update(GroupCode)
+    .set({ uses: () => `uses + ${userIds.length}` })
+    .where("id = :id AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > :now) AND (max_uses IS NULL OR uses + :k <= max_uses)", { id: code.rowId, now, k: userIds.length })
+    .andWhere(NOT_BANNED, notBannedParams(code.groupId, userIds));
+  await deferWrite(em, count.getQueryAndParameters(), { rows: 1, refusal });
+}
+
 /** Group QR codes: permanent, temporary, use-limited and revocable links into one group. */
 export class GroupCodeService {
   /** Concurrent joins through one code, combined per tenant and token (see joinCombined); /metrics observes its batches. */
@@ -275,7 +291,8 @@ export class GroupCodeService {
         return true;
       });
       if (admitted.length === 0 || group.memberCount + admitted.length > cap) return none;
-      await this.countUses(em, code, [...users], now);
+      // A refusal rolls the batch back: each join then takes its own path, which names its own refusal.
+      await countUses(em, code, [...users], now, () => new Error("the code refused the batch's uses"));
       const { admitted: seated } = await admitMembers(
         this.groupLog,
         em,
@@ -291,39 +308,14 @@ export class GroupCodeService {
   }
 
   /**
-   * Counts the uses of a batch's joiners in one conditional UPDATE (see countUse): the code is not
-   * revoked, expired or short of uses for all of them, and none of them is banned. When it
-   * refuses, the batch rolls back and each join takes its own path, which names its own refusal.
-   */
-  private async countUses(em: EntityManager, code: GroupCode, userIds: string[], now: number): Promise<void> {
-    const count = em
-      .createQueryBuilder()
-      .update(GroupCode)
-      .set({ uses: () => `uses + ${userIds.length}` })
-      .where("id = :id AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > :now) AND (max_uses IS NULL OR uses + :k <= max_uses)", { id: code.rowId, now, k: userIds.length })
-      .andWhere("NOT EXISTS (SELECT 1 FROM group_bans WHERE group_bans.group_id = :banGroupId AND group_bans.user_id IN (:...banUserIds))", { banGroupId: code.groupId, banUserIds: userIds });
-    await deferWrite(em, count.getQueryAndParameters(), { rows: 1, refusal: () => new Error("the code refused the batch's uses") });
-  }
-
-  /**
    * Counts one use of the code under the group's row lock. The conditional UPDATE is the last check:
    * the code is not revoked, expired or used up (whatever committed while the caller waited for the
    * lock) and the joiner is not banned (see joinGate). When it refuses, the reason is read.
    */
   private async countUse(em: EntityManager, code: GroupCode, userId: string, now: number): Promise<void> {
-    const count = em
-      .createQueryBuilder()
-      .update(GroupCode)
-      .set({ uses: () => "uses + 1" })
-      .where("id = :id AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > :now) AND (max_uses IS NULL OR uses < max_uses)", { id: code.rowId, now })
-      .andWhere(NOT_BANNED, notBannedParams(code.groupId, userId));
-    // Deferred (db/database.ts deferWrite): it goes to the server with the join's other writes.
-    await deferWrite(em, count.getQueryAndParameters(), {
-      rows: 1,
-      refusal: async () => {
-        const status = groupCodeStatus((await em.findOneBy(GroupCode, { rowId: code.rowId }))!, now);
-        return status !== CodeStatus.ACTIVE ? statusRefusal(status) : banned(["input", "token"]);
-      },
+    await countUses(em, code, [userId], now, async () => {
+      const status = groupCodeStatus((await em.findOneBy(GroupCode, { rowId: code.rowId }))!, now);
+      return status !== CodeStatus.ACTIVE ? statusRefusal(status) : banned(["input", "token"]);
     });
   }
 

@@ -37,14 +37,14 @@ export function joinApprovalOn(ctx: RequestContext, group: Group): boolean {
 export type GateOutcome = { admit: true } | { admit: false; request: JoinRequest; created: boolean };
 
 /**
- * A condition for a statement issued under the group's row lock that holds only while the user is
- * not banned from the group (parameters :banGroupId and :banUserId, see notBannedParams): a path
- * whose first write under the lock is conditional anyway checks the ban in that write, one round
- * trip fewer while the lock is held (joinGate's `banCheckedInWrite`).
+ * A condition for a statement issued under the group's row lock that holds only while none of the
+ * users is banned from the group (parameters :banGroupId and :banUserIds, see notBannedParams): a
+ * path whose first write under the lock is conditional anyway checks the ban in that write, one
+ * round trip fewer while the lock is held (joinGate's `banCheckedInWrite`).
  */
-export const NOT_BANNED = "NOT EXISTS (SELECT 1 FROM group_bans WHERE group_bans.group_id = :banGroupId AND group_bans.user_id = :banUserId)";
+export const NOT_BANNED = "NOT EXISTS (SELECT 1 FROM group_bans WHERE group_bans.group_id = :banGroupId AND group_bans.user_id IN (:...banUserIds))";
 
-export const notBannedParams = (groupId: string, userId: string) => ({ banGroupId: groupId, banUserId: userId });
+export const notBannedParams = (groupId: string, userIds: string[]) => ({ banGroupId: groupId, banUserIds: userIds });
 
 /**
  * The one check every join path into an existing group passes (invitation acceptance, group code,
