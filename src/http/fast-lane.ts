@@ -12,7 +12,7 @@ import type { Metrics } from "./metrics";
 import { logGraphQLRequest } from "./request-log";
 
 /** An operation Apollo has parsed, validated (armor's limits included) and resolved as a query or a mutation. */
-interface KnownQuery {
+interface KnownOperation {
   document: DocumentNode;
   operation: OperationDefinitionNode;
   /** The operation's own name (what the request log and metrics call it). */
@@ -42,8 +42,8 @@ const SINGLE_RESULT_TYPES = new Set(["application/json; charset=utf-8", "applica
  * (RequestContext.laneRun), so Apollo formats it exactly as its own.
  */
 export class FastLane {
-  /** Known queries by operationName and text (see keyOf). */
-  private readonly known = new Map<string, KnownQuery>();
+  /** Known queries and mutations by operationName and text (see keyOf). */
+  private readonly known = new Map<string, KnownOperation>();
   /** The content type Apollo answered a single result with, by the request's Accept header. */
   private readonly contentTypes = new Map<string | undefined, string>();
 
@@ -53,7 +53,7 @@ export class FastLane {
     private readonly executor: JitExecutor,
   ) {}
 
-  /** The Apollo plugin that makes a query known once Apollo has resolved it from a plain POST. */
+  /** The Apollo plugin that makes a query or mutation known once Apollo has resolved it from a plain POST. */
   plugin(): ApolloServerPlugin<RequestContext> {
     const lane = this;
     return {
@@ -79,8 +79,9 @@ export class FastLane {
   }
 
   /**
-   * Answers the request when it is a known query that runs without errors; returns false (having
-   * written nothing) when Apollo must answer it.
+   * Answers the request when it is a known query or mutation that runs without errors; returns false
+   * (having written nothing) when Apollo must answer it (a mutation that ran leaves its outcome in
+   * ctx.laneRun for Apollo's executor).
    */
   async answer(req: IncomingMessage, res: ServerResponse, body: unknown, ctx: RequestContext): Promise<boolean> {
     const started = hrtime.bigint();
