@@ -72,6 +72,7 @@ function ownTicks(): Map<number, number> {
 export class RequestCpu {
   private server = 0;
   private database = 0;
+  private client = process.cpuUsage();
   constructor(private readonly pid: number) {}
 
   private ticks(): { server: number; database: number } {
@@ -86,13 +87,19 @@ export class RequestCpu {
 
   start(): void {
     ({ server: this.server, database: this.database } = this.ticks());
+    this.client = process.cpuUsage();
   }
 
-  /** Milliseconds of CPU per request: the server's (Node) and the database server's. */
-  perRequest(requests: number): { server: number; database: number } {
+  /**
+   * Milliseconds of CPU per request: the server's (Node), the database server's, and the load
+   * generator's (this process: autocannon), which shares the machine's cores with them.
+   */
+  perRequest(requests: number): { server: number; database: number; client: number } {
     const now = this.ticks();
-    const ms = (ticks: number) => ((ticks * 1000) / TICKS / Math.max(1, requests));
-    return { server: ms(now.server - this.server), database: ms(now.database - this.database) };
+    const n = Math.max(1, requests);
+    const ms = (ticks: number) => (ticks * 1000) / TICKS / n;
+    const used = process.cpuUsage(this.client);
+    return { server: ms(now.server - this.server), database: ms(now.database - this.database), client: (used.user + used.system) / 1000 / n };
   }
 }
 
