@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 
 /**
  * Merkle trees in the shape of RFC 9162 (Certificate Transparency 2.0, §2.1): leaf hashes are
@@ -7,14 +7,19 @@ import { createHash } from "node:crypto";
  */
 
 const LEAF_PREFIX = Buffer.from([0x00]);
-const NODE_PREFIX = Buffer.from([0x01]);
 
+// One-shot hashes (crypto.hash) of one buffer: a Hash object with two or three updates per node
+// costs about twice as much, and a log append hashes ≈ log2(size) nodes per entry.
 export function leafHash(data: Buffer | string): Buffer {
-  return createHash("sha256").update(LEAF_PREFIX).update(data).digest();
+  return hash("sha256", Buffer.concat([LEAF_PREFIX, typeof data === "string" ? Buffer.from(data) : data]), "buffer");
 }
 
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash("sha256").update(NODE_PREFIX).update(left).update(right).digest();
+  const bytes = Buffer.allocUnsafe(1 + left.length + right.length);
+  bytes[0] = 0x01;
+  left.copy(bytes, 1);
+  right.copy(bytes, 1 + left.length);
+  return hash("sha256", bytes, "buffer");
 }
 
 export const EMPTY_ROOT = createHash("sha256").digest();
