@@ -16,6 +16,8 @@ export interface RowReader<T> {
   readonly aliases: readonly string[];
   /** The entity from a row of Database.rows (columns by position), this reader's columns starting at `at`. */
   readAt(row: readonly unknown[], at: number): T;
+  /** The entity from a row as an object keyed by column alias (what `em.query` returns for `select`). */
+  read(row: Readonly<Record<string, unknown>>): T;
   /** Property names this reader sets (all of the entity's columns when built without a list). */
   readonly properties: readonly string[];
 }
@@ -57,6 +59,15 @@ export function rowReader<T extends ObjectLiteral>(dataSource: DataSource, targe
       for (let i = 0; i < fields.length; i++) {
         const f = fields[i]!;
         const value = row[at + i];
+        entity[f.property] = f.hydrate === null ? value : f.hydrate(value);
+      }
+      return entity as T;
+    },
+    read(row) {
+      const entity = new Entity() as Record<string, unknown>;
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i]!;
+        const value = row[f.alias];
         entity[f.property] = f.hydrate === null ? value : f.hydrate(value);
       }
       return entity as T;

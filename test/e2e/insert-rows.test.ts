@@ -4,14 +4,14 @@ import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral }
 import { Database, deferWrite } from "../../src/db/database";
 import { dataSourceOptions, ensureDatabase, parseDatabaseUrl } from "../../src/db/datasource";
 import { runMigrations } from "../../src/db/migrate";
-import { insertRows, insertStatement } from "../../src/db/query";
+import { findOneRow, findRows, insertRows, insertStatement } from "../../src/db/query";
 import { createLogger } from "../../src/logger";
-import { FaceToFaceSession, LiveCode } from "../../src/modules/code/code.entities";
+import { FaceToFaceSession, GroupCode, LiveCode } from "../../src/modules/code/code.entities";
 import { EventRecord } from "../../src/modules/events/event.entity";
 import { GroupLogEntry } from "../../src/modules/group/group-log.entity";
 import { Group } from "../../src/modules/group/group.entity";
 import { Member } from "../../src/modules/group/member.entity";
-import { WebhookDelivery } from "../../src/modules/webhooks/webhook.entities";
+import { WebhookDelivery, WebhookEndpoint } from "../../src/modules/webhooks/webhook.entities";
 import { engine, freshDatabaseUrl } from "../support/server";
 
 type Write = (em: EntityManager, entity: EntityTarget<ObjectLiteral>, rows: ObjectLiteral[]) => Promise<void>;
@@ -266,5 +266,47 @@ describe(`insertRows (${engine})`, () => {
       /insertRows writes values, not SQL expressions \(GroupLogEntry\.seq\)/,
     );
     assert.deepEqual(await dataSource.query("SELECT id FROM group_log"), []);
+  });
+  it("findOneRow reads the row findOneBy reads, by any condition, locked or not, and null when there is none", async () => {
+    const codes: ObjectLiteral[] = [
+      { rowId: "code-1", tenantId: A, groupId: "g-1", type: "PERMANENT", token: "tok-1", state: null, maxUses: null, uses: 0, expiresAt: null, revokedAt: null, createdBy: "u-1", createdAt: 1 },
+      { rowId: "code-2", tenantId: B, groupId: "g-2", type: "TEMPORARY", token: "tok-2", state: "CA", maxUses: 5, uses: 2, expiresAt: 9_007_199_254_740_991, revokedAt: 3, createdBy: null, createdAt: 2 },
+    ];
+    const all: Array<{ entity: EntityTarget<ObjectLiteral>; rows: ObjectLiteral[] }> = [...cases.map((c) => ({ entity: c.entity, rows: c.rows(dataSource.manager) })), { entity: GroupCode, rows: codes }];
+    let compared = 0;
+    for (const { entity, rows } of all) {
+      const metadata = dataSource.getMetadata(entity);
+      await db.tx((em) => insertRows(em, entity, rows));
+      for (const row of await dataSource.getRepository(entity).find()) {
+        const key = Object.fromEntries(metadata.primaryColumns.map((c) => [c.propertyName, c.getEntityValue(row)]));
+        const expected = await dataSource.manager.findOneBy(entity, key);
+        assert.deepEqual(await findOneRow(dataSource.manager, entity, key), expected, `${metadata.name} ${JSON.stringify(key)}`);
+        assert.deepEqual(await db.tx((em) => findOneRow(em, entity, key, { lock: true })), expected, `${metadata.name} ${JSON.stringify(key)}, locked`);
+        compared++;
+      }
+      await dataSource.query(`DELETE FROM ${dataSource.driver.escape(metadata.tableName)}`);
+    }
+    assert.ok(compared > 10);
+    await db.tx((em) => insertRows(em, GroupCode, codes));
+    const byToken = await findOneRow(dataSource.manager, GroupCode, { token: "tok-2", tenantId: B });
+    assert.ok(byToken instanceof GroupCode);
+    assert.deepEqual(byToken, await dataSource.manager.findOneBy(GroupCode, { token: "tok-2", tenantId: B }));
+    assert.equal(await findOneRow(dataSource.manager, GroupCode, { token: "tok-2", tenantId: A }), null, "another tenant's code is not found");
+    assert.equal(await findOneRow(dataSource.manager, GroupCode, { token: "it's \\ ?" }), null);
+    await assert.rejects(findOneRow(dataSource.manager, GroupCode, { nope: 1 }), /GroupCode has no column property nope/);
+    await dataSource.query("DELETE FROM group_codes");
+  });
+  it("findRows with a column list reads what find with that select reads", async () => {
+    const endpoint = (rowId: string, tenantId: string, enabled: boolean, eventTypes: string[]) => ({ rowId, tenantId, url: "https://x.example/h", description: text, eventTypes, enabled, secret: "whsec_x", createdAt: 1, updatedAt: 2 });
+    const endpoints = [endpoint("ep-1", A, true, ["member.joined", text]), endpoint("ep-2", A, false, []), endpoint("ep-3", A, true, []), endpoint("ep-4", B, true, ["message.created"])];
+    await db.tx((em) => insertRows(em, WebhookEndpoint, endpoints));
+    for (const [tenantId, enabled] of [[A, true], [A, false], [B, true], [B, false]] as const) {
+      const select = { rowId: true, tenantId: true, eventTypes: true } as const;
+      const expected = await dataSource.manager.find(WebhookEndpoint, { select, where: { tenantId, enabled }, order: { rowId: "ASC" } });
+      const found = await db.tx((em) => findRows(em, WebhookEndpoint, { tenantId, enabled }, { properties: ["rowId", "tenantId", "eventTypes"] }));
+      assert.deepEqual(found.sort((x, y) => x.rowId.localeCompare(y.rowId)), expected, `${tenantId} enabled=${enabled}`);
+    }
+    assert.equal((await findRows(dataSource.manager, WebhookEndpoint, { tenantId: A, enabled: true })).length, 2);
+    await dataSource.query("DELETE FROM webhook_endpoints");
   });
 });

@@ -7,6 +7,7 @@ import { newId } from "../../common/ids";
 import { parseInput } from "../../common/validation";
 import type { RequestContext } from "../../context/context";
 import { deferWrite } from "../../db/database";
+import { findOneRow } from "../../db/query";
 import { CodeType } from "../../policy/limits";
 import type { TenantPolicy } from "../../policy/policy";
 import { actorOn, assertAcceptsMembers, assertNotDissolved, findMember, lockGroup, lockGroupRow, requireRole } from "../group/access";
@@ -275,7 +276,7 @@ export class GroupCodeService {
     const none = joins.map(() => null);
     return ctx.db.tx(async (em) => {
       const now = ctx.now();
-      const code = await em.findOneBy(GroupCode, { token, tenantId: ctx.tenantId });
+      const code = await findOneRow(em, GroupCode, { token, tenantId: ctx.tenantId });
       if (!code || groupCodeStatus(code, now) !== CodeStatus.ACTIVE) return none;
       const cap = ctx.policy.codeJoinCapacity(planCodeType(code.type));
       const userIds = [...new Set(joins.map((join) => join.userId))];
@@ -347,7 +348,7 @@ export class GroupCodeService {
   }
 
   private async findByToken(em: EntityManager, tenantId: string, token: string): Promise<GroupCode> {
-    const code = isWellFormedToken(token) ? await em.findOneBy(GroupCode, { token, tenantId }) : null;
+    const code = isWellFormedToken(token) ? await findOneRow(em, GroupCode, { token, tenantId }) : null;
     if (!code) throw notFound("Code", ["input", "token"]);
     return code;
   }

@@ -3,7 +3,7 @@ import { DomainError, ErrorCode, notFound } from "../../common/errors";
 import { rowIdOf } from "../../common/global-id";
 import type { RequestContext } from "../../context/context";
 import { holdingRowLock } from "../../db/database";
-import { forUpdate } from "../../db/query";
+import { findOneRow } from "../../db/query";
 import { Group } from "./group.entity";
 import { GroupStatus } from "./group.enums";
 import { Member } from "./member.entity";
@@ -20,11 +20,7 @@ export async function lockGroup(ctx: RequestContext, em: EntityManager, groupGlo
 }
 
 export async function lockGroupRow(ctx: RequestContext, em: EntityManager, rowId: string | null, field = ["input", "groupId"]): Promise<Group> {
-  const group = rowId
-    ? await forUpdate(em.createQueryBuilder(Group, "g"))
-        .where("g.rowId = :rowId AND g.tenantId = :tenantId", { rowId, tenantId: ctx.tenantId })
-        .getOne()
-    : null;
+  const group = rowId ? await findOneRow(em, Group, { rowId, tenantId: ctx.tenantId }, { lock: true }) : null;
   if (!group) throw notFound("Group", field);
   holdingRowLock(em);
   return group;
