@@ -61,7 +61,12 @@ export async function findRows<T extends ObjectLiteral>(
     plans.set(shape, (plan = { sql, columns, reader }));
   }
   const driver = em.connection.driver;
-  const params = plan.columns.map((column, i) => driver.preparePersistentValue(where[keys[i]!], column));
+  const params = plan.columns.map((column, i) => {
+    const value = where[keys[i]!];
+    // `= NULL` matches nothing: a caller meaning IS NULL would silently read no rows.
+    if (value === null || value === undefined) throw new Error(`findRows compares ${metadata.name}.${column.propertyName} with =, not with ${value}`);
+    return driver.preparePersistentValue(value, column);
+  });
   const rows = (await em.query(plan.sql, params)) as Array<Record<string, unknown>>;
   const { reader } = plan;
   return rows.map((row) => reader.read(row) as T);

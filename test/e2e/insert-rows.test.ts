@@ -294,6 +294,7 @@ describe(`insertRows (${engine})`, () => {
     assert.equal(await findOneRow(dataSource.manager, GroupCode, { token: "tok-2", tenantId: A }), null, "another tenant's code is not found");
     assert.equal(await findOneRow(dataSource.manager, GroupCode, { token: "it's \\ ?" }), null);
     await assert.rejects(findOneRow(dataSource.manager, GroupCode, { nope: 1 }), /GroupCode has no column property nope/);
+    await assert.rejects(findOneRow(dataSource.manager, GroupCode, { tenantId: A, revokedAt: null }), /findRows compares GroupCode\.revokedAt with =, not with null/);
     await dataSource.query("DELETE FROM group_codes");
   });
   it("findRows with a column list reads what find with that select reads", async () => {

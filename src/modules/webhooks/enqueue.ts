@@ -16,6 +16,8 @@ type Subscriber = Pick<WebhookEndpoint, "rowId" | "tenantId" | "eventTypes">;
 
 const READ_AHEAD = Symbol("webhook endpoints read ahead");
 
+const SUBSCRIBER = ["rowId", "tenantId", "eventTypes"] as const;
+
 /** The tenants' enabled endpoints (a transaction records events of one tenant, nearly always). */
 async function readEnabled(em: EntityManager, tenants: string[]): Promise<Subscriber[]> {
   const found: Subscriber[] = [];
@@ -23,7 +25,6 @@ async function readEnabled(em: EntityManager, tenants: string[]): Promise<Subscr
   return found;
 }
 
-const SUBSCRIBER = ["rowId", "tenantId", "eventTypes"] as const;
 
 /** The tenants' enabled endpoints: as read ahead in this transaction (readEndpointsAhead), the others read now. */
 async function enabledEndpoints(em: EntityManager, tenants: string[]): Promise<Subscriber[]> {
