@@ -285,8 +285,10 @@ async function main(): Promise<void> {
       // ---- 2. joinGroupByCode with 200 concurrent clients vs the same writes by raw node:http + mysql2 (both forms).
       // Both servers first take WARMUP joins into a group of their own, unmeasured, so that the
       // figures are each server's steady state rather than V8 compiling the join path (the read is
-      // warmed for the same reason); then JOINERS joins into a fresh group are measured.
-      const WARMUP = 2000;
+      // warmed for the same reason); then JOINERS joins into a fresh group are measured. 2,000 were
+      // not enough for the API: 0.47 ms of Node CPU per measured join after them, 0.34–0.35 after
+      // 8,000 or 16,000 (the raw server's is the same after any of them).
+      const WARMUP = 8000;
       const JOINERS = 8000;
       const apiJoins = async (count: number, offset: number) => {
         const users: string[] = [];
@@ -593,7 +595,7 @@ ${lines.join("\n")}
   the members in a second, in both forms (a UNION ALL of per-group ranges, and ROW_NUMBER() OVER); the faster
   form is the baseline. Both responses are checked equal first.
 - **joinGroupByCode**: 200 concurrent clients, each a different user joining through one code (8,000 joins into a
-  fresh group, after 2,000 unmeasured joins into another to warm each server up), versus
+  fresh group, after 8,000 unmeasured joins into another to warm each server up), versus
   \`bench/raw-server.ts\` (POST /join, same client, same 200 connections) running the same writes (lock group,
   check membership, lock code, count the use, seat, history entry, member row, the day's join counter) without
   GraphQL, auth, Merkle sealing, signing, events or welcome, in two forms: one transaction per join, and joins
