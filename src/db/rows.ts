@@ -64,13 +64,7 @@ export function rowReader<T extends ObjectLiteral>(dataSource: DataSource, targe
       return entity as T;
     },
     read(row) {
-      const entity = new Entity() as Record<string, unknown>;
-      for (let i = 0; i < fields.length; i++) {
-        const f = fields[i]!;
-        const value = row[f.alias];
-        entity[f.property] = f.hydrate === null ? value : f.hydrate(value);
-      }
-      return entity as T;
+      return this.readAt(fields.map((f) => row[f.alias]), 0);
     },
   };
   byKey.set(key, reader as RowReader<unknown>);

@@ -1,4 +1,4 @@
-import type { EntityManager } from "typeorm";
+import { type EntityManager, In } from "typeorm";
 import { newId } from "../../common/ids";
 import { findRows, insertRows } from "../../db/query";
 import { transactionLocals } from "../../db/database";
@@ -16,15 +16,8 @@ type Subscriber = Pick<WebhookEndpoint, "rowId" | "tenantId" | "eventTypes">;
 
 const READ_AHEAD = Symbol("webhook endpoints read ahead");
 
-const SUBSCRIBER = ["rowId", "tenantId", "eventTypes"] as const;
-
-/** The tenants' enabled endpoints (a transaction records events of one tenant, nearly always). */
-async function readEnabled(em: EntityManager, tenants: string[]): Promise<Subscriber[]> {
-  const found: Subscriber[] = [];
-  for (const tenantId of tenants) found.push(...(await findRows(em, WebhookEndpoint, { tenantId, enabled: true }, { properties: SUBSCRIBER })));
-  return found;
-}
-
+const readEnabled = (em: EntityManager, tenants: string[]): Promise<Subscriber[]> =>
+  em.find(WebhookEndpoint, { select: { rowId: true, tenantId: true, eventTypes: true }, where: { tenantId: In(tenants), enabled: true } });
 
 /** The tenants' enabled endpoints: as read ahead in this transaction (readEndpointsAhead), the others read now. */
 async function enabledEndpoints(em: EntityManager, tenants: string[]): Promise<Subscriber[]> {
@@ -45,7 +38,8 @@ export async function readEndpointsAhead(em: EntityManager, tenantId: string): P
   if (!locals) return;
   let ahead = locals.get(READ_AHEAD) as Map<string, Subscriber[]> | undefined;
   if (!ahead) locals.set(READ_AHEAD, (ahead = new Map()));
-  if (!ahead.has(tenantId)) ahead.set(tenantId, await readEnabled(em, [tenantId]));
+  // Read before a group's row lock, once per batch of joins: SQL built once (findRows), not through the query builder.
+  if (!ahead.has(tenantId)) ahead.set(tenantId, await findRows(em, WebhookEndpoint, { tenantId, enabled: true }, { properties: ["rowId", "tenantId", "eventTypes"] }));
 }
 
 /**
