@@ -3,7 +3,7 @@ import { DriverUtils } from "typeorm/driver/DriverUtils";
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import type { PageRequest } from "../common/pagination";
-import { deferWrite } from "./database";
+import { deferWrite, type Read } from "./database";
 import { type RowReader, rowReader } from "./rows";
 
 /**
@@ -39,6 +39,17 @@ export async function findRows<T extends ObjectLiteral>(
   where: Readonly<Record<string, unknown>>,
   options: { lock?: boolean; properties?: readonly string[]; limit?: number } = {},
 ): Promise<T[]> {
+  const read = findRead(em, entity, where, options);
+  return read.take((await em.query(read.sql, read.params)) as Array<Record<string, unknown>>);
+}
+
+/** findRows as a Read, for readTogether: the same SQL and hydration, sent with other reads. */
+export function findRead<T extends ObjectLiteral>(
+  em: EntityManager,
+  entity: EntityTarget<T>,
+  where: Readonly<Record<string, unknown>>,
+  options: { lock?: boolean; properties?: readonly string[]; limit?: number } = {},
+): Read<T[]> {
   const metadata = em.connection.getMetadata(entity);
   const keys = Object.keys(where);
   const type = em.connection.options.type;
@@ -67,14 +78,20 @@ export async function findRows<T extends ObjectLiteral>(
     if (value === null || value === undefined) throw new Error(`findRows compares ${metadata.name}.${column.propertyName} with =, not with ${value}`);
     return driver.preparePersistentValue(value, column);
   });
-  const rows = (await em.query(plan.sql, params)) as Array<Record<string, unknown>>;
   const { reader } = plan;
-  return rows.map((row) => reader.read(row) as T);
+  return { sql: plan.sql, params, take: (rows) => rows.map((row) => reader.read(row) as T) };
+}
+
+/** findOneRow as a Read, for readTogether. */
+export function findOneRead<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, where: Readonly<Record<string, unknown>>, options: { lock?: boolean } = {}): Read<T | null> {
+  const read = findRead(em, entity, where, { ...options, limit: 1 });
+  return { ...read, take: (rows) => read.take(rows)[0] ?? null };
 }
 
 /** The one row of `entity` whose properties equal `where` (null when there is none): `em.findOneBy`, through findRows. */
 export async function findOneRow<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, where: Readonly<Record<string, unknown>>, options: { lock?: boolean } = {}): Promise<T | null> {
-  return (await findRows(em, entity, where, { ...options, limit: 1 }))[0] ?? null;
+  const read = findOneRead(em, entity, where, options);
+  return read.take((await em.query(read.sql, read.params)) as Array<Record<string, unknown>>);
 }
 
 /**

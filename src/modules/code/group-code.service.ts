@@ -6,11 +6,11 @@ import { rowIdOf } from "../../common/global-id";
 import { newId } from "../../common/ids";
 import { parseInput } from "../../common/validation";
 import type { RequestContext } from "../../context/context";
-import { deferWrite } from "../../db/database";
-import { findOneRow } from "../../db/query";
+import { deferWrite, type Read, readTogether } from "../../db/database";
+import { findOneRead, findOneRow } from "../../db/query";
 import { CodeType } from "../../policy/limits";
 import type { TenantPolicy } from "../../policy/policy";
-import { actorOn, assertAcceptsMembers, assertNotDissolved, findMember, lockGroup, lockGroupRow, requireRole } from "../group/access";
+import { actorOn, assertAcceptsMembers, assertNotDissolved, findMember, lockedGroup, lockGroup, lockGroupRead, lockGroupRow, requireRole } from "../group/access";
 import { Group } from "../group/group.entity";
 import { GroupStatus, JoinSourceKind } from "../group/group.enums";
 import type { Member } from "../group/member.entity";
@@ -81,6 +81,9 @@ export function codeRefusal(policy: TenantPolicy, code: GroupCode, group: Group,
   return null;
 }
 
+/** Most codes whose group joinTogether remembers (it forgets them all when full: one more read each). */
+const CODE_GROUPS_KEPT = 10_000;
+
 /** A code join waiting to be combined with others into the same group (see joinCombined). */
 interface CodeJoin {
   ctx: RequestContext;
@@ -92,17 +95,19 @@ type Joined = { group: Group; member: Member };
 
 /**
  * Which of `userIds` are members of the group already, and which are banned from it: one statement
- * (MySQL; the combined join path, see joinTogether).
+ * (MySQL; the combined join path, see joinTogether), as a Read to go with the batch's other reads.
  */
-async function presentAndBanned(em: EntityManager, groupId: string, userIds: string[]): Promise<{ members: Set<string>; bans: Set<string> }> {
-  const rows: Array<{ kind: string; user_id: string }> = await em.query(
-    "SELECT 'm' AS kind, user_id FROM group_members WHERE group_id = ? AND user_id IN (?) UNION ALL SELECT 'b' AS kind, user_id FROM group_bans WHERE group_id = ? AND user_id IN (?)",
-    [groupId, userIds, groupId, userIds],
-  );
-  const members = new Set<string>();
-  const bans = new Set<string>();
-  for (const row of rows) (row.kind === "m" ? members : bans).add(row.user_id);
-  return { members, bans };
+function presentAndBannedRead(groupId: string, userIds: string[]): Read<{ members: Set<string>; bans: Set<string> }> {
+  return {
+    sql: "SELECT 'm' AS kind, user_id FROM group_members WHERE group_id = ? AND user_id IN (?) UNION ALL SELECT 'b' AS kind, user_id FROM group_bans WHERE group_id = ? AND user_id IN (?)",
+    params: [groupId, userIds, groupId, userIds],
+    take(rows) {
+      const members = new Set<string>();
+      const bans = new Set<string>();
+      for (const row of rows) (row.kind === "m" ? members : bans).add(row.user_id as string);
+      return { members, bans };
+    },
+  };
 }
 
 /**
@@ -125,6 +130,8 @@ async function countUses(em: EntityManager, code: GroupCode, userIds: string[], 
 export class GroupCodeService {
   /** Concurrent joins through one code, combined per tenant and token (see joinCombined); /metrics observes its batches. */
   readonly combiner = new Combiner<CodeJoin, Joined>((_key, joins) => this.joinTogether(joins));
+  /** The group of each code joined combined, by the combiner's key (tenant and token): a code's group never changes. */
+  private readonly codeGroups = new Map<string, string>();
 
   constructor(
     private readonly groupLog: GroupLog,
@@ -262,9 +269,9 @@ export class GroupCodeService {
 
   /**
    * Admits a batch of joins through one code in one transaction, with the checks `join` makes.
-   * Before the group's row lock, the code, the batch's members and bans are read (two statements
-   * for the whole batch), so that a member, a banned joiner or a code's last uses leave the batch
-   * instead of failing it; under the lock the code's refusal (status by the clock, group state,
+   * The code, the batch's members and bans and the tenant's webhook endpoints are read for the
+   * whole batch, and the group's row lock taken after them, in one round trip (readTogether), so
+   * that a member, a banned joiner or a code's last uses leave the batch instead of failing it; then the code's refusal (status by the clock, group state,
    * plan, cap) is checked in memory, the uses are counted by one conditional UPDATE (revoked,
    * expired, used up or a ban meanwhile: it refuses, the whole batch rolls back and every join takes
    * its own path), and all seats are taken in one guarded UPDATE. A join the batch leaves out (a
@@ -274,16 +281,35 @@ export class GroupCodeService {
   private async joinTogether(joins: CodeJoin[]): Promise<Array<Joined | null>> {
     const { ctx, token } = joins[0];
     const none = joins.map(() => null);
+    const key = `${ctx.tenantId} ${token}`;
     return ctx.db.tx(async (em) => {
       const now = ctx.now();
-      const code = await findOneRow(em, GroupCode, { token, tenantId: ctx.tenantId });
-      if (!code || groupCodeStatus(code, now) !== CodeStatus.ACTIVE) return none;
-      const cap = ctx.policy.codeJoinCapacity(planCodeType(code.type));
       const userIds = [...new Set(joins.map((join) => join.userId))];
-      const { members, bans } = await presentAndBanned(em, code.groupId, userIds);
-      await this.groupLog.prepare(em, ctx.tenantId);
-      const group = await lockGroupRow(ctx, em, code.groupId, ["input", "token"]);
-      if (joinApprovalOn(ctx, group) || codeRefusal(ctx.policy, code, group, now)) return none;
+      // A code's group never changes: once known, the code, the batch's members and bans, what the
+      // events need and the group's row lock are read in one round trip (with START TRANSACTION).
+      // The first batch through a code reads the code first.
+      let groupId = this.codeGroups.get(key);
+      if (groupId === undefined) {
+        const found = await findOneRow(em, GroupCode, { token, tenantId: ctx.tenantId });
+        if (!found) return none;
+        groupId = found.groupId;
+        if (this.codeGroups.size >= CODE_GROUPS_KEPT) this.codeGroups.clear();
+        this.codeGroups.set(key, groupId);
+      }
+      const [code, { members, bans }, , lockedRow] = await readTogether(em, [
+        findOneRead(em, GroupCode, { token, tenantId: ctx.tenantId }),
+        presentAndBannedRead(groupId, userIds),
+        this.groupLog.prepareRead(em, ctx.tenantId),
+        // The lock is taken last: it is held from here on only.
+        lockGroupRead(ctx, em, groupId),
+      ]);
+      if (!code || code.groupId !== groupId) {
+        this.codeGroups.delete(key);
+        return none;
+      }
+      const group = lockedGroup(em, lockedRow, ["input", "token"]);
+      if (groupCodeStatus(code, now) !== CodeStatus.ACTIVE || joinApprovalOn(ctx, group) || codeRefusal(ctx.policy, code, group, now)) return none;
+      const cap = ctx.policy.codeJoinCapacity(planCodeType(code.type));
       const usesLeft = code.maxUses === null ? Infinity : code.maxUses - code.uses;
       const users = new Set<string>();
       const admitted = joins.filter((join) => {

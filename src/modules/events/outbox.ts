@@ -1,11 +1,11 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { newId } from "../../common/ids";
 import { insertRows } from "../../db/query";
-import { afterCommit, transactionLocals } from "../../db/database";
+import { afterCommit, type Read, transactionLocals } from "../../db/database";
 import type { EventBus, LiveEvent } from "./bus";
 import { EventRecord } from "./event.entity";
 import type { EventType } from "./event-types";
-import { enqueueWebhookDeliveries, readEndpointsAhead } from "../webhooks/enqueue";
+import { endpointsAheadRead, enqueueWebhookDeliveries, readEndpointsAhead } from "../webhooks/enqueue";
 
 /** One event to record: what changed, for which tenant (and group), and for whom. */
 export interface EventInput {
@@ -79,6 +79,11 @@ export async function recordEvents(em: EntityManager, inputs: EventInput[], now:
  */
 export function prepareEvents(em: EntityManager, tenantId: string): Promise<void> {
   return readEndpointsAhead(em, tenantId);
+}
+
+/** prepareEvents as a Read, for readTogether (null: nothing to read). */
+export function prepareEventsRead(em: EntityManager, tenantId: string): Read<void> | null {
+  return endpointsAheadRead(em, tenantId);
 }
 
 export async function recordEvent(em: EntityManager, input: EventInput, now: number): Promise<EventRecord> {

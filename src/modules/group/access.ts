@@ -2,8 +2,8 @@ import type { EntityManager } from "typeorm";
 import { DomainError, ErrorCode, notFound } from "../../common/errors";
 import { rowIdOf } from "../../common/global-id";
 import type { RequestContext } from "../../context/context";
-import { holdingRowLock } from "../../db/database";
-import { findOneRow } from "../../db/query";
+import { holdingRowLock, type Read } from "../../db/database";
+import { findOneRead, findOneRow } from "../../db/query";
 import { Group } from "./group.entity";
 import { GroupStatus } from "./group.enums";
 import { Member } from "./member.entity";
@@ -21,6 +21,16 @@ export async function lockGroup(ctx: RequestContext, em: EntityManager, groupGlo
 
 export async function lockGroupRow(ctx: RequestContext, em: EntityManager, rowId: string | null, field = ["input", "groupId"]): Promise<Group> {
   const group = rowId ? await findOneRow(em, Group, { rowId, tenantId: ctx.tenantId }, { lock: true }) : null;
+  return lockedGroup(em, group, field);
+}
+
+/** lockGroupRow's read, to go last in a readTogether; lockedGroup then takes its answer. */
+export function lockGroupRead(ctx: RequestContext, em: EntityManager, rowId: string): Read<Group | null> {
+  return findOneRead(em, Group, { rowId, tenantId: ctx.tenantId }, { lock: true });
+}
+
+/** The group lockGroupRead locked (NOT_FOUND when there was none), noted as a hot row lock held. */
+export function lockedGroup(em: EntityManager, group: Group | null, field = ["input", "groupId"]): Group {
   if (!group) throw notFound("Group", field);
   holdingRowLock(em);
   return group;

@@ -1,10 +1,10 @@
 import type { EntityManager } from "typeorm";
 import { newId } from "../../common/ids";
-import { deferWrite } from "../../db/database";
+import { deferWrite, type Read } from "../../db/database";
 import { insertRows } from "../../db/query";
 import { type HeadSigner, sealLeaves } from "../evidence/sealing";
 import { Group } from "./group.entity";
-import { announceAfterCommit, prepareEvents, recordEvents } from "../events/outbox";
+import { announceAfterCommit, prepareEvents, prepareEventsRead, recordEvents } from "../events/outbox";
 import { groupLogEvents } from "./group-events";
 import { countActivity } from "../stats/activity-counters";
 import { GroupLogEntry, type LogData } from "./group-log.entity";
@@ -90,6 +90,11 @@ export class GroupLog {
    */
   async prepare(em: EntityManager, tenantId: string): Promise<void> {
     await prepareEvents(em, tenantId);
+  }
+
+  /** prepare as a Read, to go with the reads before the lock (readTogether); null when there is nothing to read. */
+  prepareRead(em: EntityManager, tenantId: string): Read<void> | null {
+    return prepareEventsRead(em, tenantId);
   }
 
   /** Appends entries that move no seats (always written). */

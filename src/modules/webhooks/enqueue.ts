@@ -1,7 +1,7 @@
 import { type EntityManager, In } from "typeorm";
 import { newId } from "../../common/ids";
-import { findRows, insertRows } from "../../db/query";
-import { transactionLocals } from "../../db/database";
+import { findRead, insertRows } from "../../db/query";
+import { type Read, transactionLocals } from "../../db/database";
 import { WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint } from "./webhook.entities";
 
 /** What the outbox hands over about each event it recorded. */
@@ -34,12 +34,24 @@ async function enabledEndpoints(em: EntityManager, tenants: string[]): Promise<S
  * while the change was being made).
  */
 export async function readEndpointsAhead(em: EntityManager, tenantId: string): Promise<void> {
+  const read = endpointsAheadRead(em, tenantId);
+  if (read) read.take((await em.query(read.sql, read.params)) as Array<Record<string, unknown>>);
+}
+
+/**
+ * readEndpointsAhead as a Read, for readTogether (null when there is nothing to read: outside a
+ * transaction, or read ahead already). Its rows are kept for the transaction's deliveries.
+ */
+export function endpointsAheadRead(em: EntityManager, tenantId: string): Read<void> | null {
   const locals = transactionLocals(em);
-  if (!locals) return;
+  if (!locals) return null;
   let ahead = locals.get(READ_AHEAD) as Map<string, Subscriber[]> | undefined;
   if (!ahead) locals.set(READ_AHEAD, (ahead = new Map()));
-  // Read before a group's row lock, once per batch of joins: SQL built once (findRows), not through the query builder.
-  if (!ahead.has(tenantId)) ahead.set(tenantId, await findRows(em, WebhookEndpoint, { tenantId, enabled: true }, { properties: ["rowId", "tenantId", "eventTypes"] }));
+  if (ahead.has(tenantId)) return null;
+  // Read before a group's row lock, once per batch of joins: SQL built once (findRead), not through the query builder.
+  const read = findRead(em, WebhookEndpoint, { tenantId, enabled: true }, { properties: ["rowId", "tenantId", "eventTypes"] });
+  const store = ahead;
+  return { sql: read.sql, params: read.params, take: (rows) => void store.set(tenantId, read.take(rows)) };
 }
 
 /**
