@@ -16,9 +16,12 @@ import {
   SignedHeadDocument,
   VerifyDocument,
 } from "../generated/graphql";
-import { dataOf, type FixtureTenant, type FixtureUser, ok, twoTenants } from "../support/fixtures";
+import { createTenant, dataOf, type FixtureTenant, type FixtureUser, ok, twoTenants } from "../support/fixtures";
 import { createGroup, mutate } from "../support/groups";
 import { startTestServer, type TestServer } from "../support/server";
+import { GroupLogEntry } from "../../src/modules/group/group-log.entity";
+import { leafData } from "../../src/modules/evidence/leaf";
+import { leafHash, MerkleFrontier } from "../../src/modules/evidence/merkle";
 
 const SEND = SendEntryDocument;
 const VERIFY = VerifyDocument;
@@ -211,4 +214,37 @@ describe("tamper-evident evidence", () => {
     const refused = await server.gql(BundleDocument, { id: other }, a.users[1].token);
     assert.equal(refused.errors?.[0]?.extensions?.code, "NOT_PERMITTED");
   });
+
+  it("an append of several entries signs only its last head; rows and roots rewritten from inside it are caught at its first entry", async () => {
+    const c = await createTenant(server, { users: 5 });
+    const owner = c.users[0];
+    const id = (await createGroup(server, owner, c.users.slice(1, 3), { name: "Appends" })).id;
+    const row = Buffer.from(id, "base64url").toString().split(":")[1];
+    ok(dataOf(await server.gql(SEND, { input: { groupId: id, text: "before" } }, owner.token)).sendMessage);
+    const added = ok(await mutate(server, "inviteMembers", { groupId: id, userIds: c.users.slice(3, 5).map((u) => u.id) }, owner.token));
+    assert.equal(added.added?.length, 2, "added directly, in one append");
+    ok(dataOf(await server.gql(SEND, { input: { groupId: id, text: "after" } }, owner.token)).sendMessage);
+    const stored = await server.sql<{ seq: number | string; kind: string; signed: number | string }>("SELECT seq, kind, signature IS NOT NULL AS signed FROM group_log WHERE group_id = ? ORDER BY seq", [row]);
+    const joins = stored.filter((r) => r.kind === "MEMBER_JOINED").slice(-2).map((r) => Number(r.seq));
+    const before = Number(stored.find((r) => r.kind === "MESSAGE")!.seq);
+    assert.deepEqual(joins, [before + 1, before + 2], "the two joins follow the first message");
+    const unsigned = stored.filter((r) => !Number(r.signed)).map((r) => Number(r.seq));
+    assert.ok(unsigned.includes(before + 1) && !unsigned.includes(before + 2), "inside the append unsigned, its last entry signed");
+    assert.ok(!unsigned.includes(before) && !unsigned.includes(stored.length), "one-entry appends and the log's last entry are signed");
+    assert.equal(dataOf(await server.gql(VERIFY, { id }, owner.token)).verifyEvidence.valid, true);
+
+    // A forger without the key re-attributes the first join and rewrites every later leaf and root to match.
+    const log = await server.server.app.db.dataSource.manager.find(GroupLogEntry, { where: { groupId: row }, order: { seq: "ASC" } });
+    const frontier = MerkleFrontier.empty();
+    for (const entry of log) {
+      if (entry.seq === before + 1) entry.actorId = Buffer.from(c.users[1].id, "base64url").toString().split(":")[1];
+      const hash = leafHash(leafData(entry));
+      frontier.append(hash);
+      if (entry.seq <= before) continue;
+      await server.sql("UPDATE group_log SET actor_id = ?, leaf_hash = ?, root_hash = ? WHERE group_id = ? AND seq = ?", [entry.actorId, hash.toString("hex"), frontier.root().toString("hex"), row, entry.seq]);
+    }
+    const forged = dataOf(await server.gql(VERIFY, { id }, owner.token)).verifyEvidence;
+    assert.deepEqual([forged.valid, forged.firstBrokenSeq], [false, before + 1], "the first entry after the last head whose signature holds");
+  });
 });
+

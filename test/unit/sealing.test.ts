@@ -3,7 +3,7 @@ import { createPublicKey, verify } from "node:crypto";
 import { describe, it } from "node:test";
 import { type LeafFacts, leafData } from "../../src/modules/evidence/leaf";
 import { leafHash, MerkleFrontier, rootOf } from "../../src/modules/evidence/merkle";
-import { sealLeaves } from "../../src/modules/evidence/sealing";
+import { type SealedEntry, sealLeaves } from "../../src/modules/evidence/sealing";
 import { CURRENT_HEAD_VERSION, EvidenceSigner, exposedHead, exposedTreeHeadMessage, verifyTreeHead } from "../../src/modules/evidence/signer";
 
 const GROUP = "0b6f8a36-5b1e-4d8e-9b1a-7c0f3f6f2a10";
@@ -24,23 +24,30 @@ function leaves(from: number, count: number, createdAt = 1_780_000_000_000): Lea
 describe("evidence sealing (evidence/sealing.ts)", () => {
   const signer = EvidenceSigner.generate();
 
-  it("a sealed head verifies with the signer's public key, in the API's own v2 bytes", () => {
+  it("an append signs the head of its last entry, which verifies with the signer's public key in the API's own v2 bytes; the entries before it carry no signature", () => {
     const facts = leaves(1, 5);
     const sealing = sealLeaves(signer, null, facts);
     assert.equal(sealing.treeSize, 5);
-    sealing.entries.forEach((entry, i) => {
-      const head = { groupRowId: GROUP, treeSize: i + 1, rootHash: entry.rootHash, signedAt: facts[i].createdAt };
-      assert.equal(entry.headVersion, CURRENT_HEAD_VERSION);
-      assert.equal(entry.keyId, signer.keyId);
-      assert.ok(verifyTreeHead(signer.publicKey, head, CURRENT_HEAD_VERSION, entry.signature), `head at size ${i + 1}`);
-      // What a client does: the exposed values, the PEM the server publishes, plain node:crypto.
-      const bytes = exposedTreeHeadMessage(exposedHead(head));
-      assert.ok(verify(null, bytes, createPublicKey(signer.publicKeyPem()), Buffer.from(entry.signature, "base64")));
-    });
-    const other = EvidenceSigner.generate();
+    assert.deepEqual(sealing.entries.slice(0, 4).map((e) => [e.signature, e.keyId]), Array.from({ length: 4 }, () => [null, null]), "one signature per append");
     const last = sealing.entries[4];
-    assert.equal(verifyTreeHead(other.publicKey, { groupRowId: GROUP, treeSize: 5, rootHash: last.rootHash, signedAt: facts[4].createdAt }, CURRENT_HEAD_VERSION, last.signature), false, "another key does not verify");
-    assert.equal(verifyTreeHead(signer.publicKey, { groupRowId: GROUP, treeSize: 4, rootHash: last.rootHash, signedAt: facts[4].createdAt }, CURRENT_HEAD_VERSION, last.signature), false, "another size does not verify");
+    const head = { groupRowId: GROUP, treeSize: 5, rootHash: last.rootHash, signedAt: facts[4].createdAt };
+    assert.equal(last.headVersion, CURRENT_HEAD_VERSION);
+    assert.equal(last.keyId, signer.keyId);
+    assert.ok(verifyTreeHead(signer.publicKey, head, CURRENT_HEAD_VERSION, last.signature!));
+    // What a client does: the exposed values, the PEM the server publishes, plain node:crypto.
+    const bytes = exposedTreeHeadMessage(exposedHead(head));
+    assert.ok(verify(null, bytes, createPublicKey(signer.publicKeyPem()), Buffer.from(last.signature!, "base64")));
+    const other = EvidenceSigner.generate();
+    assert.equal(verifyTreeHead(other.publicKey, head, CURRENT_HEAD_VERSION, last.signature!), false, "another key does not verify");
+    assert.equal(verifyTreeHead(signer.publicKey, { ...head, treeSize: 4 }, CURRENT_HEAD_VERSION, last.signature!), false, "another size does not verify");
+    // Appends of one entry each: every head signed, each at its own size and time.
+    let frontier: string | null = null;
+    facts.forEach((fact, i) => {
+      const sealing = sealLeaves(signer, frontier, [fact]);
+      const [entry] = sealing.entries;
+      frontier = sealing.frontier;
+      assert.ok(verifyTreeHead(signer.publicKey, { groupRowId: GROUP, treeSize: i + 1, rootHash: entry.rootHash, signedAt: fact.createdAt }, CURRENT_HEAD_VERSION, entry.signature!), `head at size ${i + 1}`);
+    });
   });
 
   it("leaf hashes and roots are the RFC 9162 ones of the canonical leaf bytes", () => {
@@ -54,26 +61,31 @@ describe("evidence sealing (evidence/sealing.ts)", () => {
     assert.equal(MerkleFrontier.fromJSON(sealing.frontier).root().toString("hex"), sealing.entries[6].rootHash);
   });
 
-  it("appending leaves one by one equals sealing them in one go", () => {
+  it("appending leaves one by one gives the leaves and roots of sealing them in one go, and each append ends on a signed head", () => {
     const facts = leaves(1, 37);
     const together = sealLeaves(signer, null, facts);
+    const evidence = (entries: SealedEntry[]) => entries.map((e) => [e.leafHash, e.rootHash]);
     let frontier: string | null = null;
     const oneByOne = facts.map((leaf) => {
       const sealing = sealLeaves(signer, frontier, [leaf]);
       frontier = sealing.frontier;
       return sealing.entries[0];
     });
-    assert.deepEqual(oneByOne, together.entries);
+    assert.deepEqual(evidence(oneByOne), evidence(together.entries));
+    assert.ok(oneByOne.every((e) => e.signature !== null));
     assert.equal(frontier, together.frontier);
     // And in uneven batches continuing a stored frontier.
     let stored: string | null = null;
-    const batched = [];
+    const batched: SealedEntry[] = [];
+    const ends: number[] = [];
     for (const [from, to] of [[0, 1], [1, 4], [4, 20], [20, 37]]) {
       const sealing = sealLeaves(signer, stored, facts.slice(from, to));
       stored = sealing.frontier;
       batched.push(...sealing.entries);
+      ends.push(to);
     }
-    assert.deepEqual(batched, together.entries);
+    assert.deepEqual(evidence(batched), evidence(together.entries));
+    assert.deepEqual(batched.flatMap((e, i) => (e.signature === null ? [] : [i + 1])), ends, "signed: the last entry of each append");
   });
 
   it("refuses leaves that do not continue the frontier, and seals nothing for no leaves", () => {
@@ -90,7 +102,7 @@ describe("evidence sealing (evidence/sealing.ts)", () => {
     const calls: unknown[] = [];
     const standIn = { keyId: "stand-in", sign: (head: unknown, version?: number) => (calls.push([head, version]), "sig") };
     const sealing = sealLeaves(standIn, null, leaves(1, 2));
-    assert.deepEqual(sealing.entries.map((e) => [e.keyId, e.signature]), [["stand-in", "sig"], ["stand-in", "sig"]]);
-    assert.equal(calls.length, 2);
+    assert.deepEqual(sealing.entries.map((e) => [e.keyId, e.signature]), [[null, null], ["stand-in", "sig"]]);
+    assert.equal(calls.length, 1);
   });
 });

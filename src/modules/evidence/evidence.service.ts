@@ -113,10 +113,12 @@ export class EvidenceService {
 
   /**
    * Recomputes every leaf from its row and the root at every size, and checks them against the
-   * stored signed heads. The last head's signature covers the whole log, so one signature check
-   * proves an intact log; when something is off, the first size at which recomputation and the
-   * stored head disagree — or at which a stored head's signature fails — is the first broken row.
-   * Reads and hashes the log a page at a time, yielding to the event loop between pages.
+   * stored heads and their signatures. Each append signed the head of its last entry (see
+   * evidence/sealing.ts); the last signed head covers the whole log, so one signature check proves
+   * an intact log. When something is off, the first size at which recomputation and the stored
+   * roots disagree — or, when the rows and roots were rewritten together, the first entry after the
+   * last head whose signature still holds — is the first broken row. Reads and hashes the log a page
+   * at a time, yielding to the event loop between pages.
    */
   async verify(group: Group): Promise<Verification> {
     const frontier = MerkleFrontier.empty();
@@ -139,8 +141,8 @@ export class EvidenceService {
     }
     if (firstBroken === null && heads.length < group.logSize) firstBroken = heads.length + 1;
     if (firstBroken === null && heads.length > 0) {
-      // Heads agree with the rows; one signature over the last head vouches for all of them.
-      if (!this.headHolds(group.rowId, heads[heads.length - 1])) firstBroken = this.firstForgedHead(group.rowId, heads);
+      // Heads agree with the rows; the last head's signature vouches for all of them (the log always ends on a signed head).
+      if (!this.headHolds(group.rowId, heads[heads.length - 1])) firstBroken = this.firstUnvouched(group.rowId, heads);
     }
     const root = firstBroken === null && heads.length ? heads[heads.length - 1].rootHash : null;
     return { valid: firstBroken === null, firstBrokenSeq: firstBroken, treeSize: heads.length, rootHash: root };
@@ -160,16 +162,21 @@ export class EvidenceService {
     }
   }
 
-  /** Rows and heads were rewritten together: the first head whose signature fails (binary search over a rewritten suffix). */
-  private firstForgedHead(groupId: string, heads: Head[]): number {
+  /**
+   * Rows and heads were rewritten together (or the last head lost its signature): the first entry
+   * no holding signature vouches for — the one after the last signed head that still verifies,
+   * found by binary search over the signed heads of a rewritten suffix.
+   */
+  private firstUnvouched(groupId: string, heads: Head[]): number {
+    const signed = heads.filter((head) => head.signature !== null && head.signature !== "");
     let lo = 0;
-    let hi = heads.length - 1;
+    let hi = signed.length;
     while (lo < hi) {
       const mid = Math.floor((lo + hi) / 2);
-      if (this.headHolds(groupId, heads[mid])) lo = mid + 1;
+      if (this.headHolds(groupId, signed[mid])) lo = mid + 1;
       else hi = mid;
     }
-    return heads[lo].seq;
+    return lo === 0 ? heads[0].seq : signed[lo - 1].seq + 1;
   }
 
   /** The row's stored head signature verifies, in the format it was signed in (v1 heads stay valid). */

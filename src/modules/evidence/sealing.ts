@@ -5,9 +5,16 @@ import { CURRENT_HEAD_VERSION, type EvidenceSigner, type HeadVersion } from "./s
 /**
  * Where the Merkle root is signed. Sealing is pure: given a group log's frontier (the right edge of
  * its Merkle tree, as stored on the group) and the entries appended next, it computes each entry's
- * leaf hash, the root at each new size and the signed tree head of that size, with the signer it is
- * handed — no key is looked up anywhere. The append path (group/group-log.ts) runs it under the
- * group's row lock and stores the results with the rows.
+ * leaf hash and the root at each new size, and signs the tree head of the append's final size, with
+ * the signer it is handed — no key is looked up anywhere. The append path (group/group-log.ts) runs
+ * it under the group's row lock and stores the results with the rows.
+ *
+ * One signed head per append, as RFC 9162 logs publish signed tree heads for the sizes they reach
+ * rather than for every leaf: an append of one entry (a message, a join) signs that entry's head;
+ * an append of several in one transaction (joins combined, a group's founders, a join and its
+ * welcome) signs only the last, and the entries before it keep their leaf and root with no
+ * signature of their own. Every head the API shows is the log's latest, so it is always signed;
+ * inside one append the entries are vouched for by the head that ends it (see EvidenceService.verify).
  */
 
 /** What signs tree heads: the server's evidence key (EvidenceSigner), or any stand-in with its shape. */
@@ -19,9 +26,9 @@ export interface SealedEntry {
   leafHash: string;
   /** Hex root of the log once this entry is in it (tree size = the entry's seq). */
   rootHash: string;
-  /** Base64 Ed25519 signature over the tree head at this size, signed at the entry's createdAt. */
-  signature: string;
-  keyId: string;
+  /** Base64 Ed25519 signature over the tree head at this size, signed at the entry's createdAt; null inside an append (only its last entry's head is signed). */
+  signature: string | null;
+  keyId: string | null;
   headVersion: HeadVersion;
 }
 
@@ -34,16 +41,18 @@ export interface Sealing {
 }
 
 /**
- * Seals `leaves` onto the log whose frontier is `frontier` (null: an empty log). The leaves must
- * continue the log: seq = size + 1, size + 2, … Each leaf's head is signed at its own createdAt.
+ * Seals `leaves`, one append, onto the log whose frontier is `frontier` (null: an empty log). The
+ * leaves must continue the log: seq = size + 1, size + 2, … The last leaf's head is signed, at
+ * that leaf's createdAt.
  */
 export function sealLeaves(signer: HeadSigner, frontier: string | null, leaves: readonly LeafFacts[]): Sealing {
   const tree = MerkleFrontier.fromJSON(frontier);
-  const entries = leaves.map((leaf) => {
+  const entries = leaves.map((leaf, i): SealedEntry => {
     if (leaf.seq !== tree.treeSize + 1) throw new Error(`Merkle frontier of group ${leaf.groupId} is at size ${tree.treeSize}, not before entry ${leaf.seq}`);
     const hash = leafHash(leafData(leaf));
     tree.append(hash);
     const rootHash = tree.root().toString("hex");
+    if (i < leaves.length - 1) return { leafHash: hash.toString("hex"), rootHash, signature: null, keyId: null, headVersion: CURRENT_HEAD_VERSION };
     const signature = signer.sign({ groupRowId: leaf.groupId, treeSize: leaf.seq, rootHash, signedAt: leaf.createdAt }, CURRENT_HEAD_VERSION);
     return { leafHash: hash.toString("hex"), rootHash, signature, keyId: signer.keyId, headVersion: CURRENT_HEAD_VERSION };
   });
