@@ -110,11 +110,11 @@ async function joinAll(target: JoinTarget, userIds: string[]): Promise<void> {
   }
 }
 
-/** Joins into one group arriving while a join transaction runs go together in the next (as the API's joinCombined). */
+/** Joins into one group arriving while a join transaction runs go together in the next, with the API's joinCombined settings (64 per batch, a second batch beside the first when a full one waits). */
 const combiner = new Combiner<{ target: JoinTarget; userId: string }, true>(async (_key, joins) => {
   await joinAll(joins[0].target, joins.map((j) => j.userId));
   return joins.map(() => true);
-});
+}, 64, 2);
 
 async function join(form: string, target: JoinTarget, userId: string): Promise<string> {
   if (form === "combined") {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createConnection } from "mysql2/promise";
 import { CreateCodeDocument, JoinByCodeDocument } from "../generated/graphql";
-import { createTenant, dataOf, type FixtureTenant, ok } from "../support/fixtures";
+import { addContacts, createTenant, dataOf, type FixtureTenant, ok } from "../support/fixtures";
 import { codes, createGroup, mutate, permanentCode } from "../support/groups";
 import { assertInvariants } from "../support/invariants";
 import { engine, startTestServer, type TestServer } from "../support/server";
@@ -100,4 +100,39 @@ describe(`code joins combined into one transaction (${engine})`, { skip: engine 
     assert.equal(Number(stored.member_count), 3 + 5);
     await assertInvariants(server, [t]);
   });
+
+  it("more joiners than two full batches (a second batch waits on the lock beside the first): a code with maxUses 150 admits exactly 150 of 250, the rest CODE_EXHAUSTED", { timeout: 300_000 }, async () => {
+    const crowd = await createTenant(server, { users: 253, allContacts: false, policyOverrides: { permanentCodeRefreshable: true, maxGroupSize: 1000, directAddLimit: 1000, codeJoinCap: 1000, permanentCodeMaxMembers: 1000 } });
+    const [owner, m1, m2, ...joiners] = crowd.users;
+    await addContacts(server, crowd, [[owner, m1], [owner, m2]]);
+    const group = await createGroup(server, owner, [m1, m2]);
+    const code = ok(dataOf(await server.gql(CreateCodeDocument, { input: { groupId: group.id, type: "PERMANENT", maxUses: 150 } }, owner.token)).createGroupCode).code!;
+    const combinedBefore = await metric(server, 'gp_code_joins_combined_total{outcome="combined"}');
+    // Hold the group's row lock until two batches wait on it: the first, and the second that a full batch waiting beside it starts.
+    const holder = await createConnection(server.databaseUrl);
+    const database = new URL(server.databaseUrl).pathname.slice(1);
+    let answers;
+    try {
+      await holder.query("START TRANSACTION");
+      await holder.query("SELECT id FROM chat_groups WHERE id = ? FOR UPDATE", [rowId(group.id)]);
+      const joining = Promise.all(joiners.map(async (u) => dataOf(await server.gql(JoinByCodeDocument, { input: { token: code.token } }, u.token)).joinGroupByCode));
+      // Well within InnoDB's 50 s lock wait, whose timeout would re-run the first batch on another connection.
+      for (const deadline = Date.now() + 20_000; ; await sleep(20)) {
+        assert.ok(Date.now() < deadline, "two batches never waited on the group's lock together");
+        const [rows] = await holder.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID() AND INFO LIKE '%FROM `chat_groups`%FOR UPDATE%'", [database]);
+        if (Number((rows as Array<{ n: number }>)[0].n) >= 2) break;
+      }
+      await holder.query("COMMIT");
+      answers = await joining;
+    } finally {
+      await holder.end();
+    }
+    assert.equal(answers.filter((a) => a.member).length, 150);
+    assert.deepEqual([...new Set(answers.filter((a) => !a.member).flatMap(codes))], ["CODE_EXHAUSTED"]);
+    const [stored] = await server.sql("SELECT member_count, log_size FROM chat_groups WHERE id = ?", [rowId(group.id)]);
+    assert.equal(Number(stored.member_count), 3 + 150);
+    assert.ok((await metric(server, 'gp_code_joins_combined_total{outcome="combined"}')) > combinedBefore, "joins were combined");
+    await assertInvariants(server, [t, crowd]);
+  });
 });
+

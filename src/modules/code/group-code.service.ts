@@ -129,7 +129,7 @@ async function countUses(em: EntityManager, code: GroupCode, userIds: string[], 
 /** Group QR codes: permanent, temporary, use-limited and revocable links into one group. */
 export class GroupCodeService {
   /** Concurrent joins through one code, combined per tenant and token (see joinCombined); /metrics observes its batches. */
-  readonly combiner = new Combiner<CodeJoin, Joined>((_key, joins) => this.joinTogether(joins));
+  readonly combiner = new Combiner<CodeJoin, Joined>((_key, joins) => this.joinTogether(joins), 64, 2);
   /** The group of each code joined combined, by the combiner's key (tenant and token): a code's group never changes. */
   private readonly codeGroups = new Map<string, string>();
 
