@@ -193,7 +193,8 @@ interface RunnerConnection {
  * TypeORM's `query` does it (logQuery, logQuerySlow, logQueryError; a failure is a
  * QueryFailedError carrying the driver's error) but without what that adds on every call and these
  * statements do not use: a promise wrapper that mysql2 builds behind a `require` each time,
- * subscriber broadcasts, and a copy of the result (≈ 2 % of the API's CPU under the join load).
+ * subscriber broadcasts, and a copy of the result (the `require` alone was ≈ 1 % of the API's
+ * CPU under the join load, where these statements carry every join's writes).
  * Returns the driver's result as it came.
  */
 async function sendStatement(runner: QueryRunner, sql: string, params: unknown[]): Promise<unknown> {
@@ -267,12 +268,13 @@ async function sendDeferred(runner: QueryRunner, scope: TransactionScope, commit
 
 /**
  * Runs `reads` (SELECTs, each one result set) through `em` and returns what each one's `take` makes
- * of its rows (undefined for a null in the list: a read with nothing to do). Inside a `Database.tx` transaction on MariaDB they go to the server in one round trip,
- * an anonymous compound statement, together with the writes waiting before them (deferWrite) and
- * the transaction's START TRANSACTION when nothing has been sent yet: a unit of work that must read
- * several things before it writes waits for the server once instead of once per read. Elsewhere
- * they run one after another, in order. Either way each read sees what the ones before it saw and
- * the transaction's own writes; a read with FOR UPDATE holds its locks until the transaction ends.
+ * of its rows (undefined for a null in the list: a read with nothing to do). Inside a `Database.tx`
+ * transaction on MariaDB they go to the server in one round trip, an anonymous compound statement,
+ * together with the writes waiting before them (deferWrite) and the transaction's START TRANSACTION
+ * when nothing has been sent yet: a unit of work that must read several things before it writes
+ * waits for the server once instead of once per read. Elsewhere they run one after another, in
+ * order. Either way each read sees the transaction's own writes, and a read with FOR UPDATE holds
+ * its locks until the transaction ends.
  */
 export async function readTogether<const R extends readonly (Read<unknown> | null)[]>(em: EntityManager, reads: R): Promise<{ -readonly [K in keyof R]: R[K] extends Read<infer T> ? T : undefined }> {
   const sent = reads.filter((read): read is Read<unknown> => read !== null);

@@ -271,10 +271,11 @@ export class GroupCodeService {
    * Admits a batch of joins through one code in one transaction, with the checks `join` makes.
    * The code, the batch's members and bans and the tenant's webhook endpoints are read for the
    * whole batch, and the group's row lock taken after them, in one round trip (readTogether), so
-   * that a member, a banned joiner or a code's last uses leave the batch instead of failing it; then the code's refusal (status by the clock, group state,
-   * plan, cap) is checked in memory, the uses are counted by one conditional UPDATE (revoked,
-   * expired, used up or a ban meanwhile: it refuses, the whole batch rolls back and every join takes
-   * its own path), and all seats are taken in one guarded UPDATE. A join the batch leaves out (a
+   * that a member, a banned joiner or a code's last uses leave the batch instead of failing it;
+   * then the code's refusal (status by the clock, group state, plan, cap) is checked in memory, the
+   * uses are counted by one conditional UPDATE (revoked, expired, used up or a ban meanwhile: it
+   * refuses, the whole batch rolls back and every join takes its own path), and all seats are taken
+   * in one guarded UPDATE. A join the batch leaves out (a
    * member already, banned, beyond the code's uses, the same person twice, approval on, too few
    * seats for all) is answered null: it runs alone.
    */
@@ -308,7 +309,7 @@ export class GroupCodeService {
         return none;
       }
       const group = lockedGroup(em, lockedRow, ["input", "token"]);
-      if (groupCodeStatus(code, now) !== CodeStatus.ACTIVE || joinApprovalOn(ctx, group) || codeRefusal(ctx.policy, code, group, now)) return none;
+      if (joinApprovalOn(ctx, group) || codeRefusal(ctx.policy, code, group, now)) return none;
       const cap = ctx.policy.codeJoinCapacity(planCodeType(code.type));
       const usesLeft = code.maxUses === null ? Infinity : code.maxUses - code.uses;
       const users = new Set<string>();
