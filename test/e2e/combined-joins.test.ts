@@ -20,6 +20,32 @@ async function metric(server: TestServer, series: string): Promise<number> {
 }
 
 /**
+ * Holds a group's row lock from a connection of its own while `send` sends requests, until
+ * `waiters` transactions wait on it in MariaDB (its process list), then `settleMs` more, then
+ * releases it and returns what `send` gave. Fails after 20 s, well within InnoDB's 50 s lock wait,
+ * whose timeout would re-run a waiting transaction on another connection.
+ */
+async function whileLocked<T>(server: TestServer, groupRowId: string, { waiters, settleMs = 0 }: { waiters: number; settleMs?: number }, send: () => Promise<T>): Promise<T> {
+  const holder = await createConnection(server.databaseUrl);
+  const database = new URL(server.databaseUrl).pathname.slice(1);
+  try {
+    await holder.query("START TRANSACTION");
+    await holder.query("SELECT id FROM chat_groups WHERE id = ? FOR UPDATE", [groupRowId]);
+    const sent = send();
+    for (const deadline = Date.now() + 20_000; ; await sleep(20)) {
+      assert.ok(Date.now() < deadline, `${waiters} transaction(s) never waited on the group's lock together`);
+      const [rows] = await holder.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID() AND INFO LIKE '%FROM `chat_groups`%FOR UPDATE%'", [database]);
+      if (Number((rows as Array<{ n: number }>)[0].n) >= waiters) break;
+    }
+    await sleep(settleMs);
+    await holder.query("COMMIT");
+    return await sent;
+  } finally {
+    await holder.end();
+  }
+}
+
+/**
  * Concurrent code joins into one group are admitted in one transaction (src/common/combiner.ts,
  * GroupCodeService.joinCombined) on MariaDB: each joiner gets exactly the answer it would get
  * alone, and the group's history, seats, counters and evidence come out as if they had joined one
@@ -44,26 +70,11 @@ describe(`code joins combined into one transaction (${engine})`, { skip: engine 
     const batchesBefore = await metric(server, "gp_code_join_batch_size_count");
     const singlesBefore = await metric(server, 'gp_code_join_batch_size_bucket{le="1"}');
 
-    // Hold the group's row lock so that every join is waiting when it is released.
-    const holder = await createConnection(server.databaseUrl);
-    const database = new URL(server.databaseUrl).pathname.slice(1);
-    let answers;
-    try {
-      await holder.query("START TRANSACTION");
-      await holder.query("SELECT id FROM chat_groups WHERE id = ? FOR UPDATE", [rowId(group.id)]);
-      const joining = Promise.all([...joiners, member, bannedUser].map(async (u) => dataOf(await server.gql(JoinByCodeDocument, { input: { token: code.token } }, u.token)).joinGroupByCode));
-      // The first join's FOR UPDATE waits on the holder; the others queue behind it in the combiner.
-      for (const deadline = Date.now() + 60_000; ; await sleep(20)) {
-        assert.ok(Date.now() < deadline, "no join reached the group's lock");
-        const [rows] = await holder.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID() AND INFO LIKE '%FROM `chat_groups`%FOR UPDATE'", [database]);
-        if (Number((rows as Array<{ n: number }>)[0].n) > 0) break;
-      }
-      await sleep(1000); // the rest of the requests arrive and queue
-      await holder.query("COMMIT");
-      answers = await joining;
-    } finally {
-      await holder.end();
-    }
+    // Hold the group's row lock so that every join is waiting when it is released: the first join's
+    // FOR UPDATE waits on the holder, the others queue behind it in the combiner.
+    const answers = await whileLocked(server, rowId(group.id), { waiters: 1, settleMs: 1000 }, () =>
+      Promise.all([...joiners, member, bannedUser].map(async (u) => dataOf(await server.gql(JoinByCodeDocument, { input: { token: code.token } }, u.token)).joinGroupByCode)),
+    );
 
     const byUser = new Map([...joiners, member, bannedUser].map((u, i) => [u.id, answers[i]]));
     for (const u of joiners) assert.deepEqual(codes(byUser.get(u.id)!), [], `${u.displayName} joins`);
@@ -109,24 +120,9 @@ describe(`code joins combined into one transaction (${engine})`, { skip: engine 
     const code = ok(dataOf(await server.gql(CreateCodeDocument, { input: { groupId: group.id, type: "PERMANENT", maxUses: 150 } }, owner.token)).createGroupCode).code!;
     const combinedBefore = await metric(server, 'gp_code_joins_combined_total{outcome="combined"}');
     // Hold the group's row lock until two batches wait on it: the first, and the second that a full batch waiting beside it starts.
-    const holder = await createConnection(server.databaseUrl);
-    const database = new URL(server.databaseUrl).pathname.slice(1);
-    let answers;
-    try {
-      await holder.query("START TRANSACTION");
-      await holder.query("SELECT id FROM chat_groups WHERE id = ? FOR UPDATE", [rowId(group.id)]);
-      const joining = Promise.all(joiners.map(async (u) => dataOf(await server.gql(JoinByCodeDocument, { input: { token: code.token } }, u.token)).joinGroupByCode));
-      // Well within InnoDB's 50 s lock wait, whose timeout would re-run the first batch on another connection.
-      for (const deadline = Date.now() + 20_000; ; await sleep(20)) {
-        assert.ok(Date.now() < deadline, "two batches never waited on the group's lock together");
-        const [rows] = await holder.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID() AND INFO LIKE '%FROM `chat_groups`%FOR UPDATE%'", [database]);
-        if (Number((rows as Array<{ n: number }>)[0].n) >= 2) break;
-      }
-      await holder.query("COMMIT");
-      answers = await joining;
-    } finally {
-      await holder.end();
-    }
+    const answers = await whileLocked(server, rowId(group.id), { waiters: 2 }, () =>
+      Promise.all(joiners.map(async (u) => dataOf(await server.gql(JoinByCodeDocument, { input: { token: code.token } }, u.token)).joinGroupByCode)),
+    );
     assert.equal(answers.filter((a) => a.member).length, 150);
     assert.deepEqual([...new Set(answers.filter((a) => !a.member).flatMap(codes))], ["CODE_EXHAUSTED"]);
     const [stored] = await server.sql("SELECT member_count, log_size FROM chat_groups WHERE id = ?", [rowId(group.id)]);
