@@ -284,6 +284,11 @@ export async function readTogether<const R extends readonly (Read<unknown> | nul
   return reads.map((read) => (read === null ? undefined : read.take(sets[next++] as Array<Record<string, unknown>>))) as never;
 }
 
+/** Runs one Read through `em` on its own: what readTogether does with a list of one, minus the compound statement. */
+export async function runRead<T>(em: EntityManager, read: Read<T>): Promise<T> {
+  return read.take((await em.query(read.sql, read.params)) as Array<Record<string, unknown>>);
+}
+
 async function readOneByOne(em: EntityManager, reads: readonly Read<unknown>[]): Promise<unknown[]> {
   const sets: unknown[] = [];
   for (const read of reads) sets.push(await em.query(read.sql, read.params));

@@ -3,7 +3,7 @@ import { DriverUtils } from "typeorm/driver/DriverUtils";
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import type { PageRequest } from "../common/pagination";
-import { deferWrite, type Read } from "./database";
+import { deferWrite, type Read, runRead } from "./database";
 import { type RowReader, rowReader } from "./rows";
 
 /**
@@ -39,8 +39,7 @@ export async function findRows<T extends ObjectLiteral>(
   where: Readonly<Record<string, unknown>>,
   options: { lock?: boolean; properties?: readonly string[]; limit?: number } = {},
 ): Promise<T[]> {
-  const read = findRead(em, entity, where, options);
-  return read.take((await em.query(read.sql, read.params)) as Array<Record<string, unknown>>);
+  return runRead(em, findRead(em, entity, where, options));
 }
 
 /** findRows as a Read, for readTogether: the same SQL and hydration, sent with other reads. */
@@ -90,8 +89,7 @@ export function findOneRead<T extends ObjectLiteral>(em: EntityManager, entity: 
 
 /** The one row of `entity` whose properties equal `where` (null when there is none): `em.findOneBy`, through findRows. */
 export async function findOneRow<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, where: Readonly<Record<string, unknown>>, options: { lock?: boolean } = {}): Promise<T | null> {
-  const read = findOneRead(em, entity, where, options);
-  return read.take((await em.query(read.sql, read.params)) as Array<Record<string, unknown>>);
+  return runRead(em, findOneRead(em, entity, where, options));
 }
 
 /**

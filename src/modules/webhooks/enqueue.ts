@@ -1,7 +1,7 @@
 import { type EntityManager, In } from "typeorm";
 import { newId } from "../../common/ids";
 import { findRead, insertRows } from "../../db/query";
-import { type Read, transactionLocals } from "../../db/database";
+import { type Read, runRead, transactionLocals } from "../../db/database";
 import { WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint } from "./webhook.entities";
 
 /** What the outbox hands over about each event it recorded. */
@@ -35,7 +35,7 @@ async function enabledEndpoints(em: EntityManager, tenants: string[]): Promise<S
  */
 export async function readEndpointsAhead(em: EntityManager, tenantId: string): Promise<void> {
   const read = endpointsAheadRead(em, tenantId);
-  if (read) read.take((await em.query(read.sql, read.params)) as Array<Record<string, unknown>>);
+  if (read) await runRead(em, read);
 }
 
 /**
