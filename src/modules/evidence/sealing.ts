@@ -52,9 +52,9 @@ export function sealLeaves(signer: HeadSigner, frontier: string | null, leaves: 
     const hash = leafHash(leafData(leaf));
     tree.append(hash);
     const rootHash = tree.root().toString("hex");
-    if (i < leaves.length - 1) return { leafHash: hash.toString("hex"), rootHash, signature: null, keyId: null, headVersion: CURRENT_HEAD_VERSION };
-    const signature = signer.sign({ groupRowId: leaf.groupId, treeSize: leaf.seq, rootHash, signedAt: leaf.createdAt }, CURRENT_HEAD_VERSION);
-    return { leafHash: hash.toString("hex"), rootHash, signature, keyId: signer.keyId, headVersion: CURRENT_HEAD_VERSION };
+    const last = i === leaves.length - 1;
+    const signature = last ? signer.sign({ groupRowId: leaf.groupId, treeSize: leaf.seq, rootHash, signedAt: leaf.createdAt }, CURRENT_HEAD_VERSION) : null;
+    return { leafHash: hash.toString("hex"), rootHash, signature, keyId: last ? signer.keyId : null, headVersion: CURRENT_HEAD_VERSION };
   });
   return { entries, frontier: tree.toJSON(), treeSize: tree.treeSize };
 }
