@@ -125,6 +125,30 @@ describe(`webhooks (${engine}, ${serverMode})`, { timeout: 600_000 }, () => {
     assert.deepEqual(log.map((d) => d.eventId).sort(), expected.map((e) => e.id).sort());
   });
 
+  it("the dispatcher looks for deliveries when a commit enqueued some, not at every event (polling set to 10 minutes)", async () => {
+    const quiet = await startTestServer({ config: { webhooks: testWebhookConfig(tls, { pollMs: 600_000 }) } });
+    try {
+      const [withEndpoint, without] = await twoTenants(quiet, { users: 3 });
+      const r = await receiver();
+      await createEndpoint(quiet, withEndpoint.apiKey, r, ["message.created"]);
+      const dispatcher = quiet.server.app.webhookDispatcher;
+      // Events of a tenant with no endpoint: committed, announced, and no claim.
+      const idle = await createGroup(quiet, without.users[0], [without.users[1], without.users[2]]);
+      await sleep(200);
+      const claimsBefore = dispatcher.claims;
+      for (const text of ["one", "two", "three"]) ok(dataOf(await quiet.gql(SEND, { input: { groupId: idle.id, text } }, without.users[1].token)).sendMessage);
+      await sleep(500);
+      assert.equal(dispatcher.claims, claimsBefore, "no claim for events without deliveries");
+      // A message with a delivery wakes the dispatcher at its commit: sent long before the next poll.
+      const group = await createGroup(quiet, withEndpoint.users[0], [withEndpoint.users[1], withEndpoint.users[2]]);
+      ok(dataOf(await quiet.gql(SEND, { input: { groupId: group.id, text: "wake up" } }, withEndpoint.users[1].token)).sendMessage);
+      await r.until(() => r.received.length >= 1, "the delivery, without waiting for the poll");
+      assert.ok(dispatcher.claims > claimsBefore);
+    } finally {
+      await quiet.close();
+    }
+  });
+
   it("a receiver that answers 500 first gets the same webhook-id again; the log shows both attempts", async () => {
     const r = await receiver();
     const seen = new Set<string>();

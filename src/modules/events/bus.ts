@@ -18,6 +18,8 @@ export interface LiveEvent {
   audience: string[];
   data: Record<string, unknown>;
   createdAt: number;
+  /** The transaction that recorded the event also enqueued webhook deliveries for it (the dispatchers wake for these only). */
+  webhooks?: boolean;
 }
 
 export type LiveListener = (events: LiveEvent[]) => void;

@@ -65,10 +65,20 @@ export async function recordEvents(em: EntityManager, inputs: EventInput[], now:
   );
   await insertRows(em, EventRecord, rows as never);
   // Webhook deliveries are part of the same transaction: committed with the events, or not at all.
-  await enqueueWebhookDeliveries(em, rows);
+  const delivered = await enqueueWebhookDeliveries(em, rows);
   announceAfterCommit(
     em,
-    rows.map((row, i) => ({ id: row.rowId, tenantId: row.tenantId, type: row.type, groupId: row.groupId, seq: row.seq, audience: inputs[i].audience ?? [], data: row.data, createdAt: now })),
+    rows.map((row, i) => ({
+      id: row.rowId,
+      tenantId: row.tenantId,
+      type: row.type,
+      groupId: row.groupId,
+      seq: row.seq,
+      audience: inputs[i].audience ?? [],
+      data: row.data,
+      createdAt: now,
+      ...(delivered.has(row.rowId) ? { webhooks: true } : {}),
+    })),
   );
   return rows;
 }

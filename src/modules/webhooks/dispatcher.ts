@@ -46,7 +46,8 @@ interface Claimed {
  * — so several instances share the work and never send one attempt twice; the outcome is written
  * only by the holder of the lease. An instance that dies mid-attempt leaves a lease that runs out,
  * and another sends that attempt again (at least once). Database errors are logged and the loop
- * tries again at its next tick. Woken by every committed event (the event bus), else it polls.
+ * tries again at its next tick. Woken by every committed event that has deliveries (the event bus:
+ * this instance's commits and, with Redis, other instances'), else it polls.
  */
 export class WebhookDispatcher {
   private readonly sender: WebhookSender;
@@ -62,6 +63,8 @@ export class WebhookDispatcher {
   private stopped = true;
   /** Claims that failed because the database was unavailable or erred (for logs and tests). */
   claimErrors = 0;
+  /** Claim transactions run (for tests: what wakes the loop). */
+  claims = 0;
 
   constructor(
     private readonly db: Database,
@@ -82,7 +85,10 @@ export class WebhookDispatcher {
   start(): void {
     if (!this.stopped || !this.config.dispatcherEnabled) return;
     this.stopped = false;
-    this.unsubscribe = this.bus.subscribe(() => this.wake());
+    // Woken by commits that enqueued deliveries (on any instance, through the bus), not by every event.
+    this.unsubscribe = this.bus.subscribe((events) => {
+      if (events.some((event) => event.webhooks)) this.wake();
+    });
     this.timer = setInterval(() => this.wake(), this.config.pollMs);
     this.timer.unref();
     this.cleanup = setInterval(() => void this.purgeFinished(), 10 * 60_000);
@@ -148,6 +154,7 @@ export class WebhookDispatcher {
     const now = this.clock.now();
     const leaseToken = randomUUID();
     const leaseUntil = now + this.config.timeoutMs + 10_000;
+    this.claims++;
     const deliveries = await this.db.tx(async (em) => {
       const lock = this.db.engine === "mysql" ? " FOR UPDATE SKIP LOCKED" : "";
       const due: Array<{ id: string }> = await em.query(

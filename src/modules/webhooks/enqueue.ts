@@ -57,12 +57,14 @@ export function endpointsAheadRead(em: EntityManager, tenantId: string): Read<vo
 /**
  * One delivery per event × enabled endpoint of its tenant subscribed to its type, written in the
  * transaction that records the events: a committed event always has its deliveries, a rolled-back
- * one never does. Due at once; the dispatchers take it from there.
+ * one never does. Due at once; the dispatchers take it from there. Returns the ids of the events
+ * that got a delivery (their announcement wakes the dispatchers).
  */
-export async function enqueueWebhookDeliveries(em: EntityManager, events: RecordedEvent[]): Promise<void> {
-  if (events.length === 0) return;
+export async function enqueueWebhookDeliveries(em: EntityManager, events: RecordedEvent[]): Promise<Set<string>> {
+  const delivered = new Set<string>();
+  if (events.length === 0) return delivered;
   const endpoints = await enabledEndpoints(em, [...new Set(events.map((e) => e.tenantId))]);
-  if (endpoints.length === 0) return;
+  if (endpoints.length === 0) return delivered;
   const rows: Partial<WebhookDelivery>[] = [];
   for (const event of events) {
     for (const endpoint of endpoints) {
@@ -84,7 +86,9 @@ export async function enqueueWebhookDeliveries(em: EntityManager, events: Record
         lastAttemptAt: null,
         createdAt: event.createdAt,
       });
+      delivered.add(event.rowId);
     }
   }
-  await insertRows(em, WebhookDelivery, rows as never);
+  if (rows.length) await insertRows(em, WebhookDelivery, rows as never);
+  return delivered;
 }
