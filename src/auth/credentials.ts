@@ -69,7 +69,8 @@ export interface VerifiedClaims extends UserTokenClaims {
  */
 const MAX_KEYED = 1000;
 const signers = new Map<string, (payload: Record<string, unknown>) => string>();
-const verifiers = new Map<string, (token: string) => Record<string, unknown>>();
+/** Verifiers by secret, then tenant (no key string built per token). */
+const verifiers = new Map<string, Map<string, (token: string) => Record<string, unknown>>>();
 
 /** `cache`'s entry for `key`, made on first use. `make` throws for a secret that cannot be a key: nothing is kept. */
 function kept<T>(cache: Map<string, T>, key: string, make: () => T): T {
@@ -121,9 +122,22 @@ function unverifiedPayload(token: string): Record<string, unknown> | null {
   }
 }
 
-/** The tenant a token claims to belong to, read before verification to pick the key. Null if unreadable. */
+/**
+ * The tenant a token claims to belong to, read before verification to pick the key. Null if
+ * unreadable. Only the payload segment is decoded: the verifier decodes and checks the whole token
+ * (segments, header, algorithm, signature, `tid` and audience against the tenant found here) next.
+ */
 export function claimedTenant(token: string): string | null {
-  const tid = unverifiedPayload(token)?.tid;
+  const first = token.indexOf(".");
+  const second = first < 0 ? -1 : token.indexOf(".", first + 1);
+  if (second < 0) return null;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(Buffer.from(token.slice(first + 1, second), "base64url").toString("utf8"));
+  } catch {
+    return null;
+  }
+  const tid = payload !== null && typeof payload === "object" ? (payload as { tid?: unknown }).tid : undefined;
   return typeof tid === "string" ? tid : null;
 }
 
@@ -142,7 +156,8 @@ export function claimedExpiry(token: string): number | null {
  * stays off): the Authenticator keeps the tokens it verified.
  */
 function verifierFor(jwtSecret: string, tenantId: string): (token: string) => Record<string, unknown> {
-  return kept(verifiers, `${tenantId}:${jwtSecret}`, () =>
+  const bySecret = kept(verifiers, jwtSecret, () => new Map<string, (token: string) => Record<string, unknown>>());
+  return kept(bySecret, tenantId, () =>
     createVerifier({
       key: Buffer.from(jwtSecret, "hex"),
       algorithms: [ALGORITHM],
