@@ -98,8 +98,19 @@ export function dataSourceOptions(target: DatabaseTarget, pool: PoolSettings = {
     poolSize: pool.size ?? 20,
     connectTimeout: 5000,
     driver: mysql2WithSessionSetup(pool.sessionStatements ?? []),
-    extra: { enableKeepAlive: true, maxIdle: pool.size ?? 20, idleTimeout: 60000 },
+    extra: { enableKeepAlive: true, maxIdle: pool.size ?? 20, idleTimeout: 60000, queryFormat: spliceValues },
   };
+}
+
+/**
+ * mysql2's placeholder formatting (what it does without a queryFormat), except that a statement
+ * with no values is sent as it is: mysql2 scans every statement for placeholders even when it has
+ * none to fill, and the compound statements of deferred writes come with their values written in
+ * (db/database.ts sendDeferred, db/literal.ts). Called with the connection as `this`.
+ */
+function spliceValues(this: { config: { stringifyObjects?: boolean; timezone?: string } }, sql: string, values: unknown): string {
+  if (values === undefined || values === null || (Array.isArray(values) && values.length === 0)) return sql;
+  return mysql2.format(sql, values as never, this.config.stringifyObjects, this.config.timezone);
 }
 
 export interface ServerInfo {

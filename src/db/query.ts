@@ -4,6 +4,7 @@ import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import type { PageRequest } from "../common/pagination";
 import { deferWrite, type Read, runRead } from "./database";
+import { mysqlLiteral } from "./literal";
 import { type RowReader, rowReader } from "./rows";
 
 /**
@@ -119,10 +120,12 @@ const insertPlans = new WeakMap<EntityMetadata, InsertPlan>();
 
 /**
  * The multi-row INSERT TypeORM's InsertQueryBuilder would give for `rows` (`.insert().into(entity)
- * .values(rows).getQueryAndParameters()`): the same SQL and parameters, built from the entity's
+ * .values(rows).getQueryAndParameters()`): the same statement, built from the entity's
  * metadata once instead of through the builder, whose parameter naming, property-name rewriting and
  * escaping cost 0.1–0.2 ms of CPU per joined member (measured on the join benchmark's profile).
  * Values still go through the driver's preparePersistentValue (transformers, JSON, booleans, dates).
+ * On MySQL the values are written into the SQL as the driver would format them (mysqlLiteral), not
+ * left for it to splice into placeholders: a batch of joins carries ≈ 1,000 of them.
  */
 export function insertStatement(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>, rows: readonly ObjectLiteral[]): [string, unknown[]] {
   if (rows.length === 0) throw new Error("insertStatement needs at least one row");
@@ -149,8 +152,14 @@ export function insertStatement(dataSource: DataSource, entity: EntityTarget<Obj
         sql += text;
         params.push(...bound);
       } else {
-        sql += "?";
-        params.push(value);
+        // MySQL: the value written into the SQL as the driver's placeholder would write it (db/literal.ts), except for a value only the driver formats.
+        const literal = mysqlLiteral(value);
+        if (literal !== undefined) {
+          sql += literal;
+        } else {
+          sql += "?";
+          params.push(value);
+        }
       }
     }
   }

@@ -15,7 +15,7 @@ import { Group } from "../group/group.entity";
 import { GroupStatus, JoinSourceKind } from "../group/group.enums";
 import type { Member } from "../group/member.entity";
 import { admitMembers } from "../group/membership";
-import { banned, isBanned, joinApprovalOn, joinGate, NOT_BANNED, notBannedParams } from "../group/join-gate";
+import { banned, isBanned, joinApprovalOn, joinGate, notBanned } from "../group/join-gate";
 import type { JoinRequest } from "../group/join-request.entity";
 import type { JoinRequestService } from "../group/join-request.service";
 import { CodeStatus, GroupCodeType } from "./code.enums";
@@ -117,13 +117,11 @@ function presentAndBannedRead(groupId: string, userIds: string[]): Read<{ member
  * `refusal()`.
  */
 async function countUses(em: EntityManager, code: GroupCode, userIds: string[], now: number, refusal: () => Error | Promise<Error>): Promise<void> {
-  const count = em
-    .createQueryBuilder()
-    .update(GroupCode)
-    .set({ uses: () => `uses + ${userIds.length}` })
-    .where("id = :id AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > :now) AND (max_uses IS NULL OR uses + :k <= max_uses)", { id: code.rowId, now, k: userIds.length })
-    .andWhere(NOT_BANNED, notBannedParams(code.groupId, userIds));
-  await deferWrite(em, count.getQueryAndParameters(), { rows: 1, refusal });
+  const k = userIds.length;
+  const [unbanned, unbannedParams] = notBanned(code.groupId, userIds);
+  // Plain SQL for both engines (TypeORM's update builder cost ≈ 1 % of a join's CPU on the join benchmark).
+  const sql = `UPDATE group_codes SET uses = uses + ${k} WHERE id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) AND (max_uses IS NULL OR uses + ${k} <= max_uses) AND ${unbanned}`;
+  await deferWrite(em, [sql, [code.rowId, now, ...unbannedParams]], { rows: 1, refusal });
 }
 
 /** Group QR codes: permanent, temporary, use-limited and revocable links into one group. */

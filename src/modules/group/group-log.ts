@@ -66,13 +66,12 @@ export class GroupLog {
     rows.forEach((row, i) => Object.assign(row, sealing.entries[i]));
     const logSize = group.logSize + rows.length;
     const merkleFrontier = sealing.frontier;
-    const update = em
-      .createQueryBuilder()
-      .update(Group)
-      .set({ logSize, merkleFrontier, updatedAt: now, ...(seats ? { memberCount: () => `member_count + ${seats.add}` } : {}) })
-      .where("id = :id", { id: group.rowId });
-    if (seats) update.andWhere("member_count + :add <= :cap", { add: seats.add, cap: seats.cap });
-    await deferWrite(em, update.getQueryAndParameters(), seats ? { rows: 1, refusal: seats.full } : undefined);
+    // Plain SQL for both engines, not TypeORM's update builder (≈ 1 % of a join's CPU on the join benchmark).
+    const moveSeats = seats ? `, member_count = member_count + ?` : "";
+    const underCap = seats ? ` AND member_count + ? <= ?` : "";
+    const update = `UPDATE chat_groups SET log_size = ?, merkle_frontier = ?, updated_at = ?${moveSeats} WHERE id = ?${underCap}`;
+    const params = seats ? [logSize, merkleFrontier, now, seats.add, group.rowId, seats.add, seats.cap] : [logSize, merkleFrontier, now, group.rowId];
+    await deferWrite(em, [update, params], seats ? { rows: 1, refusal: seats.full } : undefined);
     await insertRows(em, GroupLogEntry, rows);
     await countActivity(em, rows); // the statistics' per-day counters move with the history (stats/activity-counters.ts)
     // Every entry is also an event, in the same transaction (the outbox); see group-events.ts.

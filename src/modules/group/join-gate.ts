@@ -38,13 +38,14 @@ export type GateOutcome = { admit: true } | { admit: false; request: JoinRequest
 
 /**
  * A condition for a statement issued under the group's row lock that holds only while none of the
- * users is banned from the group (parameters :banGroupId and :banUserIds, see notBannedParams): a
- * path whose first write under the lock is conditional anyway checks the ban in that write, one
- * round trip fewer while the lock is held (joinGate's `banCheckedInWrite`).
+ * users is banned from the group, with its positional parameters: a path whose first write under
+ * the lock is conditional anyway checks the ban in that write, one round trip fewer while the lock
+ * is held (joinGate's `banCheckedInWrite`).
  */
-export const NOT_BANNED = "NOT EXISTS (SELECT 1 FROM group_bans WHERE group_bans.group_id = :banGroupId AND group_bans.user_id IN (:...banUserIds))";
-
-export const notBannedParams = (groupId: string, userIds: string[]) => ({ banGroupId: groupId, banUserIds: userIds });
+export function notBanned(groupId: string, userIds: readonly string[]): [string, unknown[]] {
+  if (userIds.length === 0) throw new Error("notBanned needs at least one user");
+  return [`NOT EXISTS (SELECT 1 FROM group_bans WHERE group_bans.group_id = ? AND group_bans.user_id IN (${userIds.map(() => "?").join(", ")}))`, [groupId, ...userIds]];
+}
 
 /**
  * The one check every join path into an existing group passes (invitation acceptance, group code,
@@ -52,7 +53,7 @@ export const notBannedParams = (groupId: string, userIds: string[]) => ({ banGro
  * live-code or face-to-face join becomes a join request (the one already pending, if any). The
  * caller holds the group's row lock, so a ban or a settings change committed before is always seen.
  * With `banCheckedInWrite`, an admitted joiner's ban is left to the caller's next write, which
- * carries NOT_BANNED as a condition and refuses with BANNED when it fails.
+ * carries notBanned as a condition and refuses with BANNED when it fails.
  */
 export async function joinGate(
   ctx: RequestContext,
