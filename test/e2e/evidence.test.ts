@@ -233,6 +233,16 @@ describe("tamper-evident evidence", () => {
     assert.ok(!unsigned.includes(before) && !unsigned.includes(stored.length), "one-entry appends and the log's last entry are signed");
     assert.equal(dataOf(await server.gql(VERIFY, { id }, owner.token)).verifyEvidence.valid, true);
 
+    // A row edited inside the append (its hashes left as they were) is named itself: its own leaf no longer matches.
+    const [firstJoin] = await server.sql<{ actor_id: string }>("SELECT actor_id FROM group_log WHERE group_id = ? AND seq = ?", [row, before + 1]);
+    await server.sql("UPDATE group_log SET actor_id = ? WHERE group_id = ? AND seq = ?", [Buffer.from(c.users[1].id, "base64url").toString().split(":")[1], row, before + 1]);
+    const edited = dataOf(await server.gql(VERIFY, { id }, owner.token)).verifyEvidence;
+    assert.deepEqual([edited.valid, edited.firstBrokenSeq], [false, before + 1], "the edited row inside the append");
+    await server.sql("UPDATE group_log SET actor_id = ? WHERE group_id = ? AND seq = ?", [firstJoin!.actor_id, row, before + 1]);
+    assert.equal(dataOf(await server.gql(VERIFY, { id }, owner.token)).verifyEvidence.valid, true);
+    const roots = await server.sql<{ seq: number | string; has_root: number | string }>("SELECT seq, root_hash IS NOT NULL AS has_root FROM group_log WHERE group_id = ? AND seq IN (?, ?)", [row, before + 1, before + 2]);
+    assert.deepEqual(roots.map((r) => [Number(r.seq), Number(r.has_root)]), [[before + 1, 0], [before + 2, 1]], "a root where the append ends only");
+
     // A forger without the key re-attributes the first join and rewrites every later leaf and root to match.
     const log = await server.server.app.db.dataSource.manager.find(GroupLogEntry, { where: { groupId: row }, order: { seq: "ASC" } });
     const frontier = MerkleFrontier.empty();

@@ -30,7 +30,7 @@ describe("evidence sealing (evidence/sealing.ts)", () => {
     assert.equal(sealing.treeSize, 5);
     assert.deepEqual(sealing.entries.slice(0, 4).map((e) => [e.signature, e.keyId]), Array.from({ length: 4 }, () => [null, null]), "one signature per append");
     const last = sealing.entries[4];
-    const head = { groupRowId: GROUP, treeSize: 5, rootHash: last.rootHash, signedAt: facts[4].createdAt };
+    const head = { groupRowId: GROUP, treeSize: 5, rootHash: last.rootHash!, signedAt: facts[4].createdAt };
     assert.equal(last.headVersion, CURRENT_HEAD_VERSION);
     assert.equal(last.keyId, signer.keyId);
     assert.ok(verifyTreeHead(signer.publicKey, head, CURRENT_HEAD_VERSION, last.signature!));
@@ -46,7 +46,7 @@ describe("evidence sealing (evidence/sealing.ts)", () => {
       const sealing = sealLeaves(signer, frontier, [fact]);
       const [entry] = sealing.entries;
       frontier = sealing.frontier;
-      assert.ok(verifyTreeHead(signer.publicKey, { groupRowId: GROUP, treeSize: i + 1, rootHash: entry.rootHash, signedAt: fact.createdAt }, CURRENT_HEAD_VERSION, entry.signature!), `head at size ${i + 1}`);
+      assert.ok(verifyTreeHead(signer.publicKey, { groupRowId: GROUP, treeSize: i + 1, rootHash: entry.rootHash!, signedAt: fact.createdAt }, CURRENT_HEAD_VERSION, entry.signature!), `head at size ${i + 1}`);
     });
   });
 
@@ -56,23 +56,30 @@ describe("evidence sealing (evidence/sealing.ts)", () => {
     const hashes = facts.map((f) => leafHash(leafData(f)));
     sealing.entries.forEach((entry, i) => {
       assert.equal(entry.leafHash, hashes[i].toString("hex"));
-      assert.equal(entry.rootHash, rootOf(hashes.slice(0, i + 1)).toString("hex"));
+      assert.equal(entry.rootHash, i === 6 ? rootOf(hashes).toString("hex") : null, "the root of the size the append ends on, none inside it");
     });
     assert.equal(MerkleFrontier.fromJSON(sealing.frontier).root().toString("hex"), sealing.entries[6].rootHash);
+    // One entry at a time: every entry ends an append, so each has the root at its own size.
+    let frontier: string | null = null;
+    facts.forEach((fact, i) => {
+      const one = sealLeaves(signer, frontier, [fact]);
+      frontier = one.frontier;
+      assert.equal(one.entries[0].rootHash, rootOf(hashes.slice(0, i + 1)).toString("hex"));
+    });
   });
 
   it("appending leaves one by one gives the leaves and roots of sealing them in one go, and each append ends on a signed head", () => {
     const facts = leaves(1, 37);
     const together = sealLeaves(signer, null, facts);
-    const evidence = (entries: SealedEntry[]) => entries.map((e) => [e.leafHash, e.rootHash]);
     let frontier: string | null = null;
     const oneByOne = facts.map((leaf) => {
       const sealing = sealLeaves(signer, frontier, [leaf]);
       frontier = sealing.frontier;
       return sealing.entries[0];
     });
-    assert.deepEqual(evidence(oneByOne), evidence(together.entries));
-    assert.ok(oneByOne.every((e) => e.signature !== null));
+    assert.deepEqual(oneByOne.map((e) => e.leafHash), together.entries.map((e) => e.leafHash));
+    assert.equal(oneByOne[36].rootHash, together.entries[36].rootHash);
+    assert.ok(oneByOne.every((e) => e.signature !== null && e.rootHash !== null));
     assert.equal(frontier, together.frontier);
     // And in uneven batches continuing a stored frontier.
     let stored: string | null = null;
@@ -84,8 +91,10 @@ describe("evidence sealing (evidence/sealing.ts)", () => {
       batched.push(...sealing.entries);
       ends.push(to);
     }
-    assert.deepEqual(evidence(batched), evidence(together.entries));
+    assert.deepEqual(batched.map((e) => e.leafHash), together.entries.map((e) => e.leafHash));
     assert.deepEqual(batched.flatMap((e, i) => (e.signature === null ? [] : [i + 1])), ends, "signed: the last entry of each append");
+    assert.deepEqual(batched.flatMap((e, i) => (e.rootHash === null ? [] : [i + 1])), ends, "a root: the last entry of each append");
+    for (const end of ends) assert.equal(batched[end - 1].rootHash, oneByOne[end - 1].rootHash, `root at ${end}`);
   });
 
   it("refuses leaves that do not continue the frontier, and seals nothing for no leaves", () => {

@@ -112,12 +112,13 @@ export class EvidenceService {
   }
 
   /**
-   * Recomputes every leaf from its row and the root at every size, and checks them against the
-   * stored heads and their signatures. Each append signed the head of its last entry (see
-   * evidence/sealing.ts); the last signed head covers the whole log, so one signature check proves
-   * an intact log. When something is off, the first size at which recomputation and the stored
-   * roots disagree — or, when the rows and roots were rewritten together, the first entry after the
-   * last head whose signature still holds — is the first broken row. Reads and hashes the log a page
+   * Recomputes every leaf from its row, and the root at every size that stores one (each append's
+   * last entry), and checks them against the stored leaf hashes, roots, heads and signatures. Each
+   * append signed the head of its last entry (see evidence/sealing.ts); the last signed head covers
+   * the whole log, so one signature check proves an intact log. When something is off, the first row
+   * whose leaf or root disagrees with the recomputation — or, when rows, leaves and roots were
+   * rewritten together, the first entry after the last head whose signature still holds — is the
+   * first broken row. Reads and hashes the log a page
    * at a time, yielding to the event loop between pages.
    */
   async verify(group: Group): Promise<Verification> {
@@ -131,8 +132,10 @@ export class EvidenceService {
           break;
         }
         heads.push({ seq: row.seq, rootHash: row.rootHash, signature: row.signature, createdAt: row.createdAt, headVersion: row.headVersion });
-        frontier.append(leafHash(leafData({ ...row, groupId: group.rowId })));
-        if (frontier.root().toString("hex") !== row.rootHash) {
+        const leaf = leafHash(leafData({ ...row, groupId: group.rowId }));
+        frontier.append(leaf);
+        // The row's own leaf hash, then the root where one is stored (an append's last entry; inside an append there is none).
+        if (leaf.toString("hex") !== row.leafHash || (row.rootHash !== null && frontier.root().toString("hex") !== row.rootHash)) {
           firstBroken = row.seq;
           break;
         }
