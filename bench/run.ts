@@ -337,10 +337,11 @@ async function main(): Promise<void> {
       const aloneJoins = after.alone - before.alone;
       const middle = [...rounds].sort((x, y) => x.ratio - y.ratio)[Math.floor(rounds.length / 2)];
       const rawForm = middle.raw === rawSingle ? "one join per transaction" : "joins combined per transaction";
-      report(`joinGroupByCode (200 concurrent clients, ${JOINERS} joins per run after ${WARMUP} unmeasured on each server, ${JOIN_ROUNDS} alternating rounds): ratio ${middle.ratio.toFixed(2)} (median; goal ≥ 0.6), rounds ${rounds.map((r) => `${r.rate.toFixed(0)}/${r.raw.rate.toFixed(0)} = ${r.ratio.toFixed(2)}`).join(", ")} (api/raw joins/s, raw ${rawForm}); median round: api p50 ${middle.api.result.latency.p50} ms p99 ${middle.api.result.latency.p99} ms, mysql2 p50 ${middle.raw.p50} ms p99 ${middle.raw.p99} ms; group row lock held (gp_group_lock_hold_seconds) p50 ≤ ${hold.p50} ms, p99 ≤ ${hold.p99} ms; ${combinedJoins} joins admitted combined, ${aloneJoins} left to their own transaction`);
+      report(`joinGroupByCode (200 concurrent clients, ${JOINERS} joins per run after ${WARMUP} unmeasured on each server, ${JOIN_ROUNDS} alternating rounds): ratio ${middle.ratio.toFixed(2)} (median; goal ≥ 0.6), rounds ${rounds.map((r) => `${r.rate.toFixed(0)}/${r.raw.rate.toFixed(0)} = ${r.ratio.toFixed(2)}`).join(", ")} (api/raw joins/s, raw ${rawForm}); median round: api p50 ${middle.api.result.latency.p50} ms p99 ${middle.api.result.latency.p99} ms, mysql2 p50 ${middle.raw.p50} ms p99 ${middle.raw.p99} ms; group row lock held (gp_group_lock_hold_seconds) p50 ≤ ${hold.p50} ms, p99 ≤ ${hold.p99} ms; ${combinedJoins} joins admitted combined, ${aloneJoins} left to their own transaction; batches on the group as foreseen ${after.foreseen - before.foreseen}, run again on a changed row ${after.changed - before.changed}`);
       report(`raw baseline, joins: one per transaction ${rawSingle.rate.toFixed(0)} joins/s (p50 ${rawSingle.p50} ms), combined ${middle.raw.rate.toFixed(0)} joins/s in the median round (p50 ${middle.raw.p50} ms)`);
       const joinCpuText = (c: { server: number; database: number; client: number }) => `${c.server.toFixed(2)} ms Node + ${c.database.toFixed(2)} ms MariaDB (+ ${c.client.toFixed(2)} ms load generator)`;
       report(`CPU per join (median round): api ${joinCpuText(middle.api.cpu)}; raw, one per transaction ${joinCpuText(rawSingle.cpu)}; raw, combined ${joinCpuText(middle.raw.cpu)}`);
+      report(`Node CPU per join by round (api / raw combined): ${rounds.map((r) => `${r.api.cpu.server.toFixed(2)} / ${r.raw.cpu.server.toFixed(2)} ms`).join(", ")}`);
     }
     // A group for the message-heavy figures (growth, webhooks).
     const chat = (await client.gql(`mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { code } } }`, { input: { name: "Busy", memberIds: people.slice(1, 10) } }, tokens[0])).createGroup.group.id;
@@ -504,7 +505,7 @@ async function subscriptionLatency(client: Api, tokens: string[], members: strin
 }
 
 /** From the API's /metrics: the gp_group_lock_hold_seconds histogram (cumulative count per bucket bound, ms) and the combined-join counters. */
-async function joinMetrics(graphqlUrl: string): Promise<{ lockHold: Map<number, number>; combined: number; alone: number }> {
+async function joinMetrics(graphqlUrl: string): Promise<{ lockHold: Map<number, number>; combined: number; alone: number; foreseen: number; changed: number }> {
   const response = await fetch(new URL("/metrics", graphqlUrl), { headers: { authorization: `Bearer ${ADMIN}` } });
   const text = await response.text();
   const lockHold = new Map<number, number>();
@@ -512,7 +513,8 @@ async function joinMetrics(graphqlUrl: string): Promise<{ lockHold: Map<number, 
     lockHold.set(match[1] === "+Inf" ? Infinity : Number(match[1]) * 1000, Number(match[2]));
   }
   const joins = (outcome: string) => Number(new RegExp(`^gp_code_joins_combined_total\\{outcome="${outcome}"\\} (\\d+)$`, "m").exec(text)?.[1] ?? 0);
-  return { lockHold, combined: joins("combined"), alone: joins("alone") };
+  const batches = (row: string) => Number(new RegExp(`^gp_code_join_batches_total\\{group_row="${row}"\\} (\\d+)$`, "m").exec(text)?.[1] ?? 0);
+  return { lockHold, combined: joins("combined"), alone: joins("alone"), foreseen: batches("foreseen"), changed: batches("changed") };
 }
 
 /** Upper bounds (the histogram's bucket bounds) of the p50 and p99 lock hold between two scrapes. */

@@ -191,6 +191,24 @@ function insertPlan(dataSource: DataSource, metadata: EntityMetadata): InsertPla
 }
 
 /**
+ * A condition that holds while the row of `entity` still has every column value `row` has, with its
+ * parameters (null-safe equality: `<=>` on MySQL, `IS` on SQLite): a write guarded by it changes
+ * the row only if nothing changed it since `row` was read or foreseen — optimistic concurrency
+ * without a version column, and whatever column a later change touches.
+ */
+export function unchangedCondition<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, row: T): [string, unknown[]] {
+  const metadata = dataSource.getMetadata(entity);
+  const driver = dataSource.driver;
+  const same = DriverUtils.isMySQLFamily(driver) ? "<=>" : "IS";
+  const params: unknown[] = [];
+  const conditions = metadata.columns.map((column) => {
+    params.push(driver.preparePersistentValue(column.getEntityValue(row), column));
+    return `${driver.escape(column.databaseName)} ${same} ?`;
+  });
+  return [conditions.join(" AND "), params];
+}
+
+/**
  * Keyset pagination on (key, id): stable under concurrent inserts, and every page is an index
  * range scan. Fetches one extra row so `toConnection` knows whether a next page exists.
  */

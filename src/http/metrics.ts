@@ -176,7 +176,7 @@ export class Metrics {
     });
     const lockHold = new Histogram({
       name: "gp_group_lock_hold_seconds",
-      help: "How long a committed transaction held a group's row lock: from its SELECT … FOR UPDATE returning to its COMMIT being sent (InnoDB releases the lock as it commits, before the log flush the COMMIT's answer waits for); when the transaction's last writes go with the COMMIT in one statement (deferred writes), up to that statement's answer. Every join, message and change to that group queues on it; on SQLite, which runs one transaction at a time, the same span",
+      help: "How long a committed transaction held a group's row lock: from its SELECT … FOR UPDATE returning (a combined batch of joins: from sending the statement whose first write takes it) to its COMMIT being sent (InnoDB releases the lock as it commits, before the log flush the COMMIT's answer waits for); when the transaction's last writes go with the COMMIT in one statement (deferred writes), up to that statement's answer. Every join, message and change to that group queues on it; on SQLite, which runs one transaction at a time, the same span",
       buckets: [0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
@@ -193,6 +193,13 @@ export class Metrics {
       buckets: [1, 2, 4, 8, 16, 32, 64],
       registers,
     });
+    const batchRows = new Counter({
+      name: "gp_code_join_batches_total",
+      help: "Combined code-join transactions by how they found the group's row: foreseen (built on the row as the batch before it left it, written in one statement that takes the lock and checks it), changed (the row was not as foreseen: another instance, a message or a failed batch changed it; the batch ran again reading it under the lock)",
+      labelNames: ["group_row"],
+      registers,
+    });
+    app.groupCodes.observeForesight((foreseen) => batchRows.inc({ group_row: foreseen ? "foreseen" : "changed" }));
     app.groupCodes.combiner.observe(({ size, done }) => {
       combinedJoins.inc({ outcome: "combined" }, done);
       if (size > done) combinedJoins.inc({ outcome: "alone" }, size - done);

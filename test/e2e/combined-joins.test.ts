@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createConnection } from "mysql2/promise";
+import { type Connection, createConnection } from "mysql2/promise";
 import { CreateCodeDocument, JoinByCodeDocument } from "../generated/graphql";
 import { addContacts, createTenant, dataOf, type FixtureTenant, ok } from "../support/fixtures";
 import { codes, createGroup, mutate, permanentCode } from "../support/groups";
 import { assertInvariants } from "../support/invariants";
+import { groupLockWaiters } from "../support/lock-waits";
 import { engine, startTestServer, type TestServer } from "../support/server";
 
 const rowId = (globalId: string) => Buffer.from(globalId, "base64url").toString().split(":")[1];
@@ -21,11 +22,16 @@ async function metric(server: TestServer, series: string): Promise<number> {
 
 /**
  * Holds a group's row lock from a connection of its own while `send` sends requests, until
- * `waiters` transactions wait on it in MariaDB (its process list), then `settleMs` more, then
- * releases it and returns what `send` gave. Fails after 20 s, well within InnoDB's 50 s lock wait,
+ * `waiters` transactions wait on it in MariaDB (its process list), then `settleMs` more, runs
+ * `meanwhile` in the holder's transaction, then releases it and returns what `send` gave. Fails after 20 s, well within InnoDB's 50 s lock wait,
  * whose timeout would re-run a waiting transaction on another connection.
  */
-async function whileLocked<T>(server: TestServer, groupRowId: string, { waiters, settleMs = 0 }: { waiters: number; settleMs?: number }, send: () => Promise<T>): Promise<T> {
+async function whileLocked<T>(
+  server: TestServer,
+  groupRowId: string,
+  { waiters, settleMs = 0, meanwhile }: { waiters: number; settleMs?: number; meanwhile?: (holder: Connection) => Promise<unknown> },
+  send: () => Promise<T>,
+): Promise<T> {
   const holder = await createConnection(server.databaseUrl);
   const database = new URL(server.databaseUrl).pathname.slice(1);
   try {
@@ -34,10 +40,10 @@ async function whileLocked<T>(server: TestServer, groupRowId: string, { waiters,
     const sent = send();
     for (const deadline = Date.now() + 20_000; ; await sleep(20)) {
       assert.ok(Date.now() < deadline, `${waiters} transaction(s) never waited on the group's lock together`);
-      const [rows] = await holder.query("SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID() AND INFO LIKE '%FROM `chat_groups`%FOR UPDATE%'", [database]);
-      if (Number((rows as Array<{ n: number }>)[0].n) >= waiters) break;
+      if ((await groupLockWaiters(holder, database)) >= waiters) break;
     }
     await sleep(settleMs);
+    await meanwhile?.(holder);
     await holder.query("COMMIT");
     return await sent;
   } finally {
@@ -71,7 +77,7 @@ describe(`code joins combined into one transaction (${engine})`, { skip: engine 
     const singlesBefore = await metric(server, 'gp_code_join_batch_size_bucket{le="1"}');
 
     // Hold the group's row lock so that every join is waiting when it is released: the first join's
-    // FOR UPDATE waits on the holder, the others queue behind it in the combiner.
+    // batch waits on the holder, the others queue behind it in the combiner.
     const answers = await whileLocked(server, rowId(group.id), { waiters: 1, settleMs: 1000 }, () =>
       Promise.all([...joiners, member, bannedUser].map(async (u) => dataOf(await server.gql(JoinByCodeDocument, { input: { token: code.token } }, u.token)).joinGroupByCode)),
     );
@@ -96,6 +102,33 @@ describe(`code joins combined into one transaction (${engine})`, { skip: engine 
     assert.ok((await metric(server, 'gp_code_joins_combined_total{outcome="combined"}')) >= joiners.length - 1);
 
     // History without gaps, counters equal to a recount, and a Merkle log whose signed heads verify.
+    await assertInvariants(server, [t]);
+  });
+
+  it("a batch built on the group as foreseen, whose row changed while it waited for the lock, runs again on the row as it is", { timeout: 300_000 }, async () => {
+    const [owner, m1, m2, ...rest] = t.users;
+    const joiners = rest.slice(0, 20);
+    const group = await createGroup(server, owner, [m1, m2]);
+    ok(await mutate(server, "updateGroupSettings", { groupId: group.id, welcomeMessage: "Old welcome" }, owner.token));
+    const code = await permanentCode(server, owner, group.id);
+    // One join first: the next batch builds on the group as this one left it.
+    ok(dataOf(await server.gql(JoinByCodeDocument, { input: { token: code.token } }, joiners[0].token)).joinGroupByCode);
+    const [{ log_size: sizeBefore }] = await server.sql("SELECT log_size FROM chat_groups WHERE id = ?", [rowId(group.id)]);
+    const changedBefore = await metric(server, 'gp_code_join_batches_total{group_row="changed"}');
+    // While the next batch waits for the lock, the lock's holder changes the welcome message.
+    const answers = await whileLocked(
+      server,
+      rowId(group.id),
+      { waiters: 1, settleMs: 300, meanwhile: (holder) => holder.query("UPDATE chat_groups SET welcome_message = 'New welcome' WHERE id = ?", [rowId(group.id)]) },
+      () => Promise.all(joiners.slice(1).map(async (u) => dataOf(await server.gql(JoinByCodeDocument, { input: { token: code.token } }, u.token)).joinGroupByCode)),
+    );
+    for (const answer of answers) assert.deepEqual(codes(answer), []);
+    assert.ok((await metric(server, 'gp_code_join_batches_total{group_row="changed"}')) > changedBefore, "a batch found the row changed");
+    const welcomes = await server.sql("SELECT text FROM group_log WHERE group_id = ? AND kind = 'WELCOME_MESSAGE' AND seq > ?", [rowId(group.id), Number(sizeBefore)]);
+    assert.deepEqual([...new Set(welcomes.map((w: { text: string }) => w.text))], ["New welcome"], "every later joiner is welcomed with the message as it is");
+    assert.equal(welcomes.length, joiners.length - 1);
+    const [stored] = await server.sql("SELECT member_count, welcome_message FROM chat_groups WHERE id = ?", [rowId(group.id)]);
+    assert.deepEqual([Number(stored.member_count), stored.welcome_message], [3 + joiners.length, "New welcome"]);
     await assertInvariants(server, [t]);
   });
 

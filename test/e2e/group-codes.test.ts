@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { groupLockWaiters } from "../support/lock-waits";
 import { createConnection } from "mysql2/promise";
 import { ManualClock } from "../../src/common/clock";
 import {
@@ -185,12 +186,8 @@ describe(`group codes (${engine})`, () => {
         const deadline = Date.now() + 30_000;
         for (let waiting = 0; waiting === 0; await sleep(20)) {
           assert.ok(Date.now() < deadline, "the join never reached the group's lock");
-          // The join's FOR UPDATE has been sent (it cannot finish while the holder has the row).
-          const [rows] = await holder.query(
-            "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID() AND INFO LIKE '%FROM `chat_groups`%FOR UPDATE'",
-            [database],
-          );
-          waiting = Number((rows as Array<{ n: number }>)[0].n);
+          // The join waits for the group's row (it cannot go on while the holder has it).
+          waiting = await groupLockWaiters(holder, database);
         }
         await meanwhile();
         await holder.query("COMMIT");

@@ -6,7 +6,7 @@ import { rowIdOf } from "../../common/global-id";
 import { newId } from "../../common/ids";
 import { parseInput } from "../../common/validation";
 import type { RequestContext } from "../../context/context";
-import { deferWrite, type Read, readTogether } from "../../db/database";
+import { deferWrite, holdingRowLock, type Read, readTogether } from "../../db/database";
 import { findOneRead, findOneRow } from "../../db/query";
 import { CodeType } from "../../policy/limits";
 import type { TenantPolicy } from "../../policy/policy";
@@ -93,6 +93,13 @@ interface CodeJoin {
 
 type Joined = { group: Group; member: Member };
 
+/** A combined batch found the group row other than it foresaw (see joinTogether): it runs again, reading the row under its lock. */
+class ForeseenGroupChanged extends Error {
+  constructor() {
+    super("the group changed since the batch foresaw it");
+  }
+}
+
 /**
  * Which of `userIds` are members of the group already, and which are banned from it: one statement
  * (MySQL; the combined join path, see joinTogether), as a Read to go with the batch's other reads.
@@ -130,6 +137,9 @@ export class GroupCodeService {
   readonly combiner = new Combiner<CodeJoin, Joined>((_key, joins) => this.joinTogether(joins), 64, 2);
   /** The group of each code joined combined, by the combiner's key (tenant and token): a code's group never changes. */
   private readonly codeGroups = new Map<string, string>();
+  /** Each group as the latest combined batch on this instance leaves it, for the next to build on (see joinTogether). */
+  private readonly groupStates = new Map<string, Promise<Group | null>>();
+  private readonly foresightObservers: Array<(foreseen: boolean) => void> = [];
 
   constructor(
     private readonly groupLog: GroupLog,
@@ -268,69 +278,125 @@ export class GroupCodeService {
   /**
    * Admits a batch of joins through one code in one transaction, with the checks `join` makes.
    * The code, the batch's members and bans and the tenant's webhook endpoints are read for the
-   * whole batch, and the group's row lock taken after them, in one round trip (readTogether), so
-   * that a member, a banned joiner or a code's last uses leave the batch instead of failing it;
-   * then the code's refusal (status by the clock, group state, plan, cap) is checked in memory, the
-   * uses are counted by one conditional UPDATE (revoked, expired, used up or a ban meanwhile: it
-   * refuses, the whole batch rolls back and every join takes its own path), and all seats are taken
-   * in one guarded UPDATE. A join the batch leaves out (a
+   * whole batch in one round trip (readTogether), so that a member, a banned joiner or a code's last
+   * uses leave the batch instead of failing it; then the code's refusal (status by the clock, group
+   * state, plan, cap) is checked in memory, the uses are counted by one conditional UPDATE (revoked,
+   * expired, used up or a ban meanwhile: it refuses, the whole batch rolls back and every join takes
+   * its own path), and all seats are taken in one guarded UPDATE. A join the batch leaves out (a
    * member already, banned, beyond the code's uses, the same person twice, approval on, too few
    * seats for all) is answered null: it runs alone.
+   *
+   * The group's row lock is held for the database's own work only. The batch is built on the group
+   * as the batch before it (on this instance) leaves it — or, with none, as read without a lock —
+   * and its writes go in one compound statement whose first write takes the lock and refuses unless
+   * the row is exactly that (every column: SeatChange.unchanged). Batch after batch, the row is what
+   * was foreseen; when it is not (another instance, a message, a batch that failed), the batch runs
+   * again the classic way: the row read under the lock with the others, then the writes.
    */
   private async joinTogether(joins: CodeJoin[]): Promise<Array<Joined | null>> {
+    try {
+      const results = await this.joinBatch(joins, true);
+      for (const observe of this.foresightObservers) observe(true);
+      return results;
+    } catch (error) {
+      if (!(error instanceof ForeseenGroupChanged)) throw error;
+      for (const observe of this.foresightObservers) observe(false);
+      return this.joinBatch(joins, false);
+    }
+  }
+
+  /** Calls `fn` after each combined batch: true when its writes went on the group as foreseen, false when it found the row changed and ran again (/metrics). */
+  observeForesight(fn: (foreseen: boolean) => void): void {
+    this.foresightObservers.push(fn);
+  }
+
+  /** One attempt of joinTogether: on the group foreseen (`foresee`), or read under its row lock. */
+  private async joinBatch(joins: CodeJoin[], foresee: boolean): Promise<Array<Joined | null>> {
     const { ctx, token } = joins[0];
     const none = joins.map(() => null);
     const key = `${ctx.tenantId} ${token}`;
-    return ctx.db.tx(async (em) => {
-      const now = ctx.now();
-      const userIds = [...new Set(joins.map((join) => join.userId))];
-      // A code's group never changes: once known, the code, the batch's members and bans, what the
-      // events need and the group's row lock are read in one round trip (with START TRANSACTION).
-      // The first batch through a code reads the code first.
-      let groupId = this.codeGroups.get(key);
-      if (groupId === undefined) {
-        const found = await findOneRow(em, GroupCode, { token, tenantId: ctx.tenantId });
-        if (!found) return none;
-        groupId = found.groupId;
-        if (this.codeGroups.size >= CODE_GROUPS_KEPT) this.codeGroups.clear();
-        this.codeGroups.set(key, groupId);
-      }
-      const [code, { members, bans }, , lockedRow] = await readTogether(em, [
-        findOneRead(em, GroupCode, { token, tenantId: ctx.tenantId }),
-        presentAndBannedRead(groupId, userIds),
-        this.groupLog.prepareRead(em, ctx.tenantId),
-        // The lock is taken last: it is held from here on only.
-        lockGroupRead(ctx, em, groupId),
-      ]);
-      if (!code || code.groupId !== groupId) {
-        this.codeGroups.delete(key);
-        return none;
-      }
-      const group = lockedGroup(em, lockedRow, ["input", "token"]);
-      if (joinApprovalOn(ctx, group) || codeRefusal(ctx.policy, code, group, now)) return none;
-      const cap = ctx.policy.codeJoinCapacity(planCodeType(code.type));
-      const usesLeft = code.maxUses === null ? Infinity : code.maxUses - code.uses;
-      const users = new Set<string>();
-      const admitted = joins.filter((join) => {
-        if (users.size >= usesLeft || users.has(join.userId) || members.has(join.userId) || bans.has(join.userId)) return false;
-        users.add(join.userId);
-        return true;
+    let groupId = this.codeGroups.get(key);
+    let outcome: Promise<Group | null> | null = null;
+    try {
+      return await ctx.db.tx(async (em) => {
+        // The group as this batch leaves it once its writes are built (as it found it when it writes
+        // nothing, null when it fails), for the next batch to build on while these writes are sent.
+        let settle: (group: Group | null) => void = () => {};
+        let leftAs: Group | null = null;
+        try {
+          const now = ctx.now();
+          const userIds = [...new Set(joins.map((join) => join.userId))];
+          // A code's group never changes: once known, the code, the batch's members and bans, what the
+          // events need and the group are read in one round trip (with START TRANSACTION). The first
+          // batch through a code reads the code first.
+          if (groupId === undefined) {
+            const found = await findOneRow(em, GroupCode, { token, tenantId: ctx.tenantId });
+            if (!found) return none;
+            groupId = found.groupId;
+            if (this.codeGroups.size >= CODE_GROUPS_KEPT) this.codeGroups.clear();
+            this.codeGroups.set(key, groupId);
+          }
+          const previous = foresee ? this.groupStates.get(groupId) : undefined;
+          outcome = new Promise<Group | null>((resolve) => (settle = resolve));
+          if (this.groupStates.size >= CODE_GROUPS_KEPT) this.groupStates.clear();
+          this.groupStates.set(groupId, outcome);
+          const [code, { members, bans }, , row] = await readTogether(em, [
+            findOneRead(em, GroupCode, { token, tenantId: ctx.tenantId }),
+            presentAndBannedRead(groupId, userIds),
+            this.groupLog.prepareRead(em, ctx.tenantId),
+            // Classic: the lock is taken last, and held from here on. Foreseeing: read without a lock.
+            foresee ? findOneRead(em, Group, { rowId: groupId, tenantId: ctx.tenantId }) : lockGroupRead(ctx, em, groupId),
+          ]);
+          if (!code || code.groupId !== groupId) {
+            this.codeGroups.delete(key);
+            return none;
+          }
+          const expected = foresee ? ((previous && (await previous)) ?? row) : lockedGroup(em, row, ["input", "token"]);
+          if (!expected) throw new ForeseenGroupChanged();
+          leftAs = expected;
+          // A copy: the batch moves it, while the batch before may still be answering with its own.
+          const group = Object.assign(Object.create(Group.prototype) as Group, expected);
+          if (joinApprovalOn(ctx, group) || codeRefusal(ctx.policy, code, group, now)) return none;
+          const cap = ctx.policy.codeJoinCapacity(planCodeType(code.type));
+          const usesLeft = code.maxUses === null ? Infinity : code.maxUses - code.uses;
+          const users = new Set<string>();
+          const admitted = joins.filter((join) => {
+            if (users.size >= usesLeft || users.has(join.userId) || members.has(join.userId) || bans.has(join.userId)) return false;
+            users.add(join.userId);
+            return true;
+          });
+          if (admitted.length === 0 || group.memberCount + admitted.length > cap) return none;
+          const admissions = admitted.map((join) => ({ userId: join.userId, source: { kind: JoinSourceKind.GROUP_CODE, codeId: code.rowId, state: code.state } }));
+          // A refusal rolls the batch back: each join then takes its own path, which names its own refusal.
+          const countRefused = () => new Error("the code refused the batch's uses");
+          let seated: Member[];
+          if (foresee) {
+            // The group's UPDATE goes first: it takes the row lock (before the code's row, as everywhere) and checks the row is `expected`.
+            ({ admitted: seated } = await admitMembers(this.groupLog, em, group, admissions, cap, now, {
+              knownAbsent: true,
+              expect: { group: expected, refusal: () => new ForeseenGroupChanged() },
+            }));
+            await countUses(em, code, [...users], now, countRefused);
+            holdingRowLock(em);
+          } else {
+            await countUses(em, code, [...users], now, countRefused);
+            ({ admitted: seated } = await admitMembers(this.groupLog, em, group, admissions, cap, now, { knownAbsent: true }));
+          }
+          leftAs = group;
+          const joined = new Map(admitted.map((join, i) => [join, { group, member: seated[i] }]));
+          return joins.map((join) => joined.get(join) ?? null);
+        } catch (error) {
+          leftAs = null;
+          throw error;
+        } finally {
+          settle(leftAs);
+        }
       });
-      if (admitted.length === 0 || group.memberCount + admitted.length > cap) return none;
-      // A refusal rolls the batch back: each join then takes its own path, which names its own refusal.
-      await countUses(em, code, [...users], now, () => new Error("the code refused the batch's uses"));
-      const { admitted: seated } = await admitMembers(
-        this.groupLog,
-        em,
-        group,
-        admitted.map((join) => ({ userId: join.userId, source: { kind: JoinSourceKind.GROUP_CODE, codeId: code.rowId, state: code.state } })),
-        cap,
-        now,
-        { knownAbsent: true },
-      );
-      const joined = new Map(admitted.map((join, i) => [join, { group, member: seated[i] }]));
-      return joins.map((join) => joined.get(join) ?? null);
-    });
+    } catch (error) {
+      // What this batch built on does not stand: the next batch reads the row instead (one already built on it is refused and runs again).
+      if (groupId !== undefined && outcome !== null && this.groupStates.get(groupId) === outcome) this.groupStates.delete(groupId);
+      throw error;
+    }
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { newId } from "../../common/ids";
 import { deferWrite, type Read } from "../../db/database";
-import { insertRows } from "../../db/query";
+import { insertRows, unchangedCondition } from "../../db/query";
 import { type HeadSigner, sealLeaves } from "../evidence/sealing";
 import { Group } from "./group.entity";
 import { announceAfterCommit, prepareEvents, prepareEventsRead, recordEvents } from "../events/outbox";
@@ -27,6 +27,12 @@ export interface SeatChange {
   cap: number;
   /** …and the transaction then fails with this error. */
   full: () => Error;
+  /**
+   * The group as the caller expects the database to hold it (all columns): the UPDATE then also
+   * refuses, with `full()`, unless the row is exactly that — for a caller that built the append on
+   * a foreseen state instead of a row read under the lock. The UPDATE takes the row lock itself.
+   */
+  unchanged?: Group;
 }
 
 /**
@@ -69,8 +75,9 @@ export class GroupLog {
     // Plain SQL for both engines, not TypeORM's update builder (≈ 1 % of a join's CPU on the join benchmark).
     const moveSeats = seats ? `, member_count = member_count + ?` : "";
     const underCap = seats ? ` AND member_count + ? <= ?` : "";
-    const update = `UPDATE chat_groups SET log_size = ?, merkle_frontier = ?, updated_at = ?${moveSeats} WHERE id = ?${underCap}`;
-    const params = seats ? [logSize, merkleFrontier, now, seats.add, group.rowId, seats.add, seats.cap] : [logSize, merkleFrontier, now, group.rowId];
+    const [unchanged, unchangedParams] = seats?.unchanged ? unchangedCondition(em.connection, Group, seats.unchanged) : ["", []];
+    const update = `UPDATE chat_groups SET log_size = ?, merkle_frontier = ?, updated_at = ?${moveSeats} WHERE id = ?${underCap}${unchanged ? ` AND ${unchanged}` : ""}`;
+    const params = seats ? [logSize, merkleFrontier, now, seats.add, group.rowId, seats.add, seats.cap, ...unchangedParams] : [logSize, merkleFrontier, now, group.rowId];
     await deferWrite(em, [update, params], seats ? { rows: 1, refusal: seats.full } : undefined);
     await insertRows(em, GroupLogEntry, rows);
     await countActivity(em, rows); // the statistics' per-day counters move with the history (stats/activity-counters.ts)
@@ -78,7 +85,7 @@ export class GroupLog {
     const { events, wakeUps } = groupLogEvents(group, rows, entries.map((e) => e.event));
     await recordEvents(em, events, now);
     announceAfterCommit(em, wakeUps);
-    Object.assign(group, { logSize, merkleFrontier, memberCount: group.memberCount + (seats?.add ?? 0) });
+    Object.assign(group, { logSize, merkleFrontier, updatedAt: now, memberCount: group.memberCount + (seats?.add ?? 0) });
     return rows;
   }
 

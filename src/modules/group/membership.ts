@@ -54,7 +54,12 @@ export async function admitMembers(
   admissions: Admission[],
   cap: number,
   now: number,
-  options: { knownAbsent?: boolean; welcome?: Welcome | null } = {},
+  options: {
+    knownAbsent?: boolean;
+    welcome?: Welcome | null;
+    /** The group row as the caller foresaw it: the seats' UPDATE refuses with `refusal()` (not GROUP_FULL) unless the row is exactly that (SeatChange.unchanged). */
+    expect?: { group: Group; refusal: () => Error };
+  } = {},
 ): Promise<{ admitted: Member[]; existing: Member[] }> {
   const userIds = admissions.map((a) => a.userId);
   const existing = userIds.length && !options.knownAbsent ? await em.findBy(Member, { groupId: group.rowId, userId: In(userIds) }) : [];
@@ -81,7 +86,7 @@ export async function admitMembers(
       ...welcomes,
     ],
     now,
-    { add: fresh.length, cap, full: () => groupFull(cap) },
+    options.expect ? { add: fresh.length, cap, full: options.expect.refusal, unchanged: options.expect.group } : { add: fresh.length, cap, full: () => groupFull(cap) },
   );
   const admitted = fresh.map((a, i) =>
     em.create(Member, {
