@@ -149,6 +149,23 @@ export async function settle(maxMs = 20_000): Promise<void> {
   }
 }
 
+/**
+ * Waits (up to `maxMs`) until the whole machine — the benchmark's own servers and MariaDB included —
+ * uses less than 10 % of its cores over half a second: what a run's preparation left behind (MariaDB
+ * writing back thousands of inserted users, a server collecting their garbage) is over before the
+ * load starts, for the API and the raw server alike.
+ */
+export async function idleMachine(maxMs = 10_000): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  while (Date.now() < deadline) {
+    const busy = machineBusyTicks();
+    const at = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const capacity = ((performance.now() - at) / 1000) * TICKS * cpus().length;
+    if ((machineBusyTicks() - busy) / capacity < 0.1) return;
+  }
+}
+
 /** Runs `measure` while watching the machine; records the others' share under `label`. */
 export class QuietLedger {
   readonly entries: Array<{ label: string } & Quietness> = [];

@@ -29,7 +29,7 @@ import { newId } from "../src/common/ids";
 import { loopbackCertificate, type LoopbackCertificate, startReceiver } from "../test/support/webhooks";
 import { recountGroupActivity } from "../src/modules/stats/activity-counters";
 import { SERVER_NODE_FLAGS } from "../src/node-flags";
-import { QuietLedger, RequestCpu } from "./machine";
+import { idleMachine, QuietLedger, RequestCpu } from "./machine";
 import { breakdown, formatBreakdown, InspectorProfiler } from "./profile";
 
 const DB_URL = new URL(process.env.BENCH_DATABASE_URL ?? "mysql://root@127.0.0.1:3306/gp_bench");
@@ -287,10 +287,12 @@ async function main(): Promise<void> {
       // figures are each server's steady state rather than V8 compiling the join path (the read is
       // warmed for the same reason); then JOINERS joins into a fresh group are measured. 2,000 were
       // not enough for the API: 0.47 ms of Node CPU per measured join after them, 0.34–0.35 after
-      // 8,000 or 16,000 (the raw server's is the same after any of them).
-      const WARMUP = 8000;
+      // 8,000 or 16,000 (the raw server's is the same after any of them). With 8,000 the API's first
+      // round still ran at 0.47 against 0.30–0.33 in the four after it (the per-batch code had run only
+      // ≈ 125 times); after 16,000, 0.39 against 0.31–0.37.
+      const WARMUP = 16000;
       const JOINERS = 8000;
-      const JOIN_ROUNDS = 3;
+      const JOIN_ROUNDS = 5;
       const apiJoins = async (count: number, offset: number) => {
         const users: string[] = [];
         for (let c = 0; c < count; c += 500) {
@@ -302,6 +304,7 @@ async function main(): Promise<void> {
         const g = (await client.gql(`mutation($input: CreateGroupInput!) { createGroup(input: $input) { group { id } userErrors { code } } }`, { input: { name: "Join target", memberIds: people.slice(1, 3) } }, tokens[0])).createGroup.group.id;
         const code = (await client.gql(`mutation($input: CreateGroupCodeInput!) { createGroupCode(input: $input) { code { token id } userErrors { code } } }`, { input: { groupId: g, type: "PERMANENT" } }, tokens[0])).createGroupCode.code;
         const joinBody = JSON.stringify({ query: `mutation($input: JoinGroupByCodeInput!) { joinGroupByCode(input: $input) { member { role } userErrors { code } } }`, variables: { input: { token: code.token } } });
+        await idleMachine();
         const cpu = new RequestCpu(api.pid!);
         cpu.start();
         const result = await load(client.url, { body: joinBody, headers: {}, connections: 200, amount: count, tokens: joinTokens });
@@ -538,6 +541,7 @@ async function rawJoins(admin: Connection, rawBase: string, rawPid: number, tena
   await admin.query("INSERT INTO group_codes (id, tenant_id, group_id, type, token, uses, created_at) VALUES (?, ?, ?, 'PERMANENT', ?, 0, ?)", [codeId, tenantId, groupId, randomBytes(24).toString("base64url"), now]);
   const users = Array.from({ length: count }, () => newId());
   await bulkInsert(admin, "users", ["id", "tenant_id", "external_id", "display_name", "created_at", "updated_at"], users.map((id, i) => [id, tenantId, `raw-${form}-${groupId}-${i}`, `Raw ${i}`, now, now]));
+  await idleMachine();
   const cpu = new RequestCpu(rawPid);
   cpu.start();
   const result = await load(`${rawBase}join?form=${form}`, { body: JSON.stringify({ groupId, codeId, tenantId }), headers: {}, connections: 200, amount: count, userIds: users });
@@ -613,9 +617,11 @@ ${lines.join("\n")}
   check membership, lock code, count the use, seat, history entry, member row, the day's join counter) without
   GraphQL, auth, Merkle sealing, signing, events or welcome, in two forms: one transaction per join, and joins
   arriving meanwhile combined into the next transaction (common/combiner.ts, as the API does); the faster form
-  is the baseline. The combined form and the API are measured in three alternating rounds (API, then raw, a few
-  seconds apart) and the ratio is the median of the rounds' ratios: this machine's speed drifts by ±30 % within a
-  minute, and one run of each half a minute apart had given 0.32–0.56 for one build. The lock hold is the API's gp_group_lock_hold_seconds over the run (bucket upper bounds);
+  is the baseline. The combined form and the API are measured in five alternating rounds (API, then raw, a few
+  seconds apart, each load started once the machine is idle after the run's preparation: users, tokens, group and
+  code) and the ratio is the median of the rounds' ratios: this machine's speed drifts by ±30 % within a
+  minute (one API's Node CPU per join read 0.26–0.40 ms in three rounds of one run), and one run of each half a
+  minute apart had given 0.32–0.56 for one build. The lock hold is the API's gp_group_lock_hold_seconds over the run (bucket upper bounds);
   CPU per join is each server's and mariadbd's CPU over its run (from /proc) divided by the joins, and the load
   generator's (autocannon, in the bench process). Joins per second are joins over the time from the start to the
   last response: autocannon's own duration for a number of requests is rounded up to whole seconds (it checks
