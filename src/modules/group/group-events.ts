@@ -53,15 +53,31 @@ const ID_KEYS: Record<string, string> = { splitFrom: "Group", core: "Group", liv
 
 function withGlobalIds(data: LogData | null): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(data ?? {})) out[key] = typeof value === "string" && ID_KEYS[key] ? toGlobalId(ID_KEYS[key], value) : value;
+  if (data === null) return out;
+  for (const key in data) {
+    const value = data[key];
+    const type = ID_KEYS[key];
+    out[key] = typeof value === "string" && type ? toGlobalId(type, value) : value;
+  }
   return out;
 }
 
-const user = (rowId: string | null) => (rowId ? toGlobalId("User", rowId) : null);
+/** User global ids of one call of groupLogEvents: a join names its user twice (actor and subject), a batch of joins names many. */
+type UserIds = (rowId: string | null) => string | null;
+
+function userIds(): UserIds {
+  const known = new Map<string, string>();
+  return (rowId) => {
+    if (!rowId) return null;
+    let id = known.get(rowId);
+    if (id === undefined) known.set(rowId, (id = toGlobalId("User", rowId)));
+    return id;
+  };
+}
 
 /** The details of an entry's event: the group, the seq, who acted, whom it is about, and the entry's own facts. */
-function eventData(group: Group, entry: GroupLogEntry, type: EventType, extra: Record<string, unknown> | undefined): Record<string, unknown> {
-  const base = { groupId: toGlobalId("Group", group.rowId), seq: entry.seq };
+function eventData(groupId: string, user: UserIds, entry: GroupLogEntry, type: EventType, extra: Record<string, unknown> | undefined): Record<string, unknown> {
+  const base = { groupId, seq: entry.seq };
   switch (type) {
     case "message.created":
       return { ...base, messageId: toGlobalId("Message", entry.rowId), senderId: user(entry.actorId), text: entry.text, status: entry.status, kind: entry.kind === MESSAGE_KIND ? "TEXT" : "WELCOME" };
@@ -103,10 +119,12 @@ export function groupLogEvents(
 ): { events: EventInput[]; wakeUps: LiveEvent[] } {
   const events: EventInput[] = [];
   const wakeUps: LiveEvent[] = [];
+  const groupId = toGlobalId("Group", group.rowId);
+  const user = userIds();
   entries.forEach((entry, i) => {
     const type = eventTypeOf(entry);
     const audience = entry.kind === GroupEventKind.MEMBER_JOINED || entry.kind === GroupEventKind.MEMBER_LEFT || entry.kind === GroupEventKind.MEMBER_REMOVED ? [entry.subjectId!] : [];
-    if (type) events.push({ tenantId: group.tenantId, type, groupId: group.rowId, seq: entry.seq, data: eventData(group, entry, type, extras[i]), audience });
+    if (type) events.push({ tenantId: group.tenantId, type, groupId: group.rowId, seq: entry.seq, data: eventData(groupId, user, entry, type, extras[i]), audience });
     else wakeUps.push({ id: null, tenantId: group.tenantId, type: null, groupId: group.rowId, seq: entry.seq, audience, data: {}, createdAt: entry.createdAt });
   });
   return { events, wakeUps };
