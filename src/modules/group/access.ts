@@ -55,9 +55,19 @@ export async function actorOn(ctx: RequestContext, em: EntityManager, group: Gro
 
 /** The acting member, for operations only members can do (the tenant operator gets NOT_PERMITTED). */
 export async function memberActor(ctx: RequestContext, em: EntityManager, group: Group): Promise<Member> {
-  const actor = await actorOn(ctx, em, group);
-  if (actor.kind !== "MEMBER") throw new DomainError(ErrorCode.NOT_PERMITTED, "Only a member of the group can do this");
-  return actor.member;
+  return actingMember(ctx, ctx.principal.kind !== "TENANT" && ctx.userId ? await findMember(em, group.rowId, ctx.userId) : null);
+}
+
+/** The caller's membership of a group as a Read (for readTogether, after lockGroupRead): null when the caller is no user. */
+export function callerMemberRead(ctx: RequestContext, em: EntityManager, groupRowId: string): Read<Member | null> | null {
+  return ctx.principal.kind !== "TENANT" && ctx.userId ? findOneRead(em, Member, { groupId: groupRowId, userId: ctx.userId }) : null;
+}
+
+/** memberActor's answer for the caller's membership as read (callerMemberRead): the member, NOT_PERMITTED for the tenant operator, else NOT_FOUND. */
+export function actingMember(ctx: RequestContext, member: Member | null | undefined, field = ["input", "groupId"]): Member {
+  if (ctx.principal.kind === "TENANT") throw new DomainError(ErrorCode.NOT_PERMITTED, "Only a member of the group can do this");
+  if (!member) throw notFound("Group", field);
+  return member;
 }
 
 export function assertNotDissolved(group: Group): void {

@@ -1,12 +1,12 @@
 import type { EntityManager } from "typeorm";
 import { z } from "zod";
-
 import { type ConnectionShape, type PageRequest, toConnection } from "../../common/pagination";
+import { rowIdOf } from "../../common/global-id";
 import { parseInput } from "../../common/validation";
 import type { RequestContext } from "../../context/context";
-import type { Database } from "../../db/database";
+import { type Database, readTogether } from "../../db/database";
 import { keysetPage } from "../../db/query";
-import { assertAcceptsMembers, assertNotDissolved, lockGroup, lockGroupRow, memberActor } from "../group/access";
+import { actingMember, assertAcceptsMembers, assertNotDissolved, callerMemberRead, lockedGroup, lockGroup, lockGroupRead, lockGroupRow, memberActor } from "../group/access";
 import type { GroupLog } from "../group/group-log";
 import { GroupLogEntry } from "../group/group-log.entity";
 import type { Group } from "../group/group.entity";
@@ -52,10 +52,17 @@ export class MessageService {
    */
   async send(ctx: RequestContext, em: EntityManager, input: { groupId: string; text: string }): Promise<{ message: GroupLogEntry }> {
     const data = parseInput(sendSchema, input);
-    await this.groupLog.prepare(em, ctx.tenantId); // what the append needs that the lock does not guard, read before it
-    const group = await lockGroup(ctx, em, data.groupId);
+    // One round trip: what the append needs that the lock does not guard (before it), the group's row
+    // lock, then the sender's membership as it stands under the lock (a removal that committed first is seen).
+    const rowId = rowIdOf(data.groupId, "Group");
+    const [, locked, membership] = await readTogether(em, [
+      this.groupLog.prepareRead(em, ctx.tenantId),
+      rowId ? lockGroupRead(ctx, em, rowId) : null,
+      rowId ? callerMemberRead(ctx, em, rowId) : null,
+    ]);
+    const group = lockedGroup(em, locked ?? null);
     assertNotDissolved(group);
-    const member = await memberActor(ctx, em, group);
+    const member = actingMember(ctx, membership);
     assertAcceptsMembers(group);
     const muted = muteRefusal(group, member, ctx.now());
     if (muted) throw muted;
