@@ -137,8 +137,8 @@ export class GroupCodeService {
   readonly combiner = new Combiner<CodeJoin, Joined>((_key, joins) => this.joinTogether(joins), 64, 2);
   /** The group of each code joined combined, by the combiner's key (tenant and token): a code's group never changes. */
   private readonly codeGroups = new Map<string, string>();
-  /** Each group as the latest combined batch on this instance leaves it, for the next to build on (see joinTogether). */
-  private readonly groupStates = new Map<string, Promise<Group | null>>();
+  /** The latest combined batch on each group on this instance, settled when it is done: the next one begins after it (see joinTogether). */
+  private readonly groupStates = new Map<string, Promise<void>>();
   private readonly foresightObservers: Array<(foreseen: boolean) => void> = [];
 
   constructor(
@@ -286,117 +286,120 @@ export class GroupCodeService {
    * member already, banned, beyond the code's uses, the same person twice, approval on, too few
    * seats for all) is answered null: it runs alone.
    *
-   * The group's row lock is held for the database's own work only. The batch is built on the group
-   * as the batch before it (on this instance) leaves it — or, with none, as read without a lock —
-   * and its writes go in one compound statement whose first write takes the lock and refuses unless
-   * the row is exactly that (every column: SeatChange.unchanged). Batch after batch, the row is what
-   * was foreseen; when it is not (another instance, a message, a batch that failed), the batch runs
-   * again the classic way: the row read under the lock with the others, then the writes.
+   * The group's row lock is held for the database's own work only. A batch starts once the batch
+   * before it on the same group (on this instance) is done, reads the group without a lock with its
+   * other reads, and its writes go in one compound statement whose first write takes the lock and
+   * refuses unless the row is still exactly as read (every column: SeatChange.unchanged). When it is
+   * not (another instance, a message meanwhile), the batch runs again the classic way: the row read
+   * under the lock with the others, then the writes.
+   *
+   * Why after the batch before, not on what that batch's writes would leave (round 7 built on that,
+   * to overlap the two): a batch built on writes still on their way lost the race to them whenever
+   * its own statement reached the group's row first — its UPDATE found the row as it was before them,
+   * refused, and the batch ran again — and every batch built on one that ran again refused too:
+   * 10–15 % of the batches under the join benchmark ran twice. Waiting costs the batch one round trip
+   * of reads after the one before commits, none of them under the lock.
    */
   private async joinTogether(joins: CodeJoin[]): Promise<Array<Joined | null>> {
+    let done: () => void = () => {};
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    let groupId: string | undefined;
     try {
-      const results = await this.joinBatch(joins, true);
-      for (const observe of this.foresightObservers) observe(true);
-      return results;
-    } catch (error) {
-      if (!(error instanceof ForeseenGroupChanged)) throw error;
-      for (const observe of this.foresightObservers) observe(false);
-      return this.joinBatch(joins, false);
+      try {
+        const results = await this.joinBatch(joins, true, (id) => {
+          groupId = id;
+          const before = this.groupStates.get(id);
+          if (this.groupStates.size >= CODE_GROUPS_KEPT) this.groupStates.clear();
+          this.groupStates.set(id, finished);
+          return before;
+        });
+        for (const observe of this.foresightObservers) observe(true);
+        return results;
+      } catch (error) {
+        if (!(error instanceof ForeseenGroupChanged)) throw error;
+        for (const observe of this.foresightObservers) observe(false);
+        return await this.joinBatch(joins, false, () => undefined);
+      }
+    } finally {
+      done();
+      if (groupId !== undefined && this.groupStates.get(groupId) === finished) this.groupStates.delete(groupId);
     }
   }
 
-  /** Calls `fn` after each combined batch: true when its writes went on the group as foreseen, false when it found the row changed and ran again (/metrics). */
+  /** Calls `fn` after each combined batch: true when its writes went on the group as read, false when it found the row changed and ran again (/metrics). */
   observeForesight(fn: (foreseen: boolean) => void): void {
     this.foresightObservers.push(fn);
   }
 
-  /** One attempt of joinTogether: on the group foreseen (`foresee`), or read under its row lock. */
-  private async joinBatch(joins: CodeJoin[], foresee: boolean): Promise<Array<Joined | null>> {
+  /**
+   * One attempt of joinTogether: on the group as read without a lock (`unlocked`), or read under
+   * its row lock. `follow(groupId)` registers the batch as the group's latest and returns when the
+   * batch before it finishes; the batch waits for that before it begins its transaction, so no
+   * connection is held meanwhile.
+   */
+  private async joinBatch(joins: CodeJoin[], unlocked: boolean, follow: (groupId: string) => Promise<void> | undefined): Promise<Array<Joined | null>> {
     const { ctx, token } = joins[0];
     const none = joins.map(() => null);
     const key = `${ctx.tenantId} ${token}`;
     let groupId = this.codeGroups.get(key);
-    let outcome: Promise<Group | null> | null = null;
-    try {
-      return await ctx.db.tx(async (em) => {
-        // The group as this batch leaves it once its writes are built (as it found it when it writes
-        // nothing, null when it fails), for the next batch to build on while these writes are sent.
-        let settle: (group: Group | null) => void = () => {};
-        let leftAs: Group | null = null;
-        try {
-          const now = ctx.now();
-          const userIds = [...new Set(joins.map((join) => join.userId))];
-          // A code's group never changes: once known, the code, the batch's members and bans, what the
-          // events need and the group are read in one round trip (with START TRANSACTION). The first
-          // batch through a code reads the code first.
-          if (groupId === undefined) {
-            const found = await findOneRow(em, GroupCode, { token, tenantId: ctx.tenantId });
-            if (!found) return none;
-            groupId = found.groupId;
-            if (this.codeGroups.size >= CODE_GROUPS_KEPT) this.codeGroups.clear();
-            this.codeGroups.set(key, groupId);
-          }
-          const previous = foresee ? this.groupStates.get(groupId) : undefined;
-          outcome = new Promise<Group | null>((resolve) => (settle = resolve));
-          if (this.groupStates.size >= CODE_GROUPS_KEPT) this.groupStates.clear();
-          this.groupStates.set(groupId, outcome);
-          const [code, { members, bans }, , row] = await readTogether(em, [
-            findOneRead(em, GroupCode, { token, tenantId: ctx.tenantId }),
-            presentAndBannedRead(groupId, userIds),
-            this.groupLog.prepareRead(em, ctx.tenantId),
-            // Classic: the lock is taken last, and held from here on. Foreseeing: read without a lock.
-            foresee ? findOneRead(em, Group, { rowId: groupId, tenantId: ctx.tenantId }) : lockGroupRead(ctx, em, groupId),
-          ]);
-          if (!code || code.groupId !== groupId) {
-            this.codeGroups.delete(key);
-            return none;
-          }
-          const expected = foresee ? ((previous && (await previous)) ?? row) : lockedGroup(em, row, ["input", "token"]);
-          if (!expected) throw new ForeseenGroupChanged();
-          leftAs = expected;
-          // A copy: the batch moves it, while the batch before may still be answering with its own.
-          const group = Object.assign(Object.create(Group.prototype) as Group, expected);
-          if (joinApprovalOn(ctx, group) || codeRefusal(ctx.policy, code, group, now)) return none;
-          const cap = ctx.policy.codeJoinCapacity(planCodeType(code.type));
-          const usesLeft = code.maxUses === null ? Infinity : code.maxUses - code.uses;
-          const users = new Set<string>();
-          const admitted = joins.filter((join) => {
-            if (users.size >= usesLeft || users.has(join.userId) || members.has(join.userId) || bans.has(join.userId)) return false;
-            users.add(join.userId);
-            return true;
-          });
-          if (admitted.length === 0 || group.memberCount + admitted.length > cap) return none;
-          const admissions = admitted.map((join) => ({ userId: join.userId, source: { kind: JoinSourceKind.GROUP_CODE, codeId: code.rowId, state: code.state } }));
-          // A refusal rolls the batch back: each join then takes its own path, which names its own refusal.
-          const countRefused = () => new Error("the code refused the batch's uses");
-          let seated: Member[];
-          if (foresee) {
-            // The group's UPDATE goes first: it takes the row lock (before the code's row, as everywhere) and checks the row is `expected`.
-            ({ admitted: seated } = await admitMembers(this.groupLog, em, group, admissions, cap, now, {
-              knownAbsent: true,
-              expect: { group: expected, refusal: () => new ForeseenGroupChanged() },
-            }));
-            await countUses(em, code, [...users], now, countRefused);
-            holdingRowLock(em);
-          } else {
-            await countUses(em, code, [...users], now, countRefused);
-            ({ admitted: seated } = await admitMembers(this.groupLog, em, group, admissions, cap, now, { knownAbsent: true }));
-          }
-          leftAs = group;
-          const joined = new Map(admitted.map((join, i) => [join, { group, member: seated[i] }]));
-          return joins.map((join) => joined.get(join) ?? null);
-        } catch (error) {
-          leftAs = null;
-          throw error;
-        } finally {
-          settle(leftAs);
-        }
-      });
-    } catch (error) {
-      // What this batch built on does not stand: the next batch reads the row instead (one already built on it is refused and runs again).
-      if (groupId !== undefined && outcome !== null && this.groupStates.get(groupId) === outcome) this.groupStates.delete(groupId);
-      throw error;
+    if (groupId === undefined) {
+      // The first batch through a code reads the code first (a code's group never changes).
+      const found = await ctx.db.read((em) => findOneRow(em, GroupCode, { token, tenantId: ctx.tenantId }));
+      if (!found) return none;
+      groupId = found.groupId;
+      if (this.codeGroups.size >= CODE_GROUPS_KEPT) this.codeGroups.clear();
+      this.codeGroups.set(key, groupId);
     }
+    const before = follow(groupId);
+    if (before) await before;
+    const id = groupId;
+    return ctx.db.tx(async (em) => {
+      const now = ctx.now();
+      const userIds = [...new Set(joins.map((join) => join.userId))];
+      // The code, the batch's members and bans, what the events need and the group in one round trip (with START TRANSACTION).
+      const [code, { members, bans }, , row] = await readTogether(em, [
+        findOneRead(em, GroupCode, { token, tenantId: ctx.tenantId }),
+        presentAndBannedRead(id, userIds),
+        this.groupLog.prepareRead(em, ctx.tenantId),
+        // Classic: the lock is taken last, and held from here on. Otherwise read without a lock.
+        unlocked ? findOneRead(em, Group, { rowId: id, tenantId: ctx.tenantId }) : lockGroupRead(ctx, em, id),
+      ]);
+      if (!code || code.groupId !== id) {
+        this.codeGroups.delete(key);
+        return none;
+      }
+      if (!row && unlocked) throw new ForeseenGroupChanged();
+      const expected = unlocked ? row! : lockedGroup(em, row, ["input", "token"]);
+      const group = Object.assign(Object.create(Group.prototype) as Group, expected);
+      if (joinApprovalOn(ctx, group) || codeRefusal(ctx.policy, code, group, now)) return none;
+      const cap = ctx.policy.codeJoinCapacity(planCodeType(code.type));
+      const usesLeft = code.maxUses === null ? Infinity : code.maxUses - code.uses;
+      const users = new Set<string>();
+      const admitted = joins.filter((join) => {
+        if (users.size >= usesLeft || users.has(join.userId) || members.has(join.userId) || bans.has(join.userId)) return false;
+        users.add(join.userId);
+        return true;
+      });
+      if (admitted.length === 0 || group.memberCount + admitted.length > cap) return none;
+      const admissions = admitted.map((join) => ({ userId: join.userId, source: { kind: JoinSourceKind.GROUP_CODE, codeId: code.rowId, state: code.state } }));
+      // A refusal rolls the batch back: each join then takes its own path, which names its own refusal.
+      const countRefused = () => new Error("the code refused the batch's uses");
+      let seated: Member[];
+      if (unlocked) {
+        // The group's UPDATE goes first: it takes the row lock (before the code's row, as everywhere) and checks the row is as read.
+        ({ admitted: seated } = await admitMembers(this.groupLog, em, group, admissions, cap, now, {
+          knownAbsent: true,
+          expect: { group: expected, refusal: () => new ForeseenGroupChanged() },
+        }));
+        await countUses(em, code, [...users], now, countRefused);
+        holdingRowLock(em);
+      } else {
+        await countUses(em, code, [...users], now, countRefused);
+        ({ admitted: seated } = await admitMembers(this.groupLog, em, group, admissions, cap, now, { knownAbsent: true }));
+      }
+      const joined = new Map(admitted.map((join, i) => [join, { group, member: seated[i] }]));
+      return joins.map((join) => joined.get(join) ?? null);
+    });
   }
 
   /**
