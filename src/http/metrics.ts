@@ -195,7 +195,7 @@ export class Metrics {
     });
     const batchRows = new Counter({
       name: "gp_code_join_batches_total",
-      help: "Combined code-join transactions by how they found the group's row: foreseen (built on the row as read without its lock once the batch before it was done, written in one statement that takes the lock and checks it), changed (the row had changed meanwhile: another instance or a message; the batch ran again reading it under the lock)",
+      help: "Combined code-join transactions by how they found the group's row: foreseen (built on the row as the batch before it left it once committed, or as read without a lock, written in one statement that takes the lock and checks it), changed (the row was not as foreseen: another instance or a message changed it; the batch ran again reading it under the lock)",
       labelNames: ["group_row"],
       registers,
     });

@@ -105,13 +105,13 @@ describe(`code joins combined into one transaction (${engine})`, { skip: engine 
     await assertInvariants(server, [t]);
   });
 
-  it("a batch that read the group without its lock, whose row changed while it waited for the lock, runs again on the row as it is", { timeout: 300_000 }, async () => {
+  it("a batch built on the group as foreseen, whose row changed while it waited for the lock, runs again on the row as it is", { timeout: 300_000 }, async () => {
     const [owner, m1, m2, ...rest] = t.users;
     const joiners = rest.slice(0, 20);
     const group = await createGroup(server, owner, [m1, m2]);
     ok(await mutate(server, "updateGroupSettings", { groupId: group.id, welcomeMessage: "Old welcome" }, owner.token));
     const code = await permanentCode(server, owner, group.id);
-    // One join first (the code's group is then known: the next batch reads the group with its other reads).
+    // One join first: the next batch builds on the group as this one left it.
     ok(dataOf(await server.gql(JoinByCodeDocument, { input: { token: code.token } }, joiners[0].token)).joinGroupByCode);
     const [{ log_size: sizeBefore }] = await server.sql("SELECT log_size FROM chat_groups WHERE id = ?", [rowId(group.id)]);
     const changedBefore = await metric(server, 'gp_code_join_batches_total{group_row="changed"}');
@@ -145,15 +145,16 @@ describe(`code joins combined into one transaction (${engine})`, { skip: engine 
     await assertInvariants(server, [t]);
   });
 
-  it("more joiners than two full batches (a second batch waits for the first, a third queues): a code with maxUses 150 admits exactly 150 of 250, the rest CODE_EXHAUSTED", { timeout: 300_000 }, async () => {
+  it("more joiners than two full batches (a second batch waits for the first to commit, a third queues): a code with maxUses 150 admits exactly 150 of 250, the rest CODE_EXHAUSTED", { timeout: 300_000 }, async () => {
     const crowd = await createTenant(server, { users: 253, allContacts: false, policyOverrides: { permanentCodeRefreshable: true, maxGroupSize: 1000, directAddLimit: 1000, codeJoinCap: 1000, permanentCodeMaxMembers: 1000 } });
     const [owner, m1, m2, ...joiners] = crowd.users;
     await addContacts(server, crowd, [[owner, m1], [owner, m2]]);
     const group = await createGroup(server, owner, [m1, m2]);
     const code = ok(dataOf(await server.gql(CreateCodeDocument, { input: { groupId: group.id, type: "PERMANENT", maxUses: 150 } }, owner.token)).createGroupCode).code!;
     const combinedBefore = await metric(server, 'gp_code_joins_combined_total{outcome="combined"}');
+    const changedBefore = await metric(server, 'gp_code_join_batches_total{group_row="changed"}');
     // Hold the group's row lock until the first batch waits on it, and a while longer: the second
-    // batch (started when a full one waits) waits for the first to finish before it reads, the rest queue.
+    // batch (started when a full one waits) reads meanwhile and waits for the first to commit, the rest queue.
     const answers = await whileLocked(server, rowId(group.id), { waiters: 1, settleMs: 500 }, () =>
       Promise.all(joiners.map(async (u) => dataOf(await server.gql(JoinByCodeDocument, { input: { token: code.token } }, u.token)).joinGroupByCode)),
     );
@@ -162,6 +163,8 @@ describe(`code joins combined into one transaction (${engine})`, { skip: engine 
     const [stored] = await server.sql("SELECT member_count, log_size FROM chat_groups WHERE id = ?", [rowId(group.id)]);
     assert.equal(Number(stored.member_count), 3 + 150);
     assert.ok((await metric(server, 'gp_code_joins_combined_total{outcome="combined"}')) > combinedBefore, "joins were combined");
+    // Nothing but these batches changed the group: each was built on the one before it as committed, and none ran again.
+    assert.equal((await metric(server, 'gp_code_join_batches_total{group_row="changed"}')) - changedBefore, 0, "no batch found the group other than foreseen");
     await assertInvariants(server, [t, crowd]);
   });
 });

@@ -100,6 +100,32 @@ class ForeseenGroupChanged extends Error {
   }
 }
 
+/** The group as a combined batch left it once its transaction committed (null: unknown), for the batch after it to build on (see joinTogether). */
+class BatchOutcome {
+  /** The group, once the batch knows it (and has registered this outcome as the group's latest). */
+  groupId: string | null = null;
+  settle: (group: Group | null) => void = () => {};
+  readonly promise = new Promise<Group | null>((resolve) => (this.settle = resolve));
+}
+
+/**
+ * How long a batch waits for the one before it on the same group before it goes on without it
+ * (on its own read, which its guarded UPDATE then checks). The wait holds a pooled connection;
+ * the bound keeps batches that each hold one while the batches before them wait for one from
+ * deadlocking the pool.
+ */
+const BEFORE_WAIT_MS = 5_000;
+
+/** `promise`'s value, or null when it has not settled within `ms`. */
+async function settledWithin<T>(promise: Promise<T | null>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Which of `userIds` are members of the group already, and which are banned from it: one statement
  * (MySQL; the combined join path, see joinTogether), as a Read to go with the batch's other reads.
@@ -137,8 +163,8 @@ export class GroupCodeService {
   readonly combiner = new Combiner<CodeJoin, Joined>((_key, joins) => this.joinTogether(joins), 64, 2);
   /** The group of each code joined combined, by the combiner's key (tenant and token): a code's group never changes. */
   private readonly codeGroups = new Map<string, string>();
-  /** The latest combined batch on each group on this instance, settled when it is done: the next one begins after it (see joinTogether). */
-  private readonly groupStates = new Map<string, Promise<void>>();
+  /** The latest combined batch on each group on this instance: the group as it leaves it once committed, for the next to build on (see joinTogether). */
+  private readonly groupStates = new Map<string, Promise<Group | null>>();
   private readonly foresightObservers: Array<(foreseen: boolean) => void> = [];
 
   constructor(
@@ -286,90 +312,98 @@ export class GroupCodeService {
    * member already, banned, beyond the code's uses, the same person twice, approval on, too few
    * seats for all) is answered null: it runs alone.
    *
-   * The group's row lock is held for the database's own work only. A batch starts once the batch
-   * before it on the same group (on this instance) is done, reads the group without a lock with its
-   * other reads, and its writes go in one compound statement whose first write takes the lock and
-   * refuses unless the row is still exactly as read (every column: SeatChange.unchanged). When it is
-   * not (another instance, a message meanwhile), the batch runs again the classic way: the row read
-   * under the lock with the others, then the writes.
+   * The group's row lock is held for the database's own work only. A batch reads (without a lock)
+   * while the batch before it on the same group (on this instance) is still running; it is built on
+   * the group as that batch left it once committed — or, with none, as read — and its writes go in
+   * one compound statement whose first write takes the lock and refuses unless the row is exactly
+   * that (every column: SeatChange.unchanged). When it is not (another instance, a message), the
+   * batch runs again the classic way: the row read under the lock with the others, then the writes;
+   * the batch after it builds on what that second attempt left.
    *
-   * Why after the batch before, not on what that batch's writes would leave (round 7 built on that,
-   * to overlap the two): a batch built on writes still on their way lost the race to them whenever
-   * its own statement reached the group's row first — its UPDATE found the row as it was before them,
+   * Why on the batch before once committed, not as soon as its writes are built (round 7 did that, to
+   * overlap the two): a batch built on writes still on their way lost the race to them whenever its
+   * own statement reached the group's row first — its UPDATE found the row as it was before them,
    * refused, and the batch ran again — and every batch built on one that ran again refused too:
-   * 10–15 % of the batches under the join benchmark ran twice. Waiting costs the batch one round trip
-   * of reads after the one before commits, none of them under the lock.
+   * 10–15 % of the batches under the join benchmark ran twice. Waiting costs the batch its build
+   * time after the commit, not a round trip: its reads went while the batch before ran.
    */
   private async joinTogether(joins: CodeJoin[]): Promise<Array<Joined | null>> {
-    let done: () => void = () => {};
-    const finished = new Promise<void>((resolve) => (done = resolve));
-    let groupId: string | undefined;
+    const outcome = new BatchOutcome();
     try {
+      let attempt: { results: Array<Joined | null>; leftAs: Group | null };
       try {
-        const results = await this.joinBatch(joins, true, (id) => {
-          groupId = id;
-          const before = this.groupStates.get(id);
-          if (this.groupStates.size >= CODE_GROUPS_KEPT) this.groupStates.clear();
-          this.groupStates.set(id, finished);
-          return before;
-        });
+        attempt = await this.joinBatch(joins, outcome, true);
         for (const observe of this.foresightObservers) observe(true);
-        return results;
       } catch (error) {
         if (!(error instanceof ForeseenGroupChanged)) throw error;
         for (const observe of this.foresightObservers) observe(false);
-        return await this.joinBatch(joins, false, () => undefined);
+        attempt = await this.joinBatch(joins, outcome, false);
       }
+      outcome.settle(attempt.leftAs);
+      return attempt.results;
+    } catch (error) {
+      // What this batch would have left does not stand: the next batch builds on its own read.
+      outcome.settle(null);
+      throw error;
     } finally {
-      done();
-      if (groupId !== undefined && this.groupStates.get(groupId) === finished) this.groupStates.delete(groupId);
+      if (outcome.groupId !== null && this.groupStates.get(outcome.groupId) === outcome.promise) this.groupStates.delete(outcome.groupId);
     }
   }
 
-  /** Calls `fn` after each combined batch: true when its writes went on the group as read, false when it found the row changed and ran again (/metrics). */
+  /** Calls `fn` after each combined batch: true when its writes went on the group as foreseen, false when it found the row changed and ran again (/metrics). */
   observeForesight(fn: (foreseen: boolean) => void): void {
     this.foresightObservers.push(fn);
   }
 
   /**
-   * One attempt of joinTogether: on the group as read without a lock (`unlocked`), or read under
-   * its row lock. `follow(groupId)` registers the batch as the group's latest and returns when the
-   * batch before it finishes; the batch waits for that before it begins its transaction, so no
-   * connection is held meanwhile.
+   * One attempt of joinTogether: on the group foreseen (`foresee`: as the batch before left it, or
+   * as read without a lock), or read under its row lock. Returns the answers and the group as the
+   * batch leaves it (null: unknown). The first attempt registers `outcome` as the group's latest.
    */
-  private async joinBatch(joins: CodeJoin[], unlocked: boolean, follow: (groupId: string) => Promise<void> | undefined): Promise<Array<Joined | null>> {
+  private async joinBatch(joins: CodeJoin[], outcome: BatchOutcome, foresee: boolean): Promise<{ results: Array<Joined | null>; leftAs: Group | null }> {
     const { ctx, token } = joins[0];
     const none = joins.map(() => null);
     const key = `${ctx.tenantId} ${token}`;
     let groupId = this.codeGroups.get(key);
-    if (groupId === undefined) {
-      // The first batch through a code reads the code first (a code's group never changes).
-      const found = await ctx.db.read((em) => findOneRow(em, GroupCode, { token, tenantId: ctx.tenantId }));
-      if (!found) return none;
-      groupId = found.groupId;
-      if (this.codeGroups.size >= CODE_GROUPS_KEPT) this.codeGroups.clear();
-      this.codeGroups.set(key, groupId);
-    }
-    const before = follow(groupId);
-    if (before) await before;
-    const id = groupId;
-    return ctx.db.tx(async (em) => {
+    let leftAs: Group | null = null;
+    const results = await ctx.db.tx(async (em) => {
+      leftAs = null;
       const now = ctx.now();
       const userIds = [...new Set(joins.map((join) => join.userId))];
-      // The code, the batch's members and bans, what the events need and the group in one round trip (with START TRANSACTION).
+      // A code's group never changes: once known, the code, the batch's members and bans, what the
+      // events need and the group are read in one round trip (with START TRANSACTION). The first
+      // batch through a code reads the code first.
+      if (groupId === undefined) {
+        const found = await findOneRow(em, GroupCode, { token, tenantId: ctx.tenantId });
+        if (!found) return none;
+        groupId = found.groupId;
+        if (this.codeGroups.size >= CODE_GROUPS_KEPT) this.codeGroups.clear();
+        this.codeGroups.set(key, groupId);
+      }
+      let previous: Promise<Group | null> | undefined;
+      if (outcome.groupId === null) {
+        previous = this.groupStates.get(groupId);
+        outcome.groupId = groupId;
+        if (this.groupStates.size >= CODE_GROUPS_KEPT) this.groupStates.clear();
+        this.groupStates.set(groupId, outcome.promise);
+      }
       const [code, { members, bans }, , row] = await readTogether(em, [
         findOneRead(em, GroupCode, { token, tenantId: ctx.tenantId }),
-        presentAndBannedRead(id, userIds),
+        presentAndBannedRead(groupId, userIds),
         this.groupLog.prepareRead(em, ctx.tenantId),
-        // Classic: the lock is taken last, and held from here on. Otherwise read without a lock.
-        unlocked ? findOneRead(em, Group, { rowId: id, tenantId: ctx.tenantId }) : lockGroupRead(ctx, em, id),
+        // Classic: the lock is taken last, and held from here on. Foreseeing: read without a lock.
+        foresee ? findOneRead(em, Group, { rowId: groupId, tenantId: ctx.tenantId }) : lockGroupRead(ctx, em, groupId),
       ]);
-      if (!code || code.groupId !== id) {
+      if (!code || code.groupId !== groupId) {
         this.codeGroups.delete(key);
         return none;
       }
-      if (!row && unlocked) throw new ForeseenGroupChanged();
-      const expected = unlocked ? row! : lockedGroup(em, row, ["input", "token"]);
+      // The batch before, once committed. Waited for with a bound: this transaction holds a pooled
+      // connection meanwhile, and the batch before may need one to run again.
+      const before = previous ? await settledWithin(previous, BEFORE_WAIT_MS) : null;
+      const expected = foresee ? (before ?? row) : lockedGroup(em, row, ["input", "token"]);
+      if (!expected) throw new ForeseenGroupChanged();
+      leftAs = expected;
       const group = Object.assign(Object.create(Group.prototype) as Group, expected);
       if (joinApprovalOn(ctx, group) || codeRefusal(ctx.policy, code, group, now)) return none;
       const cap = ctx.policy.codeJoinCapacity(planCodeType(code.type));
@@ -385,8 +419,8 @@ export class GroupCodeService {
       // A refusal rolls the batch back: each join then takes its own path, which names its own refusal.
       const countRefused = () => new Error("the code refused the batch's uses");
       let seated: Member[];
-      if (unlocked) {
-        // The group's UPDATE goes first: it takes the row lock (before the code's row, as everywhere) and checks the row is as read.
+      if (foresee) {
+        // The group's UPDATE goes first: it takes the row lock (before the code's row, as everywhere) and checks the row is `expected`.
         ({ admitted: seated } = await admitMembers(this.groupLog, em, group, admissions, cap, now, {
           knownAbsent: true,
           expect: { group: expected, refusal: () => new ForeseenGroupChanged() },
@@ -397,9 +431,11 @@ export class GroupCodeService {
         await countUses(em, code, [...users], now, countRefused);
         ({ admitted: seated } = await admitMembers(this.groupLog, em, group, admissions, cap, now, { knownAbsent: true }));
       }
+      leftAs = group;
       const joined = new Map(admitted.map((join, i) => [join, { group, member: seated[i] }]));
       return joins.map((join) => joined.get(join) ?? null);
     });
+    return { results, leftAs };
   }
 
   /**

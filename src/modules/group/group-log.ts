@@ -30,7 +30,7 @@ export interface SeatChange {
   /**
    * The group as the caller expects the database to hold it (all columns): the UPDATE then also
    * refuses, with `full()`, unless the row is exactly that — for a caller that built the append on
-   * a row read without the lock. The UPDATE takes the row lock itself.
+   * a foreseen state instead of a row read under the lock. The UPDATE takes the row lock itself.
    */
   unchanged?: Group;
 }
