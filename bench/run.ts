@@ -226,8 +226,9 @@ async function main(): Promise<void> {
       // Every server warmed first; then READ_ROUNDS alternating rounds (the API, then each form of the
       // raw server), each measurement started on an idle machine; the ratio is the median of the
       // rounds' ratios to the round's faster raw form (one measurement of each, taken API first right
-      // after the data was written, had read 0.59 where the rounds after it read 0.7–0.9).
-      const READ_ROUNDS = 3;
+      // after the data was written, had read 0.59 where the rounds after it read 0.7–0.9). Five rounds:
+      // three rounds' median read 0.73 and 0.97 in two runs of the same read path (rounds 0.63–0.97).
+      const READ_ROUNDS = 5;
       await load(client.url, { body, headers: userAuth, connections: 50, duration: 2 });
       for (const [, url] of rawServers) await load(url, { body, headers: { "x-user-id": rowId(viewer) }, connections: 50, duration: 2 });
       type Measured = { rate: number; p50: number; p99: number; errors: number; cpu: { server: number; database: number } };
@@ -301,7 +302,10 @@ async function main(): Promise<void> {
       // ≈ 125 times); after 16,000, 0.39 against 0.31–0.37.
       const WARMUP = 16000;
       const JOINERS = 8000;
-      const JOIN_ROUNDS = 5;
+      // Seven rounds: one build's rounds ranged 0.42–0.74 within a run (its five rounds' median
+      // read 0.48–0.57 over four runs), the API's Node CPU per join 0.19–0.44 ms while the raw
+      // server's stayed at 0.06–0.11 (a machine slower or faster by the minute).
+      const JOIN_ROUNDS = 7;
       const apiJoins = async (count: number, offset: number) => {
         const users: string[] = [];
         for (let c = 0; c < count; c += 500) {
@@ -619,17 +623,17 @@ ${lines.join("\n")}
   over HTTP with a user token, 50 connections, against \`bench/raw-server.ts\` (node:http + mysql2, JSON built by
   hand, no auth, no GraphQL) running the same answer's best SQL: the groups with their owners in one statement,
   the members in a second, in both forms (a UNION ALL of per-group ranges, and ROW_NUMBER() OVER); the faster
-  form is the baseline. Both responses are checked equal first. Every server is warmed, then measured in three
+  form is the baseline. Both responses are checked equal first. Every server is warmed, then measured in five
   alternating rounds (the API, then each raw form), each measurement started on an idle machine, and the ratio
   is the median of the rounds' ratios (one measurement each, the API's first, right after the data was written,
   had read 0.59 where such rounds read 0.7–0.9).
 - **joinGroupByCode**: 200 concurrent clients, each a different user joining through one code (8,000 joins into a
-  fresh group, after 8,000 unmeasured joins into another to warm each server up), versus
+  fresh group, after 16,000 unmeasured joins into another to warm each server up), versus
   \`bench/raw-server.ts\` (POST /join, same client, same 200 connections) running the same writes (lock group,
   check membership, lock code, count the use, seat, history entry, member row, the day's join counter) without
   GraphQL, auth, Merkle sealing, signing, events or welcome, in two forms: one transaction per join, and joins
   arriving meanwhile combined into the next transaction (common/combiner.ts, as the API does); the faster form
-  is the baseline. The combined form and the API are measured in five alternating rounds (API, then raw, a few
+  is the baseline. The combined form and the API are measured in seven alternating rounds (API, then raw, a few
   seconds apart, each load started once the machine is idle after the run's preparation: users, tokens, group and
   code) and the ratio is the median of the rounds' ratios: this machine's speed drifts by ±30 % within a
   minute (one API's Node CPU per join read 0.26–0.40 ms in three rounds of one run), and one run of each half a
