@@ -49,6 +49,11 @@ for (const s of ONLY ?? []) if (!(SECTIONS as readonly string[]).includes(s)) th
 const wants = (section: Section) => !ONLY || ONLY.includes(section);
 const ledger = new QuietLedger(0.1);
 let profileLine: string | null = null;
+/**
+ * Whether a figure meets its goal, judged on the exact value: a ratio of 0.598 is printed as 0.598,
+ * not rounded to a 0.60 that reads as the goal met.
+ */
+const goal = (met: boolean) => (met ? "met" : "not met");
 function report(line: string): void {
   lines.push(line);
   process.stdout.write(`${line}\n`);
@@ -253,7 +258,7 @@ async function main(): Promise<void> {
       const median = [...readRounds].sort((x, y) => x.ratio - y.ratio)[Math.floor(readRounds.length / 2)];
       const apiRead = median.api;
       const best = median.best;
-      report(`read throughput (50 groups × 20 members, ${(bytes / 1024).toFixed(1)} KiB, ${READ_ROUNDS} alternating rounds): ratio ${median.ratio.toFixed(2)} (median; goal ≥ 0.8), rounds ${readRounds.map((r) => `${r.api.rate.toFixed(0)}/${r.best.rate.toFixed(0)} = ${r.ratio.toFixed(2)}`).join(", ")} (api/raw req/s, raw node:http+mysql2, its faster form); median round: raw ${best.name}, api p50 ${apiRead.p50} ms p99 ${apiRead.p99} ms; errors ${readRounds.reduce((n, r) => n + r.api.errors, 0)}`);
+      report(`read throughput (50 groups × 20 members, ${(bytes / 1024).toFixed(1)} KiB, ${READ_ROUNDS} alternating rounds): ratio ${median.ratio.toFixed(3)} (median; goal ≥ 0.8: ${goal(median.ratio >= 0.8)}), rounds ${readRounds.map((r) => `${r.api.rate.toFixed(0)}/${r.best.rate.toFixed(0)} = ${r.ratio.toFixed(3)}`).join(", ")} (api/raw req/s, raw node:http+mysql2, its faster form); median round: raw ${best.name}, api p50 ${apiRead.p50} ms p99 ${apiRead.p99} ms; errors ${readRounds.reduce((n, r) => n + r.api.errors, 0)}`);
       report(`raw baseline, members statement (median round): ${median.raws.map((r) => `${r.name} ${r.rate.toFixed(0)} req/s`).join(", ")}`);
       const cpu = (c: { server: number; database: number }) => `${c.server.toFixed(1)} ms Node + ${c.database.toFixed(1)} ms MariaDB`;
       report(`CPU per request under the read load (median round): api ${cpu(apiRead.cpu)}; raw (${best.name}) ${cpu(best.cpu)}`);
@@ -353,7 +358,7 @@ async function main(): Promise<void> {
       const aloneJoins = after.alone - before.alone;
       const middle = [...rounds].sort((x, y) => x.ratio - y.ratio)[Math.floor(rounds.length / 2)];
       const rawForm = middle.raw === rawSingle ? "one join per transaction" : "joins combined per transaction";
-      report(`joinGroupByCode (200 concurrent clients, ${JOINERS} joins per run after ${WARMUP} unmeasured on each server, ${JOIN_ROUNDS} alternating rounds): ratio ${middle.ratio.toFixed(2)} (median; goal ≥ 0.6), rounds ${rounds.map((r) => `${r.rate.toFixed(0)}/${r.raw.rate.toFixed(0)} = ${r.ratio.toFixed(2)}`).join(", ")} (api/raw joins/s, raw ${rawForm}); median round: api p50 ${middle.api.result.latency.p50} ms p99 ${middle.api.result.latency.p99} ms, mysql2 p50 ${middle.raw.p50} ms p99 ${middle.raw.p99} ms; group row lock held (gp_group_lock_hold_seconds) p50 ≤ ${hold.p50} ms, p99 ≤ ${hold.p99} ms; ${combinedJoins} joins admitted combined, ${aloneJoins} left to their own transaction; batches on the group as foreseen ${after.foreseen - before.foreseen}, run again on a changed row ${after.changed - before.changed}`);
+      report(`joinGroupByCode (200 concurrent clients, ${JOINERS} joins per run after ${WARMUP} unmeasured on each server, ${JOIN_ROUNDS} alternating rounds): ratio ${middle.ratio.toFixed(3)} (median; goal ≥ 0.6: ${goal(middle.ratio >= 0.6)}), rounds ${rounds.map((r) => `${r.rate.toFixed(0)}/${r.raw.rate.toFixed(0)} = ${r.ratio.toFixed(3)}`).join(", ")} (api/raw joins/s, raw ${rawForm}); median round: api p50 ${middle.api.result.latency.p50} ms p99 ${middle.api.result.latency.p99} ms, mysql2 p50 ${middle.raw.p50} ms p99 ${middle.raw.p99} ms; group row lock held (gp_group_lock_hold_seconds) p50 ≤ ${hold.p50} ms, p99 ≤ ${hold.p99} ms; ${combinedJoins} joins admitted combined, ${aloneJoins} left to their own transaction; batches on the group as foreseen ${after.foreseen - before.foreseen}, run again on a changed row ${after.changed - before.changed}`);
       report(`raw baseline, joins: one per transaction ${rawSingle.rate.toFixed(0)} joins/s (p50 ${rawSingle.p50} ms), combined ${middle.raw.rate.toFixed(0)} joins/s in the median round (p50 ${middle.raw.p50} ms)`);
       const joinCpuText = (c: { server: number; database: number; client: number }) => `${c.server.toFixed(2)} ms Node + ${c.database.toFixed(2)} ms MariaDB (+ ${c.client.toFixed(2)} ms load generator)`;
       report(`CPU per join (median round): api ${joinCpuText(middle.api.cpu)}; raw, one per transaction ${joinCpuText(rawSingle.cpu)}; raw, combined ${joinCpuText(middle.raw.cpu)}`);
@@ -368,7 +373,7 @@ async function main(): Promise<void> {
       const at1k = await ledger.watch("growth", () => load(client.url, { body, headers: userAuth, connections: 1, amount: 300 }));
       await addFillerGroups(admin, tenantRow, rowId(filler), 99_000);
       const at100k = await ledger.watch("growth", () => load(client.url, { body, headers: userAuth, connections: 1, amount: 300 }));
-      report(`read latency, 1,000 → 100,000 groups in the tenant: p50 ${at1k.latency.p50} → ${at100k.latency.p50} ms, ×${(at100k.latency.p50 / at1k.latency.p50).toFixed(2)} (goal ≤ 1.5)`);
+      report(`read latency, 1,000 → 100,000 groups in the tenant: p50 ${at1k.latency.p50} → ${at100k.latency.p50} ms, ×${(at100k.latency.p50 / at1k.latency.p50).toFixed(2)} (goal ≤ 1.5: ${goal(at100k.latency.p50 / at1k.latency.p50 <= 1.5)})`);
 
       // ---- 3b. Message history and statistics from 100 to 100,000 messages in a group.
       const history = JSON.stringify({ query: `query($id: ID!) { group(id: $id) { messages(first: 20) { edges { node { text sender { displayName } } } } } }`, variables: { id: chat } });
@@ -384,8 +389,8 @@ async function main(): Promise<void> {
       await expectMessageCount(client, stats, tokens[0]!, 100_000);
       const h100k = await ledger.watch("growth", () => load(client.url, { body: history, headers: userAuth, connections: 1, amount: 300 }));
       const s100k = await ledger.watch("growth", () => load(client.url, { body: stats, headers: userAuth, connections: 1, amount: 100 }));
-      report(`message history latency, 100 → 100,000 messages: p50 ${h100.latency.p50} → ${h100k.latency.p50} ms, ×${(h100k.latency.p50 / h100.latency.p50).toFixed(2)} (goal ≤ 1.5)`);
-      report(`group stats latency, 100 → 100,000 messages: p50 ${s100.latency.p50} → ${s100k.latency.p50} ms, ×${(s100k.latency.p50 / s100.latency.p50).toFixed(2)} (goal ≤ 1.5; per-day counters)`);
+      report(`message history latency, 100 → 100,000 messages: p50 ${h100.latency.p50} → ${h100k.latency.p50} ms, ×${(h100k.latency.p50 / h100.latency.p50).toFixed(2)} (goal ≤ 1.5: ${goal(h100k.latency.p50 / h100.latency.p50 <= 1.5)})`);
+      report(`group stats latency, 100 → 100,000 messages: p50 ${s100.latency.p50} → ${s100k.latency.p50} ms, ×${(s100k.latency.p50 / s100.latency.p50).toFixed(2)} (goal ≤ 1.5: ${goal(s100k.latency.p50 / s100.latency.p50 <= 1.5)}; per-day counters)`);
     }
     // ---- 5. Webhooks: the first endpoint of the run is created only now, so the figures above carry no deliveries.
     // A group of its own: the growth figures bulk-insert history rows behind the API's back (no
