@@ -111,7 +111,7 @@ describe(`code joins combined into one transaction (${engine})`, { skip: engine 
     const group = await createGroup(server, owner, [m1, m2]);
     ok(await mutate(server, "updateGroupSettings", { groupId: group.id, welcomeMessage: "Old welcome" }, owner.token));
     const code = await permanentCode(server, owner, group.id);
-    // One join first: the next batch builds on the group as this one left it.
+    // One join first: the code's group is then known, and the next batch reads the group with its other reads.
     ok(dataOf(await server.gql(JoinByCodeDocument, { input: { token: code.token } }, joiners[0].token)).joinGroupByCode);
     const [{ log_size: sizeBefore }] = await server.sql("SELECT log_size FROM chat_groups WHERE id = ?", [rowId(group.id)]);
     const changedBefore = await metric(server, 'gp_code_join_batches_total{group_row="changed"}');

@@ -404,6 +404,7 @@ export class GroupCodeService {
       const expected = foresee ? (before ?? row) : lockedGroup(em, row, ["input", "token"]);
       if (!expected) throw new ForeseenGroupChanged();
       leftAs = expected;
+      // A copy: the batch moves it, while the batch before (whose group this may be) still answers with its own.
       const group = Object.assign(Object.create(Group.prototype) as Group, expected);
       if (joinApprovalOn(ctx, group) || codeRefusal(ctx.policy, code, group, now)) return none;
       const cap = ctx.policy.codeJoinCapacity(planCodeType(code.type));
