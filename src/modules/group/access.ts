@@ -2,7 +2,7 @@ import type { EntityManager } from "typeorm";
 import { DomainError, ErrorCode, notFound } from "../../common/errors";
 import { rowIdOf } from "../../common/global-id";
 import type { RequestContext } from "../../context/context";
-import { holdingRowLock, type Read } from "../../db/database";
+import { holdingRowLock, type Read, runRead } from "../../db/database";
 import { findOneRead, findOneRow } from "../../db/query";
 import { Group } from "./group.entity";
 import { GroupStatus } from "./group.enums";
@@ -55,7 +55,8 @@ export async function actorOn(ctx: RequestContext, em: EntityManager, group: Gro
 
 /** The acting member, for operations only members can do (the tenant operator gets NOT_PERMITTED). */
 export async function memberActor(ctx: RequestContext, em: EntityManager, group: Group): Promise<Member> {
-  return actingMember(ctx, ctx.principal.kind !== "TENANT" && ctx.userId ? await findMember(em, group.rowId, ctx.userId) : null);
+  const read = callerMemberRead(ctx, em, group.rowId);
+  return actingMember(ctx, read ? await runRead(em, read) : null);
 }
 
 /** The caller's membership of a group as a Read (for readTogether, after lockGroupRead): null when the caller is no user. */
