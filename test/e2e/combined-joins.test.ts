@@ -60,6 +60,8 @@ async function whileLocked<T>(
 describe(`code joins combined into one transaction (${engine})`, { skip: engine !== "mysql" && "combining runs on MySQL/MariaDB only" }, () => {
   let server: TestServer;
   let t: FixtureTenant;
+  /** Tenants made by single tests: the invariants are checked over every tenant on the server. */
+  const crowds: FixtureTenant[] = [];
   before(async () => {
     server = await startTestServer({ config: { metricsToken: SCRAPE_TOKEN } });
     t = await createTenant(server, { users: 50, policyOverrides: { permanentCodeRefreshable: true, maxGroupSize: 1000, directAddLimit: 1000, codeJoinCap: 1000, permanentCodeMaxMembers: 1000 } });
@@ -147,6 +149,7 @@ describe(`code joins combined into one transaction (${engine})`, { skip: engine 
 
   it("more joiners than two full batches (a second batch waits for the first to commit, a third queues): a code with maxUses 150 admits exactly 150 of 250, the rest CODE_EXHAUSTED", { timeout: 300_000 }, async () => {
     const crowd = await createTenant(server, { users: 253, allContacts: false, policyOverrides: { permanentCodeRefreshable: true, maxGroupSize: 1000, directAddLimit: 1000, codeJoinCap: 1000, permanentCodeMaxMembers: 1000 } });
+    crowds.push(crowd);
     const [owner, m1, m2, ...joiners] = crowd.users;
     await addContacts(server, crowd, [[owner, m1], [owner, m2]]);
     const group = await createGroup(server, owner, [m1, m2]);
@@ -165,7 +168,36 @@ describe(`code joins combined into one transaction (${engine})`, { skip: engine 
     assert.ok((await metric(server, 'gp_code_joins_combined_total{outcome="combined"}')) > combinedBefore, "joins were combined");
     // Nothing but these batches changed the group: each was built on the one before it as committed, and none ran again.
     assert.equal((await metric(server, 'gp_code_join_batches_total{group_row="changed"}')) - changedBefore, 0, "no batch found the group other than foreseen");
-    await assertInvariants(server, [t, crowd]);
+    await assertInvariants(server, [t, ...crowds]);
+  });
+
+  it("the group changed under two batches in flight: the batch that finds it changed runs again, the batches after it build on what it left, and all 150 join", { timeout: 300_000 }, async () => {
+    const crowd = await createTenant(server, { users: 153, allContacts: false, policyOverrides: { permanentCodeRefreshable: true, maxGroupSize: 1000, directAddLimit: 1000, codeJoinCap: 1000, permanentCodeMaxMembers: 1000 } });
+    crowds.push(crowd);
+    const [owner, m1, m2, ...joiners] = crowd.users;
+    await addContacts(server, crowd, [[owner, m1], [owner, m2]]);
+    const group = await createGroup(server, owner, [m1, m2]);
+    const code = await permanentCode(server, owner, group.id);
+    const changedBefore = await metric(server, 'gp_code_join_batches_total{group_row="changed"}');
+    const foreseenBefore = await metric(server, 'gp_code_join_batches_total{group_row="foreseen"}');
+    // The first batch's writes wait on the lock, the second (a full batch waited) waits for them;
+    // the holder changes the group's name before letting go, so the first batch runs again and
+    // the one after it builds on what that second attempt left.
+    const answers = await whileLocked(
+      server,
+      rowId(group.id),
+      { waiters: 1, settleMs: 500, meanwhile: (holder) => holder.query("UPDATE chat_groups SET name = 'Renamed' WHERE id = ?", [rowId(group.id)]) },
+      () => Promise.all(joiners.map(async (u) => dataOf(await server.gql(JoinByCodeDocument, { input: { token: code.token } }, u.token)).joinGroupByCode)),
+    );
+    for (const answer of answers) assert.deepEqual(codes(answer), []);
+    assert.equal(answers.filter((a) => a.member).length, 150);
+    const [stored] = await server.sql("SELECT member_count, name FROM chat_groups WHERE id = ?", [rowId(group.id)]);
+    assert.deepEqual([Number(stored.member_count), stored.name], [3 + 150, "Renamed"]);
+    const changed = (await metric(server, 'gp_code_join_batches_total{group_row="changed"}')) - changedBefore;
+    const foreseen = (await metric(server, 'gp_code_join_batches_total{group_row="foreseen"}')) - foreseenBefore;
+    assert.equal(changed, 1, "only the batch that found the row changed ran again");
+    assert.ok(foreseen >= 1, "the batches after them went as foreseen");
+    await assertInvariants(server, [t, ...crowds]);
   });
 });
 
