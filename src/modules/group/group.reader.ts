@@ -60,6 +60,10 @@ export class GroupReader {
     // An owner selected for its id alone needs no user row: the group's row has it.
     const ownerColumns = projection.owner?.filter((p) => p !== "rowId");
     const owner = projection.withOwner && ownerColumns?.length !== 0 ? rowReader(source, User, "o_", ownerColumns) : null;
+    // The tenant is checked on the group's row (read by its key anyway), not the membership's: the
+    // caller's memberships then come from their user index alone (ix_group_members_user covers
+    // them), where `m.tenant_id` made MariaDB read each membership row, or filter through the
+    // tenant's whole index range (a rowid filter), for a check the group's row makes as well.
     const params: unknown[] = [userId, tenantId];
     let after = "";
     if (page.after) {
@@ -69,7 +73,7 @@ export class GroupReader {
     params.push(page.limit + 1);
     const rows = await this.db.rows(
       `SELECT ${[group.select("g"), member.select("m"), owner?.select("o") ?? ""].filter(Boolean).join(", ")} FROM group_members m JOIN chat_groups g ON g.id = m.group_id
-       ${owner ? "LEFT JOIN users o ON o.id = g.owner_id " : ""}WHERE m.user_id = ? AND m.tenant_id = ?${after} ORDER BY m.joined_at DESC, g.id DESC LIMIT ?`,
+       ${owner ? "LEFT JOIN users o ON o.id = g.owner_id " : ""}WHERE m.user_id = ? AND g.tenant_id = ?${after} ORDER BY m.joined_at DESC, g.id DESC LIMIT ?`,
       params,
     );
     const groupLoader = ctx.loaders.get(groupById);
