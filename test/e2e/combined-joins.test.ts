@@ -62,10 +62,21 @@ describe(`code joins combined into one transaction (${engine})`, { skip: engine 
   let t: FixtureTenant;
   /** Tenants made by single tests: the invariants are checked over every tenant on the server. */
   const crowds: FixtureTenant[] = [];
+  /** Groups of up to 1000, filled through codes. */
+  const policyOverrides = { permanentCodeRefreshable: true, maxGroupSize: 1000, directAddLimit: 1000, codeJoinCap: 1000, permanentCodeMaxMembers: 1000 };
   before(async () => {
     server = await startTestServer({ config: { metricsToken: SCRAPE_TOKEN } });
-    t = await createTenant(server, { users: 50, policyOverrides: { permanentCodeRefreshable: true, maxGroupSize: 1000, directAddLimit: 1000, codeJoinCap: 1000, permanentCodeMaxMembers: 1000 } });
+    t = await createTenant(server, { users: 50, policyOverrides });
   });
+
+  /** A tenant of its own: a group of its owner and two founders, and `count` other users to join it. */
+  async function crowdGroup(count: number) {
+    const crowd = await createTenant(server, { users: count + 3, allContacts: false, policyOverrides });
+    crowds.push(crowd);
+    const [owner, m1, m2, ...joiners] = crowd.users;
+    await addContacts(server, crowd, [[owner, m1], [owner, m2]]);
+    return { owner, joiners, group: await createGroup(server, owner, [m1, m2]) };
+  }
   after(() => server.close());
 
   it("joins queued on the group's lock go in one batch: the banned one is refused, a member keeps their membership, every other joins and is welcomed", { timeout: 300_000 }, async () => {
@@ -148,11 +159,7 @@ describe(`code joins combined into one transaction (${engine})`, { skip: engine 
   });
 
   it("more joiners than two full batches (a second batch waits for the first to commit, a third queues): a code with maxUses 150 admits exactly 150 of 250, the rest CODE_EXHAUSTED", { timeout: 300_000 }, async () => {
-    const crowd = await createTenant(server, { users: 253, allContacts: false, policyOverrides: { permanentCodeRefreshable: true, maxGroupSize: 1000, directAddLimit: 1000, codeJoinCap: 1000, permanentCodeMaxMembers: 1000 } });
-    crowds.push(crowd);
-    const [owner, m1, m2, ...joiners] = crowd.users;
-    await addContacts(server, crowd, [[owner, m1], [owner, m2]]);
-    const group = await createGroup(server, owner, [m1, m2]);
+    const { owner, joiners, group } = await crowdGroup(250);
     const code = ok(dataOf(await server.gql(CreateCodeDocument, { input: { groupId: group.id, type: "PERMANENT", maxUses: 150 } }, owner.token)).createGroupCode).code!;
     const combinedBefore = await metric(server, 'gp_code_joins_combined_total{outcome="combined"}');
     const changedBefore = await metric(server, 'gp_code_join_batches_total{group_row="changed"}');
@@ -172,11 +179,7 @@ describe(`code joins combined into one transaction (${engine})`, { skip: engine 
   });
 
   it("the group changed under two batches in flight: the batch that finds it changed runs again, the batches after it build on what it left, and all 150 join", { timeout: 300_000 }, async () => {
-    const crowd = await createTenant(server, { users: 153, allContacts: false, policyOverrides: { permanentCodeRefreshable: true, maxGroupSize: 1000, directAddLimit: 1000, codeJoinCap: 1000, permanentCodeMaxMembers: 1000 } });
-    crowds.push(crowd);
-    const [owner, m1, m2, ...joiners] = crowd.users;
-    await addContacts(server, crowd, [[owner, m1], [owner, m2]]);
-    const group = await createGroup(server, owner, [m1, m2]);
+    const { owner, joiners, group } = await crowdGroup(150);
     const code = await permanentCode(server, owner, group.id);
     const changedBefore = await metric(server, 'gp_code_join_batches_total{group_row="changed"}');
     const foreseenBefore = await metric(server, 'gp_code_join_batches_total{group_row="foreseen"}');
