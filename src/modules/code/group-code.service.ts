@@ -362,12 +362,11 @@ export class GroupCodeService {
    */
   private async joinBatch(joins: CodeJoin[], outcome: BatchOutcome, foresee: boolean): Promise<{ results: Array<Joined | null>; leftAs: Group | null }> {
     const { ctx, token } = joins[0];
-    const none = joins.map(() => null);
+    // Nothing admitted: the group stays as it was (`leftAs`; null when unknown).
+    const none = (leftAs: Group | null) => ({ results: joins.map(() => null), leftAs });
     const key = `${ctx.tenantId} ${token}`;
     let groupId = this.codeGroups.get(key);
-    let leftAs: Group | null = null;
-    const results = await ctx.db.tx(async (em) => {
-      leftAs = null;
+    return ctx.db.tx(async (em) => {
       const now = ctx.now();
       const userIds = [...new Set(joins.map((join) => join.userId))];
       // A code's group never changes: once known, the code, the batch's members and bans, what the
@@ -375,7 +374,7 @@ export class GroupCodeService {
       // batch through a code reads the code first.
       if (groupId === undefined) {
         const found = await findOneRow(em, GroupCode, { token, tenantId: ctx.tenantId });
-        if (!found) return none;
+        if (!found) return none(null);
         groupId = found.groupId;
         if (this.codeGroups.size >= CODE_GROUPS_KEPT) this.codeGroups.clear();
         this.codeGroups.set(key, groupId);
@@ -396,17 +395,16 @@ export class GroupCodeService {
       ]);
       if (!code || code.groupId !== groupId) {
         this.codeGroups.delete(key);
-        return none;
+        return none(null);
       }
       // The batch before, once committed. Waited for with a bound: this transaction holds a pooled
       // connection meanwhile, and the batch before may need one to run again.
       const before = previous ? await settledWithin(previous, BEFORE_WAIT_MS) : null;
       const expected = foresee ? (before ?? row) : lockedGroup(em, row, ["input", "token"]);
       if (!expected) throw new ForeseenGroupChanged();
-      leftAs = expected;
       // A copy: the batch moves it, while the batch before (whose group this may be) still answers with its own.
       const group = Object.assign(Object.create(Group.prototype) as Group, expected);
-      if (joinApprovalOn(ctx, group) || codeRefusal(ctx.policy, code, group, now)) return none;
+      if (joinApprovalOn(ctx, group) || codeRefusal(ctx.policy, code, group, now)) return none(expected);
       const cap = ctx.policy.codeJoinCapacity(planCodeType(code.type));
       const usesLeft = code.maxUses === null ? Infinity : code.maxUses - code.uses;
       const users = new Set<string>();
@@ -415,7 +413,7 @@ export class GroupCodeService {
         users.add(join.userId);
         return true;
       });
-      if (admitted.length === 0 || group.memberCount + admitted.length > cap) return none;
+      if (admitted.length === 0 || group.memberCount + admitted.length > cap) return none(expected);
       const admissions = admitted.map((join) => ({ userId: join.userId, source: { kind: JoinSourceKind.GROUP_CODE, codeId: code.rowId, state: code.state } }));
       // A refusal rolls the batch back: each join then takes its own path, which names its own refusal.
       const countRefused = () => new Error("the code refused the batch's uses");
@@ -432,11 +430,9 @@ export class GroupCodeService {
         await countUses(em, code, [...users], now, countRefused);
         ({ admitted: seated } = await admitMembers(this.groupLog, em, group, admissions, cap, now, { knownAbsent: true }));
       }
-      leftAs = group;
       const joined = new Map(admitted.map((join, i) => [join, { group, member: seated[i] }]));
-      return joins.map((join) => joined.get(join) ?? null);
+      return { results: joins.map((join) => joined.get(join) ?? null), leftAs: group };
     });
-    return { results, leftAs };
   }
 
   /**
