@@ -91,9 +91,9 @@ const cases: Array<{ name: string; entity: EntityTarget<ObjectLiteral>; rows: (e
     name: "EventRecord (simple-json, nullable)",
     entity: EventRecord,
     rows: (em) => [
-      em.create(EventRecord, { rowId: "ev-1", tenantId: A, type: "member.joined", groupId: "g-1", seq: 1, data: { groupId: "R3JvdXA6MQ==", list: [1, "two", null, { deep: [text] }] }, createdAt: 5 }),
-      { rowId: "ev-2", tenantId: A, type: "group.created", groupId: null, seq: null, data: {}, createdAt: 6 },
-      { rowId: "ev-3", tenantId: B, type: "tenant.updated", data: { text }, createdAt: 7 },
+      em.create(EventRecord, { rowId: "ev-1", tenantId: A, type: "member.joined", groupId: "g-1", seq: 1, storedData: { groupId: "R3JvdXA6MQ==", list: [1, "two", null, { deep: [text] }] }, createdAt: 5 }),
+      { rowId: "ev-2", tenantId: A, type: "group.created", groupId: null, seq: null, storedData: {}, createdAt: 6 },
+      { rowId: "ev-3", tenantId: B, type: "tenant.updated", storedData: { text }, createdAt: 7 },
     ],
   },
   {

@@ -3,7 +3,7 @@ import { newId } from "../../common/ids";
 import { insertRows } from "../../db/query";
 import { afterCommit, type Read, transactionLocals } from "../../db/database";
 import type { EventBus, LiveEvent } from "./bus";
-import { EventRecord } from "./event.entity";
+import { EventRecord, storedEventData } from "./event.entity";
 import type { EventType } from "./event-types";
 import { endpointsAheadRead, enqueueWebhookDeliveries, readEndpointsAhead } from "../webhooks/enqueue";
 
@@ -52,17 +52,11 @@ export function announceAfterCommit(em: EntityManager, events: LiveEvent[]): voi
  */
 export async function recordEvents(em: EntityManager, inputs: EventInput[], now: number): Promise<EventRecord[]> {
   if (inputs.length === 0) return [];
-  const rows = inputs.map((input) =>
-    em.create(EventRecord, {
-      rowId: newId(),
-      tenantId: input.tenantId,
-      type: input.type,
-      groupId: input.groupId ?? null,
-      seq: input.seq ?? null,
-      data: input.data,
-      createdAt: now,
-    }),
-  );
+  const rows = inputs.map((input) => {
+    const groupId = input.groupId ?? null;
+    const seq = input.seq ?? null;
+    return em.create(EventRecord, { rowId: newId(), tenantId: input.tenantId, type: input.type, groupId, seq, storedData: storedEventData(input.data, groupId, seq), createdAt: now });
+  });
   await insertRows(em, EventRecord, rows as never);
   // Webhook deliveries are part of the same transaction: committed with the events, or not at all.
   const delivered = await enqueueWebhookDeliveries(em, rows);
@@ -75,7 +69,7 @@ export async function recordEvents(em: EntityManager, inputs: EventInput[], now:
       groupId: row.groupId,
       seq: row.seq,
       audience: inputs[i].audience ?? [],
-      data: row.data,
+      data: inputs[i].data,
       createdAt: now,
       ...(delivered.has(row.rowId) ? { webhooks: true } : {}),
     })),
