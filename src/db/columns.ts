@@ -1,7 +1,7 @@
 import { Column, type ColumnOptions, PrimaryColumn } from "typeorm";
 
 /** bigint comes back from mysql2 as a string; instants and counters are safe as JS numbers. */
-const bigintAsNumber = {
+export const bigintAsNumber = {
   to: (value: number | null | undefined) => value,
   from: (value: string | number | null) => (value == null ? null : Number(value)),
 };

@@ -3,6 +3,7 @@ import { DriverUtils } from "typeorm/driver/DriverUtils";
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import type { PageRequest } from "../common/pagination";
+import { bigintAsNumber } from "./columns";
 import { deferWrite, type Read, runRead } from "./database";
 import { mysqlLiteral } from "./literal";
 import { type RowReader, rowReader } from "./rows";
@@ -113,10 +114,21 @@ interface InsertPlan {
   columns: ColumnMetadata[];
   /** Per column, what a value left undefined becomes (TypeORM's createColumnValueExpression). */
   absent: string[];
+  /**
+   * Per column, the property to read the value from as it is when TypeORM would read and prepare it
+   * unchanged (a plain column whose type the driver passes through, with no transformer but an
+   * identity one), else null: getEntityValue and preparePersistentValue run for it.
+   */
+  plain: Array<string | null>;
   sqlite: boolean;
 }
 
 const insertPlans = new WeakMap<EntityMetadata, InsertPlan>();
+
+/** Column types whose values MySQL's and SQLite's drivers prepare as they are (preparePersistentValue returns them unchanged). */
+const PASSED_THROUGH_TYPES = new Set(["varchar", "char", "text", "int", "integer", "bigint"]);
+/** Transformers whose `to` returns its value: the bigint columns' (db/columns.ts). */
+const IDENTITY_TRANSFORMERS = new Set<unknown>([bigintAsNumber]);
 
 /**
  * The multi-row INSERT TypeORM's InsertQueryBuilder would give for `rows` (`.insert().into(entity)
@@ -132,7 +144,7 @@ export function insertStatement(dataSource: DataSource, entity: EntityTarget<Obj
   const metadata = dataSource.getMetadata(entity);
   let plan = insertPlans.get(metadata);
   if (!plan) insertPlans.set(metadata, (plan = insertPlan(dataSource, metadata)));
-  const { head, columns, absent, sqlite } = plan;
+  const { head, columns, absent, plain, sqlite } = plan;
   const driver = dataSource.driver;
   const params: unknown[] = [];
   let sql = head;
@@ -141,9 +153,10 @@ export function insertStatement(dataSource: DataSource, entity: EntityTarget<Obj
     for (let c = 0; c < columns.length; c++) {
       const column = columns[c]!;
       if (c > 0) sql += ", ";
-      const given: unknown = column.getEntityValue(rows[r]);
+      const property = plain[c];
+      const given: unknown = property === null ? column.getEntityValue(rows[r]) : rows[r]![property];
       if (typeof given === "function") throw new Error(`insertRows writes values, not SQL expressions (${metadata.name}.${column.propertyPath})`);
-      const value: unknown = driver.preparePersistentValue(given, column);
+      const value: unknown = property === null ? driver.preparePersistentValue(given, column) : given;
       if (value === undefined) {
         sql += absent[c];
       } else if (sqlite) {
@@ -187,7 +200,13 @@ function insertPlan(dataSource: DataSource, metadata: EntityMetadata): InsertPla
     .split(".")
     .map((part) => (part === "" ? part : driver.escape(part)))
     .join(".");
-  return { head: `INSERT INTO ${table}(${columns.map((column) => driver.escape(column.databaseName)).join(", ")}) VALUES `, columns, absent, sqlite };
+  const plain = columns.map((column) => {
+    const transformer = column.transformer;
+    const identity = transformer === undefined || (!Array.isArray(transformer) && IDENTITY_TRANSFORMERS.has(transformer));
+    const passedThrough = typeof column.type === "string" && PASSED_THROUGH_TYPES.has(column.type);
+    return identity && passedThrough && !column.embeddedMetadata && !column.relationMetadata && !column.referencedColumn ? column.propertyName : null;
+  });
+  return { head: `INSERT INTO ${table}(${columns.map((column) => driver.escape(column.databaseName)).join(", ")}) VALUES `, columns, absent, plain, sqlite };
 }
 
 /**
