@@ -414,7 +414,8 @@ export class GroupCodeService {
         return true;
       });
       if (admitted.length === 0 || group.memberCount + admitted.length > cap) return none(expected);
-      const admissions = admitted.map((join) => ({ userId: join.userId, source: { kind: JoinSourceKind.GROUP_CODE, codeId: code.rowId, state: code.state } }));
+      const source = { kind: JoinSourceKind.GROUP_CODE, codeId: code.rowId, state: code.state };
+      const admissions = admitted.map((join) => ({ userId: join.userId, source }));
       // A refusal rolls the batch back: each join then takes its own path, which names its own refusal.
       const countRefused = () => new Error("the code refused the batch's uses");
       let seated: Member[];

@@ -71,6 +71,13 @@ export async function admitMembers(
   const welcome = options.welcome ?? (group.welcomeMessage ? { template: group.welcomeMessage } : null);
   const joiners = fresh.filter((a) => a.source.kind !== JoinSourceKind.CREATOR && a.source.kind !== JoinSourceKind.SPLIT).map((a) => a.userId);
   const welcomes = welcome ? await welcomeEntries(em, group, joiners, welcome) : [];
+  // Joins through one code or invitation share their source: its event data is made once.
+  const sourceData = new Map<JoinSource, Record<string, unknown>>();
+  const joinSourceOf = (source: JoinSource) => {
+    let data = sourceData.get(source);
+    if (data === undefined) sourceData.set(source, (data = joinSourceData(source)));
+    return data;
+  };
   // The seats and the history entries (the joins, then their welcome messages) move in one UPDATE that refuses to pass the cap.
   const entries = await log.appendWithSeats(
     em,
@@ -81,7 +88,7 @@ export async function admitMembers(
         actorId: a.source.inviterId ?? a.userId,
         subjectId: a.userId,
         data: { source: a.source.kind, role: a.role ?? MemberRole.MEMBER, ...(a.source.state ? { state: a.source.state } : {}) },
-        event: { joinSource: joinSourceData(a.source) },
+        event: { joinSource: joinSourceOf(a.source) },
       })),
       ...welcomes,
     ],
