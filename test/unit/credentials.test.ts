@@ -254,6 +254,20 @@ describe("claimedTenant, claimedExpiry (unverified)", () => {
     assert.equal(claimedExpiry(forged), 5000);
   });
 
+  it("read the tenant from the payload's leading bytes when it names it first, as tokens signed here do; a payload naming two tenants verifies under neither", async () => {
+    const { token } = await signUserToken(SECRET, { tenantId: TENANT, userId: "u-1" }, NOW, 3600);
+    assert.ok(Buffer.from(token.split(".")[1]!, "base64url").toString().startsWith(`{"tid":"${TENANT}"`));
+    assert.equal(claimedTenant(token), TENANT);
+    // The leading bytes name TENANT, the parsed payload (the last `tid`) OTHER_TENANT: whichever key is picked, it fails.
+    const twice = `{"tid":"${TENANT}","tid":"${OTHER_TENANT}","iss":"group-platform","aud":"tenant:${TENANT}","sub":"u-1","iat":${Math.floor(NOW / 1000)},"exp":${Math.floor(NOW / 1000) + 3600}}`;
+    const header = Buffer.from(JSON.stringify(HEADER)).toString("base64url");
+    const body = `${header}.${Buffer.from(twice).toString("base64url")}`;
+    const forged = `${body}.${createHmac("sha256", Buffer.from(SECRET, "hex")).update(body).digest("base64url")}`;
+    assert.equal(claimedTenant(forged), TENANT);
+    assert.equal(verify(forged, NOW, TENANT), null);
+    assert.equal(verify(forged, NOW, OTHER_TENANT), null);
+  });
+
   it("answer null for anything unreadable or of the wrong type", () => {
     for (const token of ["", "hello", "a.b", "a.b.c", `${b64(HEADER)}.${b64("[1]")}.x`, `${b64(HEADER)}.${b64("null")}.x`, `${b64(HEADER)}.${b64("{")}.x`]) {
       assert.equal(claimedTenant(token), null, token);
