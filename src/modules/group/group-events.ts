@@ -52,7 +52,11 @@ export function eventTypeOf(entry: Pick<GroupLogEntry, "kind" | "data">): EventT
 const ID_KEYS: Record<string, string> = { splitFrom: "Group", core: "Group", liveCode: "LiveCode", message: "Message" };
 
 function withGlobalIds(data: LogData | null): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  return addGlobalIds({}, data);
+}
+
+/** Copies `data` into `out` (as a spread would: a key `out` has already keeps its place), row ids as global ids; returns `out`. */
+function addGlobalIds(out: Record<string, unknown>, data: LogData | null): Record<string, unknown> {
   if (data === null) return out;
   for (const key in data) {
     const value = data[key];
@@ -102,9 +106,15 @@ function eventData(groupId: string, user: UserIds, entry: GroupLogEntry, type: E
       const until = entry.data && typeof entry.data.until === "number" ? new Date(entry.data.until).toISOString() : null;
       return { ...base, actorId: user(entry.actorId), userId: user(entry.subjectId), until };
     }
-    default:
-      // group.dissolved and the member.* events
-      return { ...base, actorId: user(entry.actorId), ...(entry.subjectId ? { userId: user(entry.subjectId) } : {}), ...withGlobalIds(entry.data), ...extra };
+    default: {
+      // group.dissolved and the member.* events: built key by key, in the order (and with the
+      // overrides) of { ...base, actorId, userId?, ...data, ...extra }, without the copies.
+      const data: Record<string, unknown> = { groupId, seq: entry.seq, actorId: user(entry.actorId) };
+      if (entry.subjectId) data.userId = user(entry.subjectId);
+      addGlobalIds(data, entry.data);
+      if (extra) for (const key in extra) data[key] = extra[key];
+      return data;
+    }
   }
 }
 
