@@ -127,8 +127,6 @@ const insertPlans = new WeakMap<EntityMetadata, InsertPlan>();
 
 /** Column types whose values MySQL's and SQLite's drivers prepare as they are (preparePersistentValue returns them unchanged). */
 const PASSED_THROUGH_TYPES = new Set(["varchar", "char", "text", "int", "integer", "bigint"]);
-/** Transformers whose `to` returns its value: the bigint columns' (db/columns.ts). */
-const IDENTITY_TRANSFORMERS = new Set<unknown>([bigintAsNumber]);
 
 /**
  * The multi-row INSERT TypeORM's InsertQueryBuilder would give for `rows` (`.insert().into(entity)
@@ -201,8 +199,8 @@ function insertPlan(dataSource: DataSource, metadata: EntityMetadata): InsertPla
     .map((part) => (part === "" ? part : driver.escape(part)))
     .join(".");
   const plain = columns.map((column) => {
-    const transformer = column.transformer;
-    const identity = transformer === undefined || (!Array.isArray(transformer) && IDENTITY_TRANSFORMERS.has(transformer));
+    // No transformer, or the bigint columns' (db/columns.ts), whose `to` returns its value.
+    const identity = column.transformer === undefined || column.transformer === bigintAsNumber;
     const passedThrough = typeof column.type === "string" && PASSED_THROUGH_TYPES.has(column.type);
     return identity && passedThrough && !column.embeddedMetadata && !column.relationMetadata && !column.referencedColumn ? column.propertyName : null;
   });
