@@ -1,8 +1,9 @@
 /**
  * V8 flags the server process runs with: `npm start` passes them on its command line (package.json),
- * `npm run dev` and the benchmark's API process take them from here. They must be on the command line
- * (or NODE_OPTIONS): V8 sizes the heap when the process starts, so `v8.setFlagsFromString` in main.ts
- * does not change it (measured: new space stays at its default of 2 × 16 MiB).
+ * `npm run dev` and the benchmark's API process take them from here. They must be on the command line:
+ * V8 sizes the heap when the process starts, so `v8.setFlagsFromString` in main.ts does not change it
+ * (measured: new space stays at its default of 2 × 16 MiB), and Node refuses all but
+ * `--max-semi-space-size` in NODE_OPTIONS.
  *
  * `--max-semi-space-size=128`: a larger young generation. A nested read allocates tens of thousands of
  * short-lived objects (rows, entities, edges, the response text); with the default 16 MiB semi-spaces
@@ -17,5 +18,16 @@
  * measured over the bench's joins (--trace-gc), 137 scavenges and 11 full collections took 1.0 s of
  * the API's main thread (≈ 14 µs a join, 9 % of its CPU); with 64 MiB, 57 and 8 took 0.7 s, and with
  * 128 MiB no less (52 and 8, 0.76 s).
+ *
+ * `--no-allocation-site-pretenuring`: V8 does not decide, from what survived a few scavenges, to allocate
+ * whatever a site of the code allocates straight into the old generation. Under the read load it
+ * decided so in about one process in three (measured over 14 starts of the same build and data; the
+ * sites whose every object had survived, thousands of them, are a page's rows): from then on each
+ * request's rows went to the old generation, where they stay until a full collection, and kept the
+ * young objects they point to alive through every scavenge. Scavenges copied and promoted ≈ 14 MiB
+ * each (60–220 ms) instead of ≈ 1 MiB (2–8 ms), and the API spent 2.6–2.9 ms of CPU per request
+ * instead of 1.4–1.9 (its threads other than the main one 0.5–0.8 ms instead of 0.05–0.3), for the
+ * life of the process. With the flag none of 10 starts did (BENCHMARKS.md). The size of V8's thread
+ * pool (`--v8-pool-size`, 1 or Node's 4) made no difference once this was out of the way.
  */
-export const SERVER_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=128", "--min-semi-space-size=64"];
+export const SERVER_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=128", "--min-semi-space-size=64", "--no-allocation-site-pretenuring"];
