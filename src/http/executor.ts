@@ -1,11 +1,57 @@
 import type { GatewayExecutor, GatewayInterface } from "@apollo/server-gateway-interface";
-import { type DocumentNode, execute, type ExecutionResult, GraphQLError, type GraphQLSchema, printSchema } from "graphql";
+import {
+  BREAK,
+  type DocumentNode,
+  execute,
+  type ExecutionResult,
+  getNamedType,
+  GraphQLError,
+  type GraphQLSchema,
+  isAbstractType,
+  isScalarType,
+  printSchema,
+  specifiedScalarTypes,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+} from "graphql";
 import { getVariableValues } from "graphql/execution/values";
 import { compileQuery, type CompiledQuery, isCompiledQuery } from "graphql-jit";
 import type { RequestContext } from "../context/context";
 import { compileWithPreloadedReads } from "../graphql/preloaded";
 
 type Compiled = CompiledQuery | null;
+
+const BUILT_IN_SCALARS = new Set(specifiedScalarTypes.map((type) => type.name));
+
+/**
+ * Whether graphql-jit's compiled JSON serialiser (`customJSONSerializer`: fast-json-stringify over a
+ * JSON schema of the operation's answer) writes what JSON.stringify writes for every answer of the
+ * document: every field selected is of an object, list, enum or built-in scalar type. jit builds no
+ * schema for a custom scalar (it throws), and for an abstract type it merges the fields its possible
+ * types select into one object, where two of them may select one response name differently; such
+ * documents keep JSON.stringify. (Strings: fast-json-stringify escapes `"` and `\` as JSON.stringify
+ * does and hands any string with a control character or a surrogate to JSON.stringify itself.)
+ */
+export function serializableByJit(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const typeInfo = new TypeInfo(schema);
+  let serializable = true;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field() {
+        const type = typeInfo.getType();
+        const named = type ? getNamedType(type) : null;
+        if (!named || isAbstractType(named) || (isScalarType(named) && !BUILT_IN_SCALARS.has(named.name))) {
+          serializable = false;
+          return BREAK;
+        }
+        return undefined;
+      },
+    }),
+  );
+  return serializable;
+}
 
 /**
  * Executes operations with graphql-jit: each distinct document (Apollo parses and validates it
@@ -23,14 +69,19 @@ export class JitExecutor {
     private readonly maxCached = 1000,
   ) {}
 
-  /** The document's operation compiled (once), or null when jit cannot compile it or the cache is full. */
+  /**
+   * The document's operation compiled (once), or null when jit cannot compile it or the cache is full.
+   * Its `stringify` is jit's compiled serialiser where that writes what JSON.stringify would
+   * (serializableByJit), else JSON.stringify.
+   */
   compiled(document: DocumentNode, operationName: string | null | undefined): CompiledQuery | null {
     let byOperation = this.compiledQueries.get(document);
     const key = operationName ?? "";
     let query = byOperation?.get(key);
     if (query === undefined) {
       if (this.cachedCount >= this.maxCached) return null;
-      const result = compileWithPreloadedReads(this.schema, document, () => compileQuery(this.schema, document, operationName ?? undefined));
+      const customJSONSerializer = serializableByJit(this.schema, document);
+      const result = compileWithPreloadedReads(this.schema, document, () => compileQuery(this.schema, document, operationName ?? undefined, { customJSONSerializer }));
       query = isCompiledQuery(result) ? result : null;
       if (!byOperation) this.compiledQueries.set(document, (byOperation = new Map()));
       byOperation.set(key, query);

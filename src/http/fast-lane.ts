@@ -128,9 +128,12 @@ export class FastLane {
     }
     const cost: QueryCost = { requestedQueryCost: requested, maximumAvailable: app.config.maxQueryCost };
     // Apollo's serialisation: errors, data, extensions in that order, JSON.stringify and a newline.
-    // Encoded once into a buffer that ends with the newline: `${json}\n` would be a rope that the
-    // Content-Length computation copies flat again before the socket write encodes it.
-    const json = JSON.stringify({ data: result.data, extensions: { cost } });
+    // The data by the compiled serialiser where it writes what JSON.stringify would (executor.ts:
+    // ≈ 60 instead of ≈ 210 µs for the benchmark's 48 KiB read), the extensions spliced in before
+    // the closing brace. Encoded once into a buffer that ends with the newline: `${json}\n` would be
+    // a rope that the Content-Length computation copies flat again before the socket write encodes it.
+    const withData = compiled.stringify({ data: result.data });
+    const json = `${withData.slice(0, -1)},"extensions":${JSON.stringify({ cost })}}`;
     const length = Buffer.byteLength(json);
     const bytes = Buffer.allocUnsafe(length + 1);
     bytes.write(json, 0, length, "utf8");

@@ -43,7 +43,7 @@ interface Exchange {
 
 interface Request {
   name: string;
-  token: "viewer" | "spender" | "prober" | "tenant";
+  token: "viewer" | "spender" | "prober" | "tenant" | "owner";
   method?: "GET" | "POST";
   accept?: string;
   /** The JSON body (POST) or the search parameters (GET). */
@@ -78,7 +78,8 @@ for (const mode of [...new Set([serverMode, "production"] as const)]) {
     let off: TestServer;
     let t: FixtureTenant;
     let groupIds: string[] = [];
-    const tokens = () => ({ viewer: t.users[0]!.token, spender: t.users[5]!.token, prober: t.users[4]!.token, tenant: t.apiKey });
+    // owner: the owner of groupIds[1] (users[2], see before).
+    const tokens = () => ({ viewer: t.users[0]!.token, spender: t.users[5]!.token, prober: t.users[4]!.token, tenant: t.apiKey, owner: t.users[2]!.token });
 
     before(async () => {
       const config = {
@@ -138,6 +139,12 @@ for (const mode of [...new Set([serverMode, "production"] as const)]) {
         { name: "a mutation by a tenant key on a user-only field", token: "tenant", body: { query: SEND, variables: { g: groupIds[2], text: "never sent" } } },
         { name: "a subscription over HTTP", token: "viewer", body: { query: `subscription($id: ID!) { groupActivity(groupId: $id) { seq } }`, variables: { id: groupIds[0] } } },
         { name: "the read again, after all that", token: "viewer", body: { query: READ, variables: { groups: 5, members: 3 } } },
+        // Strings the compiled serialiser must escape as JSON.stringify does: quotes, backslashes, tab and
+        // line feed, non-ASCII, U+2028, a long one (fast-json-stringify's other branches).
+        { name: "a rename to a name with quotes and a backslash", token: "owner", body: { query: RENAME, variables: { input: { groupId: groupIds[1], name: 'The "Q" \\ 中文\u2028😀' } } } },
+        { name: "that name read", token: "viewer", body: { query: GROUP, variables: { id: groupIds[1] } } },
+        { name: "a message to escape", token: "viewer", body: { query: SEND, variables: { g: groupIds[1], text: `say "hi"\tthen\nC:\\dir ${"long ".repeat(12)}é😀` } } },
+        { name: "the messages read", token: "viewer", body: { query: MESSAGES, variables: { id: groupIds[1] } } },
       ];
       const answeredBefore = await fastLaneCount(on, "answered");
       for (const request of requests) {
@@ -155,6 +162,11 @@ for (const mode of [...new Set([serverMode, "production"] as const)]) {
       const texts = (JSON.parse(messages.body).data.group.messages.edges as Array<{ node: { text: string } }>).map((e) => e.node.text);
       assert.equal(texts.filter((text) => text === "sent once per request").length, 4, messages.body);
       assert.equal(texts.filter((text) => text === "never sent").length, 0);
+      // The strings to escape were stored, so the answers compared above carried them.
+      const named = await send(on, { name: "renamed", token: "viewer", body: { query: GROUP, variables: { id: groupIds[1] } } }, tokens().viewer);
+      assert.equal(JSON.parse(named.body).data.group.name, 'The "Q" \\ 中文\u2028😀', named.body);
+      const escaped = await send(on, { name: "escaped", token: "viewer", body: { query: MESSAGES, variables: { id: groupIds[1] } } }, tokens().viewer);
+      assert.ok((JSON.parse(escaped.body).data.group.messages.edges as Array<{ node: { text: string } }>).some((e) => e.node.text.startsWith('say "hi"\tthen\nC:\\dir')), escaped.body);
       assert.ok((await fastLaneCount(on, "handed_over")) >= 5, "errors, bad variables and refusals were handed to Apollo");
       assert.equal(await fastLaneCount(off, "answered"), 0);
     });
