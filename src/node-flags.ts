@@ -21,13 +21,14 @@
  *
  * `--no-allocation-site-pretenuring`: V8 does not decide, from what survived a few scavenges, to allocate
  * whatever a site of the code allocates straight into the old generation. Under the read load it
- * decided so in about one process in three (measured over 14 starts of the same build and data; the
- * sites whose every object had survived, thousands of them, are a page's rows): from then on each
- * request's rows went to the old generation, where they stay until a full collection, and kept the
- * young objects they point to alive through every scavenge. Scavenges copied and promoted ≈ 14 MiB
- * each (60–220 ms) instead of ≈ 1 MiB (2–8 ms), and the API spent 2.6–2.9 ms of CPU per request
- * instead of 1.4–1.9 (its threads other than the main one 0.5–0.8 ms instead of 0.05–0.3), for the
- * life of the process. With the flag none of 10 starts did (BENCHMARKS.md). The size of V8's thread
- * pool (`--v8-pool-size`, 1 or Node's 4) made no difference once this was out of the way.
+ * decided so in 10 of 26 starts of the API (the sites whose every object had survived, thousands of
+ * them, are a page's rows): from then on each request's rows went to the old generation, where they
+ * stay until a full collection, and kept the young objects they point to alive through every
+ * scavenge. Scavenges promoted ≈ 14 MiB each and took 60–220 ms instead of 2–8, and the API spent
+ * 2.5–3.3 ms of CPU per request instead of 1.3–2.2 (its threads other than the main one 0.4–1.05 ms
+ * instead of 0.02–0.35), for the life of the process. With the flag none of 12 starts did, and the
+ * peak resident memory under the read load fell from 615–626 to 413–429 MiB (BENCHMARKS.md). The
+ * size of V8's thread pool (`--v8-pool-size`: one helper or Node's four) made no difference once this
+ * was out of the way.
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=128", "--min-semi-space-size=64", "--no-allocation-site-pretenuring"];
