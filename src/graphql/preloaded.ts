@@ -1,5 +1,6 @@
-import { type DocumentNode, type GraphQLField, type GraphQLSchema, getNamedType, isAbstractType, isObjectType, TypeInfo, visit, visitWithTypeInfo } from "graphql";
+import { type DocumentNode, type GraphQLField, type GraphQLSchema, getNamedType, isAbstractType, isObjectType } from "graphql";
 import { Extensions } from "type-graphql";
+import { everyField } from "./document-fields";
 
 /** What @Preloaded records in a field's extensions. */
 interface PreloadedExtension {
@@ -118,23 +119,13 @@ function preloadedFields(schema: GraphQLSchema) {
 function reachedOnlyThrough(schema: GraphQLSchema, document: DocumentNode, typeName: string, through: readonly string[]): boolean {
   const target = schema.getType(typeName);
   if (!target || !isObjectType(target)) return false;
-  const typeInfo = new TypeInfo(schema);
-  let only = true;
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Field() {
-        const fieldType = typeInfo.getType();
-        const parent = typeInfo.getParentType();
-        if (!fieldType || !parent) {
-          only = false; // unknown to the schema: validation refuses it, but stay on the safe side
-          return;
-        }
-        const named = getNamedType(fieldType);
-        const produces = named === target || (isAbstractType(named) && schema.isSubType(named, target));
-        if (produces && !through.includes(`${parent.name}.${typeInfo.getFieldDef()?.name ?? ""}`)) only = false;
-      },
-    }),
-  );
-  return only;
+  return everyField(schema, document, (typeInfo) => {
+    const fieldType = typeInfo.getType();
+    const parent = typeInfo.getParentType();
+    // Unknown to the schema: validation refuses it, but stay on the safe side.
+    if (!fieldType || !parent) return false;
+    const named = getNamedType(fieldType);
+    const produces = named === target || (isAbstractType(named) && schema.isSubType(named, target));
+    return !produces || through.includes(`${parent.name}.${typeInfo.getFieldDef()?.name ?? ""}`);
+  });
 }

@@ -1,6 +1,5 @@
 import type { GatewayExecutor, GatewayInterface } from "@apollo/server-gateway-interface";
 import {
-  BREAK,
   type DocumentNode,
   execute,
   type ExecutionResult,
@@ -11,13 +10,11 @@ import {
   isScalarType,
   printSchema,
   specifiedScalarTypes,
-  TypeInfo,
-  visit,
-  visitWithTypeInfo,
 } from "graphql";
 import { getVariableValues } from "graphql/execution/values";
 import { compileQuery, type CompiledQuery, isCompiledQuery } from "graphql-jit";
 import type { RequestContext } from "../context/context";
+import { everyField } from "../graphql/document-fields";
 import { compileWithPreloadedReads } from "../graphql/preloaded";
 
 type Compiled = CompiledQuery | null;
@@ -34,23 +31,11 @@ const BUILT_IN_SCALARS = new Set(specifiedScalarTypes.map((type) => type.name));
  * does and hands any string with a control character or a surrogate to JSON.stringify itself.)
  */
 export function serializableByJit(schema: GraphQLSchema, document: DocumentNode): boolean {
-  const typeInfo = new TypeInfo(schema);
-  let serializable = true;
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Field() {
-        const type = typeInfo.getType();
-        const named = type ? getNamedType(type) : null;
-        if (!named || isAbstractType(named) || (isScalarType(named) && !BUILT_IN_SCALARS.has(named.name))) {
-          serializable = false;
-          return BREAK;
-        }
-        return undefined;
-      },
-    }),
-  );
-  return serializable;
+  return everyField(schema, document, (typeInfo) => {
+    const type = typeInfo.getType();
+    const named = type ? getNamedType(type) : null;
+    return named !== null && !isAbstractType(named) && !(isScalarType(named) && !BUILT_IN_SCALARS.has(named.name));
+  });
 }
 
 /**
