@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
+import { Authenticator } from "../../src/auth/authenticator";
 import { signUserToken } from "../../src/auth/credentials";
 import { ManualClock } from "../../src/common/clock";
 import { IssueTokenDocument, MyTenantIdDocument, RevokeTokensDocument, RotateKeyDocument, RotateSigningSecretDocument, ViewerIdDocument } from "../generated/graphql";
-import { dataOf, errorCodes, type FixtureTenant, ok, twoTenants } from "../support/fixtures";
+import { createTenant, dataOf, errorCodes, type FixtureTenant, ok, twoTenants } from "../support/fixtures";
 import { startTestServer, type TestServer } from "../support/server";
 
 const VIEWER = ViewerIdDocument;
@@ -112,5 +114,59 @@ describe("user token revocation", () => {
     const answers = await Promise.all(burst.map((token) => server.gql(VIEWER, {}, token)));
     const seen = answers.map((r) => (r.status === 200 ? r.data?.viewer?.id : r.status));
     assert.deepEqual(seen, [x.id, x.id, x.id, y.id, y.id, y.id, b.users[1].id, b.users[1].id, b.users[1].id, 401, 401, 401, 401, 401, 401]);
+  });
+
+  it("users first seen while a revocation lookup runs are looked up together once it is done: one lookup at a time, also after one fails", async () => {
+    const c = await createTenant(server, { users: 8 });
+    const tokens = await Promise.all(c.users.map((user) => issue(c, user.id)));
+    const { app } = server.server;
+    // A fresh instance: nothing cached. The database's reads are watched (and slowed, so that the
+    // lookups below all begin while the first runs), not replaced.
+    const authenticator = new Authenticator(app.db, "", clock);
+    const real = app.db.rows.bind(app.db);
+    const lookups: number[] = [];
+    let running = 0;
+    let most = 0;
+    let failFirst = false;
+    Object.assign(app.db, {
+      rows: async (sql: string, params: readonly unknown[]) => {
+        if (!sql.includes("FROM users u")) return real(sql, params);
+        lookups.push(params.length);
+        most = Math.max(most, ++running);
+        try {
+          await sleep(200);
+          if (lookups.length === 1 && failFirst) throw new Error("the first lookup fails");
+          return await real(sql, params);
+        } finally {
+          running--;
+        }
+      },
+    });
+    const userIdOf = (result: Awaited<ReturnType<Authenticator["authenticate"]>>) => (result.principal.kind === "USER" ? result.principal.userId : null);
+    const rowIdOf = (globalId: string) => Buffer.from(globalId, "base64url").toString().split(":")[1]!;
+    try {
+      for (const fail of [false, true]) {
+        failFirst = fail;
+        lookups.length = 0;
+        most = 0;
+        const fresh = fail ? new Authenticator(app.db, "", clock) : authenticator;
+        const first = fresh.authenticate(`Bearer ${tokens[0]}`).then(userIdOf, (error: unknown) => error);
+        while (lookups.length === 0) await nextTurn();
+        // Each in a turn of the event loop of its own, while the first lookup runs.
+        const rest = [];
+        for (const token of tokens.slice(1)) {
+          rest.push(fresh.authenticate(`Bearer ${token}`).then(userIdOf));
+          await nextTurn();
+        }
+        const [firstUser, ...others] = await Promise.all([first, ...rest]);
+        if (fail) assert.ok(firstUser instanceof Error, "the failed lookup's caller sees the failure");
+        else assert.equal(firstUser, rowIdOf(c.users[0].id));
+        assert.deepEqual(others, c.users.slice(1).map((user) => rowIdOf(user.id)));
+        assert.deepEqual(lookups, [1, tokens.length - 1], "the first user alone, then the other seven together");
+        assert.equal(most, 1, "never two lookups at once");
+      }
+    } finally {
+      delete (app.db as { rows?: unknown }).rows;
+    }
   });
 });
