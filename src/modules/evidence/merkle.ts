@@ -6,12 +6,17 @@ import { createHash, hash } from "node:crypto";
  * at the largest power of two below n. Hashes are 32-byte Buffers; hex at the edges.
  */
 
-const LEAF_PREFIX = Buffer.from([0x00]);
-
 // One-shot hashes (crypto.hash) of one buffer: a Hash object with two or three updates per node
-// costs about twice as much, and a log append hashes ≈ log2(size) nodes per entry.
+// costs about twice as much, and a log append hashes ≈ log2(size) nodes per entry. Asked for as
+// hex and decoded: Node 20's crypto.hash takes a slow path for the "buffer" output (≈ 2.0 µs for
+// a node against ≈ 0.9 for hex and Buffer.from together).
 export function leafHash(data: Buffer | string): Buffer {
-  return hash("sha256", Buffer.concat([LEAF_PREFIX, typeof data === "string" ? Buffer.from(data) : data]), "buffer");
+  const length = typeof data === "string" ? Buffer.byteLength(data) : data.length;
+  const bytes = Buffer.allocUnsafe(1 + length);
+  bytes[0] = 0x00;
+  if (typeof data === "string") bytes.write(data, 1, "utf8");
+  else data.copy(bytes, 1);
+  return sha256(bytes);
 }
 
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
@@ -19,7 +24,11 @@ export function nodeHash(left: Buffer, right: Buffer): Buffer {
   bytes[0] = 0x01;
   left.copy(bytes, 1);
   right.copy(bytes, 1 + left.length);
-  return hash("sha256", bytes, "buffer");
+  return sha256(bytes);
+}
+
+function sha256(bytes: Buffer): Buffer {
+  return Buffer.from(hash("sha256", bytes, "hex"), "hex");
 }
 
 export const EMPTY_ROOT = createHash("sha256").digest();
