@@ -3,7 +3,6 @@ import { hrtime } from "node:process";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServerPlugin, HTTPGraphQLResponse } from "@apollo/server";
 import type { DocumentNode, ExecutionResult, OperationDefinitionNode } from "graphql";
-import { getVariableValues } from "graphql/execution/values";
 import type { App } from "../app";
 import type { RequestContext } from "../context/context";
 import { chargeOperationOnce, operationCost, type QueryCost } from "./cost";
@@ -103,13 +102,13 @@ export class FastLane {
       metrics.countFastLane("handed_over");
       return false;
     };
-    // Priced and charged as the cost plugin does; a refusal, or variables that cannot be priced, go through Apollo.
+    // Priced and charged as the cost plugin does; a refusal, or variables that cannot be priced, go
+    // through Apollo. Pricing coerces the variables as the executor does (operationCost is null for
+    // variables that do not coerce: Apollo's 400), so they are not coerced a second time here.
     const requested = operationCost(app.schema, known.document, operationName, variables);
     if (requested === null) return handOver();
     ctx.queryCost = requested;
     if (await chargeOperationOnce(ctx, requested, app.config.maxQueryCost, app.rateLimiter)) return handOver();
-    // Variables are coerced as the executor does first (its refusal is Apollo's 400, not the lane's).
-    if (getVariableValues(app.schema, known.operation.variableDefinitions ?? [], variables, { maxErrors: 50 }).errors) return handOver();
     const meter = metrics.startRequest();
     meter.resolved(known.operation.operation, known.operationName);
     let result: ExecutionResult;
