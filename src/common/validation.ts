@@ -33,6 +33,9 @@ export function controlCharacterProblems(mutation: string, args: Record<string, 
   while (stack.length) {
     const [value, path] = stack.pop()!;
     if (typeof value === "string") {
+      // Most strings hold nothing either rule refuses (the single-line rule refuses all the
+      // multi-line one does, and more): which rule applies is looked up only for those that do.
+      if (!FORBIDDEN_CHARS.test(value)) continue;
       const multiLine = MULTI_LINE_INPUTS.has(`${mutation}.${path.filter((p) => !/^\d+$/.test(p)).join(".")}`);
       const found = (multiLine ? FORBIDDEN_IN_MULTI_LINE : FORBIDDEN_CHARS).exec(value);
       if (found) {
