@@ -120,9 +120,8 @@ describe("user token revocation", () => {
     const c = await createTenant(server, { users: 8 });
     const tokens = await Promise.all(c.users.map((user) => issue(c, user.id)));
     const { app } = server.server;
-    // A fresh instance: nothing cached. The database's reads are watched (and slowed, so that the
-    // lookups below all begin while the first runs), not replaced.
-    const authenticator = new Authenticator(app.db, "", clock);
+    // The database's reads are watched (and slowed, so that the lookups below all begin while the
+    // first runs), not replaced.
     const real = app.db.rows.bind(app.db);
     const lookups: number[] = [];
     let running = 0;
@@ -149,9 +148,14 @@ describe("user token revocation", () => {
         failFirst = fail;
         lookups.length = 0;
         most = 0;
-        const fresh = fail ? new Authenticator(app.db, "", clock) : authenticator;
+        // A fresh instance each time: nothing cached.
+        const fresh = new Authenticator(app.db, "", clock);
         const first = fresh.authenticate(`Bearer ${tokens[0]}`).then(userIdOf, (error: unknown) => error);
-        while (lookups.length === 0) await nextTurn();
+        const deadline = Date.now() + 10_000;
+        while (lookups.length === 0) {
+          assert.ok(Date.now() < deadline, "the first lookup began");
+          await nextTurn();
+        }
         // Each in a turn of the event loop of its own, while the first lookup runs.
         const rest = [];
         for (const token of tokens.slice(1)) {
