@@ -555,7 +555,10 @@ export class Database {
 
   private async checkHealth(): Promise<DatabaseHealth> {
     if (!this.galera) {
-      await this.read((em) => em.query("SELECT 1"));
+      // Embedded SQLite serves one unit of work at a time: the check waits for the one running, not
+      // for every read queued behind it (a flood of queries would make a working database look down).
+      if (this.engine === "sqlite") await this.sqliteLock.run(() => this.dataSource.manager.query("SELECT 1"), true);
+      else await this.read((em) => em.query("SELECT 1"));
       return { ok: true };
     }
     // Status queries must not wait for causality: a node outside the primary component would
