@@ -113,7 +113,8 @@ describe(`CORS on /graphql (${engine}, ${serverMode})`, () => {
     });
     let stderr = "";
     child.stderr!.on("data", (chunk) => (stderr += chunk));
-    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    // "close": its stderr is all read by then ("exit" may come first).
+    const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
     assert.equal(code, 1);
     assert.match(stderr, /CORS_ORIGINS=\* is not allowed in production/);
   });

@@ -14,7 +14,9 @@ process.stdout.write(EvidenceSigner.fromFile(${JSON.stringify(path)}).publicKeyP
     let err = "";
     child.stdout.on("data", (chunk) => (out += chunk));
     child.stderr.on("data", (chunk) => (err += chunk));
-    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(err))));
+    // "close", not "exit": a child's output may still be on its way when it has exited (a busy
+    // machine once handed this test a key cut short, read as a second key).
+    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(err))));
   });
 }
 
