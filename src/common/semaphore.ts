@@ -10,9 +10,10 @@ export class Semaphore {
     if (!Number.isInteger(limit) || limit < 1) throw new Error(`Semaphore limit must be a positive integer, not ${limit}`);
   }
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  /** Runs `work` in its turn; `urgent` work waits only for the units running, ahead of every waiting one. */
+  async run<T>(work: () => Promise<T>, urgent = false): Promise<T> {
     if (this.running < this.limit) this.running++;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else await new Promise<void>((resolve) => (urgent ? this.waiting.unshift(resolve) : this.waiting.push(resolve)));
     try {
       return await work();
     } finally {

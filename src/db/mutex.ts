@@ -1,13 +1,13 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { Semaphore } from "../common/semaphore";
 
 /**
- * A FIFO async mutex that is re-entrant within one async call chain, so code already holding it
- * (a transaction) may call helpers that take it again (a read) without deadlocking itself. The
- * holder hands the mutex straight to the first waiter, so nobody arriving meanwhile gets ahead.
+ * A FIFO async mutex (a semaphore of one) that is re-entrant within one async call chain, so code
+ * already holding it (a transaction) may call helpers that take it again (a read) without
+ * deadlocking itself.
  */
 export class ReentrantMutex {
-  private locked = false;
-  private readonly waiters: Array<() => void> = [];
+  private readonly turns = new Semaphore(1);
   private readonly holder = new AsyncLocalStorage<symbol>();
   private current: symbol | null = null;
 
@@ -19,20 +19,14 @@ export class ReentrantMutex {
   async run<T>(work: () => Promise<T>, urgent = false): Promise<T> {
     const mine = this.holder.getStore();
     if (mine !== undefined && mine === this.current) return work();
-    if (this.locked) {
-      await new Promise<void>((resolve) => (urgent ? this.waiters.unshift(resolve) : this.waiters.push(resolve)));
-    } else {
-      this.locked = true;
-    }
-    const token = Symbol("holder");
-    this.current = token;
-    try {
-      return await this.holder.run(token, work);
-    } finally {
-      this.current = null;
-      const next = this.waiters.shift();
-      if (next) next();
-      else this.locked = false;
-    }
+    return this.turns.run(async () => {
+      const token = Symbol("holder");
+      this.current = token;
+      try {
+        return await this.holder.run(token, work);
+      } finally {
+        this.current = null;
+      }
+    }, urgent);
   }
 }
