@@ -636,7 +636,8 @@ ${lines.join("\n")}
   fresh group, after 16,000 unmeasured joins into another to warm each server up), versus
   \`bench/raw-server.ts\` (POST /join, same client, same 200 connections) running the same writes (lock group,
   check membership, lock code, count the use, seat, history entry, member row, the day's join counter) without
-  GraphQL, auth, Merkle sealing, signing, events or welcome, in two forms: one transaction per join, and joins
+  GraphQL, auth, Merkle sealing, signing, events or welcome (its history entries go into the same table, so they
+  maintain the same indexes, the event feed's \`ix_group_log_feed\` included, with no event in them), in two forms: one transaction per join, and joins
   arriving meanwhile combined into the next transaction (common/combiner.ts, as the API does); the faster form
   is the baseline. The combined form and the API are measured in seven alternating rounds (API, then raw, a few
   seconds apart, each load started once the machine is idle after the run's preparation: users, tokens, group and

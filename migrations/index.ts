@@ -17,6 +17,7 @@ import { BirthCodes1765400000003 } from "./1765400000003-BirthCodes";
 import { Announcements1765400000004 } from "./1765400000004-Announcements";
 import { ActivityCounters1765500000000 } from "./1765500000000-ActivityCounters";
 import { DropTenantKindLogIndex1765600000000 } from "./1765600000000-DropTenantKindLogIndex";
+import { JoinEventsInLog1765700000000 } from "./1765700000000-JoinEventsInLog";
 
 /** Every migration, oldest first. Listed explicitly so the build needs no file globbing. */
-export const MIGRATIONS = [Foundation1764028800000, Groups1764115200000, Codes1764288000000, Evidence1764374400000, Idempotency1764460800000, ActivityIndex1764547200000, TokenRevocation1764633600000, HeadVersion1764633600001, Events1765000000000, Webhooks1765100000000, PlatformModeration1765300000000, MemberTags1765300000001, GroupBans1765400000000, SettingsAndMutes1765400000001, JoinRequests1765400000002, BirthCodes1765400000003, Announcements1765400000004, ActivityCounters1765500000000, DropTenantKindLogIndex1765600000000];
+export const MIGRATIONS = [Foundation1764028800000, Groups1764115200000, Codes1764288000000, Evidence1764374400000, Idempotency1764460800000, ActivityIndex1764547200000, TokenRevocation1764633600000, HeadVersion1764633600001, Events1765000000000, Webhooks1765100000000, PlatformModeration1765300000000, MemberTags1765300000001, GroupBans1765400000000, SettingsAndMutes1765400000001, JoinRequests1765400000002, BirthCodes1765400000003, Announcements1765400000004, ActivityCounters1765500000000, DropTenantKindLogIndex1765600000000, JoinEventsInLog1765700000000];

@@ -158,7 +158,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const messages = new MessageService(db, moderation, review, groupLog);
   const bans = new BanService(db, groupLog);
   const httpsOnly = config.env === "production";
-  const webhookDispatcher = new WebhookDispatcher(db, eventBus, config.webhooks, httpsOnly, clock, log);
+  const events = new EventService(db);
+  const webhookDispatcher = new WebhookDispatcher(db, events, eventBus, config.webhooks, httpsOnly, clock, log);
   const services = {
     policies: new PolicyRegistry(),
     authenticator: new Authenticator(db, config.platformAdminToken, clock),
@@ -169,7 +170,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       codeNodes(groupReader, faceToFace),
       messageNodes(messages),
       moderationNodes(),
-      eventNodes(),
+      eventNodes(events),
       webhookNodes(),
     ),
     links: new PublicLinks(config.publicBaseUrl ?? `http://${config.host}:${config.port}`),
@@ -197,7 +198,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     stats: new StatsService(db, groupReader),
     split: new SplitService(groupLog, groupCreation),
     qr: new QrRenderer({ cacheEntries: config.qrCacheEntries, workers: config.qrWorkers }),
-    events: new EventService(db),
+    events,
     webhooks: new WebhookService(db, webhookDispatcher, { httpsOnly, allowPrivate: config.webhooks.allowPrivateTargets }),
   };
   const container = new ResolverContainer().provide(...Object.values(services));

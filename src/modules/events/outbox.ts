@@ -17,6 +17,11 @@ export interface EventInput {
   data: Record<string, unknown>;
   /** Users (row ids) the change is addressed to, for their viewerActivity. */
   audience?: string[];
+  /**
+   * The history entry (row id) that keeps this event itself (group/group-events.ts
+   * IN_LOG_EVENT_TYPE): no events row is written, and the event's id is the entry's.
+   */
+  inLog?: string;
 }
 
 const buses = new WeakMap<DataSource, EventBus>();
@@ -49,15 +54,19 @@ export function announceAfterCommit(em: EntityManager, events: LiveEvent[]): voi
 /**
  * Writes events into the outbox in the caller's transaction (so they commit or roll back with the
  * change), with their webhook deliveries, and announces them to subscribers after the commit.
+ * Events kept on their history entry (`inLog`) are written with the entry, not here.
  */
 export async function recordEvents(em: EntityManager, inputs: EventInput[], now: number): Promise<EventRecord[]> {
   if (inputs.length === 0) return [];
   const rows = inputs.map((input) => {
     const groupId = input.groupId ?? null;
     const seq = input.seq ?? null;
+    // One kept on its history entry needs no row: only its id and type, for deliveries and announcing.
+    if (input.inLog !== undefined) return { rowId: input.inLog, tenantId: input.tenantId, type: input.type, groupId, seq, createdAt: now } as EventRecord;
     return em.create(EventRecord, { rowId: newId(), tenantId: input.tenantId, type: input.type, groupId, seq, storedData: storedEventData(input.data, groupId, seq), createdAt: now });
   });
-  await insertRows(em, EventRecord, rows as never);
+  const stored = rows.filter((_, i) => inputs[i].inLog === undefined);
+  await insertRows(em, EventRecord, stored as never);
   // Webhook deliveries are part of the same transaction: committed with the events, or not at all.
   const delivered = await enqueueWebhookDeliveries(em, rows);
   announceAfterCommit(

@@ -1,5 +1,6 @@
 import { toGlobalId } from "../../common/global-id";
 import type { LiveEvent } from "../events/bus";
+import { EventRecord } from "../events/event.entity";
 import type { EventType } from "../events/event-types";
 import type { EventInput } from "../events/outbox";
 import type { Group } from "./group.entity";
@@ -119,8 +120,26 @@ function eventData(groupId: string, user: UserIds, entry: GroupLogEntry, type: E
 }
 
 /**
+ * The event type kept on its history entry instead of a row of `events` (GroupLogEntry.eventType):
+ * `member.joined`, one per join, the most frequent membership event. Its details come from columns
+ * of the entry that never change (a message's status does, on review: message.created stays in
+ * `events`, as recorded) and its join source, kept with it (eventExtra); eventOfEntry gives them
+ * back exactly as recorded. The feed reads such events through ix_group_log_feed.
+ */
+export const IN_LOG_EVENT_TYPE = "member.joined" satisfies EventType;
+
+/** The event a history entry keeps (eventType set, see IN_LOG_EVENT_TYPE), with its details as recorded. */
+export function eventOfEntry(entry: GroupLogEntry): EventRecord {
+  const type = entry.eventType as EventType;
+  const data = eventData(toGlobalId("Group", entry.groupId), userIds(), entry, type, entry.eventExtra ?? undefined);
+  // The details whole (they begin with groupId and seq): EventRecord.data gives them as they are.
+  return Object.assign(new EventRecord(), { rowId: entry.rowId, tenantId: entry.tenantId, type, groupId: entry.groupId, seq: entry.seq, storedData: data, createdAt: entry.createdAt });
+}
+
+/**
  * What appending `entries` announces: an outbox event for each entry with a public type, and a
- * bare wake-up for the others (so groupActivity subscribers see every entry live).
+ * bare wake-up for the others (so groupActivity subscribers see every entry live). Entries whose
+ * event they keep themselves (IN_LOG_EVENT_TYPE) are marked so: call it before they are inserted.
  */
 export function groupLogEvents(
   group: Group,
@@ -134,7 +153,12 @@ export function groupLogEvents(
   entries.forEach((entry, i) => {
     const type = eventTypeOf(entry);
     const audience = entry.kind === GroupEventKind.MEMBER_JOINED || entry.kind === GroupEventKind.MEMBER_LEFT || entry.kind === GroupEventKind.MEMBER_REMOVED ? [entry.subjectId!] : [];
-    if (type) events.push({ tenantId: group.tenantId, type, groupId: group.rowId, seq: entry.seq, data: eventData(groupId, user, entry, type, extras[i]), audience });
+    if (type === IN_LOG_EVENT_TYPE) {
+      // Kept on the entry (set before it is inserted): no events row; the event's id is the entry's.
+      entry.eventType = type;
+      entry.eventExtra = extras[i] ?? null;
+    }
+    if (type) events.push({ tenantId: group.tenantId, type, groupId: group.rowId, seq: entry.seq, data: eventData(groupId, user, entry, type, extras[i]), audience, ...(type === IN_LOG_EVENT_TYPE ? { inLog: entry.rowId } : {}) });
     else wakeUps.push({ id: null, tenantId: group.tenantId, type: null, groupId: group.rowId, seq: entry.seq, audience, data: {}, createdAt: entry.createdAt });
   });
   return { events, wakeUps };

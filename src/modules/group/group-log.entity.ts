@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
-import { Column, Entity } from "typeorm";
+import { Column, Entity, Index } from "typeorm";
 import { toGlobalId } from "../../common/global-id";
 import { Node } from "../../graphql/node";
 import type { HeadVersion } from "../evidence/signer";
@@ -14,6 +14,7 @@ export type LogData = Record<string, string | number | boolean | null>;
  * 1, 2, 3… per group with no gaps; it is allocated under the group's row lock.
  */
 @Entity("group_log")
+@Index("ix_group_log_feed", ["tenantId", "eventType", "createdAt", "rowId"])
 @ObjectType("Message", { implements: Node, simpleResolvers: true, description: "An entry of a group's history: a member's message, a welcome message or an event." })
 export class GroupLogEntry implements Node {
   @RowIdColumn()
@@ -74,4 +75,16 @@ export class GroupLogEntry implements Node {
   /** The format of the bytes `signature` covers (see treeHeadMessage): 1 for heads signed before v2 existed. */
   @Column({ type: "int", default: 1 })
   headVersion: HeadVersion;
+
+  /**
+   * The type of the event this entry is, when that event is kept here rather than in `events`
+   * (group/group-events.ts IN_LOG_EVENT_TYPES; the feed reads it through ix_group_log_feed); null
+   * otherwise. Not part of the entry's leaf: the event is read from the entry, not the other way round.
+   */
+  @Column({ type: "varchar", length: 64, nullable: true })
+  eventType: string | null;
+
+  /** That event's details the entry does not hold itself (a join's full source), as recorded; null when none. */
+  @Column({ type: "simple-json", nullable: true })
+  eventExtra: Record<string, unknown> | null;
 }

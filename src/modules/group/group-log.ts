@@ -79,10 +79,11 @@ export class GroupLog {
     const update = `UPDATE chat_groups SET log_size = ?, merkle_frontier = ?, updated_at = ?${moveSeats} WHERE id = ?${underCap}${unchanged ? ` AND ${unchanged}` : ""}`;
     const params = seats ? [logSize, merkleFrontier, now, seats.add, group.rowId, seats.add, seats.cap, ...unchangedParams] : [logSize, merkleFrontier, now, group.rowId];
     await deferWrite(em, [update, params], seats ? { rows: 1, refusal: seats.full } : undefined);
-    await insertRows(em, GroupLogEntry, rows);
-    await countActivity(em, rows); // the statistics' per-day counters move with the history (stats/activity-counters.ts)
-    // Every entry is also an event, in the same transaction (the outbox); see group-events.ts.
+    // Every entry is also an event, in the same transaction (the outbox); see group-events.ts. A
+    // join's is kept on the entry itself (marked here, before the insert), the others in `events`.
     const { events, wakeUps } = groupLogEvents(group, rows, entries.map((e) => e.event));
+    await insertRows(em, GroupLogEntry, rows as never); // (TypeORM's deep-partial type does not take eventExtra's JSON)
+    await countActivity(em, rows); // the statistics' per-day counters move with the history (stats/activity-counters.ts)
     await recordEvents(em, events, now);
     announceAfterCommit(em, wakeUps);
     Object.assign(group, { logSize, merkleFrontier, updatedAt: now, memberCount: group.memberCount + (seats?.add ?? 0) });

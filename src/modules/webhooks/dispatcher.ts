@@ -7,7 +7,8 @@ import type { WebhookConfig } from "../../config";
 import { affectedRows } from "../../db/query";
 import type { Database } from "../../db/database";
 import type { EventBus } from "../events/bus";
-import { EventRecord } from "../events/event.entity";
+import type { EventRecord } from "../events/event.entity";
+import type { EventService } from "../events/event.service";
 import { EVENT_RETENTION_MS } from "../events/event-types";
 import { retriesExhausted, retryDelayMs } from "./retry";
 import { type AttemptResult, WebhookSender } from "./sender";
@@ -68,6 +69,7 @@ export class WebhookDispatcher {
 
   constructor(
     private readonly db: Database,
+    private readonly events: EventService,
     private readonly bus: EventBus,
     private readonly config: WebhookConfig,
     httpsOnly: boolean,
@@ -167,12 +169,11 @@ export class WebhookDispatcher {
       return em.findBy(WebhookDelivery, { rowId: In(ids) });
     });
     if (deliveries.length === 0) return [];
-    const [endpoints, events] = await this.db.read((em) =>
-      Promise.all([
-        em.findBy(WebhookEndpoint, { rowId: In([...new Set(deliveries.map((d) => d.endpointId))]) }),
-        em.findBy(EventRecord, { rowId: In(deliveries.map((d) => d.eventRowId)) }),
-      ]),
-    );
+    const [endpoints, events] = await Promise.all([
+      this.db.read((em) => em.findBy(WebhookEndpoint, { rowId: In([...new Set(deliveries.map((d) => d.endpointId))]) })),
+      // Rows of `events`, and events kept on history entries for the feed's 30 days (EventService.findMany).
+      this.events.findMany(deliveries.map((d) => d.eventRowId), now),
+    ]);
     return deliveries.map((delivery) => ({
       delivery,
       leaseToken,
