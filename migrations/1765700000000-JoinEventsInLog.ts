@@ -3,11 +3,11 @@ import { varchar } from "./columns";
 
 /**
  * A join's `member.joined` event is kept on its history entry instead of a row of its own in
- * `events` (group/group-events.ts IN_LOG_EVENT_TYPES): the entry holds the event's type and the
+ * `events` (group/group-events.ts IN_LOG_EVENT_TYPE): the entry holds the event's type and the
  * details the history does not (its full join source), and the feed reads such events from the
- * history through (tenant_id, event_type, created_at, id): a range in the order `events` is read in. An events row cost a
- * join ≈ a quarter of the time MariaDB spends on it (measured: a row with three B-trees and ≈ 330
- * bytes of details, most of them copies of the entry's own columns).
+ * history through (tenant_id, event_type, created_at, id): a range in the order `events` is read
+ * in. An events row had cost a join ≈ a quarter of the time MariaDB spends on it (BENCHMARKS.md,
+ * round 14: ≈ 330 bytes of details, most of them copies of the entry's own columns).
  */
 export class JoinEventsInLog1765700000000 implements MigrationInterface {
   name = "JoinEventsInLog1765700000000";

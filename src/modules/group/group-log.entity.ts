@@ -78,7 +78,7 @@ export class GroupLogEntry implements Node {
 
   /**
    * The type of the event this entry is, when that event is kept here rather than in `events`
-   * (group/group-events.ts IN_LOG_EVENT_TYPES; the feed reads it through ix_group_log_feed); null
+   * (group/group-events.ts IN_LOG_EVENT_TYPE; the feed reads it through ix_group_log_feed); null
    * otherwise. Not part of the entry's leaf: the event is read from the entry, not the other way round.
    */
   @Column({ type: "varchar", length: 64, nullable: true })
