@@ -2,31 +2,19 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ManualClock } from "../../src/common/clock";
+import { rowIdOf } from "../../src/common/global-id";
+import { feedPages } from "../support/events";
 import { createTenant, dataOf, type FixtureTenant, ok } from "../support/fixtures";
 import { createGroup, mutate } from "../support/groups";
 import { startTestServer, type TestServer } from "../support/server";
 import { collect, VIEWER_ACTIVITY, wsClient } from "../support/subscriptions";
 
-const FEED = `query($first: Int, $after: String, $types: [String!]) { events(first: $first, after: $after, types: $types) { totalCount edges { cursor node { id type createdAt data } } pageInfo { hasNextPage endCursor } } }`;
 const NODE = `query($id: ID!) { node(id: $id) { id ... on Event { type createdAt data } } }`;
 const DAY = 86_400_000;
 
-/** The whole feed, `first` at a time; every page's totalCount. */
-async function feed(server: TestServer, apiKey: string, first: number, types?: string[]): Promise<{ nodes: any[]; totals: number[] }> {
-  const nodes: any[] = [];
-  const totals: number[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const page: any = dataOf(await server.gql(FEED, { first, after, types }, apiKey)).events;
-    nodes.push(...page.edges.map((e: any) => e.node));
-    totals.push(page.totalCount);
-    if (!page.pageInfo.hasNextPage) return { nodes, totals };
-    after = page.pageInfo.endCursor;
-  }
-}
 
-/** An event's row id (its global id is base64url of `Event:<row id>`). */
-const rowIdOf = (globalId: string) => Buffer.from(globalId, "base64url").toString("utf8").replace(/^Event:/, "");
+/** An event's row id. */
+const eventRowId = (globalId: string) => rowIdOf(globalId, "Event")!;
 
 describe("events kept on their history entry (member.joined)", { timeout: 600_000 }, () => {
   let server: TestServer;
@@ -64,7 +52,7 @@ describe("events kept on their history entry (member.joined)", { timeout: 600_00
     await daves.until(() => daves.items.length >= 1, "dave's join");
     const live = daves.items[0].viewerActivity;
     await viewer.dispose();
-    const whole = await feed(server, t.apiKey, 100);
+    const whole = await feedPages(server, t.apiKey, { first: 100 });
     const fromFeed = whole.nodes.find((e) => e.id === live.eventId);
     assert.ok(fromFeed, "the live event's id is in the feed");
     assert.deepEqual({ type: fromFeed.type, data: fromFeed.data, createdAt: fromFeed.createdAt }, { type: live.type, data: live.data, createdAt: live.createdAt });
@@ -76,22 +64,22 @@ describe("events kept on their history entry (member.joined)", { timeout: 600_00
     const [{ n: rows }] = await server.sql(`SELECT COUNT(*) AS n FROM events WHERE type = 'member.joined'`);
     assert.equal(Number(rows), 0);
     const kept = await server.sql<{ id: string }>(`SELECT id FROM group_log WHERE event_type = 'member.joined' ORDER BY id`);
-    assert.deepEqual(kept.map((r) => r.id), joins.map((e) => rowIdOf(e.id)).sort());
+    assert.deepEqual(kept.map((r) => r.id), joins.map((e) => eventRowId(e.id)).sort());
 
     // One order, (createdAt, id), whichever table an event comes from; pages of 1 and 2 give the same feed.
-    const order = whole.nodes.map((e) => [e.createdAt, rowIdOf(e.id)].join(" "));
+    const order = whole.nodes.map((e) => [e.createdAt, eventRowId(e.id)].join(" "));
     assert.deepEqual(order, [...order].sort());
     assert.ok(new Set(whole.nodes.map((e) => e.type)).size >= 4, "several types, from both sources");
     for (const first of [1, 2, 3]) {
-      const paged = await feed(server, t.apiKey, first);
+      const paged = await feedPages(server, t.apiKey, { first });
       assert.deepEqual(paged.nodes, whole.nodes, `pages of ${first}`);
       assert.ok(paged.totals.every((n) => n === whole.nodes.length), "totalCount counts both sources");
     }
     // Type filters: the kept type alone, and every other type without it.
-    assert.deepEqual((await feed(server, t.apiKey, 2, ["member.joined"])).nodes, whole.nodes.filter((e) => e.type === "member.joined"));
+    assert.deepEqual((await feedPages(server, t.apiKey, { first: 2, types: ["member.joined"] })).nodes, whole.nodes.filter((e) => e.type === "member.joined"));
     const others = ["group.created", "group.renamed", "message.created"];
-    assert.deepEqual((await feed(server, t.apiKey, 2, others)).nodes, whole.nodes.filter((e) => others.includes(e.type)));
-    assert.deepEqual((await feed(server, t.apiKey, 2, ["member.joined", "group.renamed"])).nodes.map((e) => e.type).sort(), [...Array(5).fill("member.joined"), "group.renamed"].sort());
+    assert.deepEqual((await feedPages(server, t.apiKey, { first: 2, types: others })).nodes, whole.nodes.filter((e) => others.includes(e.type)));
+    assert.deepEqual((await feedPages(server, t.apiKey, { first: 2, types: ["member.joined", "group.renamed"] })).nodes.map((e) => e.type).sort(), [...Array(5).fill("member.joined"), "group.renamed"].sort());
 
     // By id, for the tenant's key only.
     assert.deepEqual(dataOf(await server.gql(NODE, { id: fromFeed.id }, t.apiKey)).node, fromFeed);
@@ -101,7 +89,7 @@ describe("events kept on their history entry (member.joined)", { timeout: 600_00
 
     // The feed keeps 30 days, whichever table holds the event: after them, neither the feed nor node(id) has it.
     clock.advance(31 * DAY);
-    assert.deepEqual((await feed(server, t.apiKey, 100)).nodes, []);
+    assert.deepEqual((await feedPages(server, t.apiKey, { first: 100 })).nodes, []);
     assert.equal(dataOf(await server.gql(NODE, { id: fromFeed.id }, t.apiKey)).node, null);
     assert.equal((await server.sql(`SELECT id FROM group_log WHERE event_type = 'member.joined'`)).length, 5, "the history itself stays");
   });

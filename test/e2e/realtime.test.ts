@@ -5,10 +5,10 @@ import { ManualClock } from "../../src/common/clock";
 import { createTenant, dataOf, type FixtureTenant, ok, twoTenants } from "../support/fixtures";
 import { createGroup, mutate, permanentCode } from "../support/groups";
 import { startTestServer, type TestServer } from "../support/server";
+import { FEED, feedPages } from "../support/events";
 import { collect, GROUP_ACTIVITY, subscriptionErrorCodes, VIEWER_ACTIVITY, wsClient } from "../support/subscriptions";
 
 const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { message { id seq } userErrors { code } } }`;
-const FEED = `query($first: Int, $after: String, $types: [String!]) { events(first: $first, after: $after, types: $types) { totalCount edges { cursor node { id type createdAt data } } pageInfo { hasNextPage endCursor } } }`;
 
 async function send(server: TestServer, groupId: string, text: string, token: string): Promise<{ id: string; seq: number } | null> {
   const payload = dataOf(await server.gql(SEND, { input: { groupId, text } }, token)).sendMessage;
@@ -16,14 +16,7 @@ async function send(server: TestServer, groupId: string, text: string, token: st
 }
 
 async function feed(server: TestServer, apiKey: string, types?: string[]): Promise<any[]> {
-  const nodes: any[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const page: any = dataOf(await server.gql(FEED, { first: 100, after, types }, apiKey)).events;
-    nodes.push(...page.edges.map((e: any) => e.node));
-    if (!page.pageInfo.hasNextPage) return nodes;
-    after = page.pageInfo.endCursor;
-  }
+  return (await feedPages(server, apiKey, { types })).nodes;
 }
 
 describe("real time: subscriptions and the event feed", { timeout: 600_000 }, () => {

@@ -6,6 +6,7 @@ import { newId } from "../../src/common/ids";
 import { dataOf, errorCodes, type FixtureTenant, ok, twoTenants } from "../support/fixtures";
 import { createGroup, mutate } from "../support/groups";
 import { engine, production, serverMode, startTestServer, type TestServer } from "../support/server";
+import { feedPages } from "../support/events";
 import { snapshotAll } from "../support/snapshot";
 import { DELIVERY_FIELDS, ENDPOINT_FIELDS, type LoopbackCertificate, loopbackCertificate, type Receiver, startReceiver, testWebhookConfig } from "../support/webhooks";
 
@@ -16,19 +17,11 @@ const DELETE = `mutation($input: DeleteWebhookEndpointInput!) { deleteWebhookEnd
 const ROTATE = `mutation($input: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $input) { secret endpoint { id } ${ERR} } }`;
 const REDELIVER = `mutation($input: RedeliverWebhookEventInput!) { redeliverWebhookEvent(input: $input) { delivery { ${DELIVERY_FIELDS} } ${ERR} } }`;
 const ENDPOINTS = `query($first: Int, $after: String, $status: WebhookDeliveryStatus) { webhookEndpoints(first: $first, after: $after) { totalCount edges { cursor node { ${ENDPOINT_FIELDS} deliveries(first: 10, status: $status) { totalCount edges { node { ${DELIVERY_FIELDS} } } } } } pageInfo { hasNextPage endCursor } } }`;
-const FEED = `query($types: [String!], $after: String) { events(first: 100, types: $types, after: $after) { edges { node { id type createdAt data } } pageInfo { hasNextPage endCursor } } }`;
 const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { message { id } ${ERR} } }`;
 
 /** The tenant's events of these types, as the feed has them. */
 async function feed(server: TestServer, apiKey: string, types: string[]): Promise<any[]> {
-  const nodes: any[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const page: any = dataOf(await server.gql(FEED, { types, after }, apiKey)).events;
-    nodes.push(...page.edges.map((e: any) => e.node));
-    if (!page.pageInfo.hasNextPage) return nodes;
-    after = page.pageInfo.endCursor;
-  }
+  return (await feedPages(server, apiKey, { types })).nodes;
 }
 
 async function createEndpoint(server: TestServer, apiKey: string, receiver: Receiver, eventTypes: string[], description = "test receiver"): Promise<{ endpoint: any; secret: string }> {
