@@ -73,6 +73,14 @@ describe("operator console: webhooks in Chromium", { timeout: 600_000 }, () => {
     await delivery.getByRole("button", { name: "Redeliver" }).click();
     await page.getByRole("status").filter({ hasText: "Redelivering group.renamed" }).waitFor();
     await receiver.until(() => receiver.received.some((r, i) => i >= before && r.status === 200), "the redelivery");
+    // The receiver counts the 200 when it answers; the dispatcher records DELIVERED only after it reads that
+    // answer. Wait for the record before refreshing the console, which shows what is recorded.
+    for (let i = 0; ; i++) {
+      const edges = dataOf(await server.gql(DELIVERIES, { id: endpointId }, tenant.apiKey)).node.deliveries.edges;
+      if (edges[0]?.node.status === "DELIVERED") break;
+      assert.ok(i < 1200, `the redelivery is not recorded as DELIVERED (status ${edges[0]?.node.status})`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await page.getByTestId("webhook-deliveries").getByRole("button", { name: "Refresh" }).click();
     await page.getByTestId("webhook-deliveries").locator("tr", { hasText: "group.renamed" }).getByText(/delivered/i).waitFor();
     await page.getByLabel("Delivery status").selectOption("FAILED");
