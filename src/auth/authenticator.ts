@@ -138,22 +138,26 @@ export class Authenticator {
 
   private async byUserToken(token: string): Promise<Authenticated | null> {
     const now = this.clock.now();
+    // What is cached is used without awaiting (a promise and a turn of the microtask queue each): a
+    // known token's request, or a joiner's once its user is read, waits for nothing here.
     const known = this.tokens.get(token);
     if (known) {
       if (known.expiresAt <= now) return null;
-      const tenant = await this.tenant(known.tenantId);
+      const tenant = this.tenants.get(known.tenantId) ?? (await this.tenant(known.tenantId));
       // A rotated signing secret ends every token verified against the old one.
       if (!tenant || tenant.jwtSecret !== known.secret) return null;
-      if (!(await this.issuedAfterRevocation(tenant.rowId, known.userId, known.issuedAt))) return null;
+      const fresh = this.issuedAfterRevocation(tenant.rowId, known.userId, known.issuedAt);
+      if (fresh === false || (fresh !== true && !(await fresh))) return null;
       return { principal: { kind: "USER", tenantId: tenant.rowId, userId: known.userId }, tenant };
     }
     const tenantId = claimedTenant(token);
     if (!tenantId || tenantId.length > 36) return null;
-    const tenant = await this.tenant(tenantId);
+    const tenant = this.tenants.get(tenantId) ?? (await this.tenant(tenantId));
     if (!tenant) return null;
     const claims = verifyUserToken(token, tenant.jwtSecret, tenant.rowId, now);
     if (!claims || claims.userId.length > 36) return null;
-    if (!(await this.issuedAfterRevocation(tenant.rowId, claims.userId, claims.issuedAt))) return null;
+    const fresh = this.issuedAfterRevocation(tenant.rowId, claims.userId, claims.issuedAt);
+    if (fresh === false || (fresh !== true && !(await fresh))) return null;
     this.tokens.set(token, { tenantId: tenant.rowId, userId: claims.userId, expiresAt: claims.expiresAt, issuedAt: claims.issuedAt, secret: tenant.jwtSecret });
     return { principal: { kind: "USER", tenantId: tenant.rowId, userId: claims.userId }, tenant };
   }
@@ -175,7 +179,8 @@ export class Authenticator {
 
   private async readRevocationRows(keys: readonly string[]): Promise<Array<{ validFrom: number } | null>> {
     const users = rowReader(this.db.dataSource, User, "u_", ["rowId", "tenantId", "tokensValidFrom"]);
-    const ids = keys.map((key) => key.slice(key.indexOf(":") + 1));
+    // A user asked for twice in one batch (two requests of theirs arriving together) is read once.
+    const ids = [...new Set(keys.map((key) => key.slice(key.indexOf(":") + 1)))];
     const rows = await this.db.rows(`SELECT ${users.select("u")} FROM users u WHERE u.id IN (${ids.map(() => "?").join(", ")})`, ids);
     const found = new Map<string, { validFrom: number }>();
     for (const row of rows) {
@@ -186,23 +191,27 @@ export class Authenticator {
   }
 
   /**
-   * Whether the user exists and a token issued at `issuedAt` postdates their last revocation. The
-   * user's state is cached for AUTH_CACHE_TTL_MS: another instance's revocation is seen within
-   * that time, this instance's at once (invalidateUser).
+   * Whether the user exists and a token issued at `issuedAt` postdates their last revocation: true,
+   * false, or a promise of either when the user's state has to be read. The state is cached for
+   * AUTH_CACHE_TTL_MS: another instance's revocation is seen within that time, this instance's at
+   * once (invalidateUser).
    */
-  private async issuedAfterRevocation(tenantId: string, userId: string, issuedAt: number): Promise<boolean> {
+  private issuedAfterRevocation(tenantId: string, userId: string, issuedAt: number): boolean | Promise<boolean> {
     const key = `${tenantId}:${userId}`;
-    let state = this.users.get(key);
-    if (!state) {
-      const generation = this.userGenerations.get(key);
-      const found = await this.once(`user:${key}:${generation ?? 0}`, async () => {
-        const read = await this.revocations.load(key);
-        if (read && this.userGenerations.get(key) === generation) this.users.set(key, read);
-        return read;
-      });
-      if (!found) return false;
-      state = found;
-    }
-    return issuedAt >= state.validFrom;
+    const state = this.users.get(key);
+    if (state) return issuedAt >= state.validFrom;
+    return this.readUser(key).then((found) => found !== null && issuedAt >= found.validFrom);
+  }
+
+  /**
+   * Reads a user's revocation state through the batched loader (requests for the same user that
+   * arrive together share its statement) and caches it unless a revocation on this instance
+   * happened meanwhile.
+   */
+  private async readUser(key: string): Promise<{ validFrom: number } | null> {
+    const generation = this.userGenerations.get(key);
+    const read = await this.revocations.load(key);
+    if (read && this.userGenerations.get(key) === generation) this.users.set(key, read);
+    return read;
   }
 }
