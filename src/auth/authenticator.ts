@@ -206,7 +206,9 @@ export class Authenticator {
   /**
    * Reads a user's revocation state through the batched loader (requests for the same user that
    * arrive together share its statement) and caches it unless a revocation on this instance
-   * happened meanwhile.
+   * happened meanwhile. A request after a revocation never shares a read sent before it: the
+   * loader sends the keys it collected only when it dispatches, and keys asked for later wait for
+   * its next statement.
    */
   private async readUser(key: string): Promise<{ validFrom: number } | null> {
     const generation = this.userGenerations.get(key);

@@ -34,14 +34,19 @@ describe("operator console: webhooks in Chromium", { timeout: 600_000 }, () => {
     const group = await createGroup(server, tenant.users[0], tenant.users.slice(1));
     ok(await mutate(server, "renameGroup", { groupId: group.id, name: "Renamed for the console" }, tenant.users[0].token));
     // The receiver keeps answering 503: after the (shortened) retry span the delivery is FAILED.
-    for (let i = 0; i < 1200; i++) {
-      const edges = dataOf(await server.gql(DELIVERIES, { id: endpointId }, tenant.apiKey)).node.deliveries.edges;
-      if (edges[0]?.node.status === "FAILED") break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await deliveryRecordedAs("FAILED");
     browser = await launchChromium();
     session = await offlinePage(browser, server.base);
   });
+  /** Waits (up to a minute) until the endpoint's latest delivery has `status` in the API. */
+  async function deliveryRecordedAs(status: string): Promise<void> {
+    for (let i = 0; ; i++) {
+      const edges = dataOf(await server.gql(DELIVERIES, { id: endpointId }, tenant.apiKey)).node.deliveries.edges;
+      if (edges[0]?.node.status === status) return;
+      assert.ok(i < 1200, `the delivery is not recorded as ${status} (status ${edges[0]?.node.status})`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
   after(async () => {
     await browser?.close();
     await server?.close();
@@ -75,12 +80,7 @@ describe("operator console: webhooks in Chromium", { timeout: 600_000 }, () => {
     await receiver.until(() => receiver.received.some((r, i) => i >= before && r.status === 200), "the redelivery");
     // The receiver counts the 200 when it answers; the dispatcher records DELIVERED only after it reads that
     // answer. Wait for the record before refreshing the console, which shows what is recorded.
-    for (let i = 0; ; i++) {
-      const edges = dataOf(await server.gql(DELIVERIES, { id: endpointId }, tenant.apiKey)).node.deliveries.edges;
-      if (edges[0]?.node.status === "DELIVERED") break;
-      assert.ok(i < 1200, `the redelivery is not recorded as DELIVERED (status ${edges[0]?.node.status})`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await deliveryRecordedAs("DELIVERED");
     await page.getByTestId("webhook-deliveries").getByRole("button", { name: "Refresh" }).click();
     await page.getByTestId("webhook-deliveries").locator("tr", { hasText: "group.renamed" }).getByText(/delivered/i).waitFor();
     await page.getByLabel("Delivery status").selectOption("FAILED");
