@@ -15,8 +15,12 @@ export function nodeNotFound(): GraphQLError {
 
 /** Rows only a tenant API key may fetch by id (review items, risk events). */
 export function tenantKeyOnly<T extends object>(entity: new () => T): NodeFetcher {
-  return (ctx, rowId) =>
-    ctx.principal.kind === "TENANT" ? ctx.db.read((em) => em.findOneBy(entity, { rowId, tenantId: ctx.tenantId } as never)) : Promise.resolve(null);
+  return tenantKeyOnlyBy((ctx, rowId) => ctx.db.read((em) => em.findOneBy(entity, { rowId, tenantId: ctx.tenantId } as never)));
+}
+
+/** Objects only a tenant API key may fetch by id, found by `find` in that tenant (events: rows of `events` or history entries). */
+export function tenantKeyOnlyBy(find: NodeFetcher): NodeFetcher {
+  return (ctx, rowId) => (ctx.principal.kind === "TENANT" ? find(ctx, rowId) : Promise.resolve(null));
 }
 
 /**

@@ -55,7 +55,8 @@ export class EventService {
       const rows = em.createQueryBuilder(EventRecord, "e").where("e.rowId IN (:...ids)", { ids: rowIds });
       if (tenantId !== undefined) rows.andWhere("e.tenantId = :tenantId", { tenantId });
       const recorded = await rows.getMany();
-      const missing = rowIds.filter((id) => !recorded.some((e) => e.rowId === id));
+      const found = new Set(recorded.map((e) => e.rowId));
+      const missing = rowIds.filter((id) => !found.has(id));
       if (missing.length === 0) return recorded;
       const entries = em
         .createQueryBuilder(GroupLogEntry, "l")

@@ -153,12 +153,13 @@ export function groupLogEvents(
   entries.forEach((entry, i) => {
     const type = eventTypeOf(entry);
     const audience = entry.kind === GroupEventKind.MEMBER_JOINED || entry.kind === GroupEventKind.MEMBER_LEFT || entry.kind === GroupEventKind.MEMBER_REMOVED ? [entry.subjectId!] : [];
-    if (type === IN_LOG_EVENT_TYPE) {
+    const inLog = type === IN_LOG_EVENT_TYPE ? entry.rowId : undefined;
+    if (inLog) {
       // Kept on the entry (set before it is inserted): no events row; the event's id is the entry's.
       entry.eventType = type;
       entry.eventExtra = extras[i] ?? null;
     }
-    if (type) events.push({ tenantId: group.tenantId, type, groupId: group.rowId, seq: entry.seq, data: eventData(groupId, user, entry, type, extras[i]), audience, ...(type === IN_LOG_EVENT_TYPE ? { inLog: entry.rowId } : {}) });
+    if (type) events.push({ tenantId: group.tenantId, type, groupId: group.rowId, seq: entry.seq, data: eventData(groupId, user, entry, type, extras[i]), audience, ...(inLog ? { inLog } : {}) });
     else wakeUps.push({ id: null, tenantId: group.tenantId, type: null, groupId: group.rowId, seq: entry.seq, audience, data: {}, createdAt: entry.createdAt });
   });
   return { events, wakeUps };
